@@ -1,0 +1,134 @@
+"""AWS limits that saasctl relies on: the one table that naming, validation and preflight all read.
+
+Every number here is an AWS constraint with its source in ``shared/aws-constraints.md``. Keep this module
+free of imports beyond the standard library: the CLI reads it on every start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """The length limit and the character rule of one kind of AWS name."""
+
+    kind: str
+    max_length: int
+    pattern: str
+    description: str
+
+
+# Names. Patterns are anchored full matches.
+S3_BUCKET: Final = NameRule(
+    "S3 bucket name",
+    63,
+    r"(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+    r"(?<!-s3alias)(?<!--ol-s3)(?<!\.mrap)(?<!--x-s3)",
+    "3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, "
+    "not starting with xn--, sthree- or amzn-s3-demo-, not ending with -s3alias, --ol-s3, .mrap or --x-s3",
+)
+LOAD_BALANCER: Final = NameRule(
+    "load balancer name",
+    32,
+    r"(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?",
+    "1-32 letters, digits and hyphens, not starting or ending with a hyphen, not starting with 'internal-'",
+)
+TARGET_GROUP: Final = NameRule(
+    "target group name",
+    32,
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?",
+    "1-32 letters, digits and hyphens, not starting or ending with a hyphen",
+)
+IAM_ROLE: Final = NameRule("IAM role name", 64, r"[\w+=,.@-]{1,64}", "1-64 letters, digits and +=,.@_-")
+LOG_GROUP: Final = NameRule(
+    "CloudWatch log group name",
+    512,
+    r"(?!aws/)[A-Za-z0-9_\-/.#]{1,512}",
+    "1-512 characters from a-z A-Z 0-9 _ - / . #, not starting with aws/",
+)
+SECRET: Final = NameRule(
+    "Secrets Manager secret name",
+    512,
+    r"[A-Za-z0-9/_+=.@-]{1,512}",
+    "1-512 letters, digits and /_+=.@-",
+)
+RDS_IDENTIFIER: Final = NameRule(
+    "RDS identifier",
+    63,
+    r"[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)",
+    "1-63 letters, digits and hyphens, starting with a letter, no '--', not ending with a hyphen",
+)
+ECS_NAME: Final = NameRule("ECS name", 255, r"[A-Za-z0-9_-]{1,255}", "1-255 letters, digits, hyphens and underscores")
+DNS_LABEL_MAX: Final = 63
+
+# A secret name ending in '-' and six characters makes partial-ARN lookups ambiguous (Secrets Manager
+# appends '-XXXXXX' to every ARN).
+SECRET_SUFFIX_TRAP: Final = r"-[A-Za-z0-9]{6}$"
+
+# Elastic Load Balancing (per ALB unless stated).
+ALB_RULES_PER_LOAD_BALANCER: Final = 100  # default rules not counted; adjustable
+ALB_TARGET_GROUPS_PER_LOAD_BALANCER: Final = 100  # not adjustable
+ALB_CONDITION_VALUES_PER_RULE: Final = 5
+ALB_CONDITION_WILDCARDS_PER_RULE: Final = 5
+ALB_PRIORITY_MIN: Final = 1
+ALB_PRIORITY_MAX: Final = 50_000
+HOST_HEADER_MAX_LENGTH: Final = 128
+
+# ECS Fargate (Linux): task cpu units -> the memory values (MiB) AWS accepts for it.
+FARGATE_CPU_MEMORY: Final[dict[int, tuple[int, ...]]] = {
+    256: (512, 1024, 2048),
+    512: (1024, 2048, 3072, 4096),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+
+# CloudWatch Logs PutRetentionPolicy accepts exactly these values.
+LOG_RETENTION_DAYS: Final = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+# Aurora.
+AURORA_BACKUP_RETENTION_MIN: Final = 1
+AURORA_BACKUP_RETENTION_MAX: Final = 35
+AURORA_MAX_INSTANCES: Final = 16  # one writer and up to 15 readers
+AURORA_POSTGRES_MAJORS: Final = (13, 14, 15, 16, 17, 18)
+
+# VPC.
+VPC_PREFIX_MIN: Final = 16
+VPC_PREFIX_MAX_SPEC: Final = 24  # saasctl's own bound: a /24 is the smallest VPC that fits subnets for 2+ AZs
+SUBNET_PREFIX_MAX: Final = 28
+# An ALB's subnets need at least a /27 with 8 free addresses; saasctl carves every subnet at least this big.
+ALB_SUBNET_PREFIX_MAX: Final = 27
+DEFAULT_ELASTIC_IPS_PER_REGION: Final = 5
+DEFAULT_VPCS_PER_REGION: Final = 5
+
+# Tags (user tags per resource; aws: tags do not count and cannot be set).
+TAGS_PER_RESOURCE: Final = 50
+TAG_KEY_MAX_LENGTH: Final = 128
+TAG_VALUE_MAX_LENGTH: Final = 256

@@ -1,0 +1,169 @@
+"""Every AWS name and tag saasctl creates is built here.
+
+Names carry the project and the environment suffix so that several environments share one account, and
+each fits its AWS limit (``infra.aws_limits``). Names that AWS limits to 32 characters (ALB, target
+group) are shortened to a readable prefix plus a stable hash; every other name keeps the tenant's name
+whole, which bounds how long a tenant name may be: :func:`max_tenant_name_length` derives that bound from
+these same builders, so validation can never drift from naming.
+
+Pure functions of strings: no Pulumi import, cheap to load from the CLI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from infra import aws_limits as limits
+
+MANAGED_BY = "saasctl"
+# Tag keys saasctl sets itself; a user tag may not override them.
+GENERATED_TAG_KEYS = ("project", "environment", "tenant", "managed-by")
+
+
+def stable_hash(*parts: str, length: int = 6) -> str:
+    """A short hex digest of ``parts``: the same inputs always give the same suffix."""
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def fit(name: str, max_length: int) -> str:
+    """``name`` unchanged when it fits, else a readable prefix and a 6-character hash of the whole name."""
+    if len(name) <= max_length:
+        return name
+    digest = stable_hash(name)
+    prefix = name[: max_length - len(digest) - 1].rstrip("-")
+    return f"{prefix}-{digest}"
+
+
+@dataclass(frozen=True)
+class PlatformNames:
+    """Names of the shared platform resources of one environment."""
+
+    project: str
+    environment: str
+
+    @property
+    def base(self) -> str:
+        return f"{self.project}-{self.environment}"
+
+    @property
+    def load_balancer(self) -> str:
+        return fit(f"{self.base}-alb", limits.LOAD_BALANCER.max_length)
+
+    @property
+    def ecs_cluster(self) -> str:
+        return self.base
+
+    @property
+    def db_cluster_identifier(self) -> str:
+        return f"{self.base}-aurora"
+
+    @property
+    def db_final_snapshot_identifier(self) -> str:
+        return f"{self.base}-aurora-final"
+
+    @property
+    def db_subnet_group(self) -> str:
+        return f"{self.base}-aurora"
+
+    def db_parameter_group(self, family: str) -> str:
+        return f"{self.base}-{family}"
+
+    @property
+    def vpc(self) -> str:
+        return f"{self.base}-vpc"
+
+
+@dataclass(frozen=True)
+class TenantNames:
+    """Names of one tenant's resources."""
+
+    project: str
+    environment: str
+    region: str
+    tenant: str
+
+    @property
+    def base(self) -> str:
+        return f"{self.project}-{self.tenant}-{self.environment}"
+
+    @property
+    def bucket(self) -> str:
+        # Bucket names are global across all AWS accounts: the hash of project, region, environment and
+        # tenant makes a collision with somebody else's bucket unlikely while staying deterministic.
+        digest = stable_hash(self.project, self.region, self.environment, self.tenant, length=8)
+        return f"{self.base}-{digest}"
+
+    @property
+    def target_group(self) -> str:
+        return fit(self.base, limits.TARGET_GROUP.max_length)
+
+    @property
+    def log_group(self) -> str:
+        return f"/saasctl/{self.project}-{self.environment}/{self.tenant}"
+
+    @property
+    def secret(self) -> str:
+        # The trailing '/app' keeps the name clear of Secrets Manager's '-XXXXXX' ARN-suffix trap whatever
+        # the tenant is called.
+        return f"{self.project}-{self.environment}/{self.tenant}/app"
+
+    @property
+    def execution_role(self) -> str:
+        return f"{self.base}-exec"
+
+    @property
+    def task_role(self) -> str:
+        return f"{self.base}-task"
+
+    @property
+    def ecs_service(self) -> str:
+        return self.base
+
+    @property
+    def task_family(self) -> str:
+        return self.base
+
+    @property
+    def container(self) -> str:
+        return "app"
+
+    @property
+    def scaling_policy(self) -> str:
+        return f"{self.base}-cpu"
+
+
+# The tenant names that keep the tenant's name whole, with the limit each must respect.
+_WHOLE_TENANT_NAMES: tuple[tuple[Callable[[TenantNames], str], int], ...] = (
+    (lambda n: n.bucket, limits.S3_BUCKET.max_length),
+    (lambda n: n.execution_role, limits.IAM_ROLE.max_length),
+    (lambda n: n.task_role, limits.IAM_ROLE.max_length),
+    (lambda n: n.log_group, limits.LOG_GROUP.max_length),
+    (lambda n: n.secret, limits.SECRET.max_length),
+    (lambda n: n.ecs_service, limits.ECS_NAME.max_length),
+    (lambda n: n.scaling_policy, limits.ECS_NAME.max_length),
+)
+
+
+def max_tenant_name_length(project: str, environment: str, region: str) -> int:
+    """The longest tenant name whose every derived AWS name fits its limit (and is a DNS label)."""
+    empty = TenantNames(project, environment, region, "")
+    room = [limit - len(build(empty)) for build, limit in _WHOLE_TENANT_NAMES]
+    return min([limits.DNS_LABEL_MAX, *room])
+
+
+def tags(
+    project: str,
+    environment: str,
+    tenant: str | None = None,
+    *user_tags: Mapping[str, str],
+) -> dict[str, str]:
+    """The tags of a resource: the user's tags (later ones win), then the generated ones, which always win."""
+    merged: dict[str, str] = {}
+    for extra in user_tags:
+        merged.update(extra)
+    merged.update({"project": project, "environment": environment, "managed-by": MANAGED_BY})
+    if tenant is not None:
+        merged["tenant"] = tenant
+    return merged

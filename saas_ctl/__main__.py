@@ -1,0 +1,3 @@
+from saas_ctl.cli.main import main
+
+main()

@@ -1,0 +1,51 @@
+"""The root of the CLI: global options and one sub-app per noun."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saas_ctl import __version__
+from saas_ctl.cli import spec_commands, tenant
+from saas_ctl.cli.context import FileOption, GlobalOptions, JsonOption
+
+app = typer.Typer(
+    name="saasctl",
+    help=(
+        "Turn a declarative tenants.yaml into AWS infrastructure: one shared platform stack per "
+        "environment and one stack per tenant, checked against AWS's constraints before anything deploys.\n\n"
+        "Exit codes: 0 success, 1 an operation failed, 2 invalid input or usage, 130 interrupted."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(tenant.app, name="tenant")
+spec_commands.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"saasctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = GlobalOptions(file=file, json=json_mode)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["Path", "app", "main"]

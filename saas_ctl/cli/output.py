@@ -1,0 +1,72 @@
+"""All CLI output goes through :class:`Output`: results on stdout, progress and diagnostics on stderr.
+
+With ``--json`` stdout carries exactly one JSON document (the result or the error) and nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from saas_ctl.errors import EXIT_INTERRUPTED, SaasctlError, SpecError
+
+
+class Output:
+    def __init__(self, json_mode: bool) -> None:
+        self.json_mode = json_mode
+        self.stdout = Console(soft_wrap=True, highlight=False)
+        self.stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+
+    def document(self, payload: Any) -> None:
+        """Print the one JSON document of a --json run."""
+        sys.stdout.write(json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n")
+        sys.stdout.flush()
+
+    def print(self, renderable: Any = "") -> None:
+        """Human result output (stdout); user data is never parsed as markup."""
+        self.stdout.print(renderable, markup=False)
+
+    def success(self, text: str) -> None:
+        self.stderr.print(f"[green]✓[/green] {_escape(text)}")
+
+    def info(self, text: str) -> None:
+        self.stderr.print(text, markup=False)
+
+    def warn(self, text: str) -> None:
+        self.stderr.print(f"[yellow]warning:[/yellow] {_escape(text)}")
+
+    def error(self, error: SaasctlError) -> None:
+        if self.json_mode:
+            self.document(error.to_json())
+            return
+        self.stderr.print(f"[red]error:[/red] {_escape(error.message)}")
+        if isinstance(error, SpecError):
+            for issue in error.issues:
+                self.stderr.print(f"  {issue}", markup=False)
+        if error.hint:
+            self.stderr.print(f"[dim]hint:[/dim] {_escape(error.hint)}")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+@contextlib.contextmanager
+def reporting(output: Output) -> Iterator[None]:
+    """The one place where saasctl errors become messages and exit codes; nothing reaches the user as a traceback."""
+    try:
+        yield
+    except SaasctlError as exc:
+        output.error(exc)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        output.stderr.print("[yellow]interrupted[/yellow]")
+        raise typer.Exit(EXIT_INTERRUPTED) from None

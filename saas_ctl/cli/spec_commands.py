@@ -1,0 +1,40 @@
+"""`saasctl validate` and `saasctl schema`: commands about the tenants file itself."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from saas_ctl.cli.context import FileOption, JsonOption, application
+from saas_ctl.cli.output import reporting
+from saas_ctl.spec import loader
+from saas_ctl.spec.models import TenantsFile
+
+
+def validate(ctx: typer.Context, file: FileOption = None, json_mode: JsonOption = False) -> None:
+    """Check the tenants file: structure, values, and every rule that needs no AWS account.
+
+    Every problem is reported at once with its file:line and field. Exit code 2 when anything is wrong.
+    """
+    app = application(ctx, file, json_mode)
+    with reporting(app.output):
+        loaded = loader.load(app.file)
+        platform = loaded.spec.platform
+        if app.output.json_mode:
+            app.output.document({"valid": True, "file": str(app.file), "tenants": len(loaded.spec.tenants)})
+        else:
+            app.output.success(
+                f"{app.file} is valid: platform {platform.project}-{platform.environment} in {platform.region}, "
+                f"{len(loaded.spec.tenants)} tenant(s)"
+            )
+
+
+def schema(ctx: typer.Context) -> None:
+    """Print the JSON Schema of tenants.yaml (point your editor's YAML plugin at it for completion)."""
+    typer.echo(json.dumps(TenantsFile.model_json_schema(), indent=2))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+    app.command()(schema)

@@ -1,0 +1,64 @@
+"""saasctl's error types. Raised deep, with what is wrong and what is valid; turned into an exit code once,
+at the CLI edge (``saas_ctl.cli.output.reporting``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+EXIT_INTERRUPTED = 130
+
+
+class SaasctlError(Exception):
+    """A failure the user can act on. ``hint`` says what to do about it."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.message, "hint": self.hint}
+
+
+class UsageError(SaasctlError):
+    """Invalid input or usage: exit code 2."""
+
+    exit_code = EXIT_INVALID
+
+
+@dataclass(frozen=True)
+class SpecIssue:
+    """One thing wrong with a tenants.yaml: where (file, line, field path), what, and what is valid."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "path": self.path, "message": self.message}
+
+
+class SpecError(UsageError):
+    """A tenants.yaml that cannot be used, with every issue found in it."""
+
+    def __init__(self, issues: list[SpecIssue]) -> None:
+        count = len(issues)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the tenants file")
+        self.issues = issues
+
+    def __str__(self) -> str:
+        return "\n".join(str(issue) for issue in self.issues)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.message, "issues": [issue.to_json() for issue in self.issues]}

@@ -1,0 +1,267 @@
+"""The tenants.yaml contract as pydantic models: the single source of truth for the spec.
+
+Field-level rules live on the fields (a value that is wrong on its own). Rules that relate several values
+(unique names, cpu with memory, a tenant's settings after its defaults are applied) live in
+``saas_ctl.spec.rules``, so that every problem in a file is reported at once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from infra import aws_limits as limits
+
+_LABEL = r"[a-z][a-z0-9-]*[a-z0-9]|[a-z]"
+_NAME_RE = re.compile(rf"(?:{_LABEL})")
+_HOST_LABEL_RE = re.compile(r"[A-Za-z0-9*?](?:[A-Za-z0-9*?_-]{0,61}[A-Za-z0-9*?])?")
+_TLD_RE = re.compile(r"[A-Za-z*?]+")
+_REGION_RE = re.compile(r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d")
+_ENV_VAR_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ACM_ARN_RE = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
+_INSTANCE_CLASS_RE = re.compile(r"db\.(?:serverless|[a-z0-9]+\.[a-z0-9]+)")
+
+
+def _label(kind: str, max_length: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if not _NAME_RE.fullmatch(value):
+            raise ValueError(
+                f"{kind} must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen"
+            )
+        if len(value) > max_length:
+            raise ValueError(f"{kind} is {len(value)} characters; at most {max_length} are allowed")
+        return value
+
+    return AfterValidator(check)
+
+
+def check_host(value: str) -> str:
+    """A host header value the ALB accepts: DNS labels (with * and ? wildcards), an alphabetic last label."""
+    if len(value) > limits.HOST_HEADER_MAX_LENGTH:
+        raise ValueError(f"a host is at most {limits.HOST_HEADER_MAX_LENGTH} characters; this one has {len(value)}")
+    labels = value.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL_RE.fullmatch(label) for label in labels):
+        raise ValueError(
+            "a host must be a DNS name like app.example.com: dot-separated labels of letters, digits, "
+            "hyphens (and * or ? wildcards), at least one dot"
+        )
+    if not _TLD_RE.fullmatch(labels[-1]):
+        raise ValueError("the last label of a host must be letters only (for example .com)")
+    return value
+
+
+def _check_retention(value: int) -> int:
+    if value not in limits.LOG_RETENTION_DAYS:
+        allowed = ", ".join(str(days) for days in limits.LOG_RETENTION_DAYS)
+        raise ValueError(f"CloudWatch Logs accepts only these retention periods (days): {allowed}")
+    return value
+
+
+def _check_engine_version(value: Any) -> Any:
+    # YAML reads an unquoted 15.10 as the number 15.1: refuse numbers instead of deploying the wrong version.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(
+            'must be a quoted string such as "15.8": unquoted, YAML reads a version as a number (15.10 becomes 15.1)'
+        )
+    return value
+
+
+def _check_cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"not a valid IPv4 network block ({exc})") from None
+    if not network.is_private:
+        raise ValueError("the VPC block must be private (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)")
+    if not limits.VPC_PREFIX_MIN <= network.prefixlen <= limits.VPC_PREFIX_MAX_SPEC:
+        raise ValueError(f"the VPC prefix must be between /{limits.VPC_PREFIX_MIN} and /{limits.VPC_PREFIX_MAX_SPEC}")
+    return value
+
+
+def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+    for key, value in tags.items():
+        if not key:
+            raise ValueError("a tag key cannot be empty")
+        if key.lower().startswith("aws:"):
+            raise ValueError(f"tag key {key!r}: the aws: prefix is reserved by AWS")
+        if len(key) > limits.TAG_KEY_MAX_LENGTH:
+            raise ValueError(f"tag key {key[:20]!r}... is {len(key)} characters; at most {limits.TAG_KEY_MAX_LENGTH}")
+        if len(value) > limits.TAG_VALUE_MAX_LENGTH:
+            raise ValueError(
+                f"tag {key!r}: the value is {len(value)} characters; at most {limits.TAG_VALUE_MAX_LENGTH}"
+            )
+    return tags
+
+
+def _check_environment(env: dict[str, str]) -> dict[str, str]:
+    for key in env:
+        if not _ENV_VAR_RE.fullmatch(key):
+            raise ValueError(
+                f"{key!r} is not a valid environment variable name (letters, digits, _; not a digit first)"
+            )
+    return env
+
+
+def _check_acm_arn(value: str | None) -> str | None:
+    if value is not None and not _ACM_ARN_RE.fullmatch(value):
+        raise ValueError("must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>")
+    return value
+
+
+def _check_instance_class(value: str) -> str:
+    if not _INSTANCE_CLASS_RE.fullmatch(value):
+        raise ValueError("must be an RDS instance class like db.r6g.large or db.serverless")
+    return value
+
+
+def _check_region(value: str) -> str:
+    if not _REGION_RE.fullmatch(value):
+        raise ValueError("must be an AWS region code like us-east-1 or eu-west-1")
+    return value
+
+
+ProjectName = Annotated[str, _label("the project", 20)]
+EnvironmentName = Annotated[str, _label("the environment", 16)]
+TenantName = Annotated[str, _label("a tenant name", limits.DNS_LABEL_MAX)]
+Host = Annotated[str, AfterValidator(check_host)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+Cpu = Annotated[
+    int, Field(gt=0, description="Fargate task cpu units: " + ", ".join(map(str, limits.FARGATE_CPU_MEMORY)))
+]
+Memory = Annotated[int, Field(gt=0, description="Fargate task memory in MiB (valid values depend on cpu)")]
+Priority = Annotated[int, Field(ge=limits.ALB_PRIORITY_MIN, le=limits.ALB_PRIORITY_MAX)]
+Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
+EnvVars = Annotated[dict[str, str], AfterValidator(_check_environment)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Network(_Model):
+    vpc_cidr: Annotated[str, AfterValidator(_check_cidr)] = "10.0.0.0/16"
+    availability_zones: Annotated[int, Field(ge=2, le=6)] = 2
+    nat_gateways: Literal["single", "per_az", "none"] = "single"
+
+
+class Database(_Model):
+    engine_version: Annotated[str, BeforeValidator(_check_engine_version)] = Field(
+        description='Aurora PostgreSQL version, quoted, e.g. "15.8". Checked by `saasctl preflight`.'
+    )
+    instance_class: Annotated[str, AfterValidator(_check_instance_class)] = "db.r6g.large"
+    instances: Annotated[int, Field(ge=1, le=limits.AURORA_MAX_INSTANCES)] = 2
+    backup_retention_days: Annotated[
+        int, Field(ge=limits.AURORA_BACKUP_RETENTION_MIN, le=limits.AURORA_BACKUP_RETENTION_MAX)
+    ] = 7
+    deletion_protection: bool = True
+
+
+class LoadBalancer(_Model):
+    certificate_arn: Annotated[str | None, AfterValidator(_check_acm_arn)] = Field(
+        None, description="When set: an HTTPS listener serves tenants and HTTP redirects to it."
+    )
+
+
+class Platform(_Model):
+    project: ProjectName = Field(description="Prefix of every AWS name.")
+    environment: EnvironmentName = Field(description="Suffix of every AWS name (dev, staging, prod...).")
+    region: Annotated[str, AfterValidator(_check_region)] = "us-east-1"
+    domain: Host = Field(description="A tenant's default host is <name>.<domain>.")
+    throwaway: bool = Field(
+        False, description="A disposable environment: the database is destroyed without a final snapshot."
+    )
+    network: Network = Network()
+    database: Database
+    load_balancer: LoadBalancer = LoadBalancer(certificate_arn=None)
+    log_retention_days: Annotated[int, AfterValidator(_check_retention)] = 30
+    tags: Tags = {}
+
+
+class Autoscaling(_Model):
+    min: Annotated[int, Field(ge=1)] = 1
+    max: Annotated[int, Field(ge=1)] = 4
+    cpu_target: Annotated[int, Field(ge=1, le=100)] = 60
+
+
+class AutoscalingOverride(_Model):
+    min: Annotated[int, Field(ge=1)] | None = None
+    max: Annotated[int, Field(ge=1)] | None = None
+    cpu_target: Annotated[int, Field(ge=1, le=100)] | None = None
+
+
+class ServiceSettings(_Model):
+    """What every tenant's service runs with unless the tenant says otherwise."""
+
+    image: Annotated[str, Field(min_length=1)] = "public.ecr.aws/nginx/nginx:stable"
+    container_port: Port = 80
+    cpu: Cpu = 256
+    memory: Memory = 512
+    desired_count: Annotated[int, Field(ge=1)] = 1
+    autoscaling: Autoscaling = Autoscaling()
+    health_check_path: Annotated[str, Field(pattern=r"^/")] = "/"
+    environment: EnvVars = {}
+
+
+class Tenant(_Model):
+    """One customer. Any setting left out comes from ``defaults``."""
+
+    name: TenantName
+    hosts: Annotated[list[Host], Field(min_length=1, max_length=limits.ALB_CONDITION_VALUES_PER_RULE)] | None = Field(
+        None, description="Host names routed to this tenant; default <name>.<domain>."
+    )
+    priority: Priority | None = Field(
+        None, description="ALB listener rule priority; `saasctl tenant add` assigns one, then it stays."
+    )
+    image: Annotated[str, Field(min_length=1)] | None = None
+    container_port: Port | None = None
+    cpu: Cpu | None = None
+    memory: Memory | None = None
+    desired_count: Annotated[int, Field(ge=1)] | None = None
+    autoscaling: AutoscalingOverride | None = None
+    health_check_path: Annotated[str, Field(pattern=r"^/")] | None = None
+    environment: EnvVars = {}
+    tags: Tags = {}
+
+
+class TenantsFile(_Model):
+    """The whole tenants.yaml: the desired state of one environment."""
+
+    platform: Platform
+    defaults: ServiceSettings = ServiceSettings()
+    tenants: list[Tenant] = []
+
+
+class EffectiveTenant(ServiceSettings):
+    """A tenant's settings after its defaults are applied: what its stack is built from."""
+
+    name: str
+    hosts: tuple[str, ...]
+    priority: int
+    tags: dict[str, str]
+
+
+def resolve(tenant: Tenant, spec: TenantsFile) -> EffectiveTenant:
+    """The tenant's effective settings: ``defaults`` overlaid by the tenant's own values.
+
+    ``environment`` and ``tags`` merge key by key (the tenant's win; tags start from the platform's);
+    ``autoscaling`` merges field by field; every other setting is replaced whole.
+    """
+    defaults = spec.defaults
+    own = tenant.model_dump(
+        exclude_none=True, exclude={"name", "hosts", "priority", "autoscaling", "environment", "tags"}
+    )
+    scaling = defaults.autoscaling.model_copy(
+        update=tenant.autoscaling.model_dump(exclude_none=True) if tenant.autoscaling else {}
+    )
+    return EffectiveTenant(
+        **{**defaults.model_dump(exclude={"autoscaling", "environment"}), **own},
+        autoscaling=scaling,
+        environment={**defaults.environment, **tenant.environment},
+        name=tenant.name,
+        hosts=tuple(tenant.hosts) if tenant.hosts else (f"{tenant.name}.{spec.platform.domain}",),
+        priority=tenant.priority if tenant.priority is not None else 0,
+        tags={**spec.platform.tags, **tenant.tags},
+    )

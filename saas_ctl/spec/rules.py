@@ -1,0 +1,147 @@
+"""Rules that relate several values of a tenants file. Pure functions: a valid model in, problems out.
+
+Each problem is ``(path, message)``; the loader turns paths into file lines.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+from infra import addressing, naming
+from infra import aws_limits as limits
+from saas_ctl.spec.models import ServiceSettings, Tenant, TenantsFile, resolve
+
+Problem = tuple[tuple[str | int, ...], str]
+
+
+def problems(spec: TenantsFile) -> list[Problem]:
+    """Every cross-field problem of ``spec``, in file order where possible."""
+    found = list(_network(spec))
+    found += _reserved_tag_keys(spec.platform.tags, ("platform", "tags"))
+    found += _service(spec.defaults, ("defaults",), "the defaults")
+    found += _tenants(spec)
+    return found
+
+
+def _network(spec: TenantsFile) -> Iterator[Problem]:
+    network = spec.platform.network
+    vpc = ipaddress.IPv4Network(network.vpc_cidr)
+    subnets_needed = 2 * network.availability_zones
+    bits = addressing.subnet_bits(network.availability_zones)
+    smallest = limits.ALB_SUBNET_PREFIX_MAX
+    if vpc.prefixlen + bits > smallest:
+        yield (
+            ("platform", "network", "vpc_cidr"),
+            f"{network.vpc_cidr} is too small for a public and a private subnet in each of "
+            f"{network.availability_zones} availability zones ({subnets_needed} subnets of at least "
+            f"/{smallest}, the smallest an ALB accepts); use /{smallest - bits} or larger",
+        )
+
+
+def _reserved_tag_keys(tags: dict[str, str], path: tuple[str | int, ...]) -> Iterator[Problem]:
+    for key in tags:
+        if key in naming.GENERATED_TAG_KEYS:
+            yield (
+                (*path, key),
+                f"tag key {key!r} is set by saasctl itself; reserved keys: {', '.join(naming.GENERATED_TAG_KEYS)}",
+            )
+
+
+def _tenants(spec: TenantsFile) -> list[Problem]:
+    platform = spec.platform
+    max_name = naming.max_tenant_name_length(platform.project, platform.environment, platform.region)
+    seen_names: dict[str, int] = {}
+    seen_hosts: dict[str, str] = {}
+    seen_priorities: dict[int, str] = {}
+    free_priority = lowest_free_priority({t.priority for t in spec.tenants if t.priority is not None})
+    found: list[Problem] = []
+    for index, tenant in enumerate(spec.tenants):
+        at = ("tenants", index)
+        if len(tenant.name) > max_name:
+            found.append(((*at, "name"), _name_too_long(tenant.name, max_name, spec)))
+        if tenant.name in seen_names:
+            found.append(
+                ((*at, "name"), f"tenant {tenant.name!r} is declared twice (also tenants[{seen_names[tenant.name]}])")
+            )
+        seen_names.setdefault(tenant.name, index)
+        if tenant.priority is None:
+            found.append((at, f"tenant {tenant.name!r} has no priority; the lowest free one is {free_priority}"))
+        elif tenant.priority in seen_priorities:
+            found.append(
+                (
+                    (*at, "priority"),
+                    f"priority {tenant.priority} is already used by tenant {seen_priorities[tenant.priority]!r}; "
+                    f"the lowest free one is {free_priority}",
+                )
+            )
+        else:
+            seen_priorities[tenant.priority] = tenant.name
+        effective = resolve(tenant, spec)
+        for position, host in enumerate(effective.hosts):
+            owner = seen_hosts.setdefault(host.lower(), tenant.name)
+            if owner != tenant.name:
+                where = (*at, "hosts", position) if tenant.hosts else (*at, "name")
+                found.append((where, f"host {host!r} is already routed to tenant {owner!r}"))
+        if _overrides_service(tenant):
+            found += _service(effective, at, f"tenant {tenant.name!r}")
+        found += _reserved_tag_keys(tenant.tags, (*at, "tags"))
+        tag_count = len(naming.tags(platform.project, platform.environment, tenant.name, effective.tags))
+        if tag_count > limits.TAGS_PER_RESOURCE:
+            found.append(
+                (
+                    (*at, "tags"),
+                    f"{tag_count} tags after merging the platform's, the tenant's and saasctl's own; "
+                    f"AWS allows {limits.TAGS_PER_RESOURCE} per resource",
+                )
+            )
+    return found
+
+
+def _name_too_long(name: str, max_name: int, spec: TenantsFile) -> str:
+    names = naming.TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
+    return (
+        f"tenant name {name!r} is {len(name)} characters; with project {spec.platform.project!r} and "
+        f"environment {spec.platform.environment!r} at most {max_name} fit every AWS name derived from it "
+        f"(the bucket name would be {names.bucket!r}, {len(names.bucket)} of {limits.S3_BUCKET.max_length})"
+    )
+
+
+def _overrides_service(tenant: Tenant) -> bool:
+    """Whether the tenant sets a value the sizing rules read (otherwise the defaults' check covers it)."""
+    return any(v is not None for v in (tenant.cpu, tenant.memory, tenant.desired_count, tenant.autoscaling))
+
+
+def _service(settings: ServiceSettings, at: tuple[str | int, ...], who: str) -> Iterator[Problem]:
+    valid_memory = limits.FARGATE_CPU_MEMORY.get(settings.cpu)
+    if valid_memory is None:
+        cpus = ", ".join(str(c) for c in limits.FARGATE_CPU_MEMORY)
+        yield ((*at, "cpu"), f"cpu {settings.cpu} is not a Fargate size; valid cpu values: {cpus}")
+    elif settings.memory not in valid_memory:
+        yield ((*at, "memory"), fargate_memory_message(settings.cpu, settings.memory))
+    scaling = settings.autoscaling
+    if not scaling.min <= settings.desired_count <= scaling.max:
+        yield (
+            (*at, "autoscaling"),
+            f"autoscaling needs min <= desired_count <= max; {who} has "
+            f"min {scaling.min}, desired_count {settings.desired_count}, max {scaling.max}",
+        )
+
+
+def fargate_memory_message(cpu: int, memory: int) -> str:
+    valid = limits.FARGATE_CPU_MEMORY[cpu]
+    nearest = min(valid, key=lambda m: (abs(m - memory), m))
+    span = (
+        ", ".join(str(m) for m in valid)
+        if len(valid) <= 8
+        else f"{valid[0]}-{valid[-1]} in steps of {valid[1] - valid[0]}"
+    )
+    return f"memory {memory} is not valid with cpu {cpu} on Fargate; valid: {span}; the nearest is {nearest}"
+
+
+def lowest_free_priority(used: set[int]) -> int:
+    """The smallest ALB rule priority not in ``used``."""
+    candidate = limits.ALB_PRIORITY_MIN
+    while candidate in used:
+        candidate += 1
+    return candidate

@@ -1,0 +1,185 @@
+"""Safe edits of tenants.yaml: comment-preserving, validated, atomic and serialised between processes.
+
+An edit is: take the advisory lock, read and validate the current file, change the ruamel round-trip
+tree, validate the result with the very loader every command uses, then write it to a temporary file,
+fsync it and rename it over the original. A result that does not validate never replaces the file, and a
+crash at any point leaves either the old file or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import itertools
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from saas_ctl.errors import SaasctlError, SpecError, UsageError
+from saas_ctl.spec.loader import LoadedSpec, load_bytes
+from saas_ctl.spec.rules import lowest_free_priority
+
+LOCK_TIMEOUT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class NewTenant:
+    """What `tenant add` was asked for; unset values come from the file's defaults."""
+
+    name: str
+    hosts: tuple[str, ...] = ()
+    cpu: int | None = None
+    memory: int | None = None
+    image: str | None = None
+
+
+@contextlib.contextmanager
+def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold the advisory lock of ``path``: a sidecar file, since the data file itself is replaced on write."""
+    lock_path = path.with_name(f".{path.name}.lock")
+    with open(lock_path, "a+b") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise SaasctlError(
+                        f"{path} is locked by another saasctl process for more than {timeout:.0f} s",
+                        hint=f"wait for it to finish; if none is running, delete {lock_path}",
+                    ) from None
+                time.sleep(0.02)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def add_tenant(path: Path, request: NewTenant) -> LoadedSpec:
+    """Append a tenant with the lowest free priority; return the new, valid spec."""
+
+    def edit(tree: Any, current: LoadedSpec) -> None:
+        if any(t.name == request.name for t in current.spec.tenants):
+            raise UsageError(
+                f"tenant {request.name!r} is already declared in {path}",
+                hint=f"`saasctl tenant up {request.name}` deploys it as declared",
+            )
+        entry = CommentedMap()
+        entry["name"] = request.name
+        if request.hosts:
+            entry["hosts"] = CommentedSeq(request.hosts)
+            entry["hosts"].fa.set_flow_style()
+        entry["priority"] = lowest_free_priority({t.priority for t in current.spec.tenants if t.priority is not None})
+        for key in ("image", "cpu", "memory"):
+            value = getattr(request, key)
+            if value is not None:
+                entry[key] = value
+        if not isinstance(tree.get("tenants"), list):
+            tree["tenants"] = CommentedSeq()
+        tree["tenants"].append(entry)
+
+    return _edit(path, edit)
+
+
+def remove_tenant(path: Path, name: str) -> LoadedSpec:
+    """Remove the tenant called ``name``; return the new, valid spec."""
+
+    def edit(tree: Any, current: LoadedSpec) -> None:
+        names = [t.name for t in current.spec.tenants]
+        if name not in names:
+            raise UsageError(
+                f"tenant {name!r} is not declared in {path}", hint=f"declared tenants: {', '.join(names) or 'none'}"
+            )
+        del tree["tenants"][names.index(name)]
+
+    return _edit(path, edit)
+
+
+def _edit(path: Path, edit: Any) -> LoadedSpec:
+    with locked(path):
+        raw = path.read_bytes() if path.exists() else None
+        if raw is None:
+            raise UsageError(f"{path} does not exist", hint="pass -f FILE or set SAASCTL_FILE")
+        current = load_bytes(raw, str(path))
+        yaml = _round_trip(raw.decode("utf-8"))
+        tree = yaml.load(raw)
+        edit(tree, current)
+        buffer = io.BytesIO()
+        yaml.dump(tree, buffer)
+        new_raw = buffer.getvalue()
+        try:
+            result = load_bytes(new_raw, str(path))
+        except SpecError as exc:
+            exc.message = f"the edit would make {path} invalid, so the file was left unchanged"
+            raise
+        write_atomically(path, new_raw)
+        return result
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new file, never a partial one."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+_KEY_LINE = re.compile(r"^( *)[^\s#-][^:#]*:\s*(?:#.*)?$")
+_ITEM_LINE = re.compile(r"^( *)- ")
+_NESTED_LINE = re.compile(r"^( +)[^\s#-]")
+
+
+def _round_trip(text: str) -> YAML:
+    """A ruamel round-trip YAML set to the file's own indentation, so untouched parts are written back as-is."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a user's long lines
+    mapping, sequence, offset = _detect_indent(text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    # ruamel writes null as an empty value; keep the explicit `null` that tenants files use.
+    yaml.representer.add_representer(type(None), _represent_null)
+    return yaml
+
+
+def _represent_null(representer: Any, _: None) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+def _detect_indent(text: str) -> tuple[int, int, int]:
+    lines = text.splitlines()
+    mapping, offset = 2, 2
+    for line in lines:
+        nested = _NESTED_LINE.match(line)
+        if nested:
+            mapping = len(nested.group(1))
+            break
+    for previous, line in itertools.pairwise(lines):
+        key, item = _KEY_LINE.match(previous), _ITEM_LINE.match(line)
+        if key and item:
+            offset = len(item.group(1)) - len(key.group(1))
+            break
+    return mapping, offset + 2, offset

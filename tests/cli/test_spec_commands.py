@@ -1,0 +1,160 @@
+"""`saasctl validate`, `schema`, `tenant list|add|remove` through the real Typer app."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from saas_ctl.cli.main import app
+from tests.conftest import EXAMPLE, MINIMAL
+
+
+def test_validate_reports_success_on_stderr(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "-f", str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == f"✓ {EXAMPLE} is valid: platform saas-dev in us-east-1, 2 tenant(s)\n"
+
+
+def test_validate_json_prints_one_document(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["validate", "-f", str(EXAMPLE), "--json"])
+    assert json.loads(result.stdout) == {"valid": True, "file": str(EXAMPLE), "tenants": 2}
+
+
+def test_validate_lists_every_problem_and_exits_2(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL.replace("cpu: 256", "cpu: 300").replace("priority: 10", "priority: 0"))
+    result = runner.invoke(app, ["validate", "-f", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: 1 problem in the tenants file\n"
+        f"  {path}:13: tenants[0].priority: Input should be greater than or equal to 1 (got 0)\n"
+    )
+
+
+def test_validate_json_error_is_one_document_on_stdout(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec("- not a mapping\n")
+    result = runner.invoke(app, ["--json", "validate", "-f", str(path)])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {
+        "error": "1 problem in the tenants file",
+        "issues": [
+            {
+                "file": str(path),
+                "line": 1,
+                "path": "",
+                "message": "the top level must be a mapping with platform, defaults and tenants; got a list",
+            }
+        ],
+    }
+
+
+def test_missing_file_exits_2_with_a_hint(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", "-f", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "nope.yaml: file not found; pass -f FILE or set SAASCTL_FILE" in result.stderr
+
+
+def test_file_comes_from_saasctl_file_env(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    result = runner.invoke(app, ["validate", "--json"], env={"SAASCTL_FILE": str(path)})
+    assert json.loads(result.stdout)["file"] == str(path)
+
+
+def test_global_file_option_applies_to_subcommands(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    result = runner.invoke(app, ["-f", str(path), "--json", "tenant", "list"])
+    assert [t["name"] for t in json.loads(result.stdout)["tenants"]] == ["acme"]
+
+
+def test_schema_is_the_json_schema_of_the_model(runner: CliRunner) -> None:
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    assert schema["title"] == "TenantsFile"
+    assert schema["required"] == ["platform"]
+    assert schema["$defs"]["Tenant"]["additionalProperties"] is False
+
+
+def test_tenant_list_json_shows_effective_settings(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["tenant", "list", "-f", str(EXAMPLE), "--json"])
+    globex = json.loads(result.stdout)["tenants"][1]
+    assert globex == {
+        "image": "public.ecr.aws/nginx/nginx:stable",
+        "container_port": 80,
+        "cpu": 256,
+        "memory": 512,
+        "desired_count": 1,
+        "autoscaling": {"min": 1, "max": 4, "cpu_target": 60},
+        "health_check_path": "/",
+        "environment": {},
+        "name": "globex",
+        "hosts": ["globex.example.com"],
+        "priority": 20,
+        "tags": {"cost-center": "platform"},
+    }
+
+
+def test_tenant_list_table_names_every_tenant(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["tenant", "list", "-f", str(EXAMPLE)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "acme.example.com" in result.stdout
+    assert "globex.example.com" in result.stdout
+
+
+def test_tenant_add_without_no_deploy_explains_itself(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    result = runner.invoke(app, ["tenant", "add", "b", "-f", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: deploying from `tenant add` is not available in this version; pass --no-deploy to only edit the file\n"
+    )
+    assert path.read_text() == MINIMAL
+
+
+def test_tenant_add_no_deploy_edits_the_file(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    result = runner.invoke(
+        app, ["tenant", "add", "b", "--host", "b.example.org", "--no-deploy", "-f", str(path), "--json"]
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["added"]["hosts"] == ["b.example.org"]
+    assert path.read_text().endswith("  - name: b\n    hosts: [b.example.org]\n    priority: 1\n")
+
+
+def test_tenant_add_with_an_invalid_name_exits_2_and_keeps_the_file(
+    runner: CliRunner, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(MINIMAL)
+    result = runner.invoke(app, ["tenant", "add", "Bad_Name", "--no-deploy", "-f", str(path)])
+    assert result.exit_code == 2
+    assert "tenants[1].name: a tenant name must be lowercase letters" in result.stderr
+    assert path.read_text() == MINIMAL
+
+
+def test_tenant_remove_no_deploy_edits_the_file(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    result = runner.invoke(app, ["tenant", "remove", "acme", "--no-deploy", "-f", str(path)])
+    assert result.exit_code == 0
+    assert result.stderr == f"✓ removed tenant acme from {path}\n"
+
+
+def test_version_flag(runner: CliRunner) -> None:
+    assert runner.invoke(app, ["--version"]).stdout == "saasctl 0.1.0\n"
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["validate", "-f", str(EXAMPLE)], ["tenant", "list", "-f", str(EXAMPLE)]])
+def test_light_commands_do_not_import_pulumi(argv: list[str]) -> None:
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['saasctl', *{argv!r}]\n"
+        "try:\n    runpy.run_module('saas_ctl', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_aws', 'boto3'))\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "HEAVY []"

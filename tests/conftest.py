@@ -1,0 +1,48 @@
+"""Fixtures shared by every test layer: the example spec, spec files in tmp_path, the real CLI app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "tenants.yaml"
+
+MINIMAL = """\
+platform:
+  project: saas
+  environment: dev
+  region: us-east-1
+  domain: example.com
+  database:
+    engine_version: "15.8"
+defaults:
+  cpu: 256
+  memory: 512
+tenants:
+  - name: acme
+    priority: 10
+"""
+
+
+@pytest.fixture
+def example_text() -> str:
+    return EXAMPLE.read_text()
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path) -> Callable[[str], Path]:
+    def write(text: str, name: str = "tenants.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

@@ -1,0 +1,264 @@
+"""Validation of tenants files: each rule reports file:line, the field path, the bad value and what is valid."""
+
+from __future__ import annotations
+
+import pytest
+
+from saas_ctl.errors import SpecError, SpecIssue
+from saas_ctl.spec.loader import format_path, load_bytes
+from tests.conftest import EXAMPLE, MINIMAL
+
+
+def issues_of(text: str) -> list[SpecIssue]:
+    with pytest.raises(SpecError) as caught:
+        load_bytes(text.encode(), "t.yaml")
+    return caught.value.issues
+
+
+def only(text: str) -> str:
+    [issue] = issues_of(text)
+    return str(issue)
+
+
+def with_tenants(*entries: str) -> str:
+    return MINIMAL.split("tenants:")[0] + "tenants:\n" + "".join(entries)
+
+
+def test_the_bundled_example_is_valid() -> None:
+    loaded = load_bytes(EXAMPLE.read_bytes(), "tenants.yaml")
+    assert [t.name for t in loaded.spec.tenants] == ["acme", "globex"]
+
+
+def test_format_path_uses_brackets_for_list_indexes() -> None:
+    assert format_path(("tenants", 3, "hosts", 0)) == "tenants[3].hosts[0]"
+
+
+def test_unknown_key_is_an_error_at_its_line() -> None:
+    text = MINIMAL.replace("    priority: 10\n", "    priority: 10\n    cpus: 512\n")
+    assert only(text) == "t.yaml:14: tenants[0].cpus: unknown field (typo?); `saasctl schema` lists the valid fields"
+
+
+def test_missing_required_field_points_at_the_parent() -> None:
+    text = MINIMAL.replace("  domain: example.com\n", "")
+    assert only(text) == "t.yaml:1: platform.domain: required field is missing"
+
+
+def test_top_level_list_is_refused() -> None:
+    assert only("- a\n- b\n") == (
+        "t.yaml:1: the top level must be a mapping with platform, defaults and tenants; got a list"
+    )
+
+
+def test_unquoted_engine_version_is_refused_because_yaml_made_it_a_number() -> None:
+    text = MINIMAL.replace('"15.8"', "15.10")
+    assert only(text) == (
+        't.yaml:7: platform.database.engine_version: must be a quoted string such as "15.8": unquoted, '
+        "YAML reads a version as a number (15.10 becomes 15.1) (got 15.1)"
+    )
+
+
+def test_tenant_name_must_be_a_dns_label() -> None:
+    assert only(with_tenants("  - name: Acme_1\n    priority: 1\n")) == (
+        "t.yaml:12: tenants[0].name: a tenant name must be lowercase letters, digits and hyphens, "
+        "start with a letter and not end with a hyphen (got 'Acme_1')"
+    )
+
+
+def test_tenant_name_length_is_bounded_by_the_derived_bucket_name() -> None:
+    name = "a" * 46
+    assert only(with_tenants(f"  - name: {name}\n    priority: 1\n")) == (
+        f"t.yaml:12: tenants[0].name: tenant name '{name}' is 46 characters; with project 'saas' and "
+        "environment 'dev' at most 45 fit every AWS name derived from it (the bucket name would be "
+        f"'saas-{name}-dev-{_bucket_hash(name)}', 64 of 63)"
+    )
+
+
+def _bucket_hash(name: str) -> str:
+    from infra.naming import TenantNames
+
+    return TenantNames("saas", "dev", "us-east-1", name).bucket[-8:]
+
+
+def test_longest_allowed_tenant_name_is_accepted() -> None:
+    load_bytes(with_tenants(f"  - name: {'a' * 45}\n    priority: 1\n").encode(), "t.yaml")
+
+
+def test_duplicate_tenant_names_are_refused() -> None:
+    text = with_tenants("  - name: acme\n    priority: 1\n", "  - name: acme\n    priority: 2\n")
+    assert only(text) == "t.yaml:14: tenants[1].name: tenant 'acme' is declared twice (also tenants[0])"
+
+
+def test_duplicate_priorities_name_the_owner_and_a_free_one() -> None:
+    text = with_tenants("  - name: a\n    priority: 1\n", "  - name: b\n    priority: 1\n")
+    assert only(text) == (
+        "t.yaml:15: tenants[1].priority: priority 1 is already used by tenant 'a'; the lowest free one is 2"
+    )
+
+
+def test_missing_priority_suggests_the_lowest_free_one() -> None:
+    assert only(with_tenants("  - name: a\n    priority: 1\n", "  - name: b\n")) == (
+        "t.yaml:14: tenants[1]: tenant 'b' has no priority; the lowest free one is 2"
+    )
+
+
+def test_priority_above_the_alb_maximum_is_refused() -> None:
+    assert only(with_tenants("  - name: a\n    priority: 50001\n")) == (
+        "t.yaml:13: tenants[0].priority: Input should be less than or equal to 50000 (got 50001)"
+    )
+
+
+def test_hosts_collide_case_insensitively_with_another_tenants_default_host() -> None:
+    text = with_tenants(
+        "  - name: acme\n    priority: 1\n", "  - name: b\n    hosts: [ACME.example.com]\n    priority: 2\n"
+    )
+    assert only(text) == "t.yaml:15: tenants[1].hosts[0]: host 'ACME.example.com' is already routed to tenant 'acme'"
+
+
+def test_more_than_five_hosts_is_refused() -> None:
+    hosts = ", ".join(f"h{i}.example.com" for i in range(6))
+    assert only(with_tenants(f"  - name: a\n    priority: 1\n    hosts: [{hosts}]\n")) == (
+        "t.yaml:14: tenants[0].hosts: List should have at most 5 items after validation, not 6"
+    )
+
+
+def test_host_without_a_dot_is_refused() -> None:
+    assert only(with_tenants("  - name: a\n    priority: 1\n    hosts: [localhost]\n")).endswith(
+        "at least one dot (got 'localhost')"
+    )
+
+
+def test_host_with_a_numeric_last_label_is_refused() -> None:
+    assert only(with_tenants("  - name: a\n    priority: 1\n    hosts: [a.b.123]\n")) == (
+        "t.yaml:14: tenants[0].hosts[0]: the last label of a host must be letters only (for example .com) "
+        "(got 'a.b.123')"
+    )
+
+
+def test_wildcard_host_is_accepted() -> None:
+    load_bytes(with_tenants("  - name: a\n    priority: 1\n    hosts: ['*.a.example.com']\n").encode(), "t.yaml")
+
+
+def test_fargate_memory_invalid_for_cpu_names_the_nearest_valid_value() -> None:
+    assert only(with_tenants("  - name: a\n    priority: 1\n    cpu: 256\n    memory: 4096\n")) == (
+        "t.yaml:15: tenants[0].memory: memory 4096 is not valid with cpu 256 on Fargate; valid: 512, 1024, 2048; "
+        "the nearest is 2048"
+    )
+
+
+def test_fargate_memory_ranges_are_described_as_steps() -> None:
+    assert only(with_tenants("  - name: a\n    priority: 1\n    cpu: 4096\n    memory: 4096\n")).endswith(
+        "valid: 8192-30720 in steps of 1024; the nearest is 8192"
+    )
+
+
+def test_invalid_fargate_cpu_lists_valid_values() -> None:
+    assert only(MINIMAL.replace("cpu: 256", "cpu: 300")) == (
+        "t.yaml:9: defaults.cpu: cpu 300 is not a Fargate size; "
+        "valid cpu values: 256, 512, 1024, 2048, 4096, 8192, 16384"
+    )
+
+
+def test_autoscaling_requires_min_le_desired_le_max() -> None:
+    text = with_tenants("  - name: a\n    priority: 1\n    desired_count: 5\n    autoscaling: {max: 3}\n")
+    assert only(text) == (
+        "t.yaml:15: tenants[0].autoscaling: autoscaling needs min <= desired_count <= max; "
+        "tenant 'a' has min 1, desired_count 5, max 3"
+    )
+
+
+def test_cpu_target_above_100_is_refused() -> None:
+    text = with_tenants("  - name: a\n    priority: 1\n    autoscaling: {cpu_target: 101}\n")
+    assert only(text) == (
+        "t.yaml:14: tenants[0].autoscaling.cpu_target: Input should be less than or equal to 100 (got 101)"
+    )
+
+
+def test_public_vpc_cidr_is_refused() -> None:
+    text = MINIMAL.replace("  database:", "  network: {vpc_cidr: 8.8.0.0/16}\n  database:")
+    assert only(text) == (
+        "t.yaml:6: platform.network.vpc_cidr: the VPC block must be private "
+        "(RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) (got '8.8.0.0/16')"
+    )
+
+
+def test_vpc_cidr_with_host_bits_is_refused() -> None:
+    text = MINIMAL.replace("  database:", "  network: {vpc_cidr: 10.0.0.1/16}\n  database:")
+    assert "not a valid IPv4 network block (10.0.0.1/16 has host bits set)" in only(text)
+
+
+def test_vpc_too_small_for_alb_sized_subnets_in_six_azs_is_refused() -> None:
+    text = MINIMAL.replace("  database:", "  network: {vpc_cidr: 10.0.0.0/24, availability_zones: 6}\n  database:")
+    assert only(text) == (
+        "t.yaml:6: platform.network.vpc_cidr: 10.0.0.0/24 is too small for a public and a private subnet in each "
+        "of 6 availability zones (12 subnets of at least /27, the smallest an ALB accepts); use /23 or larger"
+    )
+
+
+def test_availability_zones_outside_2_to_6_are_refused() -> None:
+    text = MINIMAL.replace("  database:", "  network: {availability_zones: 1}\n  database:")
+    assert only(text) == (
+        "t.yaml:6: platform.network.availability_zones: Input should be greater than or equal to 2 (got 1)"
+    )
+
+
+def test_log_retention_must_be_a_cloudwatch_value() -> None:
+    assert only(MINIMAL.replace("  database:", "  log_retention_days: 10\n  database:")).startswith(
+        "t.yaml:6: platform.log_retention_days: CloudWatch Logs accepts only these retention periods (days): "
+        "1, 3, 5, 7,"
+    )
+
+
+def test_backup_retention_above_35_is_refused() -> None:
+    text = MINIMAL.replace('"15.8"', '"15.8"\n    backup_retention_days: 36')
+    assert only(text) == (
+        "t.yaml:8: platform.database.backup_retention_days: Input should be less than or equal to 35 (got 36)"
+    )
+
+
+def test_container_port_out_of_range_is_refused() -> None:
+    assert only(MINIMAL.replace("  cpu: 256", "  cpu: 256\n  container_port: 70000")) == (
+        "t.yaml:10: defaults.container_port: Input should be less than or equal to 65535 (got 70000)"
+    )
+
+
+def test_aws_prefixed_tag_key_is_refused() -> None:
+    assert only(with_tenants("  - name: a\n    priority: 1\n    tags: {'aws:x': y}\n")) == (
+        "t.yaml:14: tenants[0].tags: tag key 'aws:x': the aws: prefix is reserved by AWS"
+    )
+
+
+def test_tag_value_longer_than_256_is_refused() -> None:
+    assert "the value is 257 characters; at most 256" in only(
+        with_tenants(f"  - name: a\n    priority: 1\n    tags: {{k: {'v' * 257}}}\n")
+    )
+
+
+def test_tag_key_reserved_by_saasctl_is_refused() -> None:
+    assert only(with_tenants("  - name: a\n    priority: 1\n    tags: {tenant: b}\n")) == (
+        "t.yaml:14: tenants[0].tags.tenant: tag key 'tenant' is set by saasctl itself; "
+        "reserved keys: project, environment, tenant, managed-by"
+    )
+
+
+def test_more_than_50_tags_after_merging_is_refused() -> None:
+    platform_tags = ", ".join(f"p{i}: x" for i in range(30))
+    tenant_tags = ", ".join(f"t{i}: x" for i in range(17))
+    text = with_tenants(f"  - name: a\n    priority: 1\n    tags: {{{tenant_tags}}}\n").replace(
+        "  database:", f"  tags: {{{platform_tags}}}\n  database:"
+    )
+    assert only(text) == (
+        "t.yaml:15: tenants[0].tags: 51 tags after merging the platform's, the tenant's and saasctl's own; "
+        "AWS allows 50 per resource"
+    )
+
+
+def test_yes_as_an_environment_value_asks_for_quotes() -> None:
+    assert only(with_tenants("  - name: a\n    priority: 1\n    environment: {DEBUG: yes}\n")) == (
+        "t.yaml:14: tenants[0].environment.DEBUG: Input should be a valid string; got True "
+        "(quote it: YAML reads yes/no/on/off and numbers as non-strings)"
+    )
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    text = with_tenants("  - name: A\n    priority: 0\n    cpux: 1\n")
+    assert [issue.path for issue in issues_of(text)] == ["tenants[0].name", "tenants[0].priority", "tenants[0].cpux"]

@@ -1,0 +1,110 @@
+"""Safe edits: comments kept, lowest free priority, validated before replacing, atomic, serialised."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from saas_ctl.errors import SpecError, UsageError
+from saas_ctl.spec.loader import load
+from saas_ctl.spec.store import NewTenant, add_tenant, remove_tenant
+from tests.conftest import MINIMAL
+
+
+def test_add_then_remove_leaves_the_example_byte_for_byte_identical(
+    write_spec: Callable[[str], Path], example_text: str
+) -> None:
+    path = write_spec(example_text)
+    add_tenant(path, NewTenant("hooli"))
+    remove_tenant(path, "hooli")
+    assert path.read_text() == example_text
+
+
+def test_add_appends_a_block_entry_and_keeps_comments(write_spec: Callable[[str], Path], example_text: str) -> None:
+    path = write_spec(example_text)
+    add_tenant(path, NewTenant("initech", hosts=("initech.io", "www.initech.io"), cpu=1024, memory=2048))
+    assert path.read_text() == example_text + (
+        "  - name: initech\n    hosts: [initech.io, www.initech.io]\n    priority: 1\n    cpu: 1024\n    memory: 2048\n"
+    )
+
+
+def test_add_picks_the_lowest_free_priority_and_leaves_others_alone(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL.replace("priority: 10", "priority: 1") + "  - name: b\n    priority: 3\n")
+    add_tenant(path, NewTenant("c"))
+    priorities = {t.name: t.priority for t in load(path).spec.tenants}
+    assert priorities == {"acme": 1, "b": 3, "c": 2}
+
+
+def test_remove_keeps_other_priorities(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL + "  - name: b\n    priority: 3\n")
+    remove_tenant(path, "acme")
+    assert [(t.name, t.priority) for t in load(path).spec.tenants] == [("b", 3)]
+
+
+def test_add_to_a_file_without_tenants_creates_the_list(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL.split("tenants:")[0])
+    add_tenant(path, NewTenant("first"))
+    assert [t.name for t in load(path).spec.tenants] == ["first"]
+
+
+def test_invalid_result_leaves_the_file_untouched(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    with pytest.raises(SpecError) as caught:
+        add_tenant(path, NewTenant("big", cpu=256, memory=4096))
+    assert caught.value.message == f"the edit would make {path} invalid, so the file was left unchanged"
+    assert path.read_text() == MINIMAL
+
+
+def test_adding_a_declared_tenant_is_refused(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    with pytest.raises(UsageError, match="tenant 'acme' is already declared"):
+        add_tenant(path, NewTenant("acme"))
+
+
+def test_removing_an_undeclared_tenant_lists_the_declared_ones(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    with pytest.raises(UsageError) as caught:
+        remove_tenant(path, "nobody")
+    assert caught.value.hint == "declared tenants: acme"
+
+
+def test_no_temporary_file_is_left_behind(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    add_tenant(path, NewTenant("b"))
+    assert sorted(p.name for p in path.parent.iterdir()) == [".tenants.yaml.lock", "tenants.yaml"]
+
+
+def test_file_mode_is_preserved(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    path.chmod(0o600)
+    add_tenant(path, NewTenant("b"))
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_sequence_indentation_of_the_file_is_kept(write_spec: Callable[[str], Path]) -> None:
+    flush = MINIMAL.replace("  - name: acme\n    priority: 10\n", "- name: acme\n  priority: 10\n")
+    path = write_spec(flush)
+    add_tenant(path, NewTenant("b"))
+    assert path.read_text() == flush + "- name: b\n  priority: 1\n"
+
+
+def _add(path: str, name: str) -> None:
+    add_tenant(Path(path), NewTenant(name))
+
+
+def test_twenty_concurrent_processes_lose_no_tenant(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    names = [f"t{i:02d}" for i in range(20)]
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_add, args=(str(path), name)) for name in names]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0] * 20
+    tenants = load(path).spec.tenants
+    assert sorted(t.name for t in tenants) == sorted(["acme", *names])
+    assert sorted(t.priority for t in tenants if t.name != "acme") == list(range(1, 10)) + list(range(11, 22))
