@@ -62,6 +62,7 @@ RDS_IDENTIFIER: Final = NameRule(
 )
 ECS_NAME: Final = NameRule("ECS name", 255, r"[A-Za-z0-9_-]{1,255}", "1-255 letters, digits, hyphens and underscores")
 DNS_LABEL_MAX: Final = 63
+POSTGRES_IDENTIFIER_MAX: Final = 63  # role and database names
 
 # A secret name ending in '-' and six characters makes partial-ARN lookups ambiguous (Secrets Manager
 # appends '-XXXXXX' to every ARN).

@@ -133,6 +133,11 @@ class TenantNames:
     def scaling_policy(self) -> str:
         return f"{self.base}-cpu"
 
+    @property
+    def database_user(self) -> str:
+        """The tenant's PostgreSQL role (and database): IAM authentication grants connecting as it only."""
+        return f"tenant_{self.tenant.replace('-', '_')}"
+
 
 # The tenant names that keep the tenant's name whole, with the limit each must respect.
 _WHOLE_TENANT_NAMES: tuple[tuple[Callable[[TenantNames], str], int], ...] = (
@@ -143,6 +148,7 @@ _WHOLE_TENANT_NAMES: tuple[tuple[Callable[[TenantNames], str], int], ...] = (
     (lambda n: n.secret, limits.SECRET.max_length),
     (lambda n: n.ecs_service, limits.ECS_NAME.max_length),
     (lambda n: n.scaling_policy, limits.ECS_NAME.max_length),
+    (lambda n: n.database_user, limits.POSTGRES_IDENTIFIER_MAX),
 )
 
 

@@ -36,5 +36,8 @@ def schema(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from saas_ctl.cli.plan import plan
+
     app.command()(validate)
+    app.command()(plan)
     app.command()(schema)

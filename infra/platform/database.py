@@ -1,0 +1,104 @@
+"""Aurora PostgreSQL: private subnets, encrypted, IAM authentication, master password in Secrets Manager."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.naming import PlatformNames
+
+ENGINE = "aurora-postgresql"
+MASTER_USERNAME = "saasadmin"  # not 'admin' or 'rdsadmin' (reserved on aurora-postgresql), no pg_ prefix
+DATABASE_NAME = "app"
+
+
+def parameter_group_family(engine_version: str) -> str:
+    """``15.8`` -> ``aurora-postgresql15``: custom parameter groups must match the engine's major version."""
+    return f"{ENGINE}{engine_version.split('.')[0]}"
+
+
+@dataclass(frozen=True)
+class DatabaseArgs:
+    names: PlatformNames
+    engine_version: str
+    instance_class: str
+    instances: int
+    backup_retention_days: int
+    deletion_protection: bool
+    final_snapshot: bool
+    subnet_ids: list[pulumi.Output[str]]
+    security_group_id: pulumi.Input[str]
+
+
+class Database(pulumi.ComponentResource):
+    endpoint: pulumi.Output[str]
+    reader_endpoint: pulumi.Output[str]
+    port: pulumi.Output[int]
+    resource_id: pulumi.Output[str]
+    master_secret_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("saasctl:platform:Database", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        names = args.names
+        family = parameter_group_family(args.engine_version)
+
+        subnets = aws.rds.SubnetGroup(
+            f"{name}-subnets",
+            name=names.db_subnet_group,
+            subnet_ids=args.subnet_ids,
+            description="Aurora in the private subnets",
+            opts=child,
+        )
+        parameters = aws.rds.ClusterParameterGroup(
+            f"{name}-params",
+            name=names.db_parameter_group(family),
+            family=family,
+            description=f"saasctl cluster parameters ({family})",
+            parameters=[aws.rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1")],
+            opts=child,
+        )
+        cluster = aws.rds.Cluster(
+            f"{name}-cluster",
+            cluster_identifier=names.db_cluster_identifier,
+            engine=ENGINE,
+            engine_version=args.engine_version,
+            database_name=DATABASE_NAME,
+            master_username=MASTER_USERNAME,
+            manage_master_user_password=True,
+            db_subnet_group_name=subnets.name,
+            db_cluster_parameter_group_name=parameters.name,
+            vpc_security_group_ids=[args.security_group_id],
+            storage_encrypted=True,
+            backup_retention_period=args.backup_retention_days,
+            preferred_backup_window="03:00-04:00",
+            preferred_maintenance_window="sun:04:30-sun:05:30",
+            deletion_protection=args.deletion_protection,
+            skip_final_snapshot=not args.final_snapshot,
+            final_snapshot_identifier=names.db_final_snapshot_identifier if args.final_snapshot else None,
+            iam_database_authentication_enabled=True,
+            enabled_cloudwatch_logs_exports=["postgresql"],
+            copy_tags_to_snapshot=True,
+            opts=child,
+        )
+        for index in range(args.instances):
+            aws.rds.ClusterInstance(
+                f"{name}-instance-{index}",
+                identifier=f"{names.db_cluster_identifier}-{index}",
+                cluster_identifier=cluster.id,
+                instance_class=args.instance_class,
+                engine=aws.rds.EngineType.AURORA_POSTGRESQL,
+                engine_version=args.engine_version,
+                db_subnet_group_name=subnets.name,
+                publicly_accessible=False,
+                opts=child,
+            )
+
+        self.endpoint = cluster.endpoint
+        self.reader_endpoint = cluster.reader_endpoint
+        self.port = cluster.port
+        self.resource_id = cluster.cluster_resource_id
+        self.master_secret_arn = cluster.master_user_secrets.apply(lambda s: (s[0].secret_arn or "") if s else "")
+        self.register_outputs({"endpoint": self.endpoint})

@@ -1,0 +1,127 @@
+"""VPC, one public and one private subnet per AZ, internet gateway, NAT gateways and routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.addressing import plan_subnets
+
+
+@dataclass(frozen=True)
+class NetworkArgs:
+    name: str
+    vpc_cidr: str
+    availability_zones: int
+    nat_gateways: Literal["single", "per_az", "none"]
+
+
+class Network(pulumi.ComponentResource):
+    vpc_id: pulumi.Output[str]
+    public_subnet_ids: list[pulumi.Output[str]]
+    private_subnet_ids: list[pulumi.Output[str]]
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("saasctl:platform:Network", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        plan = plan_subnets(args.vpc_cidr, args.availability_zones)
+        zones = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOutputOptions(parent=self))
+
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=args.vpc_cidr,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags={"Name": args.name},
+            opts=child,
+        )
+        gateway = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags={"Name": f"{args.name}-igw"}, opts=child)
+        public_routes = aws.ec2.RouteTable(
+            f"{name}-public",
+            vpc_id=vpc.id,
+            routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)],
+            tags={"Name": f"{args.name}-public"},
+            opts=child,
+        )
+
+        public, private = [], []
+        for index in range(args.availability_zones):
+            zone = zones.names[index]
+            public.append(
+                aws.ec2.Subnet(
+                    f"{name}-public-{index}",
+                    vpc_id=vpc.id,
+                    cidr_block=plan.public[index],
+                    availability_zone=zone,
+                    map_public_ip_on_launch=False,
+                    tags={"Name": f"{args.name}-public-{index}", "tier": "public"},
+                    opts=child,
+                )
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-public-{index}", subnet_id=public[index].id, route_table_id=public_routes.id, opts=child
+            )
+            private.append(
+                aws.ec2.Subnet(
+                    f"{name}-private-{index}",
+                    vpc_id=vpc.id,
+                    cidr_block=plan.private[index],
+                    availability_zone=zone,
+                    map_public_ip_on_launch=False,
+                    tags={"Name": f"{args.name}-private-{index}", "tier": "private"},
+                    opts=child,
+                )
+            )
+
+        nats = self._nat_gateways(name, args, public, child, depends_on=gateway)
+        for index, subnet in enumerate(private):
+            routes = []
+            if nats:
+                nat = nats[index] if args.nat_gateways == "per_az" else nats[0]
+                routes.append(aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat.id))
+            table = aws.ec2.RouteTable(
+                f"{name}-private-{index}",
+                vpc_id=vpc.id,
+                routes=routes,
+                tags={"Name": f"{args.name}-private-{index}"},
+                opts=child,
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-private-{index}", subnet_id=subnet.id, route_table_id=table.id, opts=child
+            )
+
+        self.vpc_id = vpc.id
+        self.public_subnet_ids = [s.id for s in public]
+        self.private_subnet_ids = [s.id for s in private]
+        self.register_outputs({"vpc_id": self.vpc_id})
+
+    @staticmethod
+    def _nat_gateways(
+        name: str,
+        args: NetworkArgs,
+        public: list[aws.ec2.Subnet],
+        child: pulumi.ResourceOptions,
+        depends_on: pulumi.Resource,
+    ) -> list[aws.ec2.NatGateway]:
+        count = {"single": 1, "per_az": args.availability_zones, "none": 0}[args.nat_gateways]
+        nats = []
+        for index in range(count):
+            address = aws.ec2.Eip(
+                f"{name}-nat-{index}",
+                domain="vpc",
+                tags={"Name": f"{args.name}-nat-{index}"},
+                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[depends_on])),
+            )
+            nats.append(
+                aws.ec2.NatGateway(
+                    f"{name}-nat-{index}",
+                    allocation_id=address.id,
+                    subnet_id=public[index].id,
+                    tags={"Name": f"{args.name}-nat-{index}"},
+                    opts=child,
+                )
+            )
+        return nats

@@ -1,0 +1,99 @@
+"""The platform program: one per environment, shared by every tenant."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from infra import naming
+from infra.outputs import PlatformOutputs
+from infra.platform.database import Database, DatabaseArgs
+from infra.platform.load_balancer import LoadBalancer, LoadBalancerArgs
+from infra.platform.network import Network, NetworkArgs
+from infra.platform.security import SecurityGroups, SecurityGroupsArgs
+from infra.provider import ProviderSettings, aws_provider
+from saas_ctl.spec.models import TenantsFile, resolve
+
+
+def container_ports(spec: TenantsFile) -> tuple[int, ...]:
+    """Every container port a declared tenant (or the defaults) uses: the services' group opens only these."""
+    ports = {spec.defaults.container_port} | {resolve(t, spec).container_port for t in spec.tenants}
+    return tuple(sorted(ports))
+
+
+def platform_program(spec: TenantsFile, endpoint_url: str | None = None) -> PlatformOutputs:
+    """Create the platform of ``spec.platform`` and export :class:`PlatformOutputs` as stack outputs.
+
+    Runs under the Automation API (as an inline program), under ``pulumi.runtime.set_mocks`` (offline
+    synthesis and tests), or by hand from a ``__main__.py`` that loads a spec and calls it.
+    """
+    platform = spec.platform
+    names = naming.PlatformNames(platform.project, platform.environment)
+    provider = aws_provider(
+        "aws",
+        ProviderSettings(
+            platform.region, naming.tags(platform.project, platform.environment, None, platform.tags), endpoint_url
+        ),
+    )
+    opts = pulumi.ResourceOptions(providers=[provider])
+
+    network = Network(
+        "network",
+        NetworkArgs(
+            names.vpc, platform.network.vpc_cidr, platform.network.availability_zones, platform.network.nat_gateways
+        ),
+        opts,
+    )
+    groups = SecurityGroups(
+        "security",
+        SecurityGroupsArgs(names.base, network.vpc_id, platform.network.vpc_cidr, container_ports(spec)),
+        opts,
+    )
+    database = Database(
+        "database",
+        DatabaseArgs(
+            names=names,
+            engine_version=platform.database.engine_version,
+            instance_class=platform.database.instance_class,
+            instances=platform.database.instances,
+            backup_retention_days=platform.database.backup_retention_days,
+            deletion_protection=platform.database.deletion_protection,
+            final_snapshot=not platform.throwaway,
+            subnet_ids=network.private_subnet_ids,
+            security_group_id=groups.database_id,
+        ),
+        opts,
+    )
+    alb = LoadBalancer(
+        "load-balancer",
+        LoadBalancerArgs(
+            names.load_balancer, network.public_subnet_ids, groups.alb_id, platform.load_balancer.certificate_arn
+        ),
+        opts,
+    )
+    cluster = aws.ecs.Cluster(
+        "cluster",
+        name=names.ecs_cluster,
+        settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+
+    outputs = PlatformOutputs(
+        vpc_id=network.vpc_id,
+        private_subnet_ids=pulumi.Output.all(*network.private_subnet_ids),
+        service_security_group_id=groups.services_id,
+        load_balancer_arn=alb.arn,
+        load_balancer_dns_name=alb.dns_name,
+        listener_arn=alb.tenant_listener_arn,
+        listener_protocol=alb.tenant_listener_protocol,
+        cluster_arn=cluster.arn,
+        cluster_name=cluster.name,
+        database_endpoint=database.endpoint,
+        database_reader_endpoint=database.reader_endpoint,
+        database_port=database.port,
+        database_resource_id=database.resource_id,
+        database_master_secret_arn=database.master_secret_arn,
+    )
+    for key, value in outputs.as_dict().items():
+        pulumi.export(key, value)
+    return outputs

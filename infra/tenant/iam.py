@@ -1,0 +1,59 @@
+"""The tenant's two IAM roles, each scoped to this tenant's resources only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from infra import policies
+
+ECS_TASKS = "ecs-tasks.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class IamArgs:
+    execution_role_name: str
+    task_role_name: str
+    log_group_arn: pulumi.Input[str]
+    secret_arn: pulumi.Input[str]
+    bucket_arn: pulumi.Input[str]
+    db_user_arn: pulumi.Input[str]
+
+
+class TenantIam(pulumi.ComponentResource):
+    execution_role_arn: pulumi.Output[str]
+    task_role_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: IamArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("saasctl:tenant:Iam", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        execution = aws.iam.Role(
+            f"{name}-execution",
+            name=args.execution_role_name,
+            assume_role_policy=policies.assume_role_by(ECS_TASKS),
+            opts=child,
+        )
+        aws.iam.RolePolicy(
+            f"{name}-execution",
+            role=execution.id,
+            policy=pulumi.Output.all(args.log_group_arn, args.secret_arn).apply(
+                lambda arns: policies.execution_policy(arns[0], arns[1])
+            ),
+            opts=child,
+        )
+        task = aws.iam.Role(
+            f"{name}-task", name=args.task_role_name, assume_role_policy=policies.assume_role_by(ECS_TASKS), opts=child
+        )
+        aws.iam.RolePolicy(
+            f"{name}-task",
+            role=task.id,
+            policy=pulumi.Output.all(args.bucket_arn, args.secret_arn, args.db_user_arn).apply(
+                lambda arns: policies.task_policy(arns[0], arns[1], arns[2])
+            ),
+            opts=child,
+        )
+        self.execution_role_arn = execution.arn
+        self.task_role_arn = task.arn
+        self.register_outputs({"execution_role_arn": self.execution_role_arn, "task_role_arn": self.task_role_arn})

@@ -1,0 +1,128 @@
+"""The tenant program: everything one tenant owns, built only from its settings and the platform outputs."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from infra import naming
+from infra.outputs import PlatformOutputs
+from infra.provider import ProviderSettings, aws_provider
+from infra.tenant.iam import IamArgs, TenantIam
+from infra.tenant.routing import RoutingArgs, TenantRouting
+from infra.tenant.secret import SecretArgs, TenantSecret
+from infra.tenant.service import ServiceArgs, TenantService
+from infra.tenant.storage import StorageArgs, TenantStorage
+from saas_ctl.spec.models import EffectiveTenant, Platform
+
+
+def db_user_arn(cluster_arn: str, region: str, resource_id: str, user: str) -> str:
+    """The ``rds-db:connect`` resource of one database user, in the platform's partition and account."""
+    parts = cluster_arn.split(":")
+    partition, account = parts[1], parts[4]
+    return f"arn:{partition}:rds-db:{region}:{account}:dbuser:{resource_id}/{user}"
+
+
+def tenant_program(
+    tenant: EffectiveTenant,
+    platform_spec: Platform,
+    platform: PlatformOutputs,
+    *,
+    delete_data: bool = False,
+    endpoint_url: str | None = None,
+) -> None:
+    """Create one tenant's stack. ``tenant`` carries its effective settings (``saas_ctl.spec.models.resolve``).
+
+    ``delete_data`` makes the next destroy delete the bucket's objects and the secret immediately; by
+    default both are retained in the account when the stack is destroyed.
+    """
+    region = platform_spec.region
+    names = naming.TenantNames(platform_spec.project, platform_spec.environment, region, tenant.name)
+    tags = naming.tags(platform_spec.project, platform_spec.environment, tenant.name, tenant.tags)
+    provider = aws_provider("aws", ProviderSettings(region, tags, endpoint_url))
+    opts = pulumi.ResourceOptions(providers=[provider])
+
+    storage = TenantStorage("storage", StorageArgs(names.bucket, delete_data), opts)
+    logs = aws.cloudwatch.LogGroup(
+        "logs",
+        name=names.log_group,
+        retention_in_days=platform_spec.log_retention_days,
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
+    secret = TenantSecret(
+        "secret",
+        SecretArgs(
+            secret_name=names.secret,
+            database_host=platform.database_endpoint,
+            database_reader_host=platform.database_reader_endpoint,
+            database_port=platform.database_port,
+            database_name=names.database_user,
+            database_user=names.database_user,
+            delete_data=delete_data,
+        ),
+        opts,
+    )
+    iam = TenantIam(
+        "iam",
+        IamArgs(
+            execution_role_name=names.execution_role,
+            task_role_name=names.task_role,
+            log_group_arn=logs.arn,
+            secret_arn=secret.arn,
+            bucket_arn=storage.bucket_arn,
+            db_user_arn=pulumi.Output.all(platform.cluster_arn, platform.database_resource_id).apply(
+                lambda v: db_user_arn(v[0], region, v[1], names.database_user)
+            ),
+        ),
+        opts,
+    )
+    routing = TenantRouting(
+        "routing",
+        RoutingArgs(
+            target_group_name=names.target_group,
+            vpc_id=platform.vpc_id,
+            listener_arn=platform.listener_arn,
+            container_port=tenant.container_port,
+            health_check_path=tenant.health_check_path,
+            priority=tenant.priority,
+            hosts=tenant.hosts,
+        ),
+        opts,
+    )
+    service = TenantService(
+        "service",
+        ServiceArgs(
+            region=region,
+            family=names.task_family,
+            service_name=names.ecs_service,
+            container_name=names.container,
+            scaling_policy_name=names.scaling_policy,
+            image=tenant.image,
+            container_port=tenant.container_port,
+            cpu=tenant.cpu,
+            memory=tenant.memory,
+            desired_count=tenant.desired_count,
+            min_count=tenant.autoscaling.min,
+            max_count=tenant.autoscaling.max,
+            cpu_target=tenant.autoscaling.cpu_target,
+            environment=tenant.environment,
+            execution_role_arn=iam.execution_role_arn,
+            task_role_arn=iam.task_role_arn,
+            log_group_name=logs.name,
+            secret_arn=secret.arn,
+            cluster_arn=platform.cluster_arn,
+            cluster_name=platform.cluster_name,
+            subnet_ids=platform.private_subnet_ids,
+            security_group_id=platform.service_security_group_id,
+            target_group_arn=routing.target_group_arn,
+            listener_rule=routing.rule,
+        ),
+        opts,
+    )
+
+    scheme = pulumi.Output.from_input(platform.listener_protocol).apply(lambda p: p.lower())
+    pulumi.export("bucket_name", storage.bucket_name)
+    pulumi.export("service_name", service.service_name)
+    pulumi.export("log_group_name", logs.name)
+    pulumi.export("secret_arn", secret.arn)
+    pulumi.export("urls", scheme.apply(lambda s: [f"{s}://{host}" for host in tenant.hosts]))

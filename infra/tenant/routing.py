@@ -1,0 +1,61 @@
+"""The tenant's ALB target group and the listener rule that sends its hosts to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+
+@dataclass(frozen=True)
+class RoutingArgs:
+    target_group_name: str
+    vpc_id: pulumi.Input[str]
+    listener_arn: pulumi.Input[str]
+    container_port: int
+    health_check_path: str
+    priority: int
+    hosts: tuple[str, ...]
+
+
+class TenantRouting(pulumi.ComponentResource):
+    target_group_arn: pulumi.Output[str]
+    rule: aws.lb.ListenerRule
+
+    def __init__(self, name: str, args: RoutingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("saasctl:tenant:Routing", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        # Fargate tasks use awsvpc networking, which only 'ip' target groups accept.
+        group = aws.lb.TargetGroup(
+            f"{name}-targets",
+            name=args.target_group_name,
+            port=args.container_port,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=args.vpc_id,
+            deregistration_delay=30,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                path=args.health_check_path,
+                matcher="200-399",
+                interval=15,
+                healthy_threshold=2,
+                unhealthy_threshold=3,
+                timeout=5,
+            ),
+            opts=child,
+        )
+        self.rule = aws.lb.ListenerRule(
+            f"{name}-rule",
+            listener_arn=args.listener_arn,
+            priority=args.priority,
+            actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=group.arn)],
+            conditions=[
+                aws.lb.ListenerRuleConditionArgs(
+                    host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=list(args.hosts))
+                )
+            ],
+            opts=child,
+        )
+        self.target_group_arn = group.arn
+        self.register_outputs({"target_group_arn": self.target_group_arn})

@@ -1,0 +1,143 @@
+"""The tenant's Fargate service: task definition, service behind its target group, CPU auto-scaling."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+# Keys of the tenant secret injected into the container as environment variables.
+SECRET_KEYS = ("app_secret", "db_host", "db_reader_host", "db_port", "db_name", "db_user")
+
+
+@dataclass(frozen=True)
+class ServiceArgs:
+    region: str
+    family: str
+    service_name: str
+    container_name: str
+    scaling_policy_name: str
+    image: str
+    container_port: int
+    cpu: int
+    memory: int
+    desired_count: int
+    min_count: int
+    max_count: int
+    cpu_target: int
+    environment: dict[str, str]
+    execution_role_arn: pulumi.Input[str]
+    task_role_arn: pulumi.Input[str]
+    log_group_name: pulumi.Input[str]
+    secret_arn: pulumi.Input[str]
+    cluster_arn: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    subnet_ids: pulumi.Input[list[str]]
+    security_group_id: pulumi.Input[str]
+    target_group_arn: pulumi.Input[str]
+    listener_rule: pulumi.Resource
+
+
+def container_definitions(args: ServiceArgs, log_group: str, secret_arn: str) -> str:
+    return json.dumps(
+        [
+            {
+                "name": args.container_name,
+                "image": args.image,
+                "essential": True,
+                "portMappings": [{"containerPort": args.container_port, "protocol": "tcp"}],
+                "environment": [{"name": k, "value": v} for k, v in sorted(args.environment.items())],
+                "secrets": [{"name": key.upper(), "valueFrom": f"{secret_arn}:{key}::"} for key in SECRET_KEYS],
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": log_group,
+                        "awslogs-region": args.region,
+                        "awslogs-stream-prefix": "app",
+                    },
+                },
+            }
+        ]
+    )
+
+
+class TenantService(pulumi.ComponentResource):
+    service_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("saasctl:tenant:Service", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        task = aws.ecs.TaskDefinition(
+            f"{name}-task",
+            family=args.family,
+            cpu=str(args.cpu),
+            memory=str(args.memory),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture="X86_64"
+            ),
+            execution_role_arn=args.execution_role_arn,
+            task_role_arn=args.task_role_arn,
+            container_definitions=pulumi.Output.all(args.log_group_name, args.secret_arn).apply(
+                lambda values: container_definitions(args, values[0], values[1])
+            ),
+            opts=child,
+        )
+        service = aws.ecs.Service(
+            f"{name}-service",
+            name=args.service_name,
+            cluster=args.cluster_arn,
+            task_definition=task.arn,
+            desired_count=args.desired_count,
+            launch_type="FARGATE",
+            propagate_tags="SERVICE",
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=args.subnet_ids, security_groups=[args.security_group_id], assign_public_ip=False
+            ),
+            load_balancers=[
+                aws.ecs.ServiceLoadBalancerArgs(
+                    target_group_arn=args.target_group_arn,
+                    container_name=args.container_name,
+                    container_port=args.container_port,
+                )
+            ],
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
+            health_check_grace_period_seconds=60,
+            # The target group must be attached to a listener before CreateService, or AWS answers "does not
+            # have an associated load balancer"; auto-scaling owns desired_count once the service exists.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[args.listener_rule], ignore_changes=["desiredCount"]),
+        )
+        resource_id = pulumi.Output.concat("service/", args.cluster_name, "/", service.name)
+        target = aws.appautoscaling.Target(
+            f"{name}-scaling",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=resource_id,
+            min_capacity=args.min_count,
+            max_capacity=args.max_count,
+            opts=child,
+        )
+        aws.appautoscaling.Policy(
+            f"{name}-cpu",
+            name=args.scaling_policy_name,
+            policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                target_value=float(args.cpu_target),
+                scale_in_cooldown=120,
+                scale_out_cooldown=60,
+                predefined_metric_specification=(
+                    aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                        predefined_metric_type="ECSServiceAverageCPUUtilization"
+                    )
+                ),
+            ),
+            opts=child,
+        )
+        self.service_name = service.name
+        self.register_outputs({"service_name": self.service_name})

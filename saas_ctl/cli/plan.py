@@ -1,0 +1,62 @@
+"""`saasctl plan`: what would be created, offline (no credentials, no Pulumi CLI)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from saas_ctl.cli.context import FileOption, JsonOption, application
+from saas_ctl.cli.output import reporting
+from saas_ctl.engine.base import StackResult
+from saas_ctl.spec import loader
+
+
+def plan(
+    ctx: typer.Context,
+    tenant: Annotated[
+        list[str] | None, typer.Option("--tenant", "-t", help="Plan only this tenant's stack (repeatable).")
+    ] = None,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+) -> None:
+    """Show the resources the platform and tenant stacks would create, without AWS credentials or Pulumi CLI.
+
+    The real programs run under Pulumi mocks; tenant stacks use placeholder platform outputs. With --json:
+    {"stacks": [{"project", "stack", "resources": [{"type", "name", "inputs"}]}]}, secret inputs masked.
+    """
+    from saas_ctl import plan as planning  # imports pulumi: only when planning
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        spec = loader.load(cli.file).spec
+        results = planning.plan(spec, tenant or ())
+        if cli.output.json_mode:
+            cli.output.document({"stacks": [_stack_json(r) for r in results]})
+            return
+        for result in results:
+            cli.output.print(_stack_table(result))
+
+
+def _stack_json(result: StackResult) -> dict[str, object]:
+    return {
+        "project": result.target.project,
+        "stack": result.target.stack,
+        "resources": [r.to_json() for r in result.resources],
+    }
+
+
+def _stack_table(result: StackResult) -> Table:
+    counts = Counter(r.type for r in result.resources)
+    names: dict[str, list[str]] = {}
+    for resource in result.resources:
+        names.setdefault(resource.type, []).append(resource.name)
+    table = Table(title=f"{result.target.label}: {len(result.resources)} resources", title_justify="left")
+    table.add_column("type", overflow="fold")
+    table.add_column("count", justify="right")
+    table.add_column("names", overflow="fold")
+    for kind in sorted(counts):
+        table.add_row(kind, str(counts[kind]), ", ".join(names[kind]))
+    return table

@@ -1,0 +1,104 @@
+"""The Engine protocol and the values that cross it (DESIGN.md, decision 3).
+
+Pure: no pulumi import, so the CLI and the orchestrator can be loaded and tested without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+
+
+class Operation(StrEnum):
+    PREVIEW = "preview"
+    UP = "up"
+    DESTROY = "destroy"
+    REFRESH = "refresh"
+
+
+class Status(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class StackTarget:
+    """One Pulumi stack: its project and name, the inline program that defines it, and its config."""
+
+    project: str
+    stack: str
+    program: Callable[[], None]
+    config: Mapping[str, str] = field(default_factory=dict)
+    kind: Literal["platform", "tenant"] = "tenant"
+    tenant: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.project}/{self.stack}"
+
+
+@dataclass(frozen=True)
+class PlannedResource:
+    """A resource a program declares: its Pulumi type token, logical name and inputs (secrets masked)."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    provider: str | None = None  # URN of the explicit provider, if any
+    depends_on: tuple[str, ...] = ()  # URNs of explicit dependencies
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, "name": self.name, "inputs": self.inputs}
+
+
+@dataclass(frozen=True)
+class EngineEvent:
+    """Progress of one stack operation: resources done of total and what is happening now."""
+
+    target: str
+    done: int
+    total: int | None
+    current: str | None = None
+
+
+EventSink = Callable[[EngineEvent], None]
+
+
+@dataclass(frozen=True)
+class StackResult:
+    target: StackTarget
+    operation: Operation
+    status: Status
+    changes: dict[str, int] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    resources: tuple[PlannedResource, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.SUCCEEDED
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": self.target.project,
+            "stack": self.target.stack,
+            "kind": self.target.kind,
+            "tenant": self.target.tenant,
+            "operation": str(self.operation),
+            "status": str(self.status),
+            "changes": self.changes,
+            "outputs": self.outputs,
+            "error": self.error,
+        }
+
+
+class Engine(Protocol):
+    def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
+    def up(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
+    def destroy(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
+    def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
+    def outputs(self, target: StackTarget) -> dict[str, Any]: ...
+    def list_stacks(self, project: str) -> list[str]: ...

@@ -1,0 +1,138 @@
+"""SynthEngine: runs the real programs under Pulumi mocks. No CLI, no credentials, no network, no state.
+
+Each synthesis runs in a fresh ``contextvars.Context``, because the Pulumi SDK keeps its settings and its
+root stack resource in context variables: a clean context is a clean runtime, so many stacks can be
+synthesised one after another in one process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from saas_ctl.engine.base import EventSink, Operation, PlannedResource, StackResult, StackTarget, Status
+from saas_ctl.engine.mocks import MASK, SynthMocks, SynthMonitor
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    resources: tuple[PlannedResource, ...]
+    outputs: dict[str, Any]
+
+
+def synthesize(target: StackTarget) -> Synthesis:
+    """Run ``target``'s program under mocks; return what it declares and exports."""
+    return contextvars.Context().run(_synthesize, target)
+
+
+class _LoopTracker(asyncio.DefaultEventLoopPolicy):
+    """Remembers every event loop it creates, and on which thread.
+
+    The SDK's RPC calls run on executor threads, each of which creates an event loop it never closes. Left
+    to the cyclic garbage collector, such a loop may be finalised after its sockets and print "Exception
+    ignored ... Invalid file descriptor" at exit; closing them once their thread has ended avoids that.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._loops: list[tuple[threading.Thread, asyncio.AbstractEventLoop]] = []
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        loop = super().new_event_loop()
+        with self._lock:
+            self._loops.append((threading.current_thread(), loop))
+        return loop
+
+    def close_finished(self) -> None:
+        with self._lock:
+            finished = [(t, loop) for t, loop in self._loops if not t.is_alive()]
+            self._loops = [(t, loop) for t, loop in self._loops if t.is_alive()]
+        for _, loop in finished:
+            if not loop.is_closed() and not loop.is_running():
+                loop.close()
+
+
+_TRACKER: _LoopTracker | None = None
+_TRACKER_LOCK = threading.Lock()
+
+
+def _tracker() -> _LoopTracker:
+    global _TRACKER
+    with _TRACKER_LOCK:
+        if _TRACKER is None:
+            _TRACKER = _LoopTracker()
+            asyncio.set_event_loop_policy(_TRACKER)
+        return _TRACKER
+
+
+def _synthesize(target: StackTarget) -> Synthesis:
+    tracker = _tracker()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return _run_program(target)
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        asyncio.set_event_loop(None)
+        tracker.close_finished()
+
+
+def _run_program(target: StackTarget) -> Synthesis:
+    import pulumi
+    from pulumi.runtime.settings import get_root_resource
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    mocks = SynthMocks(target.config.get("aws:region", "us-east-1"))
+    pulumi.runtime.set_mocks(
+        mocks, project=target.project, stack=target.stack, preview=False, monitor=SynthMonitor(mocks)
+    )
+    _sync_await(run_pulumi_func(target.program))
+    root = get_root_resource()
+    exported: dict[str, Any] = getattr(root, "outputs", {})
+    outputs = {}
+    for key, value in exported.items():
+        output = pulumi.Output.from_input(value)
+        outputs[key] = MASK if _sync_await(output.is_secret()) else _sync_await(output.future())
+    # Registration order depends on async scheduling; sort so that plans are stable and diffable.
+    return Synthesis(tuple(sorted(mocks.resources, key=lambda r: (r.type, r.name))), outputs)
+
+
+class SynthEngine:
+    """An Engine that deploys nothing: every operation synthesises the program and reports what it declares."""
+
+    def _run(self, operation: Operation, target: StackTarget, on_event: EventSink | None) -> StackResult:
+        from saas_ctl.engine.base import EngineEvent
+
+        try:
+            synthesis = synthesize(target)
+        except Exception as exc:  # a program bug must surface as this stack's failure, not a crash
+            return StackResult(target, operation, Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        count = len(synthesis.resources)
+        if on_event:
+            on_event(EngineEvent(target.label, count, count, None))
+        changes = {"create": count} if operation is not Operation.DESTROY else {"delete": 0}
+        return StackResult(target, operation, Status.SUCCEEDED, changes, synthesis.outputs, None, synthesis.resources)
+
+    def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._run(Operation.PREVIEW, target, on_event)
+
+    def up(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._run(Operation.UP, target, on_event)
+
+    def destroy(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return StackResult(target, Operation.DESTROY, Status.SUCCEEDED, {"delete": 0})
+
+    def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._run(Operation.REFRESH, target, on_event)
+
+    def outputs(self, target: StackTarget) -> dict[str, Any]:
+        return synthesize(target).outputs
+
+    def list_stacks(self, project: str) -> list[str]:
+        return []

@@ -1,0 +1,36 @@
+"""Offline plan: what the platform and tenant stacks would create, synthesised under mocks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from saas_ctl import stacks
+from saas_ctl.engine.base import StackResult, StackTarget
+from saas_ctl.engine.synth import SynthEngine
+from saas_ctl.errors import SaasctlError, UsageError
+from saas_ctl.spec.models import TenantsFile
+
+
+def plan_targets(spec: TenantsFile, tenants: Sequence[str] = ()) -> list[StackTarget]:
+    """The platform and every tenant, or only the named tenants (against placeholder platform outputs)."""
+    declared = [t.name for t in spec.tenants]
+    unknown = [name for name in tenants if name not in declared]
+    if unknown:
+        raise UsageError(
+            f"tenant {unknown[0]!r} is not declared", hint=f"declared tenants: {', '.join(declared) or 'none'}"
+        )
+    platform = stacks.placeholder_platform(spec)
+    targets = [] if tenants else [stacks.platform_target(spec)]
+    return targets + [stacks.tenant_target(spec, name, platform) for name in (tenants or declared)]
+
+
+def plan(spec: TenantsFile, tenants: Sequence[str] = ()) -> list[StackResult]:
+    engine = SynthEngine()
+    results = [engine.preview(target) for target in plan_targets(spec, tenants)]
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise SaasctlError(
+            f"synthesising {failed[0].target.label} failed: {failed[0].error}",
+            hint="this is a bug in saasctl's programs; please report it with your tenants.yaml",
+        )
+    return results

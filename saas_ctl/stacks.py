@@ -1,0 +1,56 @@
+"""Which Pulumi stacks a spec maps to: project and stack names, config, and the inline programs.
+
+The platform of an environment is stack ``<environment>`` of project ``<project>-platform``; every tenant
+of an environment is a stack named for the tenant in project ``<project>-<environment>-tenants``, so
+listing that project's stacks answers "which tenants are deployed here".
+"""
+
+from __future__ import annotations
+
+from infra.outputs import PlatformOutputs
+from saas_ctl.engine.base import StackTarget
+from saas_ctl.spec.models import TenantsFile, resolve
+
+
+def platform_project(spec: TenantsFile) -> str:
+    return f"{spec.platform.project}-platform"
+
+
+def tenants_project(spec: TenantsFile) -> str:
+    return f"{spec.platform.project}-{spec.platform.environment}-tenants"
+
+
+def _config(spec: TenantsFile) -> dict[str, str]:
+    return {"aws:region": spec.platform.region}
+
+
+def platform_target(spec: TenantsFile, endpoint_url: str | None = None) -> StackTarget:
+    def program() -> None:
+        from infra.platform.program import platform_program
+
+        platform_program(spec, endpoint_url=endpoint_url)
+
+    return StackTarget(platform_project(spec), spec.platform.environment, program, _config(spec), kind="platform")
+
+
+def tenant_target(
+    spec: TenantsFile,
+    name: str,
+    platform: PlatformOutputs,
+    *,
+    delete_data: bool = False,
+    endpoint_url: str | None = None,
+) -> StackTarget:
+    tenant = resolve(next(t for t in spec.tenants if t.name == name), spec)
+
+    def program() -> None:
+        from infra.tenant.program import tenant_program
+
+        tenant_program(tenant, spec.platform, platform, delete_data=delete_data, endpoint_url=endpoint_url)
+
+    return StackTarget(tenants_project(spec), name, program, _config(spec), kind="tenant", tenant=name)
+
+
+def placeholder_platform(spec: TenantsFile) -> PlatformOutputs:
+    """Stand-in platform outputs for synthesising tenant stacks without a deployed platform."""
+    return PlatformOutputs.placeholder(spec.platform.region, f"{spec.platform.project}-{spec.platform.environment}")

@@ -1,0 +1,60 @@
+"""`saasctl plan` through the real app: offline synthesis of the real programs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from saas_ctl.cli.main import app
+from tests.conftest import EXAMPLE, MINIMAL
+
+
+def test_plan_json_lists_every_stack_with_its_resources(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["plan", "-f", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0, result.stderr
+    stacks = json.loads(result.stdout)["stacks"]
+    assert [(s["project"], s["stack"]) for s in stacks] == [
+        ("saas-platform", "dev"),
+        ("saas-dev-tenants", "acme"),
+        ("saas-dev-tenants", "globex"),
+    ]
+    types = {r["type"] for r in stacks[1]["resources"]}
+    assert {"aws:s3/bucket:Bucket", "aws:ecs/service:Service", "aws:lb/listenerRule:ListenerRule"} <= types
+    assert set(stacks[1]["resources"][0]) == {"type", "name", "inputs"}
+
+
+def test_plan_json_masks_secret_inputs(runner: CliRunner) -> None:
+    stacks = json.loads(runner.invoke(app, ["plan", "-f", str(EXAMPLE), "--json", "-t", "acme"]).stdout)["stacks"]
+    [version] = [r for r in stacks[0]["resources"] if r["type"] == "aws:secretsmanager/secretVersion:SecretVersion"]
+    assert version["inputs"]["secretString"] == "[secret]"
+
+
+def test_plan_for_one_tenant_skips_the_platform(runner: CliRunner) -> None:
+    stacks = json.loads(runner.invoke(app, ["plan", "-f", str(EXAMPLE), "--json", "--tenant", "globex"]).stdout)[
+        "stacks"
+    ]
+    assert [s["stack"] for s in stacks] == ["globex"]
+
+
+def test_plan_of_an_undeclared_tenant_exits_2(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    result = runner.invoke(app, ["plan", "-f", str(write_spec(MINIMAL)), "-t", "nobody"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: tenant 'nobody' is not declared\nhint: declared tenants: acme\n"
+
+
+def test_plan_table_counts_resources_per_stack(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["plan", "-f", str(EXAMPLE), "-t", "acme"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert result.stdout.startswith("saas-dev-tenants/acme: 25 resources\n")
+    assert "aws:iam/role:Role" in result.stdout
+
+
+def test_plan_of_an_invalid_file_exits_2_before_synthesising(
+    runner: CliRunner, write_spec: Callable[[str], Path]
+) -> None:
+    result = runner.invoke(app, ["plan", "-f", str(write_spec(MINIMAL.replace("cpu: 256", "cpu: 3")))])
+    assert result.exit_code == 2
+    assert "defaults.cpu: cpu 3 is not a Fargate size" in result.stderr

@@ -1,0 +1,230 @@
+"""Policies of the platform program, checked on what it declares under mocks."""
+
+from __future__ import annotations
+
+import json
+
+from saas_ctl.engine.mocks import short_id
+from saas_ctl.engine.synth import Synthesis
+from tests.infra.conftest import named, of_type, one, synth_platform, uses_stack_provider
+
+SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SG_EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+RT = "aws:ec2/routeTable:RouteTable"
+LISTENER = "aws:lb/listener:Listener"
+
+
+def test_vpc_has_dns_support_and_hostnames(platform: Synthesis) -> None:
+    vpc = one(platform, "aws:ec2/vpc:Vpc")
+    assert (vpc.inputs["cidrBlock"], vpc.inputs["enableDnsSupport"], vpc.inputs["enableDnsHostnames"]) == (
+        "10.0.0.0/16",
+        True,
+        True,
+    )
+
+
+def test_one_public_and_one_private_subnet_per_az_carved_deterministically(platform: Synthesis) -> None:
+    subnets = {
+        r.name: (r.inputs["cidrBlock"], r.inputs["availabilityZone"])
+        for r in of_type(platform, "aws:ec2/subnet:Subnet")
+    }
+    assert subnets == {
+        "network-public-0": ("10.0.0.0/18", "us-east-1a"),
+        "network-public-1": ("10.0.64.0/18", "us-east-1b"),
+        "network-private-0": ("10.0.128.0/18", "us-east-1a"),
+        "network-private-1": ("10.0.192.0/18", "us-east-1b"),
+    }
+
+
+def test_subnets_never_assign_public_ips(platform: Synthesis) -> None:
+    assert {r.inputs["mapPublicIpOnLaunch"] for r in of_type(platform, "aws:ec2/subnet:Subnet")} == {False}
+
+
+def test_single_nat_serves_every_private_subnet(platform: Synthesis) -> None:
+    assert len(of_type(platform, "aws:ec2/natGateway:NatGateway")) == 1
+    assert len(of_type(platform, "aws:ec2/eip:Eip")) == 1
+    nat_id = "natgateway-"
+    for index in range(2):
+        [route] = named(platform, RT, f"network-private-{index}").inputs["routes"]
+        assert route["cidrBlock"] == "0.0.0.0/0"
+        assert route["natGatewayId"].startswith(nat_id)
+
+
+def test_per_az_nat_creates_one_gateway_and_address_per_az(example: str) -> None:
+    synthesis = synth_platform(example.replace("nat_gateways: single", "nat_gateways: per_az"))
+    assert len(of_type(synthesis, "aws:ec2/natGateway:NatGateway")) == 2
+    assert len(of_type(synthesis, "aws:ec2/eip:Eip")) == 2
+    routes = [named(synthesis, RT, f"network-private-{i}").inputs["routes"][0]["natGatewayId"] for i in range(2)]
+    assert routes[0] != routes[1]
+
+
+def test_no_nat_leaves_private_subnets_without_a_default_route(example: str) -> None:
+    synthesis = synth_platform(example.replace("nat_gateways: single", "nat_gateways: none"))
+    assert of_type(synthesis, "aws:ec2/natGateway:NatGateway") == []
+    assert named(synthesis, RT, "network-private-0").inputs.get("routes", []) == []
+
+
+def test_public_subnets_route_to_the_internet_gateway(platform: Synthesis) -> None:
+    [route] = named(platform, RT, "network-public").inputs["routes"]
+    assert route["cidrBlock"] == "0.0.0.0/0"
+    assert route["gatewayId"].startswith("internetgateway-")
+
+
+def _rules(synthesis: Synthesis, token: str) -> set[tuple[str, str, int, str]]:
+    """(group, protocol, port, source) of every rule; groups named by their role (alb, services, database)."""
+    group_of_id = {
+        short_id("securitygroup", g.inputs["name"]): g.name.removeprefix("security-")
+        for g in of_type(synthesis, "aws:ec2/securityGroup:SecurityGroup")
+    }
+    found = set()
+    for rule in of_type(synthesis, token):
+        inputs = rule.inputs
+        source = inputs.get("cidrIpv4") or inputs.get("cidrIpv6") or group_of_id[inputs["referencedSecurityGroupId"]]
+        found.add(
+            (group_of_id[inputs["securityGroupId"]], inputs["ipProtocol"], int(inputs.get("fromPort", -1)), source)
+        )
+    return found
+
+
+def test_ingress_is_exactly_alb_from_anywhere_services_from_alb_database_from_services(platform: Synthesis) -> None:
+    assert _rules(platform, SG_INGRESS) == {
+        ("alb", "tcp", 80, "0.0.0.0/0"),
+        ("alb", "tcp", 80, "::/0"),
+        ("alb", "tcp", 443, "0.0.0.0/0"),
+        ("alb", "tcp", 443, "::/0"),
+        ("services", "tcp", 80, "alb"),
+        ("database", "tcp", 5432, "services"),
+    }
+
+
+def test_alb_may_only_send_to_the_services_container_ports(platform: Synthesis) -> None:
+    assert _rules(platform, SG_EGRESS) == {("alb", "tcp", 80, "services"), ("services", "-1", -1, "0.0.0.0/0")}
+
+
+def test_security_groups_carry_no_inline_rules(platform: Synthesis) -> None:
+    for group in of_type(platform, "aws:ec2/securityGroup:SecurityGroup"):
+        assert "ingress" not in group.inputs and "egress" not in group.inputs, group.name
+
+
+def test_services_group_opens_every_tenant_container_port(example: str) -> None:
+    synthesis = synth_platform(example.replace("    cpu: 512\n", "    cpu: 512\n    container_port: 8080\n"))
+    ports = {rule[2] for rule in _rules(synthesis, SG_INGRESS) if rule[0] == "services"}
+    assert ports == {80, 8080}
+
+
+def test_aurora_cluster_is_encrypted_private_and_iam_authenticated(platform: Synthesis) -> None:
+    cluster = one(platform, "aws:rds/cluster:Cluster").inputs
+    assert {
+        k: cluster[k]
+        for k in (
+            "engine",
+            "engineVersion",
+            "storageEncrypted",
+            "iamDatabaseAuthenticationEnabled",
+            "manageMasterUserPassword",
+            "backupRetentionPeriod",
+            "deletionProtection",
+            "enabledCloudwatchLogsExports",
+            "clusterIdentifier",
+            "masterUsername",
+        )
+    } == {
+        "engine": "aurora-postgresql",
+        "engineVersion": "15.8",
+        "storageEncrypted": True,
+        "iamDatabaseAuthenticationEnabled": True,
+        "manageMasterUserPassword": True,
+        "backupRetentionPeriod": 7.0,
+        "deletionProtection": True,
+        "enabledCloudwatchLogsExports": ["postgresql"],
+        "clusterIdentifier": "saas-dev-aurora",
+        "masterUsername": "saasadmin",
+    }
+    assert "masterPassword" not in cluster
+
+
+def test_parameter_group_family_follows_the_engine_major_version(example: str) -> None:
+    synthesis = synth_platform(example.replace('"15.8"', '"16.6"'))
+    group = one(synthesis, "aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs
+    assert (group["family"], group["name"]) == ("aurora-postgresql16", "saas-dev-aurora-postgresql16")
+    assert one(synthesis, "aws:rds/cluster:Cluster").inputs["engineVersion"] == "16.6"
+
+
+def test_database_takes_a_final_snapshot_by_default(platform: Synthesis) -> None:
+    cluster = one(platform, "aws:rds/cluster:Cluster").inputs
+    assert (cluster["skipFinalSnapshot"], cluster["finalSnapshotIdentifier"]) == (False, "saas-dev-aurora-final")
+
+
+def test_throwaway_environment_skips_the_final_snapshot(example: str) -> None:
+    synthesis = synth_platform(example.replace("  region: us-east-1\n", "  region: us-east-1\n  throwaway: true\n"))
+    cluster = one(synthesis, "aws:rds/cluster:Cluster").inputs
+    assert cluster["skipFinalSnapshot"] is True
+    assert "finalSnapshotIdentifier" not in cluster
+
+
+def test_cluster_instances_match_count_and_class_and_are_private(platform: Synthesis) -> None:
+    instances = of_type(platform, "aws:rds/clusterInstance:ClusterInstance")
+    assert [(i.inputs["identifier"], i.inputs["instanceClass"], i.inputs["publiclyAccessible"]) for i in instances] == [
+        ("saas-dev-aurora-0", "db.r6g.large", False),
+        ("saas-dev-aurora-1", "db.r6g.large", False),
+    ]
+
+
+def test_database_subnet_group_uses_the_private_subnets(platform: Synthesis) -> None:
+    group = one(platform, "aws:rds/subnetGroup:SubnetGroup").inputs
+    private = {r.name for r in of_type(platform, "aws:ec2/subnet:Subnet") if "private" in r.name}
+    assert len(group["subnetIds"]) == len(private) == 2
+
+
+def test_alb_is_internet_facing_and_drops_invalid_headers(platform: Synthesis) -> None:
+    alb = one(platform, "aws:lb/loadBalancer:LoadBalancer").inputs
+    assert (alb["internal"], alb["loadBalancerType"], alb["dropInvalidHeaderFields"], alb["name"]) == (
+        False,
+        "application",
+        True,
+        "saas-dev-alb",
+    )
+    assert len(alb["subnets"]) == 2
+
+
+def test_without_certificate_http_answers_404_by_default(platform: Synthesis) -> None:
+    [listener] = of_type(platform, "aws:lb/listener:Listener")
+    assert (listener.inputs["port"], listener.inputs["protocol"]) == (80.0, "HTTP")
+    assert listener.inputs["defaultActions"][0]["fixedResponse"]["statusCode"] == "404"
+
+
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/abc-123"
+
+
+def test_with_certificate_http_redirects_and_https_serves_with_a_tls13_policy(example: str) -> None:
+    synthesis = synth_platform(example.replace("certificate_arn: null", f"certificate_arn: {CERT}"))
+    http, https = (
+        named(synthesis, LISTENER, "load-balancer-http").inputs,
+        named(synthesis, LISTENER, "load-balancer-https").inputs,
+    )
+    assert http["defaultActions"][0]["redirect"] == {"port": "443", "protocol": "HTTPS", "statusCode": "HTTP_301"}
+    assert (https["port"], https["certificateArn"], https["sslPolicy"]) == (
+        443.0,
+        CERT,
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    )
+    assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "404"
+
+
+def test_ecs_cluster_has_container_insights(platform: Synthesis) -> None:
+    cluster = one(platform, "aws:ecs/cluster:Cluster").inputs
+    assert cluster["settings"] == [{"name": "containerInsights", "value": "enabled"}]
+
+
+def test_platform_exports_every_platform_output_key(platform: Synthesis) -> None:
+    from infra.outputs import PlatformOutputs
+
+    assert tuple(platform.outputs) == PlatformOutputs.keys()
+    assert PlatformOutputs.from_stack_outputs(platform.outputs).listener_protocol == "HTTP"
+
+
+def test_every_aws_resource_uses_the_tagged_provider(platform: Synthesis) -> None:
+    provider = one(platform, "pulumi:providers:aws")
+    tags = json.loads(provider.inputs["defaultTags"])["tags"]
+    assert tags == {"cost-center": "platform", "project": "saas", "environment": "dev", "managed-by": "saasctl"}
+    assert [r.name for r in platform.resources if r.type.startswith("aws:") and not uses_stack_provider(r)] == []

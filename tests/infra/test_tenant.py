@@ -1,0 +1,250 @@
+"""Policies of the tenant program, checked on what it declares under mocks."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from infra import aws_limits as limits
+from saas_ctl.engine.synth import Synthesis
+from tests.conftest import MINIMAL
+from tests.infra.conftest import of_type, one, policy, synth_tenant, uses_stack_provider
+
+BUCKET = "saas-acme-dev-5e68bd74"
+
+
+def test_bucket_is_named_for_tenant_and_environment(acme: Synthesis) -> None:
+    assert one(acme, "aws:s3/bucket:Bucket").inputs["bucket"] == BUCKET
+
+
+def test_bucket_keeps_data_unless_deletion_is_asked_for(acme: Synthesis) -> None:
+    assert one(acme, "aws:s3/bucket:Bucket").inputs["forceDestroy"] is False
+
+
+def test_bucket_blocks_every_kind_of_public_access(acme: Synthesis) -> None:
+    block = one(acme, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
+    assert {
+        k: block[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    } == {
+        "blockPublicAcls": True,
+        "blockPublicPolicy": True,
+        "ignorePublicAcls": True,
+        "restrictPublicBuckets": True,
+    }
+
+
+def test_bucket_is_encrypted_with_kms_and_a_bucket_key(acme: Synthesis) -> None:
+    [rule] = one(acme, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs[
+        "rules"
+    ]
+    assert rule == {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}, "bucketKeyEnabled": True}
+
+
+def test_bucket_is_versioned(acme: Synthesis) -> None:
+    versioning = one(acme, "aws:s3/bucketVersioning:BucketVersioning").inputs
+    assert versioning["versioningConfiguration"] == {"status": "Enabled"}
+
+
+def test_bucket_ownership_is_enforced_for_the_owner(acme: Synthesis) -> None:
+    controls = one(acme, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs
+    assert controls["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+
+
+def test_bucket_policy_denies_requests_without_tls(acme: Synthesis) -> None:
+    [statement] = policy(one(acme, "aws:s3/bucketPolicy:BucketPolicy"))["Statement"]
+    assert statement == {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def test_log_group_uses_the_platform_retention(acme: Synthesis) -> None:
+    logs = one(acme, "aws:cloudwatch/logGroup:LogGroup").inputs
+    assert (logs["name"], logs["retentionInDays"]) == ("/saasctl/saas-dev/acme", 30.0)
+
+
+def test_secret_value_is_never_in_plain_text(acme: Synthesis) -> None:
+    version = one(acme, "aws:secretsmanager/secretVersion:SecretVersion").inputs
+    assert version["secretString"] == "[secret]"
+    assert "secret_arn" in acme.outputs and "app_secret" not in json.dumps(acme.outputs)
+
+
+def test_secret_has_a_recovery_window(acme: Synthesis) -> None:
+    secret = one(acme, "aws:secretsmanager/secret:Secret").inputs
+    assert (secret["name"], secret["recoveryWindowInDays"]) == ("saas-dev/acme/app", 30.0)
+
+
+def test_task_definition_is_fargate_awsvpc_with_effective_size(acme: Synthesis) -> None:
+    task = one(acme, "aws:ecs/taskDefinition:TaskDefinition").inputs
+    assert {k: task[k] for k in ("family", "cpu", "memory", "networkMode", "requiresCompatibilities")} == {
+        "family": "saas-acme-dev",
+        "cpu": "512",
+        "memory": "1024",
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+    }
+
+
+def test_container_gets_image_port_environment_secrets_and_awslogs(acme: Synthesis) -> None:
+    [container] = json.loads(one(acme, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
+    assert container["image"] == "public.ecr.aws/nginx/nginx:stable"
+    assert container["portMappings"] == [{"containerPort": 80, "protocol": "tcp"}]
+    assert container["environment"] == [{"name": "FEATURE_FLAGS", "value": "beta"}]
+    assert [s["name"] for s in container["secrets"]] == [
+        "APP_SECRET",
+        "DB_HOST",
+        "DB_READER_HOST",
+        "DB_PORT",
+        "DB_NAME",
+        "DB_USER",
+    ]
+    assert all(
+        s["valueFrom"].startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:saas-dev/acme/app-")
+        for s in container["secrets"]
+    )
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "/saasctl/saas-dev/acme"
+
+
+def test_service_runs_privately_behind_its_target_group_with_rollback(acme: Synthesis) -> None:
+    service = one(acme, "aws:ecs/service:Service").inputs
+    assert service["networkConfiguration"]["assignPublicIp"] is False
+    assert service["networkConfiguration"]["securityGroups"] == ["sg-00000000000000001"]
+    assert service["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert service["launchType"] == "FARGATE"
+    [balancer] = service["loadBalancers"]
+    assert (balancer["containerName"], balancer["containerPort"]) == ("app", 80.0)
+    assert balancer["targetGroupArn"].endswith(":targetgroup/saas-acme-dev/0")
+
+
+def test_service_waits_for_its_listener_rule(acme: Synthesis) -> None:
+    service = one(acme, "aws:ecs/service:Service")
+    assert any(urn.endswith("aws:lb/listenerRule:ListenerRule::routing-rule") for urn in service.depends_on)
+
+
+def test_target_group_is_ip_typed_with_a_health_check(acme: Synthesis) -> None:
+    group = one(acme, "aws:lb/targetGroup:TargetGroup").inputs
+    assert (group["targetType"], group["port"], group["protocol"], group["healthCheck"]["path"]) == (
+        "ip",
+        80.0,
+        "HTTP",
+        "/",
+    )
+
+
+def test_listener_rule_routes_the_tenant_hosts_at_its_priority(acme: Synthesis) -> None:
+    rule = one(acme, "aws:lb/listenerRule:ListenerRule").inputs
+    assert rule["priority"] == 10.0
+    assert rule["conditions"] == [{"hostHeader": {"values": ["acme.example.com"]}}]
+    assert rule["listenerArn"].endswith(":listener/app/saas-dev-alb/0/0")
+
+
+def test_autoscaling_tracks_cpu_between_min_and_max(acme: Synthesis) -> None:
+    target = one(acme, "aws:appautoscaling/target:Target").inputs
+    scaling = one(acme, "aws:appautoscaling/policy:Policy").inputs
+    assert (target["minCapacity"], target["maxCapacity"], target["resourceId"]) == (
+        1.0,
+        4.0,
+        "service/saas-dev/saas-acme-dev",
+    )
+    tracking = scaling["targetTrackingScalingPolicyConfiguration"]
+    assert (tracking["targetValue"], tracking["predefinedMetricSpecification"]["predefinedMetricType"]) == (
+        60.0,
+        "ECSServiceAverageCPUUtilization",
+    )
+
+
+def test_tenant_outputs_name_its_resources_and_urls(acme: Synthesis) -> None:
+    assert acme.outputs == {
+        "bucket_name": BUCKET,
+        "service_name": "saas-acme-dev",
+        "log_group_name": "/saasctl/saas-dev/acme",
+        "secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:saas-dev/acme/app-AbCdEf",
+        "urls": ["http://acme.example.com"],
+    }
+
+
+def test_default_tags_carry_tenant_environment_and_cost_tags(acme: Synthesis) -> None:
+    tags = json.loads(one(acme, "pulumi:providers:aws").inputs["defaultTags"])["tags"]
+    assert tags == {
+        "cost-center": "platform",
+        "plan": "enterprise",
+        "project": "saas",
+        "environment": "dev",
+        "managed-by": "saasctl",
+        "tenant": "acme",
+    }
+
+
+def test_every_aws_resource_uses_the_tagged_provider(acme: Synthesis) -> None:
+    assert [r.name for r in acme.resources if r.type.startswith("aws:") and not uses_stack_provider(r)] == []
+
+
+def _two_tenants() -> str:
+    return MINIMAL + "  - name: globex\n    priority: 11\n"
+
+
+def _arns_and_names(synthesis: Synthesis) -> list[str]:
+    found = []
+    for resource in of_type(synthesis, "aws:iam/rolePolicy:RolePolicy"):
+        for statement in policy(resource)["Statement"]:
+            found += statement["Resource"]
+    return found
+
+
+def test_tenant_policies_name_only_the_tenants_own_resources() -> None:
+    acme = _arns_and_names(synth_tenant(_two_tenants(), "acme"))
+    assert sorted(set(acme)) == [
+        "*",
+        "arn:aws:logs:us-east-1:123456789012:log-group:/saasctl/saas-dev/acme:*",
+        "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-PLACEHOLDER/tenant_acme",
+        f"arn:aws:s3:::{BUCKET}",
+        f"arn:aws:s3:::{BUCKET}/*",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:saas-dev/acme/app-AbCdEf",
+    ]
+
+
+def test_tenant_policies_never_mention_another_tenant() -> None:
+    acme = synth_tenant(_two_tenants(), "acme")
+    globex = synth_tenant(_two_tenants(), "globex")
+    acme_text = json.dumps([policy(r) for r in of_type(acme, "aws:iam/rolePolicy:RolePolicy")])
+    globex_text = json.dumps([policy(r) for r in of_type(globex, "aws:iam/rolePolicy:RolePolicy")])
+    assert "globex" not in acme_text
+    assert "acme" not in globex_text
+
+
+def test_only_image_pull_token_and_layers_use_a_wildcard_resource() -> None:
+    acme = synth_tenant(_two_tenants(), "acme")
+    wildcard_actions = sorted(
+        action
+        for resource in of_type(acme, "aws:iam/rolePolicy:RolePolicy")
+        for statement in policy(resource)["Statement"]
+        if statement["Resource"] == ["*"]
+        for action in statement["Action"]
+    )
+    assert wildcard_actions == [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:GetAuthorizationToken",
+        "ecr:GetDownloadUrlForLayer",
+    ]
+
+
+def test_longest_allowed_tenant_name_fits_every_aws_name_limit() -> None:
+    name = "a" * 45  # max_tenant_name_length("saas", "dev", "us-east-1")
+    synthesis = synth_tenant(MINIMAL.replace("name: acme", f"name: {name}"), name)
+    checks = [
+        (one(synthesis, "aws:s3/bucket:Bucket").inputs["bucket"], limits.S3_BUCKET),
+        (one(synthesis, "aws:lb/targetGroup:TargetGroup").inputs["name"], limits.TARGET_GROUP),
+        (one(synthesis, "aws:cloudwatch/logGroup:LogGroup").inputs["name"], limits.LOG_GROUP),
+        (one(synthesis, "aws:secretsmanager/secret:Secret").inputs["name"], limits.SECRET),
+        (one(synthesis, "aws:ecs/service:Service").inputs["name"], limits.ECS_NAME),
+        (one(synthesis, "aws:ecs/taskDefinition:TaskDefinition").inputs["family"], limits.ECS_NAME),
+        *[(r.inputs["name"], limits.IAM_ROLE) for r in of_type(synthesis, "aws:iam/role:Role")],
+    ]
+    for value, rule in checks:
+        assert len(value) <= rule.max_length and re.fullmatch(rule.pattern, value), f"{rule.kind}: {value!r}"
+    assert len(one(synthesis, "aws:s3/bucket:Bucket").inputs["bucket"]) == 63
