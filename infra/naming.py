@@ -22,6 +22,11 @@ MANAGED_BY = "saasctl"
 GENERATED_TAG_KEYS = ("project", "environment", "tenant", "managed-by")
 
 
+def parameter_group_family(engine_version: str) -> str:
+    """``15.8`` -> ``aurora-postgresql15``: a custom parameter group must match the engine's major version."""
+    return f"aurora-postgresql{engine_version.split('.')[0]}"
+
+
 def stable_hash(*parts: str, length: int = 6) -> str:
     """A short hex digest of ``parts``: the same inputs always give the same suffix."""
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+pytest_plugins = ["tests.moto_server"]
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "tenants.yaml"
 

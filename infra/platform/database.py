@@ -7,16 +7,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from infra.naming import PlatformNames
+from infra.naming import PlatformNames, parameter_group_family
 
 ENGINE = "aurora-postgresql"
 MASTER_USERNAME = "saasadmin"  # not 'admin' or 'rdsadmin' (reserved on aurora-postgresql), no pg_ prefix
 DATABASE_NAME = "app"
-
-
-def parameter_group_family(engine_version: str) -> str:
-    """``15.8`` -> ``aurora-postgresql15``: custom parameter groups must match the engine's major version."""
-    return f"{ENGINE}{engine_version.split('.')[0]}"
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,9 @@ def schema(ctx: typer.Context) -> None:
 
 def register(app: typer.Typer) -> None:
     from saas_ctl.cli.plan import plan
+    from saas_ctl.cli.preflight import preflight
 
     app.command()(validate)
+    app.command()(preflight)
     app.command()(plan)
     app.command()(schema)

@@ -1,0 +1,103 @@
+"""The dated catalogue of Aurora PostgreSQL versions used when no live answer is available.
+
+The bundled snapshot ships in ``data/aurora_postgresql.json`` with its date and sources. ``preflight
+--refresh-catalog`` stores the live list of a region in the user's cache, which is then preferred.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+ENGINE = "aurora-postgresql"
+
+
+@dataclass(frozen=True)
+class VersionCatalog:
+    versions: tuple[str, ...]
+    retired: tuple[str, ...]
+    limitless: tuple[str, ...]
+    supported_majors: tuple[int, ...]
+    as_of: str
+    region: str
+    source: str  # "bundled" or the cache file's path
+
+    def same_major(self, major: str) -> list[str]:
+        return sorted((v for v in self.versions if v.split(".")[0] == major), key=version_key)
+
+    def describe(self) -> str:
+        origin = (
+            "saasctl's bundled snapshot" if self.source == "bundled" else f"your refreshed catalogue ({self.source})"
+        )
+        return f"{origin} of {self.region} as of {self.as_of}"
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("-")[0].split("."))
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "saasctl"
+
+
+def cache_file(region: str) -> Path:
+    return cache_dir() / f"{ENGINE}-versions-{region}.json"
+
+
+def _bundled() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("saas_ctl.preflight").joinpath("data/aurora_postgresql.json").read_text()
+    )
+    return data
+
+
+def load(region: str) -> VersionCatalog:
+    """The user's refreshed catalogue of ``region`` when there is one, else the bundled snapshot."""
+    bundled = _bundled()
+    cached = cache_file(region)
+    if cached.exists():
+        try:
+            data = json.loads(cached.read_text())
+            return VersionCatalog(
+                versions=tuple(data["versions"]),
+                retired=(),
+                limitless=tuple(data.get("limitless_versions", ())),
+                supported_majors=tuple(sorted({int(v.split(".")[0]) for v in data["versions"]})),
+                as_of=data["fetched_on"],
+                region=region,
+                source=str(cached),
+            )
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache must not stop a deploy: fall back to the bundled snapshot
+    return VersionCatalog(
+        versions=tuple(bundled["versions"]),
+        retired=tuple(bundled["retired"]),
+        limitless=tuple(bundled["limitless_versions"]),
+        supported_majors=tuple(bundled["supported_majors"]),
+        as_of=bundled["listed_on"] + f" (with releases through {bundled['additions_through']})",
+        region=bundled["region"],
+        source="bundled",
+    )
+
+
+def store(region: str, versions: list[str], today: date | None = None) -> Path:
+    """Write a live version list to the user's cache; return its path."""
+    path = cache_file(region)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    plain = sorted({v for v in versions if "limitless" not in v}, key=version_key)
+    limitless = sorted({v for v in versions if "limitless" in v}, key=version_key)
+    payload = {
+        "engine": ENGINE,
+        "region": region,
+        "fetched_on": (today or date.today()).isoformat(),
+        "versions": plain,
+        "limitless_versions": limitless,
+    }
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+    return path

@@ -1,0 +1,434 @@
+"""Live preflight checks: read-only AWS calls that answer what no offline rule can.
+
+Every check is independent. One that cannot run (permission denied, API not supported by the endpoint,
+no network) becomes a warning naming the permission it needed, never a crash. Where one list call can
+answer for every tenant, it is made once, so the number of calls does not grow with the tenants.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from infra import naming
+from saas_ctl.preflight.catalog import ENGINE, version_key
+from saas_ctl.preflight.findings import Finding, error, warning
+from saas_ctl.spec.models import TenantsFile, resolve
+
+EIP_QUOTA = ("ec2", "L-0263D0A3")
+VPC_QUOTA = ("vpc", "L-F678F1CE")
+
+
+@dataclass
+class AwsContext:
+    """boto3 clients for one region (optionally at one endpoint), counting the calls they make."""
+
+    session: Any
+    region: str
+    endpoint_url: str | None = None
+    calls: Counter[str] = field(default_factory=Counter)
+    clients: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, service: str) -> Any:
+        if service not in self.clients:
+            from botocore.config import Config
+
+            # Few retries and short timeouts: preflight must answer in seconds, and a check that cannot get
+            # an answer becomes a warning rather than a wait.
+            config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=20)
+            client = self.session.client(
+                service, region_name=self.region, endpoint_url=self.endpoint_url, config=config
+            )
+            client.meta.events.register("before-call", self._count)
+            self.clients[service] = client
+        return self.clients[service]
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    name: str
+    permissions: tuple[str, ...]
+    run: Callable[[TenantsFile, AwsContext, set[str] | None], Iterator[Finding]]
+
+
+def run_checks(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None = None) -> list[Finding]:
+    """Run every live check; ``deployed`` names the tenants whose stacks exist (None: not known)."""
+    from botocore.exceptions import ClientError
+
+    findings: list[Finding] = []
+    for check in CHECKS:
+        try:
+            findings += list(check.run(spec, ctx, deployed))
+        except ClientError as exc:
+            findings.append(_could_not_run(check, exc.response.get("Error", {}).get("Code", "error"), str(exc)))
+        except Exception as exc:  # BotoCoreError, an unparsable answer from an emulator, a network failure...
+            findings.append(_could_not_run(check, type(exc).__name__, str(exc)))
+    return findings
+
+
+def _could_not_run(check: LiveCheck, code: str, detail: str) -> Finding:
+    denied = code in {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException"}
+    reason = f"permission denied ({code})" if denied else f"the API call failed ({code}: {detail[:160]})"
+    return warning(
+        "LIVE-CHECK-SKIPPED",
+        (),
+        f"could not check {check.name}: {reason}",
+        f"this check needs {', '.join(check.permissions)}",
+    )
+
+
+def _paginate(ctx: AwsContext, service: str, operation: str, key: str, **kwargs: Any) -> list[Any]:
+    paginator = ctx.client(service).get_paginator(operation)
+    return [item for page in paginator.paginate(**kwargs) for item in page.get(key, [])]
+
+
+def _error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", {}) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+# ---- database --------------------------------------------------------------------------------------------
+
+VERSION_PATH = ("platform", "database", "engine_version")
+
+
+def engine_version(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    version = spec.platform.database.engine_version
+    rds = ctx.client("rds")
+    found = rds.describe_db_engine_versions(Engine=ENGINE, EngineVersion=version)["DBEngineVersions"]
+    if not found:
+        major = version.split(".")[0]
+        available = sorted(
+            {
+                v["EngineVersion"]
+                for v in _paginate(ctx, "rds", "describe_db_engine_versions", "DBEngineVersions", Engine=ENGINE)
+                if v["EngineVersion"].split(".")[0] == major and "limitless" not in v["EngineVersion"]
+            },
+            key=version_key,
+        )
+        yield error(
+            "LIVE-DB-ENGINE-VERSION",
+            VERSION_PATH,
+            f"Aurora PostgreSQL {version} is not available in {ctx.region} (describe-db-engine-versions "
+            "returned nothing); the deploy would fail with 'InvalidParameterCombination: Cannot find "
+            f"version {version} for aurora-postgresql'",
+            f"available {major}.x versions in {ctx.region}: {', '.join(available) or 'none'}",
+        )
+        return
+    family = found[0].get("DBParameterGroupFamily")
+    expected = naming.parameter_group_family(version)
+    if family and family != expected:
+        yield error(
+            "DB-PARAMETER-FAMILY",
+            VERSION_PATH,
+            f"AWS reports parameter group family {family} for {version}; saasctl would create {expected}",
+            "report this to the saasctl maintainers with the version",
+        )
+
+
+def instance_class(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    database = spec.platform.database
+    rds = ctx.client("rds")
+    if not rds.describe_db_engine_versions(Engine=ENGINE, EngineVersion=database.engine_version)["DBEngineVersions"]:
+        return  # the version check reports it; no class is orderable for a missing version
+    options = rds.describe_orderable_db_instance_options(
+        Engine=ENGINE, EngineVersion=database.engine_version, DBInstanceClass=database.instance_class
+    )["OrderableDBInstanceOptions"]
+    if not options:
+        page = rds.describe_orderable_db_instance_options(
+            Engine=ENGINE, EngineVersion=database.engine_version, MaxRecords=100
+        )["OrderableDBInstanceOptions"]
+        classes = sorted({o["DBInstanceClass"] for o in page})
+        yield error(
+            "LIVE-DB-INSTANCE-CLASS",
+            ("platform", "database", "instance_class"),
+            f"{database.instance_class} cannot be ordered for aurora-postgresql {database.engine_version} "
+            f"in {ctx.region}",
+            f"orderable classes include: {', '.join(classes[:12]) or 'none listed'}",
+        )
+
+
+# ---- network and quotas ----------------------------------------------------------------------------------
+
+
+def availability_zones(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    zones = ctx.client("ec2").describe_availability_zones(
+        Filters=[{"Name": "state", "Values": ["available"]}, {"Name": "zone-type", "Values": ["availability-zone"]}]
+    )["AvailabilityZones"]
+    wanted = spec.platform.network.availability_zones
+    if len(zones) < wanted:
+        yield error(
+            "LIVE-AZ",
+            ("platform", "network", "availability_zones"),
+            f"{ctx.region} has {len(zones)} available availability zones; the spec asks for {wanted}",
+            f"use availability_zones: {len(zones)} or less",
+        )
+
+
+def _quota(ctx: AwsContext, service: str, code: str, default: int) -> int:
+    """The account's quota; its AWS default when the account has no value of its own; else the documented default."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    quotas = ctx.client("service-quotas")
+    try:
+        return int(quotas.get_service_quota(ServiceCode=service, QuotaCode=code)["Quota"]["Value"])
+    except ClientError as exc:
+        if _error_code(exc) != "NoSuchResourceException":
+            raise
+    try:
+        return int(quotas.get_aws_default_service_quota(ServiceCode=service, QuotaCode=code)["Quota"]["Value"])
+    except (ClientError, BotoCoreError):
+        return default
+
+
+def _ours(tags: list[dict[str, str]] | None, spec: TenantsFile) -> bool:
+    values = {t["Key"]: t["Value"] for t in tags or []}
+    return values.get("project") == spec.platform.project and values.get("environment") == spec.platform.environment
+
+
+def elastic_ips(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    network = spec.platform.network
+    needed = {"single": 1, "per_az": network.availability_zones, "none": 0}[network.nat_gateways]
+    if needed == 0:
+        return
+    addresses = ctx.client("ec2").describe_addresses()["Addresses"]
+    ours = sum(1 for a in addresses if _ours(a.get("Tags"), spec))
+    quota = _quota(ctx, *EIP_QUOTA, default=5)
+    new = max(needed - ours, 0)
+    if len(addresses) + new > quota:
+        yield error(
+            "LIVE-EIP-QUOTA",
+            ("platform", "network", "nat_gateways"),
+            f"the NAT gateways need {new} more Elastic IPs; {len(addresses)} of the region's quota of {quota} "
+            "are already allocated (AddressLimitExceeded)",
+            "release unused Elastic IPs, request a higher quota (EC2 L-0263D0A3) or use nat_gateways: single",
+        )
+
+
+def vpcs(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    existing = ctx.client("ec2").describe_vpcs()["Vpcs"]
+    if any(_ours(v.get("Tags"), spec) for v in existing):
+        return
+    quota = _quota(ctx, *VPC_QUOTA, default=5)
+    if len(existing) + 1 > quota:
+        yield error(
+            "LIVE-VPC-QUOTA",
+            ("platform", "network"),
+            f"{len(existing)} VPCs already exist in {ctx.region}, the quota is {quota} (VpcLimitExceeded)",
+            "delete an unused VPC or request a higher quota (VPC L-F678F1CE)",
+        )
+
+
+# ---- certificate -----------------------------------------------------------------------------------------
+
+
+def covers(pattern: str, host: str) -> bool:
+    """Whether a certificate name covers ``host``: exact, or a wildcard for exactly one leftmost label."""
+    pattern, host = pattern.lower(), host.lower()
+    if pattern.startswith("*."):
+        head, _, rest = host.partition(".")
+        return bool(head) and "*" not in head and rest == pattern[2:]
+    return pattern == host
+
+
+def certificate(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    arn = spec.platform.load_balancer.certificate_arn
+    if arn is None:
+        return
+    path = ("platform", "load_balancer", "certificate_arn")
+    try:
+        cert = ctx.client("acm").describe_certificate(CertificateArn=arn)["Certificate"]
+    except Exception as exc:
+        if _error_code(exc) == "ResourceNotFoundException":
+            yield error(
+                "LIVE-CERT-MISSING",
+                path,
+                f"certificate {arn} does not exist in {ctx.region}",
+                "check the ARN and that the certificate is in the ALB's region",
+            )
+            return
+        raise
+    if cert.get("Status") != "ISSUED":
+        yield error(
+            "LIVE-CERT-STATUS",
+            path,
+            f"certificate {arn} is {cert.get('Status')}, not ISSUED",
+            "complete the certificate's validation before deploying",
+        )
+    names = [cert.get("DomainName", ""), *cert.get("SubjectAlternativeNames", [])]
+    for index, tenant in enumerate(spec.tenants):
+        for position, host in enumerate(resolve(tenant, spec).hosts):
+            if not any(covers(name, host) for name in names):
+                yield error(
+                    "LIVE-CERT-HOSTS",
+                    ("tenants", index, "hosts", position) if tenant.hosts else ("tenants", index, "name"),
+                    f"host {host} of tenant {tenant.name!r} is not covered by the certificate "
+                    f"(it covers {', '.join(sorted(set(names)))})",
+                    "add the host to the certificate or choose a host it covers",
+                )
+
+
+# ---- names taken or left over ----------------------------------------------------------------------------
+
+
+def _tenant_names(spec: TenantsFile) -> list[tuple[int, naming.TenantNames]]:
+    p = spec.platform
+    return [(i, naming.TenantNames(p.project, p.environment, p.region, t.name)) for i, t in enumerate(spec.tenants)]
+
+
+def _leftover(code: str, index: int, tenant: str, what: str, deployed: set[str] | None, fix: str) -> Finding | None:
+    if deployed is not None and tenant in deployed:
+        return None
+    message = f"{what} already exists"
+    if deployed is None:
+        message += f"; if tenant {tenant!r} is not deployed it is left over from an earlier run and would collide"
+        return warning(code, ("tenants", index, "name"), message, fix)
+    return error(
+        code,
+        ("tenants", index, "name"),
+        message + f" but tenant {tenant!r} is not deployed: creating it would fail (already exists)",
+        fix,
+    )
+
+
+def buckets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    from botocore.exceptions import ClientError
+
+    s3 = ctx.client("s3")
+    ours = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    for index, names in _tenant_names(spec):
+        bucket = names.bucket
+        if bucket in ours:
+            found = _leftover(
+                "LIVE-BUCKET-EXISTS",
+                index,
+                names.tenant,
+                f"bucket {bucket} (in your account)",
+                deployed,
+                f"import it into the stack or delete it: aws s3 rb s3://{bucket} --force",
+            )
+            if found:
+                yield found
+            continue
+        try:
+            s3.head_bucket(Bucket=bucket)
+            status = 200
+        except ClientError as exc:
+            status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+            if status not in (403, 404):
+                raise
+        if status != 404:  # 403: another account owns it; 200 but not listed as ours: the same
+            yield error(
+                "LIVE-BUCKET-TAKEN",
+                ("tenants", index, "name"),
+                f"bucket name {bucket} is owned by another AWS account (BucketAlreadyExists)",
+                "bucket names are global: change the project, environment or tenant name",
+            )
+
+
+def secrets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    prefix = f"{spec.platform.project}-{spec.platform.environment}/"
+    listed = _paginate(
+        ctx,
+        "secretsmanager",
+        "list_secrets",
+        "SecretList",
+        IncludePlannedDeletion=True,
+        Filters=[{"Key": "name", "Values": [prefix]}],
+    )
+    by_name = {s["Name"]: s for s in listed}
+    for index, names in _tenant_names(spec):
+        secret = by_name.get(names.secret)
+        if secret is None:
+            continue
+        if secret.get("DeletedDate"):
+            yield error(
+                "LIVE-SECRET-PENDING-DELETION",
+                ("tenants", index, "name"),
+                f"secret {names.secret} is scheduled for deletion; creating it would fail ('a secret with "
+                "this name is already scheduled for deletion')",
+                f"restore it: aws secretsmanager restore-secret --secret-id {names.secret}  (or delete it "
+                f"now: aws secretsmanager delete-secret --secret-id {names.secret} "
+                "--force-delete-without-recovery)",
+            )
+            continue
+        found = _leftover(
+            "LIVE-SECRET-EXISTS",
+            index,
+            names.tenant,
+            f"secret {names.secret}",
+            deployed,
+            f"import it or delete it: aws secretsmanager delete-secret --secret-id {names.secret} "
+            "--force-delete-without-recovery",
+        )
+        if found:
+            yield found
+
+
+def leftovers(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    p = spec.platform
+    log_groups = {
+        g["logGroupName"]
+        for g in _paginate(
+            ctx, "logs", "describe_log_groups", "logGroups", logGroupNamePrefix=f"/saasctl/{p.project}-{p.environment}/"
+        )
+    }
+    roles = {r["RoleName"] for r in _paginate(ctx, "iam", "list_roles", "Roles")}
+    groups = {g["TargetGroupName"] for g in _paginate(ctx, "elbv2", "describe_target_groups", "TargetGroups")}
+    for index, names in _tenant_names(spec):
+        candidates = [
+            (
+                names.log_group in log_groups,
+                f"log group {names.log_group}",
+                f"aws logs delete-log-group --log-group-name {names.log_group}",
+            ),
+            (
+                names.execution_role in roles,
+                f"IAM role {names.execution_role}",
+                f"aws iam delete-role --role-name {names.execution_role} (after deleting its policies)",
+            ),
+            (
+                names.task_role in roles,
+                f"IAM role {names.task_role}",
+                f"aws iam delete-role --role-name {names.task_role} (after deleting its policies)",
+            ),
+            (
+                names.target_group in groups,
+                f"target group {names.target_group}",
+                f"aws elbv2 delete-target-group --target-group-arn <arn of {names.target_group}>",
+            ),
+        ]
+        for exists, what, command in candidates:
+            found = (
+                _leftover("LIVE-LEFTOVER", index, names.tenant, what, deployed, f"delete it: {command}")
+                if exists
+                else None
+            )
+            if found:
+                yield found
+
+
+CHECKS: tuple[LiveCheck, ...] = (
+    LiveCheck("the Aurora engine version", ("rds:DescribeDBEngineVersions",), engine_version),
+    LiveCheck(
+        "the database instance class",
+        ("rds:DescribeDBEngineVersions", "rds:DescribeOrderableDBInstanceOptions"),
+        instance_class,
+    ),
+    LiveCheck("availability zones", ("ec2:DescribeAvailabilityZones",), availability_zones),
+    LiveCheck("Elastic IP headroom", ("ec2:DescribeAddresses", "servicequotas:GetServiceQuota"), elastic_ips),
+    LiveCheck("VPC headroom", ("ec2:DescribeVpcs", "servicequotas:GetServiceQuota"), vpcs),
+    LiveCheck("the certificate", ("acm:DescribeCertificate",), certificate),
+    LiveCheck("bucket names", ("s3:ListAllMyBuckets", "s3:ListBucket"), buckets),
+    LiveCheck("secret names", ("secretsmanager:ListSecrets",), secrets),
+    LiveCheck(
+        "leftover resources",
+        ("logs:DescribeLogGroups", "iam:ListRoles", "elasticloadbalancing:DescribeTargetGroups"),
+        leftovers,
+    ),
+)

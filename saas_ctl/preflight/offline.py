@@ -1,0 +1,303 @@
+"""Offline preflight rules: pure functions of a valid spec (and the version catalogue), no AWS calls.
+
+Each rule yields findings with a stable code. They check what the spec and the names derived from it can
+break at deploy time, beyond the spec's own validation (see ``shared/aws-constraints.md``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from infra import aws_limits as limits
+from infra import naming
+from infra.aws_limits import NameRule
+from saas_ctl.preflight.catalog import VersionCatalog
+from saas_ctl.preflight.findings import Finding, error, warning
+from saas_ctl.spec.models import TenantsFile, resolve
+
+Rule = Callable[[TenantsFile, VersionCatalog], Iterator[Finding]]
+
+DB = ("platform", "database")
+VERSION_PATH = (*DB, "engine_version")
+CLASS_PATH = (*DB, "instance_class")
+_VERSION_RE = re.compile(r"(\d+)\.(\d+)(-limitless)?")
+# Most tags any one saasctl resource sets itself, on top of the provider's default tags ('Name', 'tier').
+RESOURCE_OWN_TAGS = 2
+
+
+def engine_version(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    version = spec.platform.database.engine_version
+    match = _VERSION_RE.fullmatch(version)
+    if not match:
+        yield error(
+            "DB-ENGINE-VERSION-FORMAT",
+            VERSION_PATH,
+            f"{version!r} is not an Aurora PostgreSQL version; versions look like 15.8 or 16.6",
+            _newest_per_major(catalog),
+        )
+        return
+    major = match.group(1)
+    if match.group(3):
+        yield error(
+            "DB-ENGINE-LIMITLESS",
+            VERSION_PATH,
+            f"{version} is an Aurora Limitless Database version, which needs a shard group, not a cluster",
+            f"use {version.removesuffix('-limitless')} or another non-limitless version",
+        )
+        return
+    if int(major) not in catalog.supported_majors:
+        supported = ", ".join(str(m) for m in catalog.supported_majors)
+        yield error(
+            "DB-ENGINE-MAJOR",
+            VERSION_PATH,
+            f"Aurora PostgreSQL major version {major} is not supported (supported majors: {supported})",
+            _newest_per_major(catalog),
+        )
+        return
+    if version in catalog.versions:
+        return
+    listed = catalog.same_major(major)
+    retired = version in catalog.retired
+    if listed or retired:
+        state = "has been retired by AWS" if retired else "is not available"
+        yield error(
+            "DB-ENGINE-VERSION",
+            VERSION_PATH,
+            f"Aurora PostgreSQL {version} {state} according to {catalog.describe()}; the deploy would fail "
+            f"with 'InvalidParameterCombination: Cannot find version {version} for aurora-postgresql'",
+            f"available {major}.x versions: {', '.join(listed)}; `saasctl preflight --live` confirms for "
+            f"{spec.platform.region}",
+        )
+    else:
+        yield warning(
+            "DB-ENGINE-VERSION",
+            VERSION_PATH,
+            f"Aurora PostgreSQL {version} is not in {catalog.describe()}, which lists no {major}.x versions",
+            "`saasctl preflight --live` checks it against your region",
+        )
+
+
+def _newest_per_major(catalog: VersionCatalog) -> str:
+    newest = {}
+    for version in catalog.versions:
+        newest[version.split(".")[0]] = version  # versions are sorted ascending within the catalogue
+    return "newest per major version: " + ", ".join(newest[m] for m in sorted(newest, key=int))
+
+
+# Classes Aurora PostgreSQL never accepts (shared/aws-constraints.md §1.2).
+_DENIED_CLASSES = (
+    (re.compile(r"db\.t2\..*"), "db.t2 classes are not supported by Aurora"),
+    (re.compile(r"db\.t[34]g?\.(micro|small)"), "Aurora PostgreSQL's smallest burstable classes are medium"),
+    (re.compile(r"db\.r3\..*"), "db.r3 classes are not supported by Aurora PostgreSQL"),
+    (re.compile(r"db\.r4\..*"), "db.r4 classes are not supported by Aurora PostgreSQL 13 and later"),
+)
+
+
+def instance_class(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    value = spec.platform.database.instance_class
+    if value == "db.serverless":
+        yield error(
+            "DB-INSTANCE-CLASS",
+            CLASS_PATH,
+            "db.serverless needs a Serverless v2 scaling configuration, which saasctl does not create",
+            "use a provisioned class such as db.t4g.medium, db.r6g.large or db.r7g.large",
+        )
+        return
+    for pattern, reason in _DENIED_CLASSES:
+        if pattern.fullmatch(value):
+            yield error(
+                "DB-INSTANCE-CLASS",
+                CLASS_PATH,
+                f"{value}: {reason}; the deploy would fail with InvalidParameterCombination",
+                "use db.t4g.medium (smallest), db.r6g.large or db.r7g.large",
+            )
+            return
+
+
+def parameter_family(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    version = spec.platform.database.engine_version
+    match = _VERSION_RE.fullmatch(version)
+    if not match:
+        return  # reported by engine_version
+    family = naming.parameter_group_family(version)
+    valid = {f"aurora-postgresql{m}" for m in catalog.supported_majors}
+    if family not in valid:
+        yield error(
+            "DB-PARAMETER-FAMILY",
+            VERSION_PATH,
+            f"the cluster parameter group family {family} (from {version}) does not exist",
+            f"valid families: {', '.join(sorted(valid))}",
+        )
+
+
+def derived_names(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    platform = spec.platform
+    names = naming.PlatformNames(platform.project, platform.environment)
+    project_path = ("platform", "project")
+    yield from _check_name("NAME-LOAD-BALANCER", names.load_balancer, limits.LOAD_BALANCER, project_path)
+    yield from _check_name("NAME-RDS-IDENTIFIER", names.db_cluster_identifier, limits.RDS_IDENTIFIER, project_path)
+    yield from _check_name(
+        "NAME-RDS-IDENTIFIER", names.db_final_snapshot_identifier, limits.RDS_IDENTIFIER, project_path
+    )
+    for index, tenant in enumerate(spec.tenants):
+        t = naming.TenantNames(platform.project, platform.environment, platform.region, tenant.name)
+        at = ("tenants", index, "name")
+        yield from _check_name("NAME-S3-BUCKET", t.bucket, limits.S3_BUCKET, at)
+        yield from _check_name("NAME-TARGET-GROUP", t.target_group, limits.TARGET_GROUP, at)
+        yield from _check_name("NAME-IAM-ROLE", t.execution_role, limits.IAM_ROLE, at)
+        yield from _check_name("NAME-IAM-ROLE", t.task_role, limits.IAM_ROLE, at)
+        yield from _check_name("NAME-LOG-GROUP", t.log_group, limits.LOG_GROUP, at)
+        yield from _check_name("NAME-SECRET", t.secret, limits.SECRET, at)
+        if re.search(limits.SECRET_SUFFIX_TRAP, t.secret):
+            yield secret_suffix_finding(t.secret, at)
+
+
+def secret_suffix_finding(name: str, at: tuple[str | int, ...]) -> Finding:
+    return error(
+        "NAME-SECRET-SUFFIX",
+        at,
+        f"secret name {name!r} ends with a hyphen and six characters, which Secrets Manager confuses with "
+        "the random suffix it appends to every secret ARN",
+        "choose a name that does not end in -XXXXXX",
+    )
+
+
+def _check_name(code: str, value: str, rule: NameRule, at: tuple[str | int, ...]) -> Iterator[Finding]:
+    if len(value) > rule.max_length or not re.fullmatch(rule.pattern, value):
+        yield error(
+            code,
+            at,
+            f"the {rule.kind} {value!r} breaks AWS's rule: {rule.description}",
+            "rename the project, environment or tenant so the derived name follows the rule",
+        )
+
+
+def alb_capacity(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    # One listener rule and one target group per tenant, all on the platform's single ALB.
+    count = len(spec.tenants)
+    for what, limit in (
+        ("listener rules", limits.ALB_RULES_PER_LOAD_BALANCER),
+        ("target groups", limits.ALB_TARGET_GROUPS_PER_LOAD_BALANCER),
+    ):
+        message = f"{count} tenants need {count} {what} on the one ALB; AWS allows {limit} per load balancer"
+        if count > limit:
+            yield error(
+                "ALB-CAPACITY",
+                ("tenants",),
+                message,
+                f"split the tenants across environments (at most {limit} per ALB)",
+            )
+        elif count >= limit * 0.9:
+            yield warning(
+                "ALB-CAPACITY",
+                ("tenants",),
+                message + f" ({limit - count} left)",
+                "plan a second environment before the ALB is full",
+            )
+
+
+def host_headers(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    for index, tenant in enumerate(spec.tenants):
+        hosts = resolve(tenant, spec).hosts
+        wildcards = sum(h.count("*") + h.count("?") for h in hosts)
+        if wildcards > limits.ALB_CONDITION_WILDCARDS_PER_RULE:
+            yield error(
+                "ALB-HOST-WILDCARDS",
+                ("tenants", index, "hosts"),
+                f"tenant {tenant.name!r} uses {wildcards} wildcards in its hosts; an ALB rule allows "
+                f"{limits.ALB_CONDITION_WILDCARDS_PER_RULE}",
+                "use fewer * and ? in the host names",
+            )
+        for position, host in enumerate(hosts):
+            if len(host) > limits.HOST_HEADER_MAX_LENGTH:
+                yield error(
+                    "ALB-HOST-LENGTH",
+                    ("tenants", index, "hosts", position),
+                    f"host {host[:30]!r}... is {len(host)} characters; ALB host conditions allow "
+                    f"{limits.HOST_HEADER_MAX_LENGTH}",
+                    "use a shorter host name",
+                )
+
+
+def elastic_ips(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    network = spec.platform.network
+    needed = {"single": 1, "per_az": network.availability_zones, "none": 0}[network.nat_gateways]
+    quota = limits.DEFAULT_ELASTIC_IPS_PER_REGION
+    path = ("platform", "network", "nat_gateways")
+    if needed > quota:
+        yield warning(
+            "NAT-EIP-QUOTA",
+            path,
+            f"nat_gateways: {network.nat_gateways} needs {needed} Elastic IPs; the default quota is "
+            f"{quota} per region (including addresses already allocated)",
+            "request a higher EC2 'EC2-VPC Elastic IPs' quota (L-0263D0A3) or use nat_gateways: single; "
+            "`saasctl preflight --live` checks your account's quota and usage",
+        )
+    if needed == 0:
+        yield warning(
+            "NAT-NONE",
+            path,
+            "nat_gateways: none leaves the private subnets without internet access: tasks cannot pull "
+            "public images or reach AWS APIs without VPC endpoints",
+            "use nat_gateways: single",
+        )
+
+
+def certificate(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    arn = spec.platform.load_balancer.certificate_arn
+    if arn is None:
+        return
+    region = arn.split(":")[3]
+    if region != spec.platform.region:
+        yield error(
+            "CERT-REGION",
+            ("platform", "load_balancer", "certificate_arn"),
+            f"the certificate is in {region} but the ALB is in {spec.platform.region}; an ALB can only use "
+            "certificates of its own region (CertificateNotFound)",
+            f"request or import the certificate in {spec.platform.region}",
+        )
+
+
+def tags(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    platform = spec.platform
+    limit = limits.TAGS_PER_RESOURCE
+    for index, tenant in enumerate(spec.tenants):
+        merged = naming.tags(platform.project, platform.environment, tenant.name, platform.tags, tenant.tags)
+        if len(merged) + RESOURCE_OWN_TAGS > limit:
+            yield error(
+                "TAGS-COUNT",
+                ("tenants", index, "tags"),
+                f"tenant {tenant.name!r} resources would carry {len(merged) + RESOURCE_OWN_TAGS} tags "
+                f"({len(merged)} default tags plus up to {RESOURCE_OWN_TAGS} of their own); AWS allows {limit}",
+                f"remove at least {len(merged) + RESOURCE_OWN_TAGS - limit} platform or tenant tags",
+            )
+
+
+def deletion_protection(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    if spec.platform.throwaway and spec.platform.database.deletion_protection:
+        yield warning(
+            "DB-DELETION-PROTECTION",
+            (*DB, "deletion_protection"),
+            "the environment is throwaway but the database has deletion protection: "
+            "`saasctl platform destroy` will fail until it is turned off",
+            "set deletion_protection: false for throwaway environments",
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    engine_version,
+    instance_class,
+    parameter_family,
+    derived_names,
+    alb_capacity,
+    host_headers,
+    elastic_ips,
+    certificate,
+    tags,
+    deletion_protection,
+)
+
+
+def check(spec: TenantsFile, catalog: VersionCatalog) -> list[Finding]:
+    return [finding for rule in RULES for finding in rule(spec, catalog)]

@@ -1,0 +1,126 @@
+"""Running preflight: offline rules always, live checks when credentials or an endpoint are available."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from saas_ctl.errors import UsageError
+from saas_ctl.preflight import catalog as versions
+from saas_ctl.preflight import offline
+from saas_ctl.preflight.findings import Finding, Severity
+from saas_ctl.spec.loader import LoadedSpec, format_path
+
+
+class Mode(StrEnum):
+    AUTO = "auto"
+    OFFLINE = "offline"
+    LIVE = "live"
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: list[Finding]
+    mode: Mode
+    catalog_date: str
+    calls: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_json() for f in self.findings],
+            "mode": str(self.mode),
+            "catalog_date": self.catalog_date,
+            "aws_calls": sum(self.calls.values()),
+        }
+
+
+class PreflightFailed(UsageError):
+    """Preflight found errors: nothing was deployed."""
+
+    def __init__(self, report: Report, file: str) -> None:
+        count = len(report.errors)
+        super().__init__(
+            f"preflight found {count} error{'s' if count != 1 else ''}; nothing was deployed",
+            hint="fix the errors above (or pass --skip-preflight to deploy anyway)",
+        )
+        self.report = report
+        self.file = file
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.message, "preflight": self.report.to_json()}
+
+
+def describe(finding: Finding, file: str) -> str:
+    """``error DB-ENGINE-VERSION tenants.yaml:12 platform.database.engine_version: ... (fix: ...)``."""
+    where = f"{file}:{finding.line}" if finding.line else file
+    path = format_path(finding.path)
+    text = f"{finding.severity} {finding.code} {where}{' ' + path if path else ''}: {finding.message}"
+    return text + (f"\n    fix: {finding.fix}" if finding.fix else "")
+
+
+def aws_session(endpoint_url: str | None) -> Any | None:
+    """A boto3 session with credentials, or None. A local endpoint gets dummy credentials if none are set."""
+    import boto3
+
+    session = boto3.Session()
+    if session.get_credentials() is not None:
+        return session
+    if endpoint_url:
+        return boto3.Session(aws_access_key_id="test", aws_secret_access_key="test")
+    return None
+
+
+def run(
+    loaded: LoadedSpec,
+    mode: Mode = Mode.AUTO,
+    endpoint_url: str | None = None,
+    deployed: set[str] | None = None,
+    session: Any | None = None,
+) -> Report:
+    spec = loaded.spec
+    catalog = versions.load(spec.platform.region)
+    findings = offline.check(spec, catalog)
+    calls: Counter[str] = Counter()
+    ran = Mode.OFFLINE
+    if mode is not Mode.OFFLINE:
+        session = session or aws_session(endpoint_url)
+        if session is None and mode is Mode.LIVE:
+            raise UsageError(
+                "--live needs AWS credentials (environment, profile or instance role) or --endpoint-url",
+                hint="run `saasctl preflight --offline` to check without AWS",
+            )
+        if session is not None:
+            from saas_ctl.preflight import live
+
+            context = live.AwsContext(session, spec.platform.region, endpoint_url)
+            findings += live.run_checks(spec, context, deployed)
+            calls = context.calls
+            ran = Mode.LIVE
+    located = [f.at_line(loaded.line_of(f.path)) for f in findings]
+    located.sort(key=lambda f: (f.severity is not Severity.ERROR, f.line or 0))
+    return Report(located, ran, catalog.as_of, calls)
+
+
+def refresh_catalog(loaded: LoadedSpec, endpoint_url: str | None = None) -> Path:
+    """Store the region's live list of Aurora PostgreSQL versions in the user's cache."""
+    session = aws_session(endpoint_url)
+    if session is None:
+        raise UsageError("--refresh-catalog needs AWS credentials or --endpoint-url")
+    region = loaded.spec.platform.region
+    client = session.client("rds", region_name=region, endpoint_url=endpoint_url)
+    pages = client.get_paginator("describe_db_engine_versions").paginate(Engine=versions.ENGINE)
+    found = [v["EngineVersion"] for page in pages for v in page["DBEngineVersions"]]
+    if not found:
+        raise UsageError(f"AWS listed no aurora-postgresql versions in {region}; the catalogue was not changed")
+    return versions.store(region, found)

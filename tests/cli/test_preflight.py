@@ -1,0 +1,89 @@
+"""`saasctl preflight` through the real app."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from saas_ctl.cli.main import app
+from tests.conftest import EXAMPLE, MINIMAL
+
+
+@pytest.fixture(autouse=True)
+def offline_machine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No AWS credentials and an empty user cache: auto mode runs offline, as on CI."""
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def test_preflight_on_the_example_passes_offline(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {
+        "findings": [], "mode": "offline", "catalog_date": "2025-11-18 (with releases through 2026-06-14)",
+        "aws_calls": 0,
+    }
+
+
+def test_retired_engine_version_exits_2_within_a_second_naming_valid_versions(
+    runner: CliRunner, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(MINIMAL.replace('"15.8"', '"15.4"'))
+    start = time.monotonic()
+    result = runner.invoke(app, ["preflight", "-f", str(path)])
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 2
+    assert f"error DB-ENGINE-VERSION {path}:7 platform.database.engine_version: Aurora PostgreSQL 15.4 has been retired" in result.stderr
+    assert "fix: available 15.x versions: 15.6, 15.7, 15.8, 15.10, 15.12, 15.13, 15.14, 15.15" in result.stderr
+    assert elapsed < 1.0
+
+
+def test_preflight_json_findings_carry_code_severity_path_line_and_fix(
+    runner: CliRunner, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(MINIMAL.replace('"15.8"', '"15.8"\n    instance_class: db.t3.micro'))
+    [finding] = json.loads(runner.invoke(app, ["preflight", "-f", str(path), "--json"]).stdout)["findings"]
+    assert finding == {
+        "code": "DB-INSTANCE-CLASS", "severity": "error", "path": "platform.database.instance_class", "line": 8,
+        "message": "db.t3.micro: Aurora PostgreSQL's smallest burstable classes are medium; the deploy would fail with "
+                   "InvalidParameterCombination",
+        "fix": "use db.t4g.medium (smallest), db.r6g.large or db.r7g.large",
+    }
+
+
+def test_warnings_alone_exit_0(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL.replace("  database:", "  network: {nat_gateways: none}\n  database:"))
+    result = runner.invoke(app, ["preflight", "-f", str(path)])
+    assert result.exit_code == 0
+    assert "warning NAT-NONE" in result.stderr
+
+
+def test_live_without_credentials_exits_2_with_a_hint(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--live"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --live needs AWS credentials (environment, profile or instance role) or --endpoint-url\n"
+        "hint: run `saasctl preflight --offline` to check without AWS\n"
+    )
+
+
+def test_offline_and_live_together_are_refused(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--live", "--offline"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: --offline and --live exclude each other\n"
+
+
+def test_live_against_a_moto_endpoint_reports_live_mode(runner: CliRunner, moto: str) -> None:
+    result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--endpoint-url", moto, "--json"])
+    report = json.loads(result.stdout)
+    assert report["mode"] == "live"
+    assert [f["code"] for f in report["findings"]] == ["LIVE-CHECK-SKIPPED", "LIVE-CHECK-SKIPPED"]  # moto has no RDS versions

@@ -1,0 +1,282 @@
+"""Live preflight checks against a real moto server, seeded through boto3.
+
+moto implements no ``rds:DescribeDBEngineVersions`` (HTTP 500) and answers
+``DescribeOrderableDBInstanceOptions`` with stale data, so the RDS checks use botocore's Stubber with
+responses shaped like AWS's documented ones; everything else talks to the moto server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from infra.naming import TenantNames
+from saas_ctl.preflight import live
+from saas_ctl.preflight.findings import Finding, Severity
+from saas_ctl.preflight.run import Mode, run
+from saas_ctl.spec.loader import LoadedSpec, load_bytes
+from tests.conftest import MINIMAL
+from tests.moto_server import REGION, client, other_account_credentials
+
+ACME = TenantNames("saas", "dev", REGION, "acme")
+
+
+def loaded(text: str = MINIMAL) -> LoadedSpec:
+    return load_bytes(text.encode(), "t.yaml")
+
+
+def context(url: str, region: str = REGION) -> live.AwsContext:
+    return live.AwsContext(boto3.Session(), region, url)
+
+
+def run_one(check: Any, url: str, text: str = MINIMAL, deployed: set[str] | None = None) -> list[Finding]:
+    spec = loaded(text).spec
+    return list(check(spec, context(url, spec.platform.region), deployed))
+
+
+@pytest.fixture
+def rds(moto: str) -> Iterator[tuple[live.AwsContext, Stubber]]:
+    ctx = context(moto)
+    stubbed = boto3.client("rds", region_name=REGION)
+    stubber = Stubber(stubbed)
+    ctx.clients["rds"] = stubbed
+    with stubber:
+        yield ctx, stubber
+
+
+def _versions(*numbers: str) -> dict[str, Any]:
+    return {
+        "DBEngineVersions": [
+            {
+                "Engine": "aurora-postgresql",
+                "EngineVersion": n,
+                "DBParameterGroupFamily": f"aurora-postgresql{n.split('.')[0]}",
+            }
+            for n in numbers
+        ]
+    }
+
+
+def test_live_engine_version_missing_in_region_lists_the_regions_versions(rds: tuple[live.AwsContext, Stubber]) -> None:
+    ctx, stubber = rds
+    stubber.add_response(
+        "describe_db_engine_versions",
+        {"DBEngineVersions": []},
+        {"Engine": "aurora-postgresql", "EngineVersion": "15.4"},
+    )
+    stubber.add_response(
+        "describe_db_engine_versions", _versions("15.10", "15.12", "16.6", "15.13"), {"Engine": "aurora-postgresql"}
+    )
+    [finding] = live.engine_version(loaded(MINIMAL.replace('"15.8"', '"15.4"')).spec, ctx, None)
+    assert finding.code == "LIVE-DB-ENGINE-VERSION"
+    assert finding.fix == "available 15.x versions in us-east-1: 15.10, 15.12, 15.13"
+
+
+def test_live_engine_version_available_passes(rds: tuple[live.AwsContext, Stubber]) -> None:
+    ctx, stubber = rds
+    stubber.add_response(
+        "describe_db_engine_versions", _versions("15.8"), {"Engine": "aurora-postgresql", "EngineVersion": "15.8"}
+    )
+    assert list(live.engine_version(loaded().spec, ctx, None)) == []
+
+
+def test_live_instance_class_not_orderable_lists_orderable_ones(rds: tuple[live.AwsContext, Stubber]) -> None:
+    ctx, stubber = rds
+    text = MINIMAL.replace('"15.8"', '"15.8"\n    instance_class: db.x1.large')
+    stubber.add_response(
+        "describe_db_engine_versions", _versions("15.8"), {"Engine": "aurora-postgresql", "EngineVersion": "15.8"}
+    )
+    stubber.add_response(
+        "describe_orderable_db_instance_options",
+        {"OrderableDBInstanceOptions": []},
+        {"Engine": "aurora-postgresql", "EngineVersion": "15.8", "DBInstanceClass": "db.x1.large"},
+    )
+    stubber.add_response(
+        "describe_orderable_db_instance_options",
+        {"OrderableDBInstanceOptions": [{"DBInstanceClass": "db.r6g.large"}, {"DBInstanceClass": "db.t4g.medium"}]},
+        {"Engine": "aurora-postgresql", "EngineVersion": "15.8", "MaxRecords": 100},
+    )
+    [finding] = live.instance_class(loaded(text).spec, ctx, None)
+    assert (finding.code, finding.message, finding.fix) == (
+        "LIVE-DB-INSTANCE-CLASS",
+        "db.x1.large cannot be ordered for aurora-postgresql 15.8 in us-east-1",
+        "orderable classes include: db.r6g.large, db.t4g.medium",
+    )
+
+
+def test_unsupported_api_becomes_a_warning_naming_the_permission(moto: str) -> None:
+    findings = live.run_checks(loaded().spec, context(moto))
+    skipped = [f for f in findings if f.code == "LIVE-CHECK-SKIPPED" and "engine version" in f.message]
+    assert len(skipped) == 1
+    assert skipped[0].severity is Severity.WARNING
+    assert skipped[0].fix == "this check needs rds:DescribeDBEngineVersions"
+
+
+def test_access_denied_becomes_a_warning(rds: tuple[live.AwsContext, Stubber]) -> None:
+    ctx, stubber = rds
+    stubber.add_client_error("describe_db_engine_versions", service_error_code="AccessDenied", http_status_code=403)
+    check = next(c for c in live.CHECKS if c.run is live.engine_version)
+    findings = []
+    for c in (check,):
+        try:
+            findings += list(c.run(loaded().spec, ctx, None))
+        except Exception as exc:  # what run_checks does, for this one check
+            findings.append(live._could_not_run(c, exc.response["Error"]["Code"], str(exc)))  # type: ignore[attr-defined]
+    assert findings[0].message == "could not check the Aurora engine version: permission denied (AccessDenied)"
+
+
+def test_enough_availability_zones_pass(moto: str) -> None:
+    assert run_one(live.availability_zones, moto) == []
+
+
+def test_more_zones_than_the_region_has_is_an_error(moto: str) -> None:
+    text = MINIMAL.replace("region: us-east-1", "region: us-west-1").replace(
+        "  database:", "  network: {availability_zones: 3}\n  database:"
+    )
+    [finding] = run_one(live.availability_zones, moto, text)
+    assert (finding.code, finding.message, finding.fix) == (
+        "LIVE-AZ",
+        "us-west-1 has 2 available availability zones; the spec asks for 3",
+        "use availability_zones: 2 or less",
+    )
+
+
+def test_elastic_ips_nearly_used_up_block_per_az_nat(moto: str) -> None:
+    ec2 = client(moto, "ec2")
+    for _ in range(4):
+        ec2.allocate_address(Domain="vpc")  # type: ignore[attr-defined]
+    text = MINIMAL.replace("  database:", "  network: {nat_gateways: per_az}\n  database:")
+    [finding] = run_one(live.elastic_ips, moto, text)
+    assert finding.message == (
+        "the NAT gateways need 2 more Elastic IPs; 4 of the region's quota of 5 are already allocated "
+        "(AddressLimitExceeded)"
+    )
+
+
+def test_elastic_ips_of_our_own_nat_do_not_count_twice(moto: str) -> None:
+    ec2 = client(moto, "ec2")
+    for _ in range(4):
+        allocation = ec2.allocate_address(Domain="vpc")  # type: ignore[attr-defined]
+    ec2.create_tags(
+        Resources=[allocation["AllocationId"]],
+        Tags=[  # type: ignore[attr-defined]
+            {"Key": "project", "Value": "saas"},
+            {"Key": "environment", "Value": "dev"},
+        ],
+    )
+    assert run_one(live.elastic_ips, moto) == []
+
+
+def test_vpc_headroom_counts_existing_vpcs(moto: str) -> None:
+    ec2 = client(moto, "ec2")
+    for index in range(4):
+        ec2.create_vpc(CidrBlock=f"10.{index + 1}.0.0/16")  # type: ignore[attr-defined]
+    [finding] = run_one(live.vpcs, moto)
+    assert finding.message == "5 VPCs already exist in us-east-1, the quota is 5 (VpcLimitExceeded)"
+
+
+def _with_certificate(arn: str) -> str:
+    return MINIMAL.replace("  database:", f"  load_balancer: {{certificate_arn: '{arn}'}}\n  database:")
+
+
+def test_certificate_not_issued_and_not_covering_a_host(moto: str) -> None:
+    acm = client(moto, "acm")
+    arn = acm.request_certificate(DomainName="*.other.com")["CertificateArn"]  # type: ignore[attr-defined]
+    findings = run_one(live.certificate, moto, _with_certificate(arn))
+    assert [(f.code, f.message) for f in findings] == [
+        ("LIVE-CERT-STATUS", f"certificate {arn} is PENDING_VALIDATION, not ISSUED"),
+        (
+            "LIVE-CERT-HOSTS",
+            "host acme.example.com of tenant 'acme' is not covered by the certificate (it covers *.other.com)",
+        ),
+    ]
+
+
+def test_missing_certificate_is_an_error(moto: str) -> None:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+    [finding] = run_one(live.certificate, moto, _with_certificate(arn))
+    assert finding.code == "LIVE-CERT-MISSING"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "host", "covered"),
+    [
+        ("*.example.com", "acme.example.com", True),
+        ("*.example.com", "a.b.example.com", False),
+        ("*.example.com", "example.com", False),
+        ("ACME.example.com", "acme.EXAMPLE.com", True),
+    ],
+)
+def test_wildcard_certificates_cover_one_label(pattern: str, host: str, covered: bool) -> None:
+    assert live.covers(pattern, host) is covered
+
+
+def test_bucket_owned_by_another_account_is_an_error(moto: str) -> None:
+    other = client(moto, "s3", **other_account_credentials(moto))
+    other.create_bucket(Bucket=ACME.bucket)  # type: ignore[attr-defined]
+    [finding] = run_one(live.buckets, moto)
+    assert (finding.code, finding.message) == (
+        "LIVE-BUCKET-TAKEN",
+        f"bucket name {ACME.bucket} is owned by another AWS account (BucketAlreadyExists)",
+    )
+
+
+def test_free_bucket_name_passes(moto: str) -> None:
+    assert run_one(live.buckets, moto) == []
+
+
+def test_our_own_leftover_bucket_is_an_error_when_the_tenant_is_not_deployed(moto: str) -> None:
+    client(moto, "s3").create_bucket(Bucket=ACME.bucket)  # type: ignore[attr-defined]
+    [finding] = run_one(live.buckets, moto, deployed=set())
+    assert finding.severity is Severity.ERROR
+    assert finding.fix == f"import it into the stack or delete it: aws s3 rb s3://{ACME.bucket} --force"
+
+
+def test_our_own_bucket_of_a_deployed_tenant_passes(moto: str) -> None:
+    client(moto, "s3").create_bucket(Bucket=ACME.bucket)  # type: ignore[attr-defined]
+    assert run_one(live.buckets, moto, deployed={"acme"}) == []
+
+
+def test_secret_pending_deletion_is_an_error_with_the_restore_command(moto: str) -> None:
+    secrets = client(moto, "secretsmanager")
+    secrets.create_secret(Name=ACME.secret, SecretString="x")  # type: ignore[attr-defined]
+    secrets.delete_secret(SecretId=ACME.secret, RecoveryWindowInDays=7)  # type: ignore[attr-defined]
+    [finding] = run_one(live.secrets, moto)
+    assert finding.code == "LIVE-SECRET-PENDING-DELETION"
+    assert finding.fix is not None and finding.fix.startswith(
+        "restore it: aws secretsmanager restore-secret --secret-id saas-dev/acme/app"
+    )
+
+
+def test_leftover_log_group_warns_when_deployment_is_unknown(moto: str) -> None:
+    client(moto, "logs").create_log_group(logGroupName=ACME.log_group)  # type: ignore[attr-defined]
+    [finding] = run_one(live.leftovers, moto)
+    assert (finding.severity, finding.message) == (
+        Severity.WARNING,
+        "log group /saasctl/saas-dev/acme already exists; if tenant 'acme' is not deployed it is left over from an "
+        "earlier run and would collide",
+    )
+    assert finding.fix == "delete it: aws logs delete-log-group --log-group-name /saasctl/saas-dev/acme"
+
+
+def test_leftover_role_is_an_error_for_an_undeployed_tenant(moto: str) -> None:
+    client(moto, "iam").create_role(RoleName=ACME.task_role, AssumeRolePolicyDocument="{}")  # type: ignore[attr-defined]
+    [finding] = run_one(live.leftovers, moto, deployed=set())
+    assert finding.severity is Severity.ERROR
+    assert finding.message.startswith("IAM role saas-acme-dev-task already exists but tenant 'acme' is not deployed")
+
+
+def test_live_run_reports_mode_and_counts_calls_once_per_list(moto: str) -> None:
+    text = MINIMAL + "".join(f"  - name: t{i}\n    priority: {i + 20}\n" for i in range(9))
+    report = run(loaded(text), Mode.LIVE, moto)
+    assert report.mode is Mode.LIVE
+    per_call = report.calls
+    assert per_call["s3:HeadBucket"] == 10  # bucket names are global: one HEAD per tenant is unavoidable
+    assert per_call["secretsmanager:ListSecrets"] == 1
+    assert per_call["logs:DescribeLogGroups"] == 1
+    assert per_call["iam:ListRoles"] == 1
+    assert per_call["elbv2:DescribeTargetGroups"] == 1

@@ -1,0 +1,230 @@
+"""Offline preflight rules: one behaviour per test, with the exact finding a user sees."""
+
+from __future__ import annotations
+
+import pytest
+
+from saas_ctl.preflight import catalog as versions
+from saas_ctl.preflight.findings import Finding, Severity
+from saas_ctl.preflight.offline import check
+from saas_ctl.spec.loader import load_bytes
+from tests.conftest import MINIMAL
+
+SNAPSHOT = "saasctl's bundled snapshot of us-east-1 as of 2025-11-18 (with releases through 2026-06-14)"
+
+
+@pytest.fixture(autouse=True)
+def no_user_catalog(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+
+def findings(text: str) -> list[Finding]:
+    spec = load_bytes(text.encode(), "t.yaml").spec
+    return check(spec, versions.load(spec.platform.region))
+
+
+def only(text: str, code: str) -> Finding:
+    found = [f for f in findings(text) if f.code == code]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def version(v: str) -> str:
+    return MINIMAL.replace('"15.8"', f'"{v}"')
+
+
+def test_the_example_has_no_findings(example_text: str) -> None:
+    assert findings(example_text) == []
+
+
+def test_retired_version_is_an_error_naming_the_valid_ones() -> None:
+    finding = only(version("15.4"), "DB-ENGINE-VERSION")
+    assert finding.severity is Severity.ERROR
+    assert finding.path == ("platform", "database", "engine_version")
+    assert finding.message == (
+        f"Aurora PostgreSQL 15.4 has been retired by AWS according to {SNAPSHOT}; the deploy would fail with "
+        "'InvalidParameterCombination: Cannot find version 15.4 for aurora-postgresql'"
+    )
+    assert finding.fix == (
+        "available 15.x versions: 15.6, 15.7, 15.8, 15.10, 15.12, 15.13, 15.14, 15.15; "
+        "`saasctl preflight --live` confirms for us-east-1"
+    )
+
+
+def test_unlisted_version_of_a_listed_major_is_an_error() -> None:
+    finding = only(version("16.11"), "DB-ENGINE-VERSION")
+    assert finding.message.startswith(f"Aurora PostgreSQL 16.11 is not available according to {SNAPSHOT}")
+    assert finding.fix is not None and finding.fix.startswith("available 16.x versions: 16.1, 16.2, 16.3, 16.4, 16.6,")
+
+
+def test_version_of_a_major_the_snapshot_does_not_list_is_only_a_warning() -> None:
+    finding = only(version("18.1"), "DB-ENGINE-VERSION")
+    assert (finding.severity, finding.message, finding.fix) == (
+        Severity.WARNING,
+        f"Aurora PostgreSQL 18.1 is not in {SNAPSHOT}, which lists no 18.x versions",
+        "`saasctl preflight --live` checks it against your region",
+    )
+
+
+def test_unsupported_major_is_an_error() -> None:
+    finding = only(version("12.22"), "DB-ENGINE-MAJOR")
+    assert (
+        finding.message
+        == "Aurora PostgreSQL major version 12 is not supported (supported majors: 13, 14, 15, 16, 17, 18)"
+    )
+    assert finding.fix == "newest per major version: 13.23, 14.19, 15.15, 16.10, 17.10"
+
+
+def test_malformed_version_is_an_error() -> None:
+    assert only(version("15"), "DB-ENGINE-VERSION-FORMAT").message == (
+        "'15' is not an Aurora PostgreSQL version; versions look like 15.8 or 16.6"
+    )
+
+
+def test_limitless_version_is_refused_for_a_cluster() -> None:
+    assert only(version("16.4-limitless"), "DB-ENGINE-LIMITLESS").fix == "use 16.4 or another non-limitless version"
+
+
+def test_user_refreshed_catalog_is_preferred_and_named(tmp_path: object) -> None:
+    path = versions.store("us-east-1", ["15.4", "15.8"])
+    assert findings(version("15.4")) == []
+    finding = only(version("15.5"), "DB-ENGINE-VERSION")
+    assert f"your refreshed catalogue ({path})" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("cls", "reason"),
+    [
+        ("db.t3.micro", "Aurora PostgreSQL's smallest burstable classes are medium"),
+        ("db.t4g.small", "Aurora PostgreSQL's smallest burstable classes are medium"),
+        ("db.t2.medium", "db.t2 classes are not supported by Aurora"),
+        ("db.r4.large", "db.r4 classes are not supported by Aurora PostgreSQL 13 and later"),
+    ],
+)
+def test_instance_classes_aurora_postgresql_rejects(cls: str, reason: str) -> None:
+    finding = only(MINIMAL.replace('"15.8"', f'"15.8"\n    instance_class: {cls}'), "DB-INSTANCE-CLASS")
+    assert finding.message == f"{cls}: {reason}; the deploy would fail with InvalidParameterCombination"
+
+
+def test_serverless_class_is_refused_without_scaling_configuration() -> None:
+    finding = only(MINIMAL.replace('"15.8"', '"15.8"\n    instance_class: db.serverless'), "DB-INSTANCE-CLASS")
+    assert finding.message == "db.serverless needs a Serverless v2 scaling configuration, which saasctl does not create"
+
+
+def test_medium_burstable_class_is_accepted() -> None:
+    assert findings(MINIMAL.replace('"15.8"', '"15.8"\n    instance_class: db.t4g.medium')) == []
+
+
+def test_project_starting_with_internal_breaks_the_alb_name() -> None:
+    finding = only(MINIMAL.replace("project: saas", "project: internal"), "NAME-LOAD-BALANCER")
+    assert finding.message == (
+        "the load balancer name 'internal-dev-alb' breaks AWS's rule: 1-32 letters, digits and hyphens, not starting "
+        "or ending with a hyphen, not starting with 'internal-'"
+    )
+    assert finding.path == ("platform", "project")
+
+
+def test_project_with_reserved_s3_prefix_breaks_the_bucket_name() -> None:
+    finding = only(MINIMAL.replace("project: saas", "project: xn--shop"), "NAME-S3-BUCKET")
+    assert finding.message.startswith("the S3 bucket name 'xn--shop-acme-dev-")
+    assert finding.path == ("tenants", 0, "name")
+
+
+def test_double_hyphen_breaks_the_rds_identifiers() -> None:
+    found = [
+        f for f in findings(MINIMAL.replace("project: saas", "project: my--saas")) if f.code == "NAME-RDS-IDENTIFIER"
+    ]
+    assert [f.message.split(" breaks")[0] for f in found] == [
+        "the RDS identifier 'my--saas-dev-aurora'",
+        "the RDS identifier 'my--saas-dev-aurora-final'",
+    ]
+
+
+def test_secret_suffix_trap_is_reported() -> None:
+    from saas_ctl.preflight.offline import secret_suffix_finding
+
+    finding = secret_suffix_finding("shop/acme-abc123", ("tenants", 0, "name"))
+    assert finding.code == "NAME-SECRET-SUFFIX"
+    assert finding.message == (
+        "secret name 'shop/acme-abc123' ends with a hyphen and six characters, which Secrets Manager confuses with "
+        "the random suffix it appends to every secret ARN"
+    )
+
+
+def test_derived_secret_names_avoid_the_suffix_trap() -> None:
+    assert findings(MINIMAL.replace("name: acme", "name: acme-abc123")) == []
+
+
+def _tenants(count: int) -> str:
+    return (
+        MINIMAL.split("tenants:")[0]
+        + "tenants:\n"
+        + "".join(f"  - name: t{i}\n    priority: {i + 1}\n" for i in range(count))
+    )
+
+
+def test_alb_over_100_tenants_is_an_error() -> None:
+    found = [f for f in findings(_tenants(101)) if f.code == "ALB-CAPACITY"]
+    assert [(f.severity, f.message) for f in found] == [
+        (Severity.ERROR, "101 tenants need 101 listener rules on the one ALB; AWS allows 100 per load balancer"),
+        (Severity.ERROR, "101 tenants need 101 target groups on the one ALB; AWS allows 100 per load balancer"),
+    ]
+
+
+def test_alb_within_ten_percent_of_the_limit_is_a_warning() -> None:
+    found = [f for f in findings(_tenants(92)) if f.code == "ALB-CAPACITY"]
+    assert (found[0].severity, found[0].message) == (
+        Severity.WARNING,
+        "92 tenants need 92 listener rules on the one ALB; AWS allows 100 per load balancer (8 left)",
+    )
+
+
+def test_alb_at_89_tenants_is_fine() -> None:
+    assert [f for f in findings(_tenants(89)) if f.code == "ALB-CAPACITY"] == []
+
+
+def test_more_than_five_wildcards_in_one_rule_is_an_error() -> None:
+    text = MINIMAL.replace(
+        "    priority: 10\n",
+        "    priority: 10\n    hosts: ['*.?.a.example.com', '*.??.b.example.com', '*.c.example.com']\n",
+    )
+    assert only(text, "ALB-HOST-WILDCARDS").message == (
+        "tenant 'acme' uses 6 wildcards in its hosts; an ALB rule allows 5"
+    )
+
+
+def test_per_az_nat_beyond_five_addresses_warns_offline() -> None:
+    text = MINIMAL.replace("  database:", "  network: {availability_zones: 6, nat_gateways: per_az}\n  database:")
+    finding = only(text, "NAT-EIP-QUOTA")
+    assert (finding.severity, finding.message) == (
+        Severity.WARNING,
+        "nat_gateways: per_az needs 6 Elastic IPs; the default quota is 5 per region "
+        "(including addresses already allocated)",
+    )
+
+
+def test_no_nat_warns_that_tasks_cannot_pull_images() -> None:
+    text = MINIMAL.replace("  database:", "  network: {nat_gateways: none}\n  database:")
+    assert only(text, "NAT-NONE").severity is Severity.WARNING
+
+
+def test_certificate_from_another_region_is_an_error() -> None:
+    arn = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"
+    text = MINIMAL.replace("  database:", f"  load_balancer: {{certificate_arn: '{arn}'}}\n  database:")
+    assert only(text, "CERT-REGION").message == (
+        "the certificate is in eu-west-1 but the ALB is in us-east-1; an ALB can only use certificates of its own "
+        "region (CertificateNotFound)"
+    )
+
+
+def test_tags_near_the_limit_count_the_resources_own_tags() -> None:
+    tags = ", ".join(f"k{i}: v" for i in range(45))
+    text = MINIMAL.replace("    priority: 10\n", f"    priority: 10\n    tags: {{{tags}}}\n")
+    assert only(text, "TAGS-COUNT").message == (
+        "tenant 'acme' resources would carry 51 tags (49 default tags plus up to 2 of their own); AWS allows 50"
+    )
+
+
+def test_throwaway_with_deletion_protection_warns() -> None:
+    text = MINIMAL.replace("  region: us-east-1\n", "  region: us-east-1\n  throwaway: true\n")
+    assert only(text, "DB-DELETION-PROTECTION").severity is Severity.WARNING
