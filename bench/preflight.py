@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.specgen import spec_text  # noqa: E402
-from saas_ctl.preflight.run import Mode, run  # noqa: E402
-from saas_ctl.spec.loader import load_bytes  # noqa: E402
+from bench.specgen import spec_text
+from saas_ctl.preflight.run import Mode, run
+from saas_ctl.spec.loader import load_bytes
 
 
 def offline() -> None:
@@ -30,7 +30,10 @@ def offline() -> None:
         start = time.perf_counter()
         report = run(loaded, Mode.OFFLINE)
         elapsed = time.perf_counter() - start
-        print(f"{count:>8}  {elapsed * 1000:15.1f} ms  {elapsed / count * 1e6:7.1f} µs   ({len(report.findings)} findings)")
+        print(
+            f"{count:>8}  {elapsed * 1000:15.1f} ms  {elapsed / count * 1e6:7.1f} µs"
+            f"   ({len(report.findings)} findings)"
+        )
 
 
 def live() -> None:
@@ -38,8 +41,9 @@ def live() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = shutil.which("moto_server", path=str(Path(sys.executable).parent)) or "moto_server"
-    process = subprocess.Popen([server, "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [server, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -57,8 +61,10 @@ def live() -> None:
             elapsed = time.perf_counter() - start
             calls = report.calls
             heads = calls["s3:HeadBucket"]
-            print(f"{count:>8}  {elapsed * 1000:12.0f} ms  {sum(calls.values()):>9}  {heads:>10}  "
-                  f"{sum(calls.values()) - heads}")
+            print(
+                f"{count:>8}  {elapsed * 1000:12.0f} ms  {sum(calls.values()):>9}  {heads:>10}  "
+                f"{sum(calls.values()) - heads}"
+            )
     finally:
         process.terminate()
         process.wait()

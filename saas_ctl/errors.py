@@ -22,6 +22,10 @@ class SaasctlError(Exception):
         self.message = message
         self.hint = hint
 
+    def details(self) -> list[str]:
+        """Lines that explain the error further (printed before the message's hint)."""
+        return []
+
     def to_json(self) -> dict[str, Any]:
         return {"error": self.message, "hint": self.hint}
 
@@ -59,6 +63,9 @@ class SpecError(UsageError):
 
     def __str__(self) -> str:
         return "\n".join(str(issue) for issue in self.issues)
+
+    def details(self) -> list[str]:
+        return [f"  {issue}" for issue in self.issues]
 
     def to_json(self) -> dict[str, Any]:
         return {"error": self.message, "issues": [issue.to_json() for issue in self.issues]}

@@ -1,4 +1,4 @@
-"""Fixtures: a real moto server on 127.0.0.1 (a free port), reset before each test, and boto3 clients seeded through it."""
+"""Fixtures: a real moto server on 127.0.0.1 (a free port), reset before each test; boto3 clients to seed it."""
 
 from __future__ import annotations
 

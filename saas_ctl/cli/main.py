@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from saas_ctl import __version__
-from saas_ctl.cli import spec_commands, tenant
+from saas_ctl.cli import local, platform, spec_commands, tenant
 from saas_ctl.cli.context import FileOption, GlobalOptions, JsonOption
 
 app = typer.Typer(
@@ -22,7 +22,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(platform.app, name="platform")
 app.add_typer(tenant.app, name="tenant")
+app.add_typer(local.app, name="local")
 spec_commands.register(app)
 
 

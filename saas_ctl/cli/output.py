@@ -14,7 +14,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from saas_ctl.errors import EXIT_INTERRUPTED, SaasctlError, SpecError
+from saas_ctl.errors import EXIT_INTERRUPTED, SaasctlError
 
 
 class Output:
@@ -46,9 +46,8 @@ class Output:
             self.document(error.to_json())
             return
         self.stderr.print(f"[red]error:[/red] {_escape(error.message)}")
-        if isinstance(error, SpecError):
-            for issue in error.issues:
-                self.stderr.print(f"  {issue}", markup=False)
+        for line in error.details():
+            self.stderr.print(line, markup=False)
         if error.hint:
             self.stderr.print(f"[dim]hint:[/dim] {_escape(error.hint)}")
 

@@ -36,6 +36,7 @@ def schema(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    from saas_ctl.cli.install import install_pulumi
     from saas_ctl.cli.plan import plan
     from saas_ctl.cli.preflight import preflight
 
@@ -43,3 +44,4 @@ def register(app: typer.Typer) -> None:
     app.command()(preflight)
     app.command()(plan)
     app.command()(schema)
+    app.command("install-pulumi")(install_pulumi)

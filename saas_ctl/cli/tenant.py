@@ -1,46 +1,82 @@
-"""`saasctl tenant ...`: declare, list and remove tenants."""
+"""`saasctl tenant ...`: declare, deploy, list and destroy tenants."""
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from saas_ctl.cli.context import FileOption, JsonOption, application
+from saas_ctl.cli.context import Application, FileOption, JsonOption, application
+from saas_ctl.cli.lifecycle_support import (
+    BackendOption,
+    LocalOption,
+    ParallelOption,
+    SkipPreflightOption,
+    YesOption,
+    confirm,
+    finish,
+    progress_and_signals,
+    runtime,
+)
 from saas_ctl.cli.output import reporting
-from saas_ctl.errors import UsageError
+from saas_ctl.engine.base import Operation
+from saas_ctl.errors import SaasctlError, UsageError
 from saas_ctl.spec import loader, store
 from saas_ctl.spec.models import EffectiveTenant, resolve
 
-app = typer.Typer(help="Declare, list and remove tenants.", no_args_is_help=True)
+app = typer.Typer(help="Declare, deploy, list and destroy tenants.", no_args_is_help=True)
 
-NO_DEPLOY_REQUIRED = (
-    "deploying from `tenant {verb}` is not available in this version; pass --no-deploy to only edit the file"
-)
+Names = Annotated[list[str] | None, typer.Argument(help="Tenants to act on (default with --all: every declared one).")]
+AllOption = Annotated[bool, typer.Option("--all", help="Every tenant declared in the file.")]
 
 
 def _tenant_json(tenant: EffectiveTenant) -> dict[str, object]:
     return tenant.model_dump(mode="json")
 
 
+def _retry_command(cli: Application, verb: str) -> Callable[[list[str]], str]:
+    def command(names: list[str]) -> str:
+        return f"saasctl tenant {verb} {' '.join(names)} -f {shlex.quote(str(cli.file))}"
+
+    return command
+
+
 @app.command("list")
-def list_tenants(ctx: typer.Context, file: FileOption = None, json_mode: JsonOption = False) -> None:
-    """List the declared tenants with their effective settings (defaults applied)."""
+def list_tenants(
+    ctx: typer.Context,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    declared_only: Annotated[
+        bool, typer.Option("--declared", help="Only the file: do not ask the state backend.")
+    ] = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+) -> None:
+    """List the tenants with their effective settings and state: deployed, not deployed or orphaned."""
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        spec = loader.load(cli.file).spec
-        tenants = [resolve(t, spec) for t in spec.tenants]
+        loaded = loader.load(cli.file)
+        spec = loaded.spec
+        states: dict[str, str] = {}
+        if not declared_only:
+            states = _states(cli, loaded, backend, local)
+        tenants = {t.name: resolve(t, spec) for t in spec.tenants}
         if cli.output.json_mode:
-            cli.output.document({"tenants": [_tenant_json(t) for t in tenants]})
+            rows = [{**_tenant_json(t), "state": states.get(name)} for name, t in tenants.items()]
+            rows += [{"name": n, "state": s} for n, s in states.items() if n not in tenants]
+            cli.output.document({"tenants": rows})
             return
         table = Table()
-        for column in ("name", "hosts", "priority", "cpu", "memory", "desired", "scaling", "image"):
+        for column in ("name", "state", "hosts", "priority", "cpu", "memory", "desired", "scaling", "image"):
             table.add_column(column, overflow="fold")  # never cut user data with an ellipsis
-        for t in tenants:
+        for name, t in tenants.items():
             scaling = f"{t.autoscaling.min}-{t.autoscaling.max} @ {t.autoscaling.cpu_target}% cpu"
             table.add_row(
-                t.name,
+                name,
+                states.get(name, "-"),
                 ", ".join(t.hosts),
                 str(t.priority),
                 str(t.cpu),
@@ -49,7 +85,21 @@ def list_tenants(ctx: typer.Context, file: FileOption = None, json_mode: JsonOpt
                 scaling,
                 t.image,
             )
+        for name, state in states.items():
+            if name not in tenants:
+                table.add_row(name, state, *["-"] * 7)
         cli.output.print(table)
+
+
+def _states(cli: Application, loaded: loader.LoadedSpec, backend: str | None, local: bool) -> dict[str, str]:
+    from saas_ctl import lifecycle
+
+    try:
+        rt = runtime(cli, backend, local)
+        return {name: str(state) for name, state in lifecycle.tenant_states(rt, loaded).items()}
+    except SaasctlError as exc:
+        cli.output.warn(f"deployed state unknown: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+        return {}
 
 
 @app.command("add")
@@ -68,23 +118,172 @@ def add(
     ] = None,
     image: Annotated[str | None, typer.Option(help="Container image. Default: from `defaults`.")] = None,
     no_deploy: Annotated[bool, typer.Option("--no-deploy", help="Only add the tenant to the file.")] = False,
+    skip_preflight: SkipPreflightOption = False,
     file: FileOption = None,
     json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
 ) -> None:
-    """Declare a tenant in the tenants file (comments and formatting kept) with the lowest free priority."""
+    """Declare a tenant in the tenants file (comments and formatting kept, lowest free priority) and deploy it.
+
+    If the deploy fails the tenant stays in the file; `saasctl tenant up NAME` retries it.
+    """
+    from saas_ctl import lifecycle
+
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        if not no_deploy:
-            raise UsageError(NO_DEPLOY_REQUIRED.format(verb="add"))
         request = store.NewTenant(name=name, hosts=tuple(host or ()), cpu=cpu, memory=memory, image=image)
-        spec = store.add_tenant(cli.file, request).spec
-        added = resolve(next(t for t in spec.tenants if t.name == name), spec)
-        if cli.output.json_mode:
-            cli.output.document({"added": _tenant_json(added), "deployed": False})
+        if no_deploy:
+            spec = store.add_tenant(cli.file, request).spec
+            added = resolve(next(t for t in spec.tenants if t.name == name), spec)
+            if cli.output.json_mode:
+                cli.output.document({"added": _tenant_json(added), "deployed": False})
+            else:
+                cli.output.success(
+                    f"added tenant {name} to {cli.file} (priority {added.priority}, hosts {', '.join(added.hosts)})"
+                )
+            return
+        rt = runtime(cli, backend, local)
+        lifecycle.load(rt)  # the current file must be valid, and the engine able to deploy, before any edit
+        lifecycle.check_engine(rt)
+        loaded = lifecycle.add_tenant(rt, request)
+        cli.output.success(f"added tenant {name} to {cli.file}")
+        _deploy(cli, rt, loaded, [name], Operation.UP, skip_preflight, extra={"added": name})
+
+
+def _deploy(
+    cli: Application,
+    rt: object,
+    loaded: loader.LoadedSpec,
+    names: list[str],
+    operation: Operation,
+    skip_preflight: bool,
+    extra: dict[str, object] | None = None,
+) -> None:
+    from saas_ctl import lifecycle
+
+    assert isinstance(rt, lifecycle.Runtime)
+    if operation is Operation.UP:
+        if skip_preflight:
+            cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
         else:
-            cli.output.success(
-                f"added tenant {name} to {cli.file} (priority {added.priority}, hosts {', '.join(added.hosts)})"
-            )
+            lifecycle.preflight(rt, loaded, lifecycle.deployed_tenants(rt, loaded.spec))
+    with progress_and_signals(cli.output, rt):
+        report = lifecycle.tenants(rt, loaded, names, operation)
+    finish(cli.output, [report], _retry_command(cli, "up" if operation is Operation.UP else str(operation)), extra)
+
+
+def _operate(
+    ctx: typer.Context,
+    operation: Operation,
+    names: list[str] | None,
+    all_: bool,
+    file: FileOption,
+    json_mode: bool,
+    backend: str | None,
+    local: bool,
+    parallel: int,
+    skip_preflight: bool = False,
+) -> None:
+    from saas_ctl import lifecycle
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        if not names and not all_:
+            raise UsageError("name the tenants to act on, or pass --all")
+        if names and all_:
+            raise UsageError("pass tenant names or --all, not both")
+        rt = runtime(cli, backend, local, parallel=parallel)
+        loaded = lifecycle.load(rt)
+        chosen = names or [t.name for t in loaded.spec.tenants]
+        _deploy(cli, rt, loaded, chosen, operation, skip_preflight)
+
+
+@app.command()
+def up(
+    ctx: typer.Context,
+    names: Names = None,
+    all_: AllOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+    parallel: ParallelOption = 4,
+    skip_preflight: SkipPreflightOption = False,
+) -> None:
+    """Create or update tenant stacks as declared (preflight first). Needs the platform deployed."""
+    _operate(ctx, Operation.UP, names, all_, file, json_mode, backend, local, parallel, skip_preflight)
+
+
+@app.command()
+def preview(
+    ctx: typer.Context,
+    names: Names = None,
+    all_: AllOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+    parallel: ParallelOption = 4,
+) -> None:
+    """Show what `tenant up` would change."""
+    _operate(ctx, Operation.PREVIEW, names, all_, file, json_mode, backend, local, parallel)
+
+
+@app.command()
+def refresh(
+    ctx: typer.Context,
+    names: Names = None,
+    all_: AllOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+    parallel: ParallelOption = 4,
+) -> None:
+    """Reconcile tenant stacks' state with what exists in AWS."""
+    _operate(ctx, Operation.REFRESH, names, all_, file, json_mode, backend, local, parallel)
+
+
+@app.command()
+def destroy(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The tenant whose stack to destroy.")],
+    delete_data: Annotated[
+        bool,
+        typer.Option(
+            "--delete-data",
+            help="Also delete the tenant's bucket (with every object) and its secret. Without it both are kept.",
+        ),
+    ] = False,
+    yes: YesOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+) -> None:
+    """Destroy a tenant's stack, remove the stack, then remove the tenant from the file.
+
+    A failed destroy leaves both the stack and the file entry. The tenant's data (bucket, secret) is kept
+    unless --delete-data is given.
+    """
+    from saas_ctl import lifecycle
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        what = "and DELETE ITS DATA (bucket objects, secret)" if delete_data else "(its bucket and secret are kept)"
+        confirm(cli.output, f"Destroy tenant {name} {what}?", yes)
+        rt = runtime(cli, backend, local)
+        with progress_and_signals(cli.output, rt):
+            outcome = lifecycle.destroy_tenant(rt, name, delete_data)
+        if outcome.report.ok and not cli.output.json_mode:
+            if outcome.removed_from_file:
+                cli.output.success(f"removed tenant {name} from {cli.file}")
+            for kept in outcome.kept:
+                cli.output.info(f"kept {kept} (delete it yourself, or destroy with --delete-data)")
+        finish(
+            cli.output, [outcome.report], extra={"kept": outcome.kept, "removed_from_file": outcome.removed_from_file}
+        )
 
 
 @app.command("remove")
@@ -95,11 +294,14 @@ def remove(
     file: FileOption = None,
     json_mode: JsonOption = False,
 ) -> None:
-    """Remove a tenant from the tenants file. Its stack is not touched (see `tenant destroy`)."""
+    """Remove a tenant from the tenants file only; its stack stays (see `tenant destroy`, `apply --prune`)."""
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         if not no_deploy:
-            raise UsageError(NO_DEPLOY_REQUIRED.format(verb="remove"))
+            raise UsageError(
+                "`tenant remove` only edits the file and needs --no-deploy; "
+                f"`saasctl tenant destroy {name}` destroys the stack and removes the tenant"
+            )
         store.remove_tenant(cli.file, name)
         if cli.output.json_mode:
             cli.output.document({"removed": name, "deployed": False})

@@ -76,6 +76,9 @@ class StackResult:
     outputs: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     resources: tuple[PlannedResource, ...] = ()
+    # Why it failed, for callers that react to it: "locked" (another update holds the stack), "not_found",
+    # "credentials", ... None when it succeeded or the reason is not classified.
+    error_kind: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -92,6 +95,7 @@ class StackResult:
             "changes": self.changes,
             "outputs": self.outputs,
             "error": self.error,
+            "error_kind": self.error_kind,
         }
 
 

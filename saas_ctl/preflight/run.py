@@ -57,6 +57,9 @@ class PreflightFailed(UsageError):
         self.report = report
         self.file = file
 
+    def details(self) -> list[str]:
+        return ["  " + describe(finding, self.file) for finding in self.report.findings]
+
     def to_json(self) -> dict[str, Any]:
         return {"error": self.message, "preflight": self.report.to_json()}
 

@@ -29,7 +29,9 @@ def test_preflight_on_the_example_passes_offline(runner: CliRunner) -> None:
     result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {
-        "findings": [], "mode": "offline", "catalog_date": "2025-11-18 (with releases through 2026-06-14)",
+        "findings": [],
+        "mode": "offline",
+        "catalog_date": "2025-11-18 (with releases through 2026-06-14)",
         "aws_calls": 0,
     }
 
@@ -42,7 +44,10 @@ def test_retired_engine_version_exits_2_within_a_second_naming_valid_versions(
     result = runner.invoke(app, ["preflight", "-f", str(path)])
     elapsed = time.monotonic() - start
     assert result.exit_code == 2
-    assert f"error DB-ENGINE-VERSION {path}:7 platform.database.engine_version: Aurora PostgreSQL 15.4 has been retired" in result.stderr
+    assert (
+        f"error DB-ENGINE-VERSION {path}:7 platform.database.engine_version: Aurora PostgreSQL 15.4 has been retired"
+        in result.stderr
+    )
     assert "fix: available 15.x versions: 15.6, 15.7, 15.8, 15.10, 15.12, 15.13, 15.14, 15.15" in result.stderr
     assert elapsed < 1.0
 
@@ -53,9 +58,12 @@ def test_preflight_json_findings_carry_code_severity_path_line_and_fix(
     path = write_spec(MINIMAL.replace('"15.8"', '"15.8"\n    instance_class: db.t3.micro'))
     [finding] = json.loads(runner.invoke(app, ["preflight", "-f", str(path), "--json"]).stdout)["findings"]
     assert finding == {
-        "code": "DB-INSTANCE-CLASS", "severity": "error", "path": "platform.database.instance_class", "line": 8,
+        "code": "DB-INSTANCE-CLASS",
+        "severity": "error",
+        "path": "platform.database.instance_class",
+        "line": 8,
         "message": "db.t3.micro: Aurora PostgreSQL's smallest burstable classes are medium; the deploy would fail with "
-                   "InvalidParameterCombination",
+        "InvalidParameterCombination",
         "fix": "use db.t4g.medium (smallest), db.r6g.large or db.r7g.large",
     }
 
@@ -86,4 +94,7 @@ def test_live_against_a_moto_endpoint_reports_live_mode(runner: CliRunner, moto:
     result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--endpoint-url", moto, "--json"])
     report = json.loads(result.stdout)
     assert report["mode"] == "live"
-    assert [f["code"] for f in report["findings"]] == ["LIVE-CHECK-SKIPPED", "LIVE-CHECK-SKIPPED"]  # moto has no RDS versions
+    assert [f["code"] for f in report["findings"]] == [
+        "LIVE-CHECK-SKIPPED",
+        "LIVE-CHECK-SKIPPED",
+    ]  # moto has no RDS versions

@@ -80,7 +80,7 @@ def test_schema_is_the_json_schema_of_the_model(runner: CliRunner) -> None:
 
 
 def test_tenant_list_json_shows_effective_settings(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["tenant", "list", "-f", str(EXAMPLE), "--json"])
+    result = runner.invoke(app, ["tenant", "list", "-f", str(EXAMPLE), "--json", "--declared"])
     globex = json.loads(result.stdout)["tenants"][1]
     assert globex == {
         "image": "public.ecr.aws/nginx/nginx:stable",
@@ -95,22 +95,30 @@ def test_tenant_list_json_shows_effective_settings(runner: CliRunner) -> None:
         "hosts": ["globex.example.com"],
         "priority": 20,
         "tags": {"cost-center": "platform"},
+        "state": None,
     }
 
 
 def test_tenant_list_table_names_every_tenant(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["tenant", "list", "-f", str(EXAMPLE)], env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["tenant", "list", "-f", str(EXAMPLE), "--declared"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "acme.example.com" in result.stdout
     assert "globex.example.com" in result.stdout
 
 
-def test_tenant_add_without_no_deploy_explains_itself(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+def test_tenant_add_that_cannot_deploy_refuses_before_editing_the_file(
+    runner: CliRunner, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE", raising=False)
+    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE_FILE", raising=False)
+    monkeypatch.delenv("SAASCTL_ENGINE", raising=False)
+    monkeypatch.chdir(tmp_path)
     path = write_spec(MINIMAL)
     result = runner.invoke(app, ["tenant", "add", "b", "-f", str(path)])
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: deploying from `tenant add` is not available in this version; pass --no-deploy to only edit the file\n"
+        "error: PULUMI_CONFIG_PASSPHRASE is not set; the local state backend encrypts stack secrets with it\n"
+        "hint: export PULUMI_CONFIG_PASSPHRASE=... (keep it: the same passphrase is needed for every later run)\n"
     )
     assert path.read_text() == MINIMAL
 
@@ -146,8 +154,7 @@ def test_version_flag(runner: CliRunner) -> None:
     assert runner.invoke(app, ["--version"]).stdout == "saasctl 0.1.0\n"
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["validate", "-f", str(EXAMPLE)], ["tenant", "list", "-f", str(EXAMPLE)]])
-def test_light_commands_do_not_import_pulumi(argv: list[str]) -> None:
+def _heavy_modules(argv: list[str]) -> list[str]:
     probe = (
         "import sys, runpy\n"
         f"sys.argv = ['saasctl', *{argv!r}]\n"
@@ -157,4 +164,16 @@ def test_light_commands_do_not_import_pulumi(argv: list[str]) -> None:
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert out.splitlines()[-1] == "HEAVY []"
+    heavy: list[str] = eval(out.splitlines()[-1].removeprefix("HEAVY "))
+    return heavy
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["validate", "-f", str(EXAMPLE)], ["tenant", "list", "-f", str(EXAMPLE), "--declared"]]
+)
+def test_light_commands_import_neither_pulumi_nor_boto3(argv: list[str]) -> None:
+    assert _heavy_modules(argv) == []
+
+
+def test_tenant_list_with_deployed_state_never_imports_pulumi_aws() -> None:
+    assert not [m for m in _heavy_modules(["tenant", "list", "-f", str(EXAMPLE)]) if m.startswith("pulumi_aws")]

@@ -1,0 +1,45 @@
+"""`saasctl install-pulumi`: get the Pulumi CLI into a directory saasctl owns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saas_ctl.cli.context import JsonOption, application
+from saas_ctl.cli.output import reporting
+from saas_ctl.errors import SaasctlError
+
+
+def install_pulumi(
+    ctx: typer.Context,
+    root: Annotated[
+        Path | None,
+        typer.Option(help="Install directory. [default: ~/.local/share/saasctl/pulumi, or SAASCTL_PULUMI_ROOT]"),
+    ] = None,
+    json_mode: JsonOption = False,
+) -> None:
+    """Download the Pulumi CLI matching the installed SDK (pulumi.automation.PulumiCommand.install).
+
+    The PulumiEngine uses this copy when it exists, before looking for `pulumi` on PATH.
+    """
+    from pulumi.automation import PulumiCommand
+
+    from saas_ctl.engine.pulumi_engine import default_cli_root
+
+    cli = application(ctx, None, json_mode)
+    with reporting(cli.output):
+        target = root or default_cli_root()
+        cli.output.info(f"installing the Pulumi CLI into {target} ...")
+        try:
+            command = PulumiCommand.install(root=str(target))
+        except Exception as exc:  # network, download or unpack failures
+            raise SaasctlError(
+                f"could not install the Pulumi CLI into {target}: {exc}",
+                hint="install it by hand: https://www.pulumi.com/docs/iac/download-install/",
+            ) from None
+        if cli.output.json_mode:
+            cli.output.document({"installed": str(target), "version": str(command.version)})
+        else:
+            cli.output.success(f"Pulumi CLI {command.version} installed in {target}")

@@ -1,0 +1,173 @@
+"""What the lifecycle commands share: their options, the runtime, confirmations, signals and result rendering."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from saas_ctl.cli.context import Application
+from saas_ctl.cli.output import Output
+from saas_ctl.cli.progress import progress_for
+from saas_ctl.engine.base import Status
+from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
+from saas_ctl.lifecycle import Runtime
+from saas_ctl.orchestrator import Options, RunReport
+
+BackendOption = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        envvar="PULUMI_BACKEND_URL",
+        show_envvar=False,
+        help="Pulumi state backend: s3://bucket/prefix (shared by a team), https://api.pulumi.com, or "
+        "file://DIR. [env: PULUMI_BACKEND_URL] [default: file://./.saasctl/state]",
+    ),
+]
+LocalOption = Annotated[
+    bool,
+    typer.Option(
+        "--local",
+        envvar="SAASCTL_LOCAL",
+        show_envvar=False,
+        help="Deploy to the local AWS emulator started by `saasctl local start`. [env: SAASCTL_LOCAL]",
+    ),
+]
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (required when not on a terminal).")
+]
+SkipPreflightOption = Annotated[
+    bool, typer.Option("--skip-preflight", help="Deploy without checking AWS constraints first (not recommended).")
+]
+ParallelOption = Annotated[
+    int,
+    typer.Option(
+        "--parallel",
+        "-p",
+        min=1,
+        max=64,
+        help="Stack operations at once (each runs a Pulumi CLI and an AWS provider process).",
+    ),
+]
+
+
+def runtime(app: Application, backend: str | None, local: bool, parallel: int = 4, fail_fast: bool = False) -> Runtime:
+    from saas_ctl import local as emulator
+    from saas_ctl.engine.select import engine_from_environment
+
+    workdir = Path.cwd()
+    endpoint = emulator.endpoint(workdir) if local else None
+    engine = engine_from_environment(workdir, backend)
+    return Runtime(engine, app.file, endpoint, options=Options(parallel=parallel, fail_fast=fail_fast))
+
+
+def confirm(output: Output, question: str, yes: bool) -> None:
+    """Destructive commands ask on a terminal and demand --yes elsewhere (CI never hangs on a prompt)."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"{question} Refusing without --yes because stdin is not a terminal")
+    if not typer.confirm(question, default=False, err=True):
+        raise typer.Exit(EXIT_FAILED)
+
+
+@contextmanager
+def progress_and_signals(output: Output, rt: Runtime) -> Iterator[None]:
+    """Show progress on stderr; first Ctrl-C/SIGTERM cancels cleanly, a second one exits at once."""
+    display = progress_for(output.stderr)
+    rt.listener = display
+    interrupts = {"count": 0}
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        interrupts["count"] += 1
+        orchestrator = rt.orchestrator
+        if interrupts["count"] == 1 and orchestrator is not None:
+            output.stderr.print(
+                "[yellow]interrupted: starting nothing new, cancelling running operations "
+                "(press Ctrl-C again to exit at once)[/yellow]"
+            )
+            orchestrator.cancel()
+            return
+        running = sorted(orchestrator.running_labels()) if orchestrator is not None else []
+        if running:
+            output.stderr.print(
+                "these stacks may be left locked; clear a lock with `pulumi cancel` (Pulumi Cloud) "
+                "or by deleting its lock file under the backend's .pulumi/locks/:",
+                markup=False,
+            )
+            for label in running:
+                output.stderr.print(f"  {label}", markup=False)
+        raise SystemExit(EXIT_INTERRUPTED)
+
+    previous: dict[signal.Signals, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Not the main thread (e.g. under some test runners): no signal handling then.
+        with contextlib.suppress(ValueError):
+            previous[sig] = signal.signal(sig, handle)
+    try:
+        with display:
+            yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def finish(
+    output: Output,
+    reports: list[RunReport],
+    retry: Callable[[list[str]], str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Print the results (a summary table, or one JSON document) and exit 0, 1 or 130."""
+    results = [r for report in reports for r in report.results]
+    interrupted = any(report.interrupted for report in reports)
+    failed = [r for r in results if r.status is Status.FAILED]
+    retry_command = retry([r.target.tenant or "" for r in failed]) if retry and failed else None
+    if output.json_mode:
+        output.document(
+            {
+                "results": [r.to_json() for r in results],
+                "interrupted": interrupted,
+                "retry": retry_command,
+                **(extra or {}),
+            }
+        )
+    else:
+        if results:
+            output.stderr.print(_summary(results))
+        for result in failed:
+            output.stderr.print(f"[red]failed:[/red] {_escape(result.error or 'unknown error')}")
+        if retry_command:
+            output.stderr.print(f"retry the failed ones: {retry_command}", markup=False)
+        if interrupted:
+            cancelled = [r.target.tenant or r.target.label for r in results if r.status is Status.CANCELLED]
+            output.stderr.print(f"interrupted; not completed: {', '.join(cancelled)}", markup=False)
+    if interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _summary(results: list[Any]) -> Table:
+    table = Table(title="result", title_justify="left")
+    for column in ("stack", "operation", "status", "changes"):
+        table.add_column(column, overflow="fold")
+    colour = {Status.SUCCEEDED: "green", Status.FAILED: "red", Status.CANCELLED: "yellow"}
+    for r in results:
+        changes = ", ".join(f"{k} {v}" for k, v in sorted(r.changes.items())) or "-"
+        table.add_row(_escape(r.target.label), str(r.operation), f"[{colour[r.status]}]{r.status}[/]", _escape(changes))
+    return table
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,61 @@
+"""`saasctl local ...`: a local AWS emulator for trying saasctl without an AWS account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saas_ctl.cli.context import JsonOption, application
+from saas_ctl.cli.output import reporting
+
+app = typer.Typer(help="Run a local AWS emulator (moto server) that --local deploys to.", no_args_is_help=True)
+
+
+@app.command()
+def start(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free one).")] = 0,
+    json_mode: JsonOption = False,
+) -> None:
+    """Start the emulator in the background (it keeps running until `saasctl local stop`)."""
+    from saas_ctl import local
+
+    cli = application(ctx, None, json_mode)
+    with reporting(cli.output):
+        emulator = local.start(Path.cwd(), port)
+        if cli.output.json_mode:
+            cli.output.document({"running": True, "url": emulator.url, "pid": emulator.pid})
+        else:
+            cli.output.success(f"local AWS emulator at {emulator.url} (pid {emulator.pid}); deploy to it with --local")
+
+
+@app.command()
+def stop(ctx: typer.Context, json_mode: JsonOption = False) -> None:
+    """Stop the emulator (everything deployed to it is gone)."""
+    from saas_ctl import local
+
+    cli = application(ctx, None, json_mode)
+    with reporting(cli.output):
+        stopped = local.stop(Path.cwd())
+        if cli.output.json_mode:
+            cli.output.document({"stopped": stopped})
+        else:
+            cli.output.info("stopped the local emulator" if stopped else "the local emulator was not running")
+
+
+@app.command()
+def status(ctx: typer.Context, json_mode: JsonOption = False) -> None:
+    """Say whether the emulator runs, and where. Exit code 1 when it does not."""
+    from saas_ctl import local
+
+    cli = application(ctx, None, json_mode)
+    with reporting(cli.output):
+        emulator = local.status(Path.cwd())
+        if cli.output.json_mode:
+            cli.output.document({"running": emulator is not None, "url": emulator.url if emulator else None})
+        else:
+            cli.output.info(f"running at {emulator.url} (pid {emulator.pid})" if emulator else "not running")
+        if emulator is None:
+            raise typer.Exit(1)

@@ -1,0 +1,127 @@
+"""`saasctl platform ...`: the shared platform stack of the environment."""
+
+from __future__ import annotations
+
+import typer
+
+from saas_ctl.cli.context import FileOption, JsonOption, application
+from saas_ctl.cli.lifecycle_support import (
+    BackendOption,
+    LocalOption,
+    SkipPreflightOption,
+    YesOption,
+    confirm,
+    finish,
+    progress_and_signals,
+    runtime,
+)
+from saas_ctl.cli.output import reporting
+from saas_ctl.engine.base import Operation
+
+app = typer.Typer(
+    help="Preview, deploy, refresh or destroy the shared platform stack (network, database, ALB, cluster).",
+    no_args_is_help=True,
+)
+
+
+def _run(
+    ctx: typer.Context,
+    operation: Operation,
+    file: FileOption,
+    json_mode: bool,
+    backend: str | None,
+    local: bool,
+    skip_preflight: bool = True,
+    yes: bool = True,
+) -> None:
+    from saas_ctl import lifecycle
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        rt = runtime(cli, backend, local, parallel=1)
+        loaded = lifecycle.load(rt)
+        if operation is Operation.DESTROY:
+            platform = loaded.spec.platform
+            confirm(
+                cli.output, f"Destroy the platform {platform.project}-{platform.environment} and everything in it?", yes
+            )
+        if operation is Operation.UP:
+            if skip_preflight:
+                cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
+            else:
+                lifecycle.preflight(rt, loaded)
+        with progress_and_signals(cli.output, rt):
+            report = lifecycle.platform(rt, loaded, operation)
+        finish(cli.output, [report])
+
+
+@app.command()
+def preview(
+    ctx: typer.Context,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+) -> None:
+    """Show what `platform up` would change."""
+    _run(ctx, Operation.PREVIEW, file, json_mode, backend, local)
+
+
+@app.command()
+def up(
+    ctx: typer.Context,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+    skip_preflight: SkipPreflightOption = False,
+) -> None:
+    """Create or update the platform stack (preflight runs first; any error stops it with exit code 2)."""
+    _run(ctx, Operation.UP, file, json_mode, backend, local, skip_preflight=skip_preflight)
+
+
+@app.command()
+def refresh(
+    ctx: typer.Context,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+) -> None:
+    """Reconcile the platform stack's state with what exists in AWS."""
+    _run(ctx, Operation.REFRESH, file, json_mode, backend, local)
+
+
+@app.command()
+def destroy(
+    ctx: typer.Context,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+    yes: YesOption = False,
+) -> None:
+    """Destroy the platform stack. Refused while any tenant stack exists."""
+    _run(ctx, Operation.DESTROY, file, json_mode, backend, local, yes=yes)
+
+
+@app.command()
+def outputs(
+    ctx: typer.Context,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+) -> None:
+    """Print the platform stack's outputs (what every tenant stack is built against)."""
+    from saas_ctl import lifecycle
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        rt = runtime(cli, backend, local)
+        values = lifecycle.platform_outputs(rt, lifecycle.load(rt).spec).as_dict()
+        if cli.output.json_mode:
+            cli.output.document({"outputs": values})
+        else:
+            for key, value in values.items():
+                cli.output.print(f"{key}: {value}")

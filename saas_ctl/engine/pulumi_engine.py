@@ -1,0 +1,362 @@
+"""PulumiEngine: the Engine over ``pulumi.automation`` with inline programs and the real Pulumi CLI.
+
+Facts this relies on (read in the SDK's source, ``pulumi/automation``):
+- ``create_or_select_stack(stack_name, project_name, program, opts=LocalWorkspaceOptions(...))`` runs
+  ``pulumi version`` first through ``PulumiCommand``; without a CLI that raises ``FileNotFoundError``.
+- On a self-managed backend (``file://``, ``s3://`` ...), stacks are addressed as
+  ``organization/<project>/<stack>``: the literal organisation ``organization``.
+- Errors arrive as ``CommandError`` subclasses chosen from the CLI's output (``create_command_error``):
+  ``ConcurrentUpdateError`` for a locked stack, ``StackNotFoundError``, ``StackAlreadyExistsError``...
+- ``destroy(remove=True)`` removes the stack once its resources are gone.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from saas_ctl.engine.base import (
+    EngineEvent,
+    EventSink,
+    Operation,
+    StackResult,
+    StackTarget,
+    Status,
+)
+from saas_ctl.errors import SaasctlError, UsageError
+
+ORGANIZATION = "organization"  # the only organisation a self-managed backend knows
+PASSPHRASE_VARIABLES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
+INSTALL_HINT = (
+    "install it with `saasctl install-pulumi` (into {root}) or from https://www.pulumi.com/docs/iac/download-install/"
+)
+
+
+def default_cli_root() -> Path:
+    """Where `saasctl install-pulumi` puts the Pulumi CLI, and where the engine looks for it first."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(os.environ.get("SAASCTL_PULUMI_ROOT", Path(base) / "saasctl" / "pulumi"))
+
+
+@dataclass(frozen=True)
+class PulumiSettings:
+    """Where state lives and how secrets are encrypted."""
+
+    backend_url: str
+    log_dir: Path
+    cli_root: Path
+    secrets_provider: str | None = "passphrase"
+
+    @property
+    def self_managed(self) -> bool:
+        return not self.backend_url.startswith(("https://", "http://"))
+
+    @classmethod
+    def resolve(cls, workdir: Path, backend: str | None = None) -> PulumiSettings:
+        """``--backend`` wins over ``PULUMI_BACKEND_URL``, which wins over ``./.saasctl/state``."""
+        url = backend or os.environ.get("PULUMI_BACKEND_URL")
+        if not url:
+            url = (workdir / ".saasctl" / "state").resolve().as_uri()
+        self_managed = not url.startswith(("https://", "http://"))
+        return cls(
+            backend_url=url,
+            log_dir=workdir / ".saasctl" / "logs",
+            cli_root=default_cli_root(),
+            secrets_provider=os.environ.get("SAASCTL_SECRETS_PROVIDER", "passphrase") if self_managed else None,
+        )
+
+
+def qualified_stack_name(settings: PulumiSettings, target: StackTarget) -> str:
+    return f"{ORGANIZATION}/{target.project}/{target.stack}" if settings.self_managed else target.stack
+
+
+def project_settings(settings: PulumiSettings, project: str) -> Any:
+    from pulumi.automation import ProjectBackend, ProjectSettings
+
+    return ProjectSettings(name=project, runtime="python", backend=ProjectBackend(url=settings.backend_url))
+
+
+def config_map(target: StackTarget) -> dict[str, Any]:
+    from pulumi.automation import ConfigValue
+
+    return {key: ConfigValue(value=value) for key, value in target.config.items()}
+
+
+def aws_plugin_version() -> str:
+    """The AWS provider plugin that matches the installed pulumi-aws package."""
+    from importlib.metadata import version
+
+    return "v" + version("pulumi_aws")
+
+
+def describe_error(
+    exc: BaseException, target: StackTarget, settings: PulumiSettings, log: Path | None
+) -> tuple[str, str]:
+    """(kind, readable message) for an exception from the Automation API."""
+    from pulumi.automation import errors
+
+    where = f" (full output: {log})" if log else ""
+    stack = qualified_stack_name(settings, target)
+    if isinstance(exc, errors.ConcurrentUpdateError):
+        holder = _lock_holder(str(exc))
+        clear = (
+            f"delete the lock under {settings.backend_url}/.pulumi/locks/{ORGANIZATION}/{target.project}/"
+            f"{target.stack}/"
+            if settings.self_managed
+            else f"pulumi cancel --stack {stack} --yes"
+        )
+        return "locked", (
+            f"stack {target.label} is locked by another update{holder}; if no update is running, "
+            f"clear the lock: {clear}{where}"
+        )
+    if isinstance(exc, errors.StackNotFoundError):
+        return "not_found", f"stack {target.label} does not exist in {settings.backend_url}{where}"
+    if isinstance(exc, errors.StackAlreadyExistsError):
+        return "exists", f"stack {target.label} already exists in {settings.backend_url}{where}"
+    if isinstance(exc, errors.CommandError):
+        text = str(exc)
+        if "no resource plugin" in text or "could not find plugin" in text:
+            return "plugin", (
+                f"the AWS provider plugin {aws_plugin_version()} is missing and could not be installed; "
+                f"run `pulumi plugin install resource aws {aws_plugin_version()}`{where}"
+            )
+        if (
+            "NoCredentialProviders" in text
+            or "no valid credential sources" in text
+            or "failed to refresh cached credentials" in text
+        ):
+            return "credentials", (
+                f"AWS credentials were not found for {target.label}; set AWS_PROFILE or "
+                f"AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or use --local){where}"
+            )
+        if "passphrase" in text and "incorrect" in text:
+            return "passphrase", f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack {target.label}{where}"
+        return "failed", f"{target.label}: {_last_error_line(text)}{where}"
+    return "failed", f"{target.label}: {type(exc).__name__}: {exc}{where}"
+
+
+def _lock_holder(text: str) -> str:
+    for line in text.splitlines():
+        if "locked by" in line:
+            return " (" + line.strip().split("locked by", 1)[1].strip(" :") + ")"
+    return ""
+
+
+def _last_error_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if line.lower().startswith(("error:", "  error:")) or "error:" in line.lower()]
+    return (errors or lines or ["the Pulumi CLI failed"])[-1][:500]
+
+
+class PulumiEngine:
+    """Runs stack operations with the Pulumi CLI through the Automation API."""
+
+    def __init__(self, settings: PulumiSettings) -> None:
+        self.settings = settings
+        self._plugin_lock = threading.Lock()
+        self._plugin_ready = False
+        self._command: Any = None
+
+    # ---- set-up -------------------------------------------------------------------------------------
+
+    def check_ready(self) -> None:
+        """Fail early, once, with what to do: no passphrase for the local backend, or no Pulumi CLI."""
+        self.check_passphrase()
+        self.pulumi_command()
+
+    def check_passphrase(self) -> None:
+        if self.settings.secrets_provider == "passphrase" and not any(os.environ.get(v) for v in PASSPHRASE_VARIABLES):
+            raise UsageError(
+                "PULUMI_CONFIG_PASSPHRASE is not set; the local state backend encrypts stack secrets with it",
+                hint="export PULUMI_CONFIG_PASSPHRASE=... (keep it: the same passphrase is needed for every later run)",
+            )
+
+    def pulumi_command(self) -> Any:
+        """The CLI in saasctl's own directory when installed there, else `pulumi` from PATH."""
+        if self._command is None:
+            from pulumi.automation import PulumiCommand
+
+            root = self.settings.cli_root
+            try:
+                if (root / "bin" / "pulumi").exists():
+                    self._command = PulumiCommand(root=str(root), skip_version_check=True)
+                else:
+                    self._command = PulumiCommand(skip_version_check=True)
+            except FileNotFoundError:
+                raise SaasctlError(
+                    "the Pulumi CLI is not installed (no `pulumi` on PATH)", hint=INSTALL_HINT.format(root=root)
+                ) from None
+        return self._command
+
+    def workspace_options(self, target: StackTarget) -> Any:
+        from pulumi.automation import LocalWorkspaceOptions
+
+        backend_dir = _file_backend_dir(self.settings.backend_url)
+        if backend_dir is not None:
+            backend_dir.mkdir(parents=True, exist_ok=True)
+        return LocalWorkspaceOptions(
+            project_settings=project_settings(self.settings, target.project),
+            secrets_provider=self.settings.secrets_provider,
+            env_vars={"PULUMI_SKIP_UPDATE_CHECK": "true"},
+            pulumi_command=self.pulumi_command(),
+        )
+
+    def _stack(self, target: StackTarget, create: bool = True) -> Any:
+        from pulumi import automation as auto
+
+        self.check_passphrase()
+        name = qualified_stack_name(self.settings, target)
+        opts = self.workspace_options(target)
+        if create:
+            stack = auto.create_or_select_stack(
+                stack_name=name, project_name=target.project, program=target.program, opts=opts
+            )
+        else:
+            stack = auto.select_stack(stack_name=name, project_name=target.project, program=target.program, opts=opts)
+        self._ensure_plugin(stack.workspace)
+        stack.set_all_config(config_map(target))
+        return stack
+
+    def _ensure_plugin(self, workspace: Any) -> None:
+        with self._plugin_lock:
+            if self._plugin_ready:
+                return
+            wanted = aws_plugin_version().lstrip("v")
+            installed = {(p.name, p.version) for p in workspace.list_plugins()}
+            if ("aws", wanted) not in installed:
+                workspace.install_plugin("aws", aws_plugin_version())
+            self._plugin_ready = True
+
+    # ---- operations ---------------------------------------------------------------------------------
+
+    def log_path(self, target: StackTarget) -> Path:
+        return self.settings.log_dir / f"{target.project}.{target.stack}.log"
+
+    def _run(
+        self,
+        operation: Operation,
+        target: StackTarget,
+        on_event: EventSink | None,
+        call: Callable[[Any, Callable[[str], None], Callable[[Any], None]], Any],
+    ) -> StackResult:
+        log = self.log_path(target)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        progress = _Progress(target, on_event)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"\n=== {datetime.now(UTC).isoformat()} {operation} {target.label}\n")
+            try:
+                stack = self._stack(target, create=operation is not Operation.DESTROY)
+                result = call(stack, lambda line: _write(handle, line), progress)
+            except SaasctlError:
+                raise
+            except Exception as exc:
+                kind, message = describe_error(exc, target, self.settings, log)
+                handle.write(f"--- {kind}: {exc}\n")
+                status = Status.CANCELLED if "cancel" in str(exc).lower() else Status.FAILED
+                return StackResult(target, operation, status, error=message, error_kind=kind)
+        return self._result(operation, target, result)
+
+    @staticmethod
+    def _result(operation: Operation, target: StackTarget, result: Any) -> StackResult:
+        changes: dict[str, int] = {}
+        summary = getattr(result, "summary", None)
+        if summary is not None and summary.resource_changes:
+            changes = dict(summary.resource_changes)
+        elif getattr(result, "change_summary", None):
+            changes = {str(k): int(v) for k, v in result.change_summary.items()}
+        outputs = {k: v.value for k, v in (getattr(result, "outputs", None) or {}).items()}
+        return StackResult(target, operation, Status.SUCCEEDED, changes, outputs)
+
+    def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._run(
+            Operation.PREVIEW,
+            target,
+            on_event,
+            lambda stack, out, events: stack.preview(on_output=out, on_event=events, color="never"),
+        )
+
+    def up(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._run(
+            Operation.UP,
+            target,
+            on_event,
+            lambda stack, out, events: stack.up(on_output=out, on_event=events, color="never"),
+        )
+
+    def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._run(
+            Operation.REFRESH,
+            target,
+            on_event,
+            lambda stack, out, events: stack.refresh(on_output=out, on_event=events, color="never"),
+        )
+
+    def destroy(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        """Destroy the stack's resources, then remove the stack itself."""
+        return self._run(
+            Operation.DESTROY,
+            target,
+            on_event,
+            lambda stack, out, events: stack.destroy(on_output=out, on_event=events, color="never", remove=True),
+        )
+
+    def outputs(self, target: StackTarget) -> dict[str, Any]:
+        """The stack's outputs; empty when the stack does not exist."""
+        from pulumi.automation import errors
+
+        try:
+            stack = self._stack(target, create=False)
+        except errors.StackNotFoundError:
+            return {}
+        return {key: value.value for key, value in stack.outputs().items()}
+
+    def list_stacks(self, project: str) -> list[str]:
+        from pulumi.automation import LocalWorkspace
+
+        self.check_passphrase()
+        placeholder = StackTarget(project, "-", lambda: None)
+        workspace = LocalWorkspace(**vars(self.workspace_options(placeholder)))
+        names = [summary.name for summary in workspace.list_stacks()]
+        return sorted(name.rsplit("/", 1)[-1] for name in names)
+
+
+def _file_backend_dir(url: str) -> Path | None:
+    if url.startswith("file://"):
+        return Path(url.removeprefix("file://"))
+    return None
+
+
+def _write(handle: Any, line: str) -> None:
+    handle.write(line if line.endswith("\n") else line + "\n")
+    handle.flush()
+
+
+class _Progress:
+    """Turns Pulumi engine events into EngineEvents: resources done of those started, and the current step."""
+
+    def __init__(self, target: StackTarget, sink: EventSink | None) -> None:
+        self.target = target
+        self.sink = sink
+        self.started = 0
+        self.done = 0
+
+    def __call__(self, event: Any) -> None:
+        if self.sink is None:
+            return
+        if event.resource_pre_event is not None:
+            self.started += 1
+            meta = event.resource_pre_event.metadata
+            current = f"{meta.op.value} {meta.type}"
+        elif event.res_outputs_event is not None:
+            self.done += 1
+            current = None
+        elif event.summary_event is not None:
+            current = "done"
+        else:
+            return
+        self.sink(EngineEvent(self.target.label, self.done, self.started or None, current))

@@ -1,0 +1,52 @@
+"""Choosing the engine: ``SAASCTL_ENGINE`` is ``pulumi`` (default), ``synth``, or ``module:attribute`` naming a
+factory that returns an Engine (so anyone can drive the whole CLI with an engine of their own)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+from saas_ctl.engine.base import Engine
+from saas_ctl.errors import UsageError
+
+VARIABLE = "SAASCTL_ENGINE"
+OPERATIONS = ("preview", "up", "destroy", "refresh", "outputs", "list_stacks")
+
+
+def engine_from_environment(workdir: Path, backend: str | None = None) -> Engine:
+    choice = os.environ.get(VARIABLE, "pulumi").strip() or "pulumi"
+    if choice == "pulumi":
+        from saas_ctl.engine.pulumi_engine import PulumiEngine, PulumiSettings
+
+        return PulumiEngine(PulumiSettings.resolve(workdir, backend))
+    if choice == "synth":
+        from saas_ctl.engine.synth import SynthEngine
+
+        return SynthEngine()
+    return _plugged_in(choice)
+
+
+def _plugged_in(spec: str) -> Engine:
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise UsageError(
+            f"{VARIABLE}={spec!r} is not valid",
+            hint="use pulumi, synth, or module:attribute naming a factory that returns an Engine",
+        )
+    try:
+        factory = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise UsageError(f"{VARIABLE}={spec!r}: cannot load it ({exc})") from None
+    try:
+        engine = factory() if callable(factory) and not _is_engine(factory) else factory
+    except Exception as exc:
+        raise UsageError(f"{VARIABLE}={spec!r}: the factory failed ({type(exc).__name__}: {exc})") from None
+    if not _is_engine(engine):
+        missing = [name for name in OPERATIONS if not callable(getattr(engine, name, None))]
+        raise UsageError(f"{VARIABLE}={spec!r} did not give an Engine (missing: {', '.join(missing)})")
+    return engine  # type: ignore[no-any-return]
+
+
+def _is_engine(candidate: object) -> bool:
+    return not isinstance(candidate, type) and all(callable(getattr(candidate, n, None)) for n in OPERATIONS)

@@ -1,0 +1,200 @@
+"""The stack lifecycle: what `platform ...` and `tenant ...` do, with the safety rules, independent of the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from infra.naming import TenantNames
+from infra.outputs import PlatformOutputs
+from saas_ctl import stacks
+from saas_ctl.engine.base import Engine, Operation, StackTarget
+from saas_ctl.errors import EXIT_INVALID, SaasctlError, UsageError
+from saas_ctl.orchestrator import Listener, Options, Orchestrator, RunReport
+from saas_ctl.preflight.run import Mode, PreflightFailed, Report
+from saas_ctl.preflight.run import run as run_preflight
+from saas_ctl.spec import loader, store
+from saas_ctl.spec.loader import LoadedSpec
+from saas_ctl.spec.models import TenantsFile
+
+
+class Refused(SaasctlError):
+    """An operation refused because of the current state (it would be unsafe or cannot work): exit 2."""
+
+    exit_code = EXIT_INVALID
+
+
+@dataclass
+class Runtime:
+    """What a lifecycle operation runs with."""
+
+    engine: Engine
+    file: Path
+    endpoint_url: str | None = None  # a local AWS emulator (`saasctl local`), or None for AWS
+    listener: Listener | None = None
+    options: Options = field(default_factory=Options)
+    orchestrator: Orchestrator | None = None
+
+    def new_orchestrator(self, options: Options | None = None) -> Orchestrator:
+        self.orchestrator = Orchestrator(self.engine, options or self.options, self.listener)
+        return self.orchestrator
+
+
+class TenantState(StrEnum):
+    DEPLOYED = "deployed"
+    NOT_DEPLOYED = "not deployed"
+    ORPHANED = "orphaned"
+
+
+def load(runtime: Runtime) -> LoadedSpec:
+    return loader.load(runtime.file)
+
+
+def check_engine(runtime: Runtime) -> None:
+    """Let the engine refuse early (no CLI, no passphrase) instead of failing every stack the same way."""
+    ready = getattr(runtime.engine, "check_ready", None)
+    if callable(ready):
+        ready()
+
+
+def deployed_tenants(runtime: Runtime, spec: TenantsFile) -> list[str]:
+    check_engine(runtime)
+    return runtime.engine.list_stacks(stacks.tenants_project(spec))
+
+
+def preflight(runtime: Runtime, loaded: LoadedSpec, deployed: Sequence[str] | None = None) -> Report:
+    """Preflight before a deploy; raises :class:`PreflightFailed` (exit 2) on any error."""
+    report = run_preflight(loaded, Mode.AUTO, runtime.endpoint_url, set(deployed) if deployed is not None else None)
+    if report.errors:
+        raise PreflightFailed(report, str(runtime.file))
+    return report
+
+
+def platform_target(runtime: Runtime, spec: TenantsFile) -> StackTarget:
+    return stacks.platform_target(spec, endpoint_url=runtime.endpoint_url)
+
+
+def platform(runtime: Runtime, loaded: LoadedSpec, operation: Operation) -> RunReport:
+    spec = loaded.spec
+    check_engine(runtime)
+    if operation is Operation.DESTROY:
+        remaining = deployed_tenants(runtime, spec)
+        if remaining:
+            raise Refused(
+                f"refusing to destroy the platform while {len(remaining)} tenant stack(s) exist: "
+                f"{', '.join(remaining)}",
+                hint="destroy the tenants first: " + " ; ".join(f"saasctl tenant destroy {n}" for n in remaining),
+            )
+    return runtime.new_orchestrator(Options(parallel=1)).run(operation, [platform_target(runtime, spec)])
+
+
+def platform_outputs(runtime: Runtime, spec: TenantsFile) -> PlatformOutputs:
+    """The deployed platform's outputs, read once per run; refuses when the platform is not deployed."""
+    check_engine(runtime)
+    outputs = runtime.engine.outputs(platform_target(runtime, spec))
+    if not outputs:
+        raise Refused(
+            f"the platform stack {stacks.platform_project(spec)}/{spec.platform.environment} is not deployed",
+            hint="run `saasctl platform up` first",
+        )
+    try:
+        return PlatformOutputs.from_stack_outputs(outputs)
+    except KeyError as exc:
+        raise Refused(str(exc.args[0]), hint="run `saasctl platform up` to update the platform stack") from None
+
+
+def tenant_targets(
+    runtime: Runtime, spec: TenantsFile, names: Sequence[str], platform: PlatformOutputs, delete_data: bool = False
+) -> list[StackTarget]:
+    declared = {t.name for t in spec.tenants}
+    unknown = [n for n in names if n not in declared]
+    if unknown:
+        raise UsageError(
+            f"tenant {unknown[0]!r} is not declared in {runtime.file}",
+            hint=f"declared tenants: {', '.join(sorted(declared)) or 'none'}",
+        )
+    return [
+        stacks.tenant_target(spec, name, platform, delete_data=delete_data, endpoint_url=runtime.endpoint_url)
+        for name in names
+    ]
+
+
+def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operation: Operation) -> RunReport:
+    """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty)."""
+    spec = loaded.spec
+    chosen = list(names) or [t.name for t in spec.tenants]
+    platform = platform_outputs(runtime, spec)
+    return runtime.new_orchestrator().run(operation, tenant_targets(runtime, spec, chosen, platform))
+
+
+def add_tenant(runtime: Runtime, request: store.NewTenant) -> LoadedSpec:
+    """Declare the tenant in the file (validated, atomic); deploying it is a separate step."""
+    return store.add_tenant(runtime.file, request)
+
+
+@dataclass(frozen=True)
+class DestroyOutcome:
+    report: RunReport
+    kept: list[str]
+    removed_from_file: bool
+
+
+def destroy_tenant(runtime: Runtime, name: str, delete_data: bool) -> DestroyOutcome:
+    """Destroy the tenant's stack and remove it; then remove the tenant from the file.
+
+    A failed destroy leaves both the stack and the file entry. Without ``delete_data`` the bucket and the
+    secret are retained in the account (the program marks them ``retain_on_delete``).
+    """
+    loaded = load(runtime)
+    spec = loaded.spec
+    declared = any(t.name == name for t in spec.tenants)
+    deployed = name in deployed_tenants(runtime, spec)
+    if not declared and not deployed:
+        raise UsageError(f"tenant {name!r} is neither declared in {runtime.file} nor deployed")
+    names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
+    if deployed:
+        if declared:
+            platform = platform_outputs(runtime, spec)
+            if delete_data:
+                # Re-apply with deletion allowed (force_destroy, no retain) so that destroy removes the data.
+                prepare = runtime.new_orchestrator(Options(parallel=1)).run(
+                    Operation.UP, tenant_targets(runtime, spec, [name], platform, delete_data=True)
+                )
+                if not prepare.ok:
+                    return DestroyOutcome(prepare, [], False)
+            target = tenant_targets(runtime, spec, [name], platform, delete_data=delete_data)[0]
+        else:
+            if delete_data:
+                raise Refused(
+                    f"tenant {name!r} is orphaned (not in {runtime.file}); --delete-data needs its settings",
+                    hint=f"destroy without --delete-data, then delete bucket {names.bucket} and secret "
+                    f"{names.secret} yourself",
+                )
+            target = StackTarget(
+                stacks.tenants_project(spec),
+                name,
+                lambda: None,
+                {"aws:region": spec.platform.region},
+                kind="tenant",
+                tenant=name,
+            )
+        report = runtime.new_orchestrator(Options(parallel=1)).run(Operation.DESTROY, [target])
+        if not report.ok:
+            return DestroyOutcome(report, [], False)
+    else:
+        report = RunReport(Operation.DESTROY)
+    if declared:
+        store.remove_tenant(runtime.file, name)
+    kept = [] if delete_data else [f"S3 bucket {names.bucket}", f"secret {names.secret}"]
+    return DestroyOutcome(report, kept if deployed else [], declared)
+
+
+def tenant_states(runtime: Runtime, loaded: LoadedSpec) -> dict[str, TenantState]:
+    spec = loaded.spec
+    deployed = set(deployed_tenants(runtime, spec))
+    states = {t.name: TenantState.DEPLOYED if t.name in deployed else TenantState.NOT_DEPLOYED for t in spec.tenants}
+    for name in sorted(deployed - states.keys()):
+        states[name] = TenantState.ORPHANED
+    return states

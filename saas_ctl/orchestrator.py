@@ -1,0 +1,176 @@
+"""Running one operation over many stacks: bounded parallelism, failure isolation, lock retries, cancellation.
+
+Threads, not processes: every stack operation is a Pulumi CLI subprocess plus a provider process, and the
+SDK's inline-program server runs each program in a copied ``contextvars`` context on its own event loop
+(``pulumi/automation/_server.py``), so concurrent inline programs in one process do not share state. The
+threads mostly wait on those subprocesses.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from saas_ctl.engine.base import Engine, EngineEvent, Operation, StackResult, StackTarget, Status
+
+
+class State(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Update:
+    """What the display shows for one stack."""
+
+    target: StackTarget
+    state: State
+    done: int = 0
+    total: int | None = None
+    current: str | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    parallel: int = 4
+    fail_fast: bool = False
+    lock_retries: int = 3  # a stack locked by another run is retried this many times before it counts as failed
+    lock_backoff_seconds: float = 5.0  # doubled after every retry
+
+
+@dataclass
+class RunReport:
+    operation: Operation
+    results: list[StackResult] = field(default_factory=list)
+    interrupted: bool = False
+    max_in_flight: int = 0
+
+    @property
+    def failed(self) -> list[StackResult]:
+        return [r for r in self.results if r.status is Status.FAILED]
+
+    @property
+    def cancelled(self) -> list[StackResult]:
+        return [r for r in self.results if r.status is Status.CANCELLED]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results) and not self.interrupted
+
+
+Listener = Callable[[Update], None]
+RUN_OPERATION = {
+    Operation.PREVIEW: lambda e, t, s: e.preview(t, s),
+    Operation.UP: lambda e, t, s: e.up(t, s),
+    Operation.DESTROY: lambda e, t, s: e.destroy(t, s),
+    Operation.REFRESH: lambda e, t, s: e.refresh(t, s),
+}
+
+
+class Orchestrator:
+    def __init__(
+        self,
+        engine: Engine,
+        options: Options = Options(),
+        listener: Listener | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.engine = engine
+        self.options = options
+        self.listener = listener or (lambda update: None)
+        self.sleep = sleep
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+        self._in_flight = 0
+
+    def cancel(self) -> None:
+        """Start nothing new, and ask the engine to cancel what runs (when it can)."""
+        self._stop.set()
+        cancel = getattr(self.engine, "cancel", None)
+        if callable(cancel):
+            for label in self.running_labels():
+                cancel(label)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
+    def running_labels(self) -> list[str]:
+        with self._lock:
+            return list(self._running)
+
+    def run(self, operation: Operation, targets: Sequence[StackTarget]) -> RunReport:
+        report = RunReport(operation)
+        for target in targets:
+            self.listener(Update(target, State.QUEUED))
+        pending = list(targets)
+        results: dict[str, StackResult] = {}
+        with ThreadPoolExecutor(max_workers=max(1, self.options.parallel), thread_name_prefix="saasctl") as pool:
+            running: dict[Future[StackResult], StackTarget] = {}
+            while pending or running:
+                while pending and len(running) < self.options.parallel and not self._stop.is_set():
+                    target = pending.pop(0)
+                    running[pool.submit(self._one, operation, target, report)] = target
+                if not running:
+                    break
+                done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    target = running.pop(future)
+                    result = future.result()
+                    results[target.label] = result
+                    if result.status is Status.FAILED and self.options.fail_fast:
+                        self._stop.set()
+        for target in pending:  # never started: cancelled by a signal or by --fail-fast
+            result = StackResult(target, operation, Status.CANCELLED, error="not started")
+            results[target.label] = result
+            self.listener(Update(target, State.CANCELLED))
+        report.results = [results[t.label] for t in targets]
+        report.interrupted = self._stop.is_set() and any(r.status is Status.CANCELLED for r in report.results)
+        return report
+
+    def _one(self, operation: Operation, target: StackTarget, report: RunReport) -> StackResult:
+        with self._lock:
+            self._running.add(target.label)
+            self._in_flight += 1
+            report.max_in_flight = max(report.max_in_flight, self._in_flight)
+        try:
+            return self._with_lock_retries(operation, target)
+        finally:
+            with self._lock:
+                self._running.discard(target.label)
+                self._in_flight -= 1
+
+    def _with_lock_retries(self, operation: Operation, target: StackTarget) -> StackResult:
+        delay = self.options.lock_backoff_seconds
+        attempt = 0
+        while True:
+            self.listener(Update(target, State.RUNNING))
+            try:
+                result: StackResult = RUN_OPERATION[operation](self.engine, target, self._sink(target))
+            except Exception as exc:  # an engine that raises fails this stack only, never the whole run
+                message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+                result = StackResult(target, operation, Status.FAILED, error=f"{target.label}: {message}")
+            if result.error_kind != "locked" or attempt >= self.options.lock_retries or self._stop.is_set():
+                break
+            attempt += 1
+            self.listener(Update(target, State.RETRYING, current=f"locked; retry {attempt} in {delay:.0f}s"))
+            self.sleep(delay)
+            delay *= 2
+        final = {Status.SUCCEEDED: State.SUCCEEDED, Status.FAILED: State.FAILED, Status.CANCELLED: State.CANCELLED}
+        self.listener(Update(target, final[result.status], current=result.error))
+        return result
+
+    def _sink(self, target: StackTarget) -> Callable[[EngineEvent], None]:
+        def sink(event: EngineEvent) -> None:
+            self.listener(Update(target, State.RUNNING, event.done, event.total, event.current))
+
+        return sink

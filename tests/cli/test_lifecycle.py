@@ -1,0 +1,304 @@
+"""Lifecycle commands through the real app, driven by the in-memory engine plugged in via SAASCTL_ENGINE."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from saas_ctl.cli.main import app
+from tests import fakes
+from tests.conftest import MINIMAL
+
+PLATFORM = "saas-platform/dev"
+TENANTS = "saas-dev-tenants"
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> fakes.MemoryEngine:
+    monkeypatch.setenv("SAASCTL_ENGINE", "tests.fakes:engine")
+    monkeypatch.chdir(tmp_path)
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return fakes.reset()
+
+
+@pytest.fixture
+def spec(write_spec: Callable[[str], Path]) -> Path:
+    return write_spec(MINIMAL + "  - name: globex\n    priority: 11\n")
+
+
+def deployed_platform(engine: fakes.MemoryEngine) -> None:
+    from infra.outputs import PlatformOutputs
+
+    engine.deploy("saas-platform", "dev", PlatformOutputs.placeholder("us-east-1", "saas-dev").as_dict())
+
+
+def invoke(runner: CliRunner, *args: str) -> object:
+    return runner.invoke(app, list(args))
+
+
+def test_platform_up_runs_the_platform_stack(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:
+    result = runner.invoke(app, ["platform", "up", "-f", str(spec), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert ("up", PLATFORM) in engine.calls
+    [stack] = json.loads(result.stdout)["results"]
+    assert (stack["project"], stack["stack"], stack["status"]) == ("saas-platform", "dev", "succeeded")
+
+
+def test_platform_up_with_a_retired_engine_version_exits_2_without_touching_a_stack(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(MINIMAL.replace('"15.8"', '"15.4"'))
+    result = runner.invoke(app, ["platform", "up", "-f", str(path)])
+    assert result.exit_code == 2
+    assert "error DB-ENGINE-VERSION" in result.stderr and "15.4" in result.stderr and "15.13" in result.stderr
+    assert "error: preflight found 1 error; nothing was deployed" in result.stderr
+    assert [c for c in engine.calls if c[0] in ("up", "preview", "destroy", "refresh")] == []
+
+
+def test_skip_preflight_warns_and_deploys(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(MINIMAL.replace('"15.8"', '"15.4"'))
+    result = runner.invoke(app, ["platform", "up", "-f", str(path), "--skip-preflight"])
+    assert result.exit_code == 0
+    assert "warning: preflight skipped (--skip-preflight): AWS constraints were not checked" in result.stderr
+
+
+def test_platform_destroy_refuses_while_tenants_exist(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme")
+    result = runner.invoke(app, ["platform", "destroy", "-f", str(spec), "--yes"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: refusing to destroy the platform while 1 tenant stack(s) exist: acme\n"
+        "hint: destroy the tenants first: saasctl tenant destroy acme\n"
+    )
+    assert ("destroy", PLATFORM) not in engine.calls
+
+
+def test_platform_destroy_without_yes_off_a_terminal_refuses(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    result = runner.invoke(app, ["platform", "destroy", "-f", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: Destroy the platform saas-dev and everything in it? Refusing without --yes because stdin is not a "
+        "terminal\n"
+    )
+
+
+def test_platform_destroy_with_yes_and_no_tenants_destroys(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    assert runner.invoke(app, ["platform", "destroy", "-f", str(spec), "--yes"]).exit_code == 0
+    assert engine.stacks["saas-platform"] == {}
+
+
+def test_platform_outputs_prints_the_typed_outputs(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:
+    deployed_platform(engine)
+    outputs = json.loads(runner.invoke(app, ["platform", "outputs", "-f", str(spec), "--json"]).stdout)["outputs"]
+    assert outputs["cluster_name"] == "saas-dev"
+
+
+def test_tenant_up_refuses_when_the_platform_is_not_deployed(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    result = runner.invoke(app, ["tenant", "up", "acme", "-f", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: the platform stack saas-platform/dev is not deployed\nhint: run `saasctl platform up` first\n"
+    )
+
+
+def test_tenant_up_deploys_the_named_tenant(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:
+    deployed_platform(engine)
+    result = runner.invoke(app, ["tenant", "up", "acme", "-f", str(spec), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert [s["tenant"] for s in json.loads(result.stdout)["results"]] == ["acme"]
+    assert sorted(engine.stacks[TENANTS]) == ["acme"]
+
+
+def test_tenant_up_all_deploys_every_declared_tenant(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:
+    deployed_platform(engine)
+    assert runner.invoke(app, ["tenant", "up", "--all", "-f", str(spec)]).exit_code == 0
+    assert sorted(engine.stacks[TENANTS]) == ["acme", "globex"]
+
+
+def test_tenant_up_without_names_or_all_is_a_usage_error(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    result = runner.invoke(app, ["tenant", "up", "-f", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr == "error: name the tenants to act on, or pass --all\n"
+
+
+def test_tenant_preview_and_refresh_touch_only_the_named_stack(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    runner.invoke(app, ["tenant", "preview", "globex", "-f", str(spec)])
+    runner.invoke(app, ["tenant", "refresh", "globex", "-f", str(spec)])
+    operations = [c for c in engine.calls if c[0] in ("preview", "refresh", "up", "destroy")]
+    assert operations == [("preview", f"{TENANTS}/globex"), ("refresh", f"{TENANTS}/globex")]
+
+
+def test_tenant_add_edits_the_file_and_deploys(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:
+    deployed_platform(engine)
+    result = runner.invoke(app, ["tenant", "add", "initech", "-f", str(spec), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert "  - name: initech\n    priority: 1\n" in spec.read_text()
+    assert json.loads(result.stdout)["added"] == "initech"
+    assert "initech" in engine.stacks[TENANTS]
+
+
+def test_failed_deploy_of_an_added_tenant_keeps_it_in_the_file_and_says_how_to_retry(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    engine.failures[("up", f"{TENANTS}/initech")] = "saas-dev-tenants/initech: AccessDenied: ecs:CreateService"
+    result = runner.invoke(app, ["tenant", "add", "initech", "-f", str(spec)])
+    assert result.exit_code == 1
+    assert "name: initech" in spec.read_text()
+    assert f"retry the failed ones: saasctl tenant up initech -f {spec}" in result.stderr
+    assert "failed: saas-dev-tenants/initech: AccessDenied: ecs:CreateService" in result.stderr
+
+
+def test_tenant_destroy_keeps_data_and_removes_the_tenant_from_the_file(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme")
+    result = runner.invoke(app, ["tenant", "destroy", "acme", "-f", str(spec), "--yes", "--json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["kept"] == ["S3 bucket saas-acme-dev-5e68bd74", "secret saas-dev/acme/app"]
+    assert document["removed_from_file"] is True
+    assert "name: acme" not in spec.read_text()
+    assert "acme" not in engine.stacks[TENANTS]
+
+
+def test_tenant_destroy_with_delete_data_applies_deletion_first(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme")
+    result = runner.invoke(app, ["tenant", "destroy", "acme", "-f", str(spec), "--yes", "--delete-data", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["kept"] == []
+    assert [c for c in engine.calls if c[0] in ("up", "destroy")] == [
+        ("up", f"{TENANTS}/acme"),
+        ("destroy", f"{TENANTS}/acme"),
+    ]
+
+
+def test_failed_tenant_destroy_leaves_stack_and_file(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme")
+    engine.failures[("destroy", f"{TENANTS}/acme")] = "saas-dev-tenants/acme: DependencyViolation"
+    result = runner.invoke(app, ["tenant", "destroy", "acme", "-f", str(spec), "--yes"])
+    assert result.exit_code == 1
+    assert "name: acme" in spec.read_text()
+    assert "acme" in engine.stacks[TENANTS]
+
+
+def test_tenant_destroy_of_an_engine_that_raises_fails_cleanly(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme")
+    engine.raises[("destroy", f"{TENANTS}/acme")] = RuntimeError("backend unreachable")
+    result = runner.invoke(app, ["tenant", "destroy", "acme", "-f", str(spec), "--yes"])
+    assert result.exit_code == 1
+    assert "failed: saas-dev-tenants/acme: RuntimeError: backend unreachable" in result.stderr
+    assert "name: acme" in spec.read_text()
+
+
+def test_tenant_destroy_without_yes_off_a_terminal_refuses(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    result = runner.invoke(app, ["tenant", "destroy", "acme", "-f", str(spec)])
+    assert result.exit_code == 2
+    assert "Refusing without --yes because stdin is not a terminal" in result.stderr
+
+
+def test_tenant_destroy_of_an_orphan_destroys_its_stack(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "oldco")
+    result = runner.invoke(app, ["tenant", "destroy", "oldco", "-f", str(spec), "--yes", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["removed_from_file"] is False
+    assert "oldco" not in engine.stacks[TENANTS]
+
+
+def test_tenant_list_shows_declared_deployed_and_orphaned(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    engine.deploy(TENANTS, "acme")
+    engine.deploy(TENANTS, "oldco")
+    rows = json.loads(runner.invoke(app, ["tenant", "list", "-f", str(spec), "--json"]).stdout)["tenants"]
+    assert [(r["name"], r["state"]) for r in rows] == [
+        ("acme", "deployed"),
+        ("globex", "not deployed"),
+        ("oldco", "orphaned"),
+    ]
+
+
+def test_tenant_remove_without_no_deploy_points_to_destroy(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    result = runner.invoke(app, ["tenant", "remove", "acme", "-f", str(spec)])
+    assert result.exit_code == 2
+    assert "`saasctl tenant destroy acme` destroys the stack and removes the tenant" in result.stderr
+
+
+def test_locked_stack_is_retried_then_succeeds(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from saas_ctl import orchestrator
+
+    monkeypatch.setattr(orchestrator.Options, "__init__", _fast_backoff(orchestrator.Options.__init__))
+    deployed_platform(engine)
+    engine.locks[f"{TENANTS}/acme"] = 2
+    result = runner.invoke(app, ["tenant", "up", "acme", "-f", str(spec)])
+    assert result.exit_code == 0, result.stderr
+    assert engine.calls.count(("up", f"{TENANTS}/acme")) == 3
+
+
+def _fast_backoff(init: Callable[..., None]) -> Callable[..., None]:
+    def patched(self: object, *args: object, **kwargs: object) -> None:
+        init(self, *args, **kwargs)
+        object.__setattr__(self, "lock_backoff_seconds", 0.0)
+
+    return patched
+
+
+def test_progress_goes_to_stderr_and_json_to_stdout_only(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    result = runner.invoke(app, ["tenant", "up", "acme", "-f", str(spec), "--json"])
+    json.loads(result.stdout)  # exactly one document
+    assert "acme: running" in result.stderr
+
+
+def test_an_unknown_engine_is_a_usage_error(runner: CliRunner, spec: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAASCTL_ENGINE", "nowhere:engine")
+    result = runner.invoke(app, ["platform", "up", "-f", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: SAASCTL_ENGINE='nowhere:engine': cannot load it (No module named 'nowhere')"
+    )

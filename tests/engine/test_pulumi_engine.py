@@ -1,0 +1,204 @@
+"""PulumiEngine without a Pulumi CLI: the settings, names, config and error mapping it would use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pulumi.automation import ConfigValue, errors
+from pulumi.automation._cmd import CommandResult
+
+from saas_ctl.engine.base import StackTarget
+from saas_ctl.engine.pulumi_engine import (
+    PulumiEngine,
+    PulumiSettings,
+    aws_plugin_version,
+    config_map,
+    describe_error,
+    project_settings,
+    qualified_stack_name,
+)
+from saas_ctl.errors import SaasctlError, UsageError
+
+TARGET = StackTarget("saas-dev-tenants", "acme", lambda: None, {"aws:region": "eu-west-1"}, tenant="acme")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for key in (
+        "PULUMI_BACKEND_URL",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "PULUMI_CONFIG_PASSPHRASE_FILE",
+        "SAASCTL_SECRETS_PROVIDER",
+    ):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("SAASCTL_PULUMI_ROOT", str(tmp_path / "pulumi-root"))
+
+
+def test_default_backend_is_a_local_file_backend_under_dot_saasctl(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path)
+    assert settings.backend_url == (tmp_path / ".saasctl" / "state").resolve().as_uri()
+    assert settings.secrets_provider == "passphrase"
+    assert settings.log_dir == tmp_path / ".saasctl" / "logs"
+
+
+def test_backend_option_wins_over_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULUMI_BACKEND_URL", "s3://from-env")
+    assert PulumiSettings.resolve(tmp_path, "s3://team-state/saasctl").backend_url == "s3://team-state/saasctl"
+    assert PulumiSettings.resolve(tmp_path).backend_url == "s3://from-env"
+
+
+def test_pulumi_cloud_backend_uses_its_own_secrets_and_plain_stack_names(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path, "https://api.pulumi.com")
+    assert settings.secrets_provider is None
+    assert qualified_stack_name(settings, TARGET) == "acme"
+
+
+def test_self_managed_backends_address_stacks_through_the_literal_organization(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path, "s3://team-state")
+    assert qualified_stack_name(settings, TARGET) == "organization/saas-dev-tenants/acme"
+
+
+def test_project_settings_name_the_project_runtime_and_backend(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path, "s3://team-state")
+    project = project_settings(settings, "saas-platform")
+    assert (project.name, project.runtime, project.backend.url) == ("saas-platform", "python", "s3://team-state")
+
+
+def test_config_map_carries_the_region() -> None:
+    config = config_map(TARGET)
+    assert list(config) == ["aws:region"]
+    assert isinstance(config["aws:region"], ConfigValue)
+    assert (config["aws:region"].value, config["aws:region"].secret) == ("eu-west-1", False)
+
+
+def test_aws_plugin_version_matches_the_installed_pulumi_aws() -> None:
+    from importlib.metadata import version
+
+    assert aws_plugin_version() == f"v{version('pulumi_aws')}"
+
+
+def test_missing_passphrase_is_a_usage_error_naming_the_variable(tmp_path: Path) -> None:
+    engine = PulumiEngine(PulumiSettings.resolve(tmp_path))
+    with pytest.raises(UsageError) as caught:
+        engine.check_ready()
+    assert caught.value.message == (
+        "PULUMI_CONFIG_PASSPHRASE is not set; the local state backend encrypts stack secrets with it"
+    )
+
+
+def test_missing_cli_says_so_and_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "x")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    engine = PulumiEngine(PulumiSettings.resolve(tmp_path))
+    with pytest.raises(SaasctlError) as caught:
+        engine.check_ready()
+    assert caught.value.message == "the Pulumi CLI is not installed (no `pulumi` on PATH)"
+    assert caught.value.hint == (
+        f"install it with `saasctl install-pulumi` (into {tmp_path / 'pulumi-root'}) or from "
+        "https://www.pulumi.com/docs/iac/download-install/"
+    )
+
+
+def _result(stderr: str = "", stdout: str = "") -> CommandResult:
+    return CommandResult(stdout=stdout, stderr=stderr, code=255)
+
+
+def test_locked_stack_maps_to_locked_with_the_holder_and_how_to_clear(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path, "s3://team-state")
+    error = errors.create_command_error(
+        _result(stderr="error: the stack is currently locked by 1 lock(s): ci-runner-7@host (pid 4242)")
+    )
+    assert isinstance(error, errors.ConcurrentUpdateError)
+    kind, message = describe_error(error, TARGET, settings, tmp_path / "acme.log")
+    assert kind == "locked"
+    assert message == (
+        "stack saas-dev-tenants/acme is locked by another update (1 lock(s): ci-runner-7@host (pid 4242)); if no "
+        "update is running, clear the lock: delete the lock under s3://team-state/.pulumi/locks/organization/"
+        f"saas-dev-tenants/acme/ (full output: {tmp_path / 'acme.log'})"
+    )
+
+
+def test_locked_stack_on_pulumi_cloud_suggests_pulumi_cancel(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path, "https://api.pulumi.com")
+    error = errors.create_command_error(_result(stderr="[409] Conflict: Another update is currently in progress."))
+    assert describe_error(error, TARGET, settings, None)[1].endswith("clear the lock: pulumi cancel --stack acme --yes")
+
+
+def test_stack_not_found_maps_to_not_found(tmp_path: Path) -> None:
+    error = errors.create_command_error(_result(stderr="error: no stack named 'organization/x/acme' found"))
+    assert describe_error(error, TARGET, PulumiSettings.resolve(tmp_path), None) == (
+        "not_found",
+        f"stack saas-dev-tenants/acme does not exist in {PulumiSettings.resolve(tmp_path).backend_url}",
+    )
+
+
+def test_stack_already_exists_maps_to_exists(tmp_path: Path) -> None:
+    error = errors.create_command_error(_result(stderr="error: stack 'acme' already exists"))
+    assert describe_error(error, TARGET, PulumiSettings.resolve(tmp_path), None)[0] == "exists"
+
+
+def test_missing_credentials_say_how_to_provide_them(tmp_path: Path) -> None:
+    error = errors.create_command_error(
+        _result(
+            stdout="error: configuring Terraform AWS Provider: no valid credential "
+            "sources for Terraform AWS Provider found."
+        )
+    )
+    kind, message = describe_error(error, TARGET, PulumiSettings.resolve(tmp_path), None)
+    assert kind == "credentials"
+    assert message.startswith("AWS credentials were not found for saas-dev-tenants/acme; set AWS_PROFILE")
+
+
+def test_missing_plugin_names_the_install_command(tmp_path: Path) -> None:
+    error = errors.create_command_error(_result(stderr="error: no resource plugin 'pulumi-resource-aws' found"))
+    kind, message = describe_error(error, TARGET, PulumiSettings.resolve(tmp_path), None)
+    assert kind == "plugin"
+    assert f"pulumi plugin install resource aws {aws_plugin_version()}" in message
+
+
+def test_other_command_errors_keep_the_last_error_line(tmp_path: Path) -> None:
+    error = errors.create_command_error(
+        _result(
+            stdout=(
+                "Updating (acme)\n  aws:rds:Cluster cluster creating\n"
+                "error: InvalidParameterCombination: Cannot find version 15.4 for aurora-postgresql\n"
+            )
+        )
+    )
+    kind, message = describe_error(error, TARGET, PulumiSettings.resolve(tmp_path), Path("/l.log"))
+    assert (kind, message) == (
+        "failed",
+        "saas-dev-tenants/acme: error: InvalidParameterCombination: Cannot find version 15.4 for "
+        "aurora-postgresql (full output: /l.log)",
+    )
+
+
+def test_engine_selection_builds_a_pulumi_engine_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from saas_ctl.engine.select import engine_from_environment
+
+    monkeypatch.delenv("SAASCTL_ENGINE", raising=False)
+    assert isinstance(engine_from_environment(tmp_path), PulumiEngine)
+
+
+def test_engine_selection_accepts_synth_and_a_factory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from saas_ctl.engine.select import engine_from_environment
+    from saas_ctl.engine.synth import SynthEngine
+    from tests import fakes
+
+    monkeypatch.setenv("SAASCTL_ENGINE", "synth")
+    assert isinstance(engine_from_environment(tmp_path), SynthEngine)
+    monkeypatch.setenv("SAASCTL_ENGINE", "tests.fakes:engine")
+    assert engine_from_environment(tmp_path) is fakes.ENGINE
+
+
+def test_engine_selection_refuses_what_is_not_an_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from saas_ctl.engine.select import engine_from_environment
+
+    monkeypatch.setenv("SAASCTL_ENGINE", "json:JSONDecoder")
+    with pytest.raises(UsageError) as caught:
+        engine_from_environment(tmp_path)
+    assert caught.value.message == (
+        "SAASCTL_ENGINE='json:JSONDecoder' did not give an Engine "
+        "(missing: preview, up, destroy, refresh, outputs, list_stacks)"
+    )

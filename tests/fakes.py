@@ -1,0 +1,113 @@
+"""An in-memory Engine for the CLI and orchestrator tests: stateful, recording every call, with injectable
+failures, locks and delays. Plugged in like any user engine: SAASCTL_ENGINE=tests.fakes:engine."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from infra.outputs import PlatformOutputs
+from saas_ctl.engine.base import EngineEvent, EventSink, Operation, StackResult, StackTarget, Status
+
+
+@dataclass
+class MemoryEngine:
+    stacks: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # project -> stack -> outputs
+    calls: list[tuple[str, str]] = field(default_factory=list)
+    failures: dict[tuple[str, str], str] = field(default_factory=dict)  # (operation, stack label) -> error
+    raises: dict[tuple[str, str], Exception] = field(default_factory=dict)
+    locks: dict[str, int] = field(default_factory=dict)  # stack label -> times it answers "locked"
+    delay: float = 0.0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    cancelled: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _cancel: threading.Event = field(default_factory=threading.Event)
+
+    def deploy(self, project: str, stack: str, outputs: dict[str, Any] | None = None) -> None:
+        self.stacks.setdefault(project, {})[stack] = outputs or {}
+
+    def _operate(self, operation: Operation, target: StackTarget, on_event: EventSink | None) -> StackResult:
+        with self._lock:
+            self.calls.append((str(operation), target.label))
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            key = (str(operation), target.label)
+            if key in self.raises:
+                raise self.raises[key]
+            if on_event:
+                on_event(EngineEvent(target.label, 0, 3, f"{operation} started"))
+            deadline = time.monotonic() + self.delay
+            while time.monotonic() < deadline:
+                if self._cancel.is_set() and target.label in self.cancelled:
+                    return StackResult(target, operation, Status.CANCELLED, error="cancelled")
+                time.sleep(min(0.005, self.delay))
+            with self._lock:
+                if self.locks.get(target.label, 0) > 0:
+                    self.locks[target.label] -= 1
+                    return StackResult(
+                        target, operation, Status.FAILED, error=f"{target.label} is locked", error_kind="locked"
+                    )
+            if key in self.failures:
+                return StackResult(target, operation, Status.FAILED, error=self.failures[key])
+            return self._apply(operation, target)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _apply(self, operation: Operation, target: StackTarget) -> StackResult:
+        if operation is Operation.UP:
+            outputs = self._outputs_for(target)
+            self.deploy(target.project, target.stack, outputs)
+            return StackResult(target, operation, Status.SUCCEEDED, {"create": 3}, outputs)
+        if operation is Operation.DESTROY:
+            self.stacks.get(target.project, {}).pop(target.stack, None)
+            return StackResult(target, operation, Status.SUCCEEDED, {"delete": 3})
+        return StackResult(target, operation, Status.SUCCEEDED, {"same": 3})
+
+    @staticmethod
+    def _outputs_for(target: StackTarget) -> dict[str, Any]:
+        if target.kind == "platform":
+            return PlatformOutputs.placeholder(target.config.get("aws:region", "us-east-1"), "saas-dev").as_dict()
+        return {"bucket_name": f"bucket-{target.stack}", "urls": [f"http://{target.stack}.example.com"]}
+
+    def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._operate(Operation.PREVIEW, target, on_event)
+
+    def up(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._operate(Operation.UP, target, on_event)
+
+    def destroy(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._operate(Operation.DESTROY, target, on_event)
+
+    def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._operate(Operation.REFRESH, target, on_event)
+
+    def outputs(self, target: StackTarget) -> dict[str, Any]:
+        self.calls.append(("outputs", target.label))
+        return dict(self.stacks.get(target.project, {}).get(target.stack, {}))
+
+    def list_stacks(self, project: str) -> list[str]:
+        self.calls.append(("list_stacks", project))
+        return sorted(self.stacks.get(project, {}))
+
+    def cancel(self, label: str) -> None:
+        self.cancelled.append(label)
+        self._cancel.set()
+
+
+ENGINE = MemoryEngine()
+
+
+def engine() -> MemoryEngine:
+    """The factory SAASCTL_ENGINE=tests.fakes:engine names: one engine shared by a test's CLI invocations."""
+    return ENGINE
+
+
+def reset() -> MemoryEngine:
+    global ENGINE
+    ENGINE = MemoryEngine()
+    return ENGINE
