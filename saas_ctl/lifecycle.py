@@ -172,14 +172,7 @@ def destroy_tenant(runtime: Runtime, name: str, delete_data: bool) -> DestroyOut
                     hint=f"destroy without --delete-data, then delete bucket {names.bucket} and secret "
                     f"{names.secret} yourself",
                 )
-            target = StackTarget(
-                stacks.tenants_project(spec),
-                name,
-                lambda: None,
-                {"aws:region": spec.platform.region},
-                kind="tenant",
-                tenant=name,
-            )
+            target = stacks.orphan_target(spec, name)
         report = runtime.new_orchestrator(Options(parallel=1)).run(Operation.DESTROY, [target])
         if not report.ok:
             return DestroyOutcome(report, [], False)

@@ -51,6 +51,12 @@ def tenant_target(
     return StackTarget(tenants_project(spec), name, program, _config(spec), kind="tenant", tenant=name)
 
 
+def orphan_target(spec: TenantsFile, name: str) -> StackTarget:
+    """The stack of a tenant no longer declared. Destroy works from its state alone (the program is not run),
+    so resources marked retain_on_delete (bucket, secret) are kept, as with `tenant destroy`."""
+    return StackTarget(tenants_project(spec), name, lambda: None, _config(spec), kind="tenant", tenant=name)
+
+
 def placeholder_platform(spec: TenantsFile) -> PlatformOutputs:
     """Stand-in platform outputs for synthesising tenant stacks without a deployed platform."""
     return PlatformOutputs.placeholder(spec.platform.region, f"{spec.platform.project}-{spec.platform.environment}")

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests import fakes
+
 pytest_plugins = ["tests.moto_server"]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,3 +50,16 @@ def write_spec(tmp_path: Path) -> Callable[[str], Path]:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> fakes.MemoryEngine:
+    """The in-memory engine plugged in through SAASCTL_ENGINE; no AWS credentials, so preflight runs offline."""
+    monkeypatch.setenv("SAASCTL_ENGINE", "tests.fakes:engine")
+    monkeypatch.chdir(tmp_path)
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    return fakes.reset()

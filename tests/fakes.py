@@ -111,3 +111,10 @@ def reset() -> MemoryEngine:
     global ENGINE
     ENGINE = MemoryEngine()
     return ENGINE
+
+
+TENANTS = "saas-dev-tenants"  # the tenants project of the test specs (project saas, environment dev)
+
+
+def deployed_platform(engine: MemoryEngine) -> None:
+    engine.deploy("saas-platform", "dev", PlatformOutputs.placeholder("us-east-1", "saas-dev").as_dict())

@@ -130,7 +130,8 @@ def finish(
     results = [r for report in reports for r in report.results]
     interrupted = any(report.interrupted for report in reports)
     failed = [r for r in results if r.status is Status.FAILED]
-    retry_command = retry([r.target.tenant or "" for r in failed]) if retry and failed else None
+    failed_tenants = [r.target.tenant for r in failed if r.target.tenant]
+    retry_command = retry(failed_tenants) if retry and failed_tenants else None
     if output.json_mode:
         output.document(
             {

@@ -8,8 +8,13 @@ from typing import Annotated
 import typer
 
 from saas_ctl import __version__
-from saas_ctl.cli import local, platform, spec_commands, tenant
+from saas_ctl.cli import local, platform, tenant
+from saas_ctl.cli.apply import apply
 from saas_ctl.cli.context import FileOption, GlobalOptions, JsonOption
+from saas_ctl.cli.install import install_pulumi
+from saas_ctl.cli.plan import plan
+from saas_ctl.cli.preflight import preflight
+from saas_ctl.cli.spec_commands import schema, validate
 
 app = typer.Typer(
     name="saasctl",
@@ -22,10 +27,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command()(validate)
+app.command()(preflight)
+app.command()(plan)
+app.command()(apply)
 app.add_typer(platform.app, name="platform")
 app.add_typer(tenant.app, name="tenant")
 app.add_typer(local.app, name="local")
-spec_commands.register(app)
+app.command()(schema)
+app.command("install-pulumi")(install_pulumi)
 
 
 def _version(value: bool) -> None:

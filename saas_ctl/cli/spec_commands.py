@@ -33,15 +33,3 @@ def validate(ctx: typer.Context, file: FileOption = None, json_mode: JsonOption 
 def schema(ctx: typer.Context) -> None:
     """Print the JSON Schema of tenants.yaml (point your editor's YAML plugin at it for completion)."""
     typer.echo(json.dumps(TenantsFile.model_json_schema(), indent=2))
-
-
-def register(app: typer.Typer) -> None:
-    from saas_ctl.cli.install import install_pulumi
-    from saas_ctl.cli.plan import plan
-    from saas_ctl.cli.preflight import preflight
-
-    app.command()(validate)
-    app.command()(preflight)
-    app.command()(plan)
-    app.command()(schema)
-    app.command("install-pulumi")(install_pulumi)

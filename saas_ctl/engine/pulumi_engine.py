@@ -12,7 +12,9 @@ Facts this relies on (read in the SDK's source, ``pulumi/automation``):
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -232,6 +234,16 @@ class PulumiEngine:
                 workspace.install_plugin("aws", aws_plugin_version())
             self._plugin_ready = True
 
+    def cancel(self, label: str) -> None:
+        """Ask the Pulumi CLI running ``label`` to stop, as Ctrl-C would: it cancels cleanly and releases the
+        stack's lock. (A terminal's Ctrl-C reaches it directly; this covers SIGTERM from CI.) Linux only."""
+        project, _, stack = label.partition("/")
+        qualified = qualified_stack_name(self.settings, StackTarget(project, stack, lambda: None))
+        for pid, argv in _child_processes():
+            if argv and Path(argv[0]).name == "pulumi" and qualified in argv:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGINT)
+
     # ---- operations ---------------------------------------------------------------------------------
 
     def log_path(self, target: StackTarget) -> Path:
@@ -323,6 +335,22 @@ class PulumiEngine:
         workspace = LocalWorkspace(**vars(self.workspace_options(placeholder)))
         names = [summary.name for summary in workspace.list_stacks()]
         return sorted(name.rsplit("/", 1)[-1] for name in names)
+
+
+def _child_processes() -> list[tuple[int, list[str]]]:
+    """(pid, argv) of this process's children, from /proc."""
+    children = []
+    me = os.getpid()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == me:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+                children.append((int(entry.name), [a.decode(errors="replace") for a in argv if a]))
+        except (OSError, ValueError, IndexError):
+            continue
+    return children
 
 
 def _file_backend_dir(url: str) -> Path | None:

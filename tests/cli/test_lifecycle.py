@@ -12,36 +12,14 @@ from typer.testing import CliRunner
 from saas_ctl.cli.main import app
 from tests import fakes
 from tests.conftest import MINIMAL
+from tests.fakes import TENANTS, deployed_platform
 
 PLATFORM = "saas-platform/dev"
-TENANTS = "saas-dev-tenants"
-
-
-@pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> fakes.MemoryEngine:
-    monkeypatch.setenv("SAASCTL_ENGINE", "tests.fakes:engine")
-    monkeypatch.chdir(tmp_path)
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    return fakes.reset()
 
 
 @pytest.fixture
 def spec(write_spec: Callable[[str], Path]) -> Path:
     return write_spec(MINIMAL + "  - name: globex\n    priority: 11\n")
-
-
-def deployed_platform(engine: fakes.MemoryEngine) -> None:
-    from infra.outputs import PlatformOutputs
-
-    engine.deploy("saas-platform", "dev", PlatformOutputs.placeholder("us-east-1", "saas-dev").as_dict())
-
-
-def invoke(runner: CliRunner, *args: str) -> object:
-    return runner.invoke(app, list(args))
 
 
 def test_platform_up_runs_the_platform_stack(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:

@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 from saas_ctl.cli.main import app
 
 
-def test_local_emulator_starts_answers_and_stops(runner: CliRunner, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_emulator_starts_answers_and_stops(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     started = json.loads(runner.invoke(app, ["local", "start", "--json"]).stdout)
     try:
@@ -28,8 +29,9 @@ def test_local_emulator_starts_answers_and_stops(runner: CliRunner, tmp_path: Pa
     assert (result.exit_code, result.stderr) == (1, "not running\n")
 
 
-def test_local_flag_without_a_running_emulator_is_a_usage_error(runner: CliRunner, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_flag_without_a_running_emulator_is_a_usage_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "tenants.yaml").write_text((Path(__file__).parents[2] / "tenants.yaml").read_text())
     result = runner.invoke(app, ["platform", "preview", "--local"])

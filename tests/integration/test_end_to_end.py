@@ -39,10 +39,16 @@ tenants: []
 
 
 def saasctl(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PULUMI_CONFIG_PASSPHRASE": "e2e", "AWS_ACCESS_KEY_ID": "test",
-           "AWS_SECRET_ACCESS_KEY": "test", "SAASCTL_ENGINE": "pulumi"}
-    result = subprocess.run([sys.executable, "-m", "saas_ctl", *args], cwd=workdir, env=env, capture_output=True,
-                            text=True, timeout=1800)
+    env = {
+        **os.environ,
+        "PULUMI_CONFIG_PASSPHRASE": "e2e",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "SAASCTL_ENGINE": "pulumi",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "saas_ctl", *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=1800
+    )
     if check:
         assert result.returncode == 0, f"saasctl {' '.join(args)} failed:\n{result.stderr}"
     return result

@@ -1,0 +1,85 @@
+"""`saasctl apply`: converge every stack to tenants.yaml, in parallel, optionally as one shard of a CI matrix."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from saas_ctl.cli.context import FileOption, JsonOption, application
+from saas_ctl.cli.lifecycle_support import (
+    BackendOption,
+    LocalOption,
+    ParallelOption,
+    SkipPreflightOption,
+    YesOption,
+    confirm,
+    finish,
+    progress_and_signals,
+    runtime,
+)
+from saas_ctl.cli.output import reporting
+
+
+def apply(
+    ctx: typer.Context,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune", help="Also destroy the stacks of tenants no longer declared (their bucket and secret are kept)."
+        ),
+    ] = False,
+    parallel: ParallelOption = 4,
+    shard: Annotated[
+        str,
+        typer.Option(
+            "--shard",
+            help="Only this share K/N of the tenants, for N CI jobs sharing "
+            "a backend; shard 1 also updates the platform.",
+        ),
+    ] = "1/1",
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Start nothing new after the first failure.")] = False,
+    platform_wait: Annotated[
+        float,
+        typer.Option(
+            "--platform-wait", min=0, help="Shards other than 1: seconds to wait for shard 1 to deploy the platform."
+        ),
+    ] = 1800.0,
+    skip_preflight: SkipPreflightOption = False,
+    yes: YesOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+) -> None:
+    """Converge everything to tenants.yaml: preflight, the platform, then every tenant (at most --parallel at once).
+
+    A failing tenant does not stop the others (unless --fail-fast); the summary ends with the command that
+    retries just the failed ones. Exit code 1 if anything failed, 130 if interrupted.
+    """
+    from saas_ctl import fleet, lifecycle
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        part = fleet.Shard.parse(shard)
+        rt = runtime(cli, backend, local, parallel=parallel, fail_fast=fail_fast)
+        loaded = lifecycle.load(rt)
+        deployed = lifecycle.deployed_tenants(rt, loaded.spec)
+        if skip_preflight:
+            cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
+        else:
+            lifecycle.preflight(rt, loaded, deployed)
+        orphans = fleet.plan(loaded, deployed, part, prune).orphans
+        if orphans:
+            confirm(
+                cli.output,
+                f"Destroy the stacks of {len(orphans)} tenant(s) no longer declared ({', '.join(orphans)})?",
+                yes,
+            )
+        with progress_and_signals(cli.output, rt):
+            reports = fleet.apply(rt, loaded, part, prune, platform_wait)
+
+        def retry(names: list[str]) -> str:
+            return f"saasctl tenant up {' '.join(names)} -f {cli.file}"
+
+        finish(cli.output, reports, retry, extra={"shard": shard})

@@ -1,0 +1,106 @@
+"""`apply`: converge every stack to tenants.yaml, optionally one shard of the fleet per CI job.
+
+Shards are chosen by a hash of the tenant's name, so a tenant's shard never depends on the other tenants:
+adding or removing one moves no other tenant, and N jobs with shards 1/N .. N/N cover every tenant once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from infra.outputs import PlatformOutputs
+from saas_ctl import lifecycle, stacks
+from saas_ctl.engine.base import Operation, StackTarget
+from saas_ctl.errors import UsageError
+from saas_ctl.lifecycle import Refused, Runtime
+from saas_ctl.orchestrator import RunReport
+from saas_ctl.spec.loader import LoadedSpec
+
+_SHARD_RE = re.compile(r"(\d+)/(\d+)")
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        match = _SHARD_RE.fullmatch(text.strip())
+        if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+            raise UsageError(f"--shard {text!r} is not K/N with 1 <= K <= N", hint="for example --shard 2/4")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def updates_platform(self) -> bool:
+        return self.index == 1
+
+    def owns(self, tenant: str) -> bool:
+        return shard_of(tenant, self.count) == self.index
+
+
+ALL = Shard(1, 1)
+
+
+def shard_of(tenant: str, count: int) -> int:
+    """The 1-based shard of ``tenant`` among ``count``: a stable hash, independent of every other tenant."""
+    digest = hashlib.sha256(tenant.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
+
+
+@dataclass(frozen=True)
+class ApplyPlan:
+    tenants: list[str]
+    orphans: list[str]
+
+
+def plan(loaded: LoadedSpec, deployed: Sequence[str], shard: Shard, prune: bool) -> ApplyPlan:
+    declared = [t.name for t in loaded.spec.tenants]
+    orphans = sorted(set(deployed) - set(declared)) if prune else []
+    return ApplyPlan([n for n in declared if shard.owns(n)], [n for n in orphans if shard.owns(n)])
+
+
+def wait_for_platform(
+    runtime: Runtime,
+    loaded: LoadedSpec,
+    wait_seconds: float,
+    sleep: Callable[[float], None] = time.sleep,
+    poll_seconds: float = 15.0,
+) -> PlatformOutputs:
+    """Read the platform's outputs; shards other than the first may wait for shard 1 to deploy it."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return lifecycle.platform_outputs(runtime, loaded.spec)
+        except Refused:
+            if time.monotonic() >= deadline:
+                raise
+            sleep(poll_seconds)
+
+
+def apply(
+    runtime: Runtime, loaded: LoadedSpec, shard: Shard = ALL, prune: bool = False, platform_wait_seconds: float = 0.0
+) -> list[RunReport]:
+    """Platform first (shard 1 only), then every tenant of the shard, then (with ``prune``) its orphans."""
+    spec = loaded.spec
+    reports: list[RunReport] = []
+    if shard.updates_platform:
+        platform_report = lifecycle.platform(runtime, loaded, Operation.UP)
+        reports.append(platform_report)
+        if not platform_report.ok:
+            return reports  # tenants would be built against a platform that is not what the file says
+    platform = wait_for_platform(runtime, loaded, 0.0 if shard.updates_platform else platform_wait_seconds)
+    work = plan(loaded, lifecycle.deployed_tenants(runtime, spec), shard, prune)
+    orchestrator = runtime.new_orchestrator()
+    reports.append(orchestrator.run(Operation.UP, lifecycle.tenant_targets(runtime, spec, work.tenants, platform)))
+    if work.orphans and not orchestrator.cancelled and not (runtime.options.fail_fast and reports[-1].failed):
+        reports.append(runtime.new_orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
+    return reports
+
+
+def orphan_targets(loaded: LoadedSpec, names: Sequence[str]) -> list[StackTarget]:
+    return [stacks.orphan_target(loaded.spec, name) for name in names]
