@@ -60,7 +60,6 @@ def check_engine(runtime: Runtime) -> None:
 
 
 def deployed_tenants(runtime: Runtime, spec: TenantsFile) -> list[str]:
-    check_engine(runtime)
     return runtime.engine.list_stacks(stacks.tenants_project(spec))
 
 
@@ -149,6 +148,7 @@ def destroy_tenant(runtime: Runtime, name: str, delete_data: bool) -> DestroyOut
     """
     loaded = load(runtime)
     spec = loaded.spec
+    check_engine(runtime)
     declared = any(t.name == name for t in spec.tenants)
     deployed = name in deployed_tenants(runtime, spec)
     if not declared and not deployed:

@@ -7,6 +7,7 @@ listing that project's stacks answers "which tenants are deployed here".
 
 from __future__ import annotations
 
+from infra import naming
 from infra.outputs import PlatformOutputs
 from saas_ctl.engine.base import StackTarget
 from saas_ctl.spec.models import TenantsFile, resolve
@@ -20,8 +21,17 @@ def tenants_project(spec: TenantsFile) -> str:
     return f"{spec.platform.project}-{spec.platform.environment}-tenants"
 
 
-def _config(spec: TenantsFile) -> dict[str, str]:
-    return {"aws:region": spec.platform.region}
+def _config(spec: TenantsFile, tenant: str | None = None, tenant_tags: dict[str, str] | None = None) -> dict[str, str]:
+    """Stack config: the region, and the default tags as `aws:defaultTags.tags["key"]` paths (set with path=True).
+
+    The programs also pass both to their explicit provider; the config makes them visible in `pulumi config`
+    and applies them to anything that would use the default provider."""
+    platform = spec.platform
+    config = {"aws:region": platform.region}
+    tags = naming.tags(platform.project, platform.environment, tenant, platform.tags, tenant_tags or {})
+    for key, value in tags.items():
+        config[f'aws:defaultTags.tags["{key}"]'] = value
+    return config
 
 
 def platform_target(spec: TenantsFile, endpoint_url: str | None = None) -> StackTarget:
@@ -48,13 +58,15 @@ def tenant_target(
 
         tenant_program(tenant, spec.platform, platform, delete_data=delete_data, endpoint_url=endpoint_url)
 
-    return StackTarget(tenants_project(spec), name, program, _config(spec), kind="tenant", tenant=name)
+    return StackTarget(
+        tenants_project(spec), name, program, _config(spec, name, tenant.tags), kind="tenant", tenant=name
+    )
 
 
 def orphan_target(spec: TenantsFile, name: str) -> StackTarget:
     """The stack of a tenant no longer declared. Destroy works from its state alone (the program is not run),
     so resources marked retain_on_delete (bucket, secret) are kept, as with `tenant destroy`."""
-    return StackTarget(tenants_project(spec), name, lambda: None, _config(spec), kind="tenant", tenant=name)
+    return StackTarget(tenants_project(spec), name, lambda: None, _config(spec, name), kind="tenant", tenant=name)
 
 
 def placeholder_platform(spec: TenantsFile) -> PlatformOutputs:

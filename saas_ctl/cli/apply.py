@@ -64,6 +64,7 @@ def apply(
         part = fleet.Shard.parse(shard)
         rt = runtime(cli, backend, local, parallel=parallel, fail_fast=fail_fast)
         loaded = lifecycle.load(rt)
+        lifecycle.check_engine(rt)
         deployed = lifecycle.deployed_tenants(rt, loaded.spec)
         if skip_preflight:
             cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")

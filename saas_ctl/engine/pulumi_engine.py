@@ -221,7 +221,7 @@ class PulumiEngine:
         else:
             stack = auto.select_stack(stack_name=name, project_name=target.project, program=target.program, opts=opts)
         self._ensure_plugin(stack.workspace)
-        stack.set_all_config(config_map(target))
+        stack.set_all_config(config_map(target), path=True)
         return stack
 
     def _ensure_plugin(self, workspace: Any) -> None:
@@ -328,6 +328,13 @@ class PulumiEngine:
         return {key: value.value for key, value in stack.outputs().items()}
 
     def list_stacks(self, project: str) -> list[str]:
+        """Stack names of ``project``. On the local file backend they are read from its directory, so listing
+        needs neither the Pulumi CLI nor the passphrase (and `tenant list` stays fast)."""
+        local = _file_backend_dir(self.settings.backend_url)
+        if local is not None:
+            listed = _list_file_backend(local, project)
+            if listed is not None:
+                return listed
         from pulumi.automation import LocalWorkspace
 
         self.check_passphrase()
@@ -351,6 +358,22 @@ def _child_processes() -> list[tuple[int, list[str]]]:
         except (OSError, ValueError, IndexError):
             continue
     return children
+
+
+def _list_file_backend(root: Path, project: str) -> list[str] | None:
+    """Stacks of a project-scoped file backend (``.pulumi/meta.yaml`` version 1): one checkpoint per stack in
+    ``.pulumi/stacks/<project>/``. None when the layout is one this does not know (the CLI answers then)."""
+    state = root / ".pulumi"
+    if not state.exists():
+        return []  # nothing was ever deployed with this backend
+    meta = state / "meta.yaml"
+    if not meta.exists() or "version: 1" not in meta.read_text():
+        return None
+    stacks = state / "stacks" / project
+    if not stacks.is_dir():
+        return []
+    names = {p.name.split(".json")[0] for p in stacks.iterdir() if p.name.endswith((".json", ".json.gz"))}
+    return sorted(names)
 
 
 def _file_backend_dir(url: str) -> Path | None:

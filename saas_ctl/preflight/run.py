@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from saas_ctl.errors import UsageError
+from saas_ctl.errors import SaasctlError, UsageError
 from saas_ctl.preflight import catalog as versions
 from saas_ctl.preflight import offline
 from saas_ctl.preflight.findings import Finding, Severity
@@ -115,15 +115,26 @@ def run(
     return Report(located, ran, catalog.as_of, calls)
 
 
-def refresh_catalog(loaded: LoadedSpec, endpoint_url: str | None = None) -> Path:
+def refresh_catalog(loaded: LoadedSpec, endpoint_url: str | None = None, context: Any | None = None) -> Path:
     """Store the region's live list of Aurora PostgreSQL versions in the user's cache."""
-    session = aws_session(endpoint_url)
-    if session is None:
-        raise UsageError("--refresh-catalog needs AWS credentials or --endpoint-url")
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from saas_ctl.preflight import live
+
     region = loaded.spec.platform.region
-    client = session.client("rds", region_name=region, endpoint_url=endpoint_url)
-    pages = client.get_paginator("describe_db_engine_versions").paginate(Engine=versions.ENGINE)
-    found = [v["EngineVersion"] for page in pages for v in page["DBEngineVersions"]]
+    if context is None:
+        session = aws_session(endpoint_url)
+        if session is None:
+            raise UsageError("--refresh-catalog needs AWS credentials or --endpoint-url")
+        context = live.AwsContext(session, region, endpoint_url)
+    try:
+        pages = context.client("rds").get_paginator("describe_db_engine_versions").paginate(Engine=versions.ENGINE)
+        found = [v["EngineVersion"] for page in pages for v in page["DBEngineVersions"]]
+    except (ClientError, BotoCoreError) as exc:
+        raise SaasctlError(
+            f"could not list aurora-postgresql versions in {region}: {exc}",
+            hint="this needs rds:DescribeDBEngineVersions",
+        ) from None
     if not found:
         raise UsageError(f"AWS listed no aurora-postgresql versions in {region}; the catalogue was not changed")
     return versions.store(region, found)

@@ -280,3 +280,21 @@ def test_an_unknown_engine_is_a_usage_error(runner: CliRunner, spec: Path, monke
     assert result.stderr.startswith(
         "error: SAASCTL_ENGINE='nowhere:engine': cannot load it (No module named 'nowhere')"
     )
+
+
+def test_retired_version_stops_platform_up_before_the_real_engine_is_even_needed(
+    runner: CliRunner, write_spec: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SAASCTL_ENGINE", raising=False)  # the default PulumiEngine; no CLI on this machine
+    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    path = write_spec(MINIMAL.replace('"15.8"', '"15.4"'))
+    result = runner.invoke(app, ["platform", "up", "-f", str(path), "--json"])
+    assert result.exit_code == 2
+    findings = json.loads(result.stdout)["preflight"]["findings"]
+    assert [(f["code"], f["line"]) for f in findings] == [("DB-ENGINE-VERSION", 7)]
+    assert not (tmp_path / ".saasctl" / "state").exists()

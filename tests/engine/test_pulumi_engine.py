@@ -202,3 +202,16 @@ def test_engine_selection_refuses_what_is_not_an_engine(monkeypatch: pytest.Monk
         "SAASCTL_ENGINE='json:JSONDecoder' did not give an Engine "
         "(missing: preview, up, destroy, refresh, outputs, list_stacks)"
     )
+
+
+def test_listing_a_fresh_local_backend_needs_no_cli_and_finds_nothing(tmp_path: Path) -> None:
+    assert PulumiEngine(PulumiSettings.resolve(tmp_path)).list_stacks("saas-dev-tenants") == []
+
+
+def test_listing_the_local_file_backend_reads_its_checkpoints(tmp_path: Path) -> None:
+    state = tmp_path / ".saasctl" / "state" / ".pulumi"
+    (state / "stacks" / "saas-dev-tenants").mkdir(parents=True)
+    (state / "meta.yaml").write_text("version: 1\n")
+    for name in ("acme.json", "acme.json.bak", "globex.json.gz"):
+        (state / "stacks" / "saas-dev-tenants" / name).write_text("{}")
+    assert PulumiEngine(PulumiSettings.resolve(tmp_path)).list_stacks("saas-dev-tenants") == ["acme", "globex"]

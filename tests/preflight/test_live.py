@@ -280,3 +280,25 @@ def test_live_run_reports_mode_and_counts_calls_once_per_list(moto: str) -> None
     assert per_call["logs:DescribeLogGroups"] == 1
     assert per_call["iam:ListRoles"] == 1
     assert per_call["elbv2:DescribeTargetGroups"] == 1
+
+
+def test_refresh_catalog_stores_the_live_list_which_offline_then_prefers(
+    rds: tuple[live.AwsContext, Stubber], tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from saas_ctl.preflight import catalog
+    from saas_ctl.preflight.offline import check
+    from saas_ctl.preflight.run import refresh_catalog
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    ctx, stubber = rds
+    stubber.add_response(
+        "describe_db_engine_versions", _versions("15.10", "15.4", "16.9"), {"Engine": "aurora-postgresql"}
+    )
+    path = refresh_catalog(loaded(), context=ctx)
+    assert path == catalog.cache_file("us-east-1")
+    spec = loaded(MINIMAL.replace('"15.8"', '"15.4"')).spec
+    assert check(spec, catalog.load("us-east-1")) == []  # 15.4 is listed live in this (stubbed) region
+    [finding] = check(loaded().spec, catalog.load("us-east-1"))  # 15.8 is not
+    assert finding.message.startswith(
+        f"Aurora PostgreSQL 15.8 is not available according to your refreshed catalogue ({path})"
+    )
