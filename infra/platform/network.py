@@ -47,33 +47,22 @@ class Network(pulumi.ComponentResource):
             opts=child,
         )
 
-        public, private = [], []
-        for index in range(args.availability_zones):
-            zone = zones.names[index]
-            public.append(
-                aws.ec2.Subnet(
-                    f"{name}-public-{index}",
-                    vpc_id=vpc.id,
-                    cidr_block=plan.public[index],
-                    availability_zone=zone,
-                    map_public_ip_on_launch=False,
-                    tags={"Name": f"{args.name}-public-{index}", "tier": "public"},
-                    opts=child,
-                )
+        def subnet(tier: str, index: int, cidr: str) -> aws.ec2.Subnet:
+            return aws.ec2.Subnet(
+                f"{name}-{tier}-{index}",
+                vpc_id=vpc.id,
+                cidr_block=cidr,
+                availability_zone=zones.names[index],
+                map_public_ip_on_launch=False,  # nothing here gets a public IP implicitly: the ALB is public
+                tags={"Name": f"{args.name}-{tier}-{index}", "tier": tier},
+                opts=child,
             )
+
+        public = [subnet("public", i, cidr) for i, cidr in enumerate(plan.public)]
+        private = [subnet("private", i, cidr) for i, cidr in enumerate(plan.private)]
+        for index, public_subnet in enumerate(public):
             aws.ec2.RouteTableAssociation(
-                f"{name}-public-{index}", subnet_id=public[index].id, route_table_id=public_routes.id, opts=child
-            )
-            private.append(
-                aws.ec2.Subnet(
-                    f"{name}-private-{index}",
-                    vpc_id=vpc.id,
-                    cidr_block=plan.private[index],
-                    availability_zone=zone,
-                    map_public_ip_on_launch=False,
-                    tags={"Name": f"{args.name}-private-{index}", "tier": "private"},
-                    opts=child,
-                )
+                f"{name}-public-{index}", subnet_id=public_subnet.id, route_table_id=public_routes.id, opts=child
             )
 
         nats = self._nat_gateways(name, args, public, child, depends_on=gateway)
