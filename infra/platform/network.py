@@ -66,7 +66,7 @@ class Network(pulumi.ComponentResource):
             )
 
         nats = self._nat_gateways(name, args, public, child, depends_on=gateway)
-        for index, subnet in enumerate(private):
+        for index, private_subnet in enumerate(private):
             routes = []
             if nats:
                 nat = nats[index] if args.nat_gateways == "per_az" else nats[0]
@@ -79,7 +79,7 @@ class Network(pulumi.ComponentResource):
                 opts=child,
             )
             aws.ec2.RouteTableAssociation(
-                f"{name}-private-{index}", subnet_id=subnet.id, route_table_id=table.id, opts=child
+                f"{name}-private-{index}", subnet_id=private_subnet.id, route_table_id=table.id, opts=child
             )
 
         self.vpc_id = vpc.id

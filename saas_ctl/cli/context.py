@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from saas_ctl.cli.output import Output
-from saas_ctl.spec.loader import DEFAULT_FILE
+from saas_ctl.spec import DEFAULT_FILE
 
 FileOption = Annotated[
     Path | None,

@@ -9,18 +9,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from saas_ctl.cli.context import Application
 from saas_ctl.cli.output import Output
-from saas_ctl.cli.progress import progress_for
 from saas_ctl.engine.base import Status
 from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
-from saas_ctl.lifecycle import Runtime
 from saas_ctl.orchestrator import Options, RunReport
+
+if TYPE_CHECKING:
+    from saas_ctl.lifecycle import Runtime
 
 BackendOption = Annotated[
     str | None,
@@ -62,6 +63,7 @@ ParallelOption = Annotated[
 def runtime(app: Application, backend: str | None, local: bool, parallel: int = 4, fail_fast: bool = False) -> Runtime:
     from saas_ctl import local as emulator
     from saas_ctl.engine.select import engine_from_environment
+    from saas_ctl.lifecycle import Runtime
 
     workdir = Path.cwd()
     endpoint = emulator.endpoint(workdir) if local else None
@@ -82,6 +84,8 @@ def confirm(output: Output, question: str, yes: bool) -> None:
 @contextmanager
 def progress_and_signals(output: Output, rt: Runtime) -> Iterator[None]:
     """Show progress on stderr; first Ctrl-C/SIGTERM cancels cleanly, a second one exits at once."""
+    from saas_ctl.cli.progress import progress_for
+
     display = progress_for(output.stderr)
     rt.listener = display
     interrupts = {"count": 0}

@@ -11,7 +11,6 @@ from rich.table import Table
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.output import reporting
 from saas_ctl.engine.base import StackResult
-from saas_ctl.spec import loader
 
 
 def plan(
@@ -28,6 +27,7 @@ def plan(
     {"stacks": [{"project", "stack", "resources": [{"type", "name", "inputs"}]}]}, secret inputs masked.
     """
     from saas_ctl import plan as planning  # imports pulumi: only when planning
+    from saas_ctl.spec import loader
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):

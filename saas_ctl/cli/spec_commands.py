@@ -8,8 +8,6 @@ import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.output import reporting
-from saas_ctl.spec import loader
-from saas_ctl.spec.models import TenantsFile
 
 
 def validate(ctx: typer.Context, file: FileOption = None, json_mode: JsonOption = False) -> None:
@@ -17,6 +15,8 @@ def validate(ctx: typer.Context, file: FileOption = None, json_mode: JsonOption 
 
     Every problem is reported at once with its file:line and field. Exit code 2 when anything is wrong.
     """
+    from saas_ctl.spec import loader
+
     app = application(ctx, file, json_mode)
     with reporting(app.output):
         loaded = loader.load(app.file)
@@ -32,4 +32,6 @@ def validate(ctx: typer.Context, file: FileOption = None, json_mode: JsonOption 
 
 def schema(ctx: typer.Context) -> None:
     """Print the JSON Schema of tenants.yaml (point your editor's YAML plugin at it for completion)."""
+    from saas_ctl.spec.models import TenantsFile
+
     typer.echo(json.dumps(TenantsFile.model_json_schema(), indent=2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -24,8 +24,10 @@ from saas_ctl.cli.lifecycle_support import (
 from saas_ctl.cli.output import reporting
 from saas_ctl.engine.base import Operation
 from saas_ctl.errors import SaasctlError, UsageError
-from saas_ctl.spec import loader, store
-from saas_ctl.spec.models import EffectiveTenant, resolve
+
+if TYPE_CHECKING:
+    from saas_ctl.spec.loader import LoadedSpec
+    from saas_ctl.spec.models import EffectiveTenant
 
 app = typer.Typer(help="Declare, deploy, list and destroy tenants.", no_args_is_help=True)
 
@@ -56,6 +58,9 @@ def list_tenants(
     local: LocalOption = False,
 ) -> None:
     """List the tenants with their effective settings and state: deployed, not deployed or orphaned."""
+    from saas_ctl.spec import loader
+    from saas_ctl.spec.models import resolve
+
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         loaded = loader.load(cli.file)
@@ -91,7 +96,7 @@ def list_tenants(
         cli.output.print(table)
 
 
-def _states(cli: Application, loaded: loader.LoadedSpec, backend: str | None, local: bool) -> dict[str, str]:
+def _states(cli: Application, loaded: LoadedSpec, backend: str | None, local: bool) -> dict[str, str]:
     from saas_ctl import lifecycle
 
     try:
@@ -129,6 +134,8 @@ def add(
     If the deploy fails the tenant stays in the file; `saasctl tenant up NAME` retries it.
     """
     from saas_ctl import lifecycle
+    from saas_ctl.spec import store
+    from saas_ctl.spec.models import resolve
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
@@ -154,7 +161,7 @@ def add(
 def _deploy(
     cli: Application,
     rt: object,
-    loaded: loader.LoadedSpec,
+    loaded: LoadedSpec,
     names: list[str],
     operation: Operation,
     skip_preflight: bool,
@@ -295,6 +302,8 @@ def remove(
     json_mode: JsonOption = False,
 ) -> None:
     """Remove a tenant from the tenants file only; its stack stays (see `tenant destroy`, `apply --prune`)."""
+    from saas_ctl.spec import store
+
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         if not no_deploy:

@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from saas_ctl.errors import SpecError, SpecIssue
-from saas_ctl.spec import rules
+from saas_ctl.spec import DEFAULT_FILE, rules
 from saas_ctl.spec.models import TenantsFile
 from saas_ctl.spec.source import Document, parse
 
-DEFAULT_FILE = "tenants.yaml"
+__all__ = ["DEFAULT_FILE", "LoadedSpec", "format_path", "load", "load_bytes"]
 
 
 @dataclass(frozen=True)
