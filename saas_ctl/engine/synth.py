@@ -23,9 +23,16 @@ class Synthesis:
     outputs: dict[str, Any]
 
 
+# Pulumi's mock runtime deadlocks when two programs run under mocks at once in one process (seen with the
+# orchestrator's threads: both wait forever in run_pulumi_func). Synthesis is CPU-bound Python under the
+# GIL anyway, so running one at a time loses nothing.
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def synthesize(target: StackTarget) -> Synthesis:
     """Run ``target``'s program under mocks; return what it declares and exports."""
-    return contextvars.Context().run(_synthesize, target)
+    with _ONE_AT_A_TIME:
+        return contextvars.Context().run(_synthesize, target)
 
 
 class _LoopTracker(asyncio.DefaultEventLoopPolicy):
