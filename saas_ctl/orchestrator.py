@@ -67,12 +67,6 @@ class RunReport:
 
 
 Listener = Callable[[Update], None]
-RUN_OPERATION = {
-    Operation.PREVIEW: lambda e, t, s: e.preview(t, s),
-    Operation.UP: lambda e, t, s: e.up(t, s),
-    Operation.DESTROY: lambda e, t, s: e.destroy(t, s),
-    Operation.REFRESH: lambda e, t, s: e.refresh(t, s),
-}
 
 
 class Orchestrator:
@@ -155,7 +149,8 @@ class Orchestrator:
         while True:
             self.listener(Update(target, State.RUNNING))
             try:
-                result: StackResult = RUN_OPERATION[operation](self.engine, target, self._sink(target))
+                run: Callable[..., StackResult] = getattr(self.engine, operation.value)  # preview, up, destroy...
+                result = run(target, self._sink(target))
             except Exception as exc:  # an engine that raises fails this stack only, never the whole run
                 message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
                 result = StackResult(target, operation, Status.FAILED, error=f"{target.label}: {message}")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.output import Output, reporting
 from saas_ctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from saas_ctl.preflight.run import Report
 
 EndpointOption = Annotated[
     str | None,
@@ -57,10 +60,9 @@ def preflight(
             raise typer.Exit(2)
 
 
-def render(output: Output, report: object, file: str) -> None:
-    from saas_ctl.preflight.run import Report, describe
+def render(output: Output, report: Report, file: str) -> None:
+    from saas_ctl.preflight.run import describe
 
-    assert isinstance(report, Report)
     if output.json_mode:
         output.document(report.to_json())
         return

@@ -26,6 +26,7 @@ from saas_ctl.engine.base import Operation
 from saas_ctl.errors import SaasctlError, UsageError
 
 if TYPE_CHECKING:
+    from saas_ctl.lifecycle import Runtime
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.models import EffectiveTenant
 
@@ -160,7 +161,7 @@ def add(
 
 def _deploy(
     cli: Application,
-    rt: object,
+    rt: Runtime,
     loaded: LoadedSpec,
     names: list[str],
     operation: Operation,
@@ -169,7 +170,6 @@ def _deploy(
 ) -> None:
     from saas_ctl import lifecycle
 
-    assert isinstance(rt, lifecycle.Runtime)
     if operation is Operation.UP:
         if skip_preflight:
             cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
