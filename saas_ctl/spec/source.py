@@ -71,14 +71,17 @@ def parse(raw: bytes, file: str) -> Document:
 
 
 def _check_expansion(root: yaml.Node, file: str) -> None:
-    """Refuse a document whose aliases expand past the budget, measured on the shared graph in linear time."""
+    """Refuse a document whose aliases expand past the budget or form a cycle, in time linear in its nodes."""
     sizes: dict[int, int] = {}
+    in_progress = -1
 
     def size(node: yaml.Node) -> int:
         known = sizes.get(id(node))
+        if known == in_progress:
+            raise _issue(file, node.start_mark.line + 1, "an alias refers to a node that contains it (a cycle)")
         if known is not None:
             return known
-        sizes[id(node)] = 1  # a recursive alias counts once instead of looping
+        sizes[id(node)] = in_progress
         total = 1
         if isinstance(node, yaml.MappingNode):
             total += sum(size(k) + size(v) for k, v in node.value)
