@@ -128,9 +128,16 @@ def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operatio
     return runtime.new_orchestrator().run(operation, tenant_targets(runtime, spec, chosen, platform))
 
 
-def add_tenant(runtime: Runtime, request: store.NewTenant) -> LoadedSpec:
-    """Declare the tenant in the file (validated, atomic); deploying it is a separate step."""
-    return store.add_tenant(runtime.file, request)
+def add_tenant(runtime: Runtime, request: store.NewTenant, run_preflight: bool = True) -> LoadedSpec:
+    """Declare the tenant in the file (validated, atomic); deploying it is a separate step.
+
+    With ``run_preflight`` the new spec is preflighted before it is written: a tenant that would fail to
+    deploy is never added to the file."""
+
+    def check(candidate: LoadedSpec) -> None:
+        preflight(runtime, candidate, deployed_tenants(runtime, candidate.spec))
+
+    return store.add_tenant(runtime.file, request, check if run_preflight else None)
 
 
 @dataclass(frozen=True)

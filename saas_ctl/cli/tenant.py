@@ -154,9 +154,11 @@ def add(
         rt = runtime(cli, backend, local)
         lifecycle.load(rt)  # the current file must be valid, and the engine able to deploy, before any edit
         lifecycle.check_engine(rt)
-        loaded = lifecycle.add_tenant(rt, request)
+        if skip_preflight:
+            cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
+        loaded = lifecycle.add_tenant(rt, request, run_preflight=not skip_preflight)
         cli.output.success(f"added tenant {name} to {cli.file}")
-        _deploy(cli, rt, loaded, [name], Operation.UP, skip_preflight, extra={"added": name})
+        _deploy(cli, rt, loaded, [name], Operation.UP, extra={"added": name})
 
 
 def _deploy(
@@ -165,16 +167,10 @@ def _deploy(
     loaded: LoadedSpec,
     names: list[str],
     operation: Operation,
-    skip_preflight: bool,
     extra: dict[str, object] | None = None,
 ) -> None:
     from saas_ctl import lifecycle
 
-    if operation is Operation.UP:
-        if skip_preflight:
-            cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
-        else:
-            lifecycle.preflight(rt, loaded, lifecycle.deployed_tenants(rt, loaded.spec))
     with progress_and_signals(cli.output, rt):
         report = lifecycle.tenants(rt, loaded, names, operation)
     finish(cli.output, [report], _retry_command(cli, "up" if operation is Operation.UP else str(operation)), extra)
@@ -203,7 +199,12 @@ def _operate(
         rt = runtime(cli, backend, local, parallel=parallel)
         loaded = lifecycle.load(rt)
         chosen = names or [t.name for t in loaded.spec.tenants]
-        _deploy(cli, rt, loaded, chosen, operation, skip_preflight)
+        if operation is Operation.UP:
+            if skip_preflight:
+                cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
+            else:
+                lifecycle.preflight(rt, loaded, lifecycle.deployed_tenants(rt, loaded.spec))
+        _deploy(cli, rt, loaded, chosen, operation)
 
 
 @app.command()

@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from saas_ctl.spec.loader import LoadedSpec, load_bytes
 from saas_ctl.spec.rules import lowest_free_priority
 
 LOCK_TIMEOUT_SECONDS = 60.0
+Check = Callable[[LoadedSpec], None]
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,10 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def add_tenant(path: Path, request: NewTenant) -> LoadedSpec:
-    """Append a tenant with the lowest free priority; return the new, valid spec."""
+def add_tenant(path: Path, request: NewTenant, check: Check | None = None) -> LoadedSpec:
+    """Append a tenant with the lowest free priority; return the new, valid spec.
+
+    ``check`` sees the new spec before it is written (under the lock) and may refuse it by raising."""
 
     def edit(tree: Any, current: LoadedSpec) -> None:
         if any(t.name == request.name for t in current.spec.tenants):
@@ -88,7 +91,7 @@ def add_tenant(path: Path, request: NewTenant) -> LoadedSpec:
             tree["tenants"] = CommentedSeq()
         tree["tenants"].append(entry)
 
-    return _edit(path, edit)
+    return _edit(path, edit, check)
 
 
 def remove_tenant(path: Path, name: str) -> LoadedSpec:
@@ -105,7 +108,7 @@ def remove_tenant(path: Path, name: str) -> LoadedSpec:
     return _edit(path, edit)
 
 
-def _edit(path: Path, edit: Any) -> LoadedSpec:
+def _edit(path: Path, edit: Any, check: Check | None = None) -> LoadedSpec:
     with locked(path):
         raw = path.read_bytes() if path.exists() else None
         if raw is None:
@@ -122,6 +125,8 @@ def _edit(path: Path, edit: Any) -> LoadedSpec:
         except SpecError as exc:
             exc.message = f"the edit would make {path} invalid, so the file was left unchanged"
             raise
+        if check is not None:
+            check(result)
         write_atomically(path, new_raw)
         return result
 

@@ -298,3 +298,20 @@ def test_retired_version_stops_platform_up_before_the_real_engine_is_even_needed
     findings = json.loads(result.stdout)["preflight"]["findings"]
     assert [(f["code"], f["line"]) for f in findings] == [("DB-ENGINE-VERSION", 7)]
     assert not (tmp_path / ".saasctl" / "state").exists()
+
+
+def test_tenant_add_that_fails_preflight_is_not_added(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    many = (
+        MINIMAL.split("tenants:")[0]
+        + "tenants:\n"
+        + "".join(f"  - name: t{i:03d}\n    priority: {i + 1}\n" for i in range(100))
+    )
+    path = write_spec(many)
+    result = runner.invoke(app, ["tenant", "add", "one-too-many", "-f", str(path)])
+    assert result.exit_code == 2
+    assert "error ALB-CAPACITY" in result.stderr
+    assert path.read_text() == many
+    assert [c for c in engine.calls if c[0] == "up"] == []

@@ -87,5 +87,6 @@ def test_nesting_deeper_than_libyaml_allows_is_an_error_with_its_line() -> None:
 
 def test_recursive_alias_is_refused_with_its_line() -> None:
     assert only_issue(b"x: 1\nplatform: &a\n  project: *a\n") == (
-        2, "an alias refers to a node that contains it (a cycle)"
+        2,
+        "an alias refers to a node that contains it (a cycle)",
     )
