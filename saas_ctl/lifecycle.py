@@ -161,34 +161,37 @@ def destroy_tenant(runtime: Runtime, name: str, delete_data: bool) -> DestroyOut
     if not declared and not deployed:
         raise UsageError(f"tenant {name!r} is neither declared in {runtime.file} nor deployed")
     names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
+    report = RunReport(Operation.DESTROY)
     if deployed:
-        if declared:
-            platform = platform_outputs(runtime, spec)
-            if delete_data:
-                # Re-apply with deletion allowed (force_destroy, no retain) so that destroy removes the data.
-                prepare = runtime.new_orchestrator(Options(parallel=1)).run(
-                    Operation.UP, tenant_targets(runtime, spec, [name], platform, delete_data=True)
-                )
-                if not prepare.ok:
-                    return DestroyOutcome(prepare, [], False)
-            target = tenant_targets(runtime, spec, [name], platform, delete_data=delete_data)[0]
-        else:
-            if delete_data:
-                raise Refused(
-                    f"tenant {name!r} is orphaned (not in {runtime.file}); --delete-data needs its settings",
-                    hint=f"destroy without --delete-data, then delete bucket {names.bucket} and secret "
-                    f"{names.secret} yourself",
-                )
-            target = stacks.orphan_target(spec, name)
-        report = runtime.new_orchestrator(Options(parallel=1)).run(Operation.DESTROY, [target])
+        if delete_data:
+            prepare = _allow_data_deletion(runtime, spec, name, declared, names)
+            if not prepare.ok:
+                return DestroyOutcome(prepare, [], False)
+        # Destroy works from the stack's state; the program is not run, so the platform need not be there.
+        report = runtime.new_orchestrator(Options(parallel=1)).run(
+            Operation.DESTROY, [stacks.orphan_target(spec, name)]
+        )
         if not report.ok:
             return DestroyOutcome(report, [], False)
-    else:
-        report = RunReport(Operation.DESTROY)
     if declared:
         store.remove_tenant(runtime.file, name)
     kept = [] if delete_data else [f"S3 bucket {names.bucket}", f"secret {names.secret}"]
     return DestroyOutcome(report, kept if deployed else [], declared)
+
+
+def _allow_data_deletion(
+    runtime: Runtime, spec: TenantsFile, name: str, declared: bool, names: TenantNames
+) -> RunReport:
+    """Re-apply the tenant with deletion allowed (bucket force_destroy, nothing retained), so that the destroy
+    that follows removes its data."""
+    if not declared:
+        raise Refused(
+            f"tenant {name!r} is orphaned (not in {runtime.file}); --delete-data needs its settings",
+            hint=f"destroy without --delete-data, then delete bucket {names.bucket} and secret {names.secret} yourself",
+        )
+    platform = platform_outputs(runtime, spec)
+    targets = tenant_targets(runtime, spec, [name], platform, delete_data=True)
+    return runtime.new_orchestrator(Options(parallel=1)).run(Operation.UP, targets)
 
 
 def tenant_states(runtime: Runtime, loaded: LoadedSpec) -> dict[str, TenantState]:
