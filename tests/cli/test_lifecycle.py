@@ -317,8 +317,9 @@ def test_tenant_add_that_fails_preflight_is_not_added(
     assert [c for c in engine.calls if c[0] == "up"] == []
 
 
-def test_tenant_destroy_keeping_data_does_not_need_the_platform(runner: CliRunner, engine: fakes.MemoryEngine,
-                                                                spec: Path) -> None:
+def test_tenant_destroy_keeping_data_does_not_need_the_platform(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
     engine.deploy(TENANTS, "acme")  # the platform stack is gone (or was never recorded)
     result = runner.invoke(app, ["tenant", "destroy", "acme", "-f", str(spec), "--yes"])
     assert result.exit_code == 0, result.stderr
