@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from infra import naming
+from infra import aws_limits, naming
 from saas_ctl.preflight.catalog import ENGINE, version_key
 from saas_ctl.preflight.findings import Finding, error, warning
 from saas_ctl.spec.models import TenantsFile, resolve
@@ -224,6 +224,75 @@ def vpcs(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Itera
         )
 
 
+# ---- the ALB's rules and target groups ------------------------------------------------------------------
+
+
+def alb_rules(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    """On a deployed platform: priorities taken by other rules (PriorityInUse), and rule/target-group room."""
+    from botocore.exceptions import ClientError
+
+    from saas_ctl.spec.rules import lowest_free_priority
+
+    elbv2 = ctx.client("elbv2")
+    name = naming.PlatformNames(spec.platform.project, spec.platform.environment).load_balancer
+    try:
+        balancer = elbv2.describe_load_balancers(Names=[name])["LoadBalancers"][0]
+    except ClientError as exc:
+        if _error_code(exc) == "LoadBalancerNotFound":
+            return  # the platform is not deployed yet; the offline capacity rule covers a new ALB
+        raise
+    arn = balancer["LoadBalancerArn"]
+    rules = [
+        rule
+        for listener in elbv2.describe_listeners(LoadBalancerArn=arn)["Listeners"]
+        for rule in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+        if not rule["IsDefault"]
+    ]
+    hosts_at = {int(rule["Priority"]): _rule_hosts(rule) for rule in rules}
+    taken = set(hosts_at) | {t.priority or 0 for t in spec.tenants}
+    new = 0
+    for index, tenant in enumerate(spec.tenants):
+        priority = tenant.priority or 0
+        wanted = {h.lower() for h in resolve(tenant, spec).hosts}
+        if priority not in hosts_at:
+            new += 1
+        elif hosts_at[priority] != wanted:
+            yield error(
+                "LIVE-ALB-PRIORITY",
+                ("tenants", index, "priority"),
+                f"priority {priority} is already used on ALB {name} by a rule for "
+                f"{', '.join(sorted(hosts_at[priority])) or 'other conditions'} (PriorityInUse)",
+                f"choose a free priority, for example {lowest_free_priority(taken)}",
+            )
+    limits_by_name = {limit["Name"]: int(limit["Max"]) for limit in elbv2.describe_account_limits()["Limits"]}
+    rule_limit = limits_by_name.get("rules-per-application-load-balancer", aws_limits.ALB_RULES_PER_LOAD_BALANCER)
+    if len(rules) + new > rule_limit:
+        yield error(
+            "LIVE-ALB-RULES",
+            ("tenants",),
+            f"ALB {name} has {len(rules)} rules and the spec adds {new}; its limit is {rule_limit}",
+            "request a higher 'rules per Application Load Balancer' quota or split the tenants",
+        )
+    groups = len(elbv2.describe_target_groups(LoadBalancerArn=arn)["TargetGroups"])
+    if groups + new > aws_limits.ALB_TARGET_GROUPS_PER_LOAD_BALANCER:
+        yield error(
+            "LIVE-ALB-TARGET-GROUPS",
+            ("tenants",),
+            f"ALB {name} has {groups} target groups and the spec adds {new}; AWS allows "
+            f"{aws_limits.ALB_TARGET_GROUPS_PER_LOAD_BALANCER} per load balancer (not adjustable)",
+            "split the tenants across environments",
+        )
+
+
+def _rule_hosts(rule: dict[str, Any]) -> set[str]:
+    hosts: set[str] = set()
+    for condition in rule.get("Conditions", []):
+        if condition.get("Field") == "host-header":
+            config = condition.get("HostHeaderConfig", {})
+            hosts.update(h.lower() for h in config.get("Values", condition.get("Values", [])))
+    return hosts
+
+
 # ---- certificate -----------------------------------------------------------------------------------------
 
 
@@ -423,6 +492,17 @@ CHECKS: tuple[LiveCheck, ...] = (
     LiveCheck("availability zones", ("ec2:DescribeAvailabilityZones",), availability_zones),
     LiveCheck("Elastic IP headroom", ("ec2:DescribeAddresses", "servicequotas:GetServiceQuota"), elastic_ips),
     LiveCheck("VPC headroom", ("ec2:DescribeVpcs", "servicequotas:GetServiceQuota"), vpcs),
+    LiveCheck(
+        "the ALB's rules and target groups",
+        (
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:DescribeRules",
+            "elasticloadbalancing:DescribeAccountLimits",
+            "elasticloadbalancing:DescribeTargetGroups",
+        ),
+        alb_rules,
+    ),
     LiveCheck("the certificate", ("acm:DescribeCertificate",), certificate),
     LiveCheck("bucket names", ("s3:ListAllMyBuckets", "s3:ListBucket"), buckets),
     LiveCheck("secret names", ("secretsmanager:ListSecrets",), secrets),

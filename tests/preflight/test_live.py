@@ -302,3 +302,49 @@ def test_refresh_catalog_stores_the_live_list_which_offline_then_prefers(
     assert finding.message.startswith(
         f"Aurora PostgreSQL 15.8 is not available according to your refreshed catalogue ({path})"
     )
+
+
+def _deployed_alb(url: str, rule_hosts: dict[int, str]) -> None:
+    ec2, elbv2 = client(url, "ec2"), client(url, "elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]  # type: ignore[attr-defined]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]  # type: ignore[attr-defined]
+        for i, z in enumerate("ab")
+    ]
+    alb = elbv2.create_load_balancer(Name="saas-dev-alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]  # type: ignore[attr-defined]
+    listener = elbv2.create_listener(  # type: ignore[attr-defined]
+        LoadBalancerArn=alb,
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}],
+    )["Listeners"][0]["ListenerArn"]
+    for priority, host in rule_hosts.items():
+        group = elbv2.create_target_group(  # type: ignore[attr-defined]
+            Name=f"tg-{priority}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip"
+        )["TargetGroups"][0]
+        elbv2.create_rule(  # type: ignore[attr-defined]
+            ListenerArn=listener,
+            Priority=priority,
+            Conditions=[{"Field": "host-header", "HostHeaderConfig": {"Values": [host]}}],
+            Actions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}],
+        )
+
+
+def test_priority_taken_by_another_rule_on_the_deployed_alb_is_an_error(moto: str) -> None:
+    _deployed_alb(moto, {10: "other.example.com", 1: "x.example.com"})
+    [finding] = run_one(live.alb_rules, moto)
+    assert (finding.code, finding.path, finding.message, finding.fix) == (
+        "LIVE-ALB-PRIORITY",
+        ("tenants", 0, "priority"),
+        "priority 10 is already used on ALB saas-dev-alb by a rule for other.example.com (PriorityInUse)",
+        "choose a free priority, for example 2",
+    )
+
+
+def test_the_tenants_own_rule_on_the_deployed_alb_passes(moto: str) -> None:
+    _deployed_alb(moto, {10: "acme.example.com"})
+    assert run_one(live.alb_rules, moto) == []
+
+
+def test_no_deployed_alb_means_nothing_to_check_live(moto: str) -> None:
+    assert run_one(live.alb_rules, moto) == []
