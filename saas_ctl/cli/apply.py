@@ -15,6 +15,7 @@ from saas_ctl.cli.lifecycle_support import (
     YesOption,
     confirm,
     finish,
+    preflight_unless_skipped,
     progress_and_signals,
     runtime,
 )
@@ -66,10 +67,7 @@ def apply(
         loaded = lifecycle.load(rt)
         lifecycle.check_engine(rt)
         deployed = lifecycle.deployed_tenants(rt, loaded.spec)
-        if skip_preflight:
-            cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
-        else:
-            lifecycle.preflight(rt, loaded, deployed)
+        preflight_unless_skipped(cli.output, rt, loaded, skip_preflight, deployed)
         orphans = fleet.plan(loaded, deployed, part, prune).orphans
         if orphans:
             confirm(

@@ -22,6 +22,7 @@ from saas_ctl.orchestrator import Options, RunReport
 
 if TYPE_CHECKING:
     from saas_ctl.lifecycle import Runtime
+    from saas_ctl.spec.loader import LoadedSpec
 
 BackendOption = Annotated[
     str | None,
@@ -69,6 +70,21 @@ def runtime(app: Application, backend: str | None, local: bool, parallel: int = 
     endpoint = emulator.endpoint(workdir) if local else None
     engine = engine_from_environment(workdir, backend)
     return Runtime(engine, app.file, endpoint, options=Options(parallel=parallel, fail_fast=fail_fast))
+
+
+SKIPPED_PREFLIGHT = "preflight skipped (--skip-preflight): AWS constraints were not checked"
+
+
+def preflight_unless_skipped(
+    output: Output, rt: Runtime, loaded: LoadedSpec, skip: bool, deployed: list[str] | None = None
+) -> None:
+    """Preflight before a deploy (exit 2 on any error), or say loudly that it was skipped."""
+    from saas_ctl import lifecycle
+
+    if skip:
+        output.warn(SKIPPED_PREFLIGHT)
+        return
+    lifecycle.preflight(rt, loaded, deployed if deployed is not None else lifecycle.deployed_tenants(rt, loaded.spec))
 
 
 def confirm(output: Output, question: str, yes: bool) -> None:

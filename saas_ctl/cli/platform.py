@@ -12,6 +12,7 @@ from saas_ctl.cli.lifecycle_support import (
     YesOption,
     confirm,
     finish,
+    preflight_unless_skipped,
     progress_and_signals,
     runtime,
 )
@@ -46,10 +47,7 @@ def _run(
                 cli.output, f"Destroy the platform {platform.project}-{platform.environment} and everything in it?", yes
             )
         if operation is Operation.UP:
-            if skip_preflight:
-                cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
-            else:
-                lifecycle.preflight(rt, loaded)
+            preflight_unless_skipped(cli.output, rt, loaded, skip_preflight)
         with progress_and_signals(cli.output, rt):
             report = lifecycle.platform(rt, loaded, operation)
         finish(cli.output, [report])

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from saas_ctl.cli.context import Application, FileOption, JsonOption, application
 from saas_ctl.cli.lifecycle_support import (
+    SKIPPED_PREFLIGHT,
     BackendOption,
     LocalOption,
     ParallelOption,
@@ -18,6 +19,7 @@ from saas_ctl.cli.lifecycle_support import (
     YesOption,
     confirm,
     finish,
+    preflight_unless_skipped,
     progress_and_signals,
     runtime,
 )
@@ -155,7 +157,7 @@ def add(
         lifecycle.load(rt)  # the current file must be valid, and the engine able to deploy, before any edit
         lifecycle.check_engine(rt)
         if skip_preflight:
-            cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
+            cli.output.warn(SKIPPED_PREFLIGHT)
         loaded = lifecycle.add_tenant(rt, request, run_preflight=not skip_preflight)
         cli.output.success(f"added tenant {name} to {cli.file}")
         _deploy(cli, rt, loaded, [name], Operation.UP, extra={"added": name})
@@ -200,10 +202,7 @@ def _operate(
         loaded = lifecycle.load(rt)
         chosen = names or [t.name for t in loaded.spec.tenants]
         if operation is Operation.UP:
-            if skip_preflight:
-                cli.output.warn("preflight skipped (--skip-preflight): AWS constraints were not checked")
-            else:
-                lifecycle.preflight(rt, loaded, lifecycle.deployed_tenants(rt, loaded.spec))
+            preflight_unless_skipped(cli.output, rt, loaded, skip_preflight)
         _deploy(cli, rt, loaded, chosen, operation)
 
 
