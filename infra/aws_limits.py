@@ -118,12 +118,10 @@ LOG_RETENTION_DAYS: Final = (
 AURORA_BACKUP_RETENTION_MIN: Final = 1
 AURORA_BACKUP_RETENTION_MAX: Final = 35
 AURORA_MAX_INSTANCES: Final = 16  # one writer and up to 15 readers
-AURORA_POSTGRES_MAJORS: Final = (13, 14, 15, 16, 17, 18)
 
 # VPC.
 VPC_PREFIX_MIN: Final = 16
 VPC_PREFIX_MAX_SPEC: Final = 24  # saasctl's own bound: a /24 is the smallest VPC that fits subnets for 2+ AZs
-SUBNET_PREFIX_MAX: Final = 28
 # An ALB's subnets need at least a /27 with 8 free addresses; saasctl carves every subnet at least this big.
 ALB_SUBNET_PREFIX_MAX: Final = 27
 DEFAULT_ELASTIC_IPS_PER_REGION: Final = 5

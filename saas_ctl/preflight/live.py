@@ -198,7 +198,7 @@ def elastic_ips(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -
         return
     addresses = ctx.client("ec2").describe_addresses()["Addresses"]
     ours = sum(1 for a in addresses if _ours(a.get("Tags"), spec))
-    quota = _quota(ctx, *EIP_QUOTA, default=5)
+    quota = _quota(ctx, *EIP_QUOTA, default=aws_limits.DEFAULT_ELASTIC_IPS_PER_REGION)
     new = max(needed - ours, 0)
     if len(addresses) + new > quota:
         yield error(
@@ -214,7 +214,7 @@ def vpcs(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Itera
     existing = ctx.client("ec2").describe_vpcs()["Vpcs"]
     if any(_ours(v.get("Tags"), spec) for v in existing):
         return
-    quota = _quota(ctx, *VPC_QUOTA, default=5)
+    quota = _quota(ctx, *VPC_QUOTA, default=aws_limits.DEFAULT_VPCS_PER_REGION)
     if len(existing) + 1 > quota:
         yield error(
             "LIVE-VPC-QUOTA",
