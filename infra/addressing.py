@@ -30,3 +30,8 @@ def plan_subnets(vpc_cidr: str, az_count: int) -> SubnetPlan:
         private=tuple(str(b) for b in blocks[az_count : 2 * az_count]),
         prefixlen=blocks[0].prefixlen,
     )
+
+
+def nat_gateway_count(mode: str, az_count: int) -> int:
+    """NAT gateways (and so Elastic IPs) a ``nat_gateways`` setting creates: single 1, per_az one per AZ, none 0."""
+    return {"single": 1, "per_az": az_count, "none": 0}[mode]

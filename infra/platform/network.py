@@ -8,7 +8,7 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from infra.addressing import plan_subnets
+from infra.addressing import nat_gateway_count, plan_subnets
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class Network(pulumi.ComponentResource):
         child: pulumi.ResourceOptions,
         depends_on: pulumi.Resource,
     ) -> list[aws.ec2.NatGateway]:
-        count = {"single": 1, "per_az": args.availability_zones, "none": 0}[args.nat_gateways]
+        count = nat_gateway_count(args.nat_gateways, args.availability_zones)
         nats = []
         for index in range(count):
             address = aws.ec2.Eip(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra import aws_limits, naming
+from infra.addressing import nat_gateway_count
 from saas_ctl.preflight.catalog import ENGINE, version_key
 from saas_ctl.preflight.findings import Finding, error, warning
 from saas_ctl.spec.models import TenantsFile, resolve
@@ -193,7 +194,7 @@ def _ours(tags: list[dict[str, str]] | None, spec: TenantsFile) -> bool:
 
 def elastic_ips(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
     network = spec.platform.network
-    needed = {"single": 1, "per_az": network.availability_zones, "none": 0}[network.nat_gateways]
+    needed = nat_gateway_count(network.nat_gateways, network.availability_zones)
     if needed == 0:
         return
     addresses = ctx.client("ec2").describe_addresses()["Addresses"]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 from infra import aws_limits as limits
 from infra import naming
+from infra.addressing import nat_gateway_count
 from infra.aws_limits import NameRule
 from saas_ctl.preflight.catalog import VersionCatalog
 from saas_ctl.preflight.findings import Finding, error, warning
@@ -222,7 +223,7 @@ def host_headers(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding
 
 def elastic_ips(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
     network = spec.platform.network
-    needed = {"single": 1, "per_az": network.availability_zones, "none": 0}[network.nat_gateways]
+    needed = nat_gateway_count(network.nat_gateways, network.availability_zones)
     quota = limits.DEFAULT_ELASTIC_IPS_PER_REGION
     path = ("platform", "network", "nat_gateways")
     if needed > quota:
