@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Callable
@@ -94,6 +95,14 @@ def aws_plugin_version() -> str:
     from importlib.metadata import version
 
     return "v" + version("pulumi_aws")
+
+
+def ambient_plugin() -> str | None:
+    """A `pulumi-resource-aws` on PATH, which the Pulumi CLI uses instead of an installed plugin (unless
+    PULUMI_IGNORE_AMBIENT_PLUGINS is set): then there is nothing to install."""
+    if os.environ.get("PULUMI_IGNORE_AMBIENT_PLUGINS", "").lower() in ("1", "true"):
+        return None
+    return shutil.which("pulumi-resource-aws")
 
 
 def describe_error(
@@ -227,6 +236,10 @@ class PulumiEngine:
     def _ensure_plugin(self, workspace: Any) -> None:
         with self._plugin_lock:
             if self._plugin_ready:
+                return
+            if ambient_plugin() is not None:
+                # The CLI runs a `pulumi-resource-aws` found on PATH in preference to its plugin cache.
+                self._plugin_ready = True
                 return
             wanted = aws_plugin_version().lstrip("v")
             installed = {(p.name, p.version) for p in workspace.list_plugins()}

@@ -1,0 +1,1 @@
+"""The AWS provider double that the real Pulumi engine runs in saasctl's integration tests (see provider.py)."""

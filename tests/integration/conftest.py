@@ -1,0 +1,161 @@
+"""The real-engine harness: the Pulumi CLI built from source, the AWS provider double, the local file backend.
+
+Every test here drives the real ``saasctl`` CLI in subprocesses, which drives the real Pulumi CLI through the
+Automation API; the only thing replaced is AWS, by ``tests/aws_double`` (run by the CLI as the ambient plugin
+``pulumi-resource-aws``). Skipped, with the reason, where no Pulumi CLI can be found.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+
+PULUMI_VERSION = "3.274.1"  # the version scripts/build-pulumi builds
+
+
+def find_pulumi() -> str | None:
+    """`SAASCTL_TEST_PULUMI`, else the binary scripts/build-pulumi cached, else `pulumi` on PATH."""
+    explicit = os.environ.get("SAASCTL_TEST_PULUMI")
+    if explicit:
+        return explicit if os.access(explicit, os.X_OK) else None
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    built = Path(os.environ.get("SAASCTL_PULUMI_CACHE") or cache / "saasctl" / "pulumi-cli")
+    binary = built / f"v{PULUMI_VERSION}" / "bin" / "pulumi"
+    if binary.exists():
+        return str(binary)
+    return shutil.which("pulumi")
+
+
+PULUMI = find_pulumi()
+requires_pulumi = pytest.mark.skipif(
+    PULUMI is None,
+    reason="no Pulumi CLI: `scripts/build-pulumi` builds it where `go` is present (CI does), or put `pulumi` on PATH",
+)
+
+SPEC = """\
+platform:
+  project: itest
+  environment: test
+  region: us-east-1
+  domain: example.com
+  network: {vpc_cidr: 10.0.0.0/16, availability_zones: 2, nat_gateways: single}
+  database: {engine_version: "15.8", instance_class: db.r6g.large, instances: 1, deletion_protection: true}
+defaults:
+  cpu: 256
+  memory: 512
+tenants: []
+"""
+
+
+@dataclass
+class Run:
+    """One saasctl process and what it left."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@dataclass
+class RealEngine:
+    """A working directory wired to the real Pulumi CLI and the AWS double."""
+
+    workdir: Path
+    env: dict[str, str]
+    record: Path
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "saas_ctl", *args],
+            cwd=self.workdir,
+            env={**self.env, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+
+    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 600) -> Run:
+        process = self.popen(*args, env=env)
+        stdout, stderr = process.communicate(timeout=timeout)
+        return Run(process.returncode, stdout, stderr)
+
+    def ok(self, *args: str, env: dict[str, str] | None = None) -> Run:
+        result = self.run(*args, env=env)
+        assert result.returncode == 0, f"saasctl {' '.join(args)} exited {result.returncode}:\n{result.stderr}"
+        return result
+
+    def calls(self) -> list[dict[str, Any]]:
+        """What the AWS double was asked, in order."""
+        if not self.record.exists():
+            return []
+        return [json.loads(line) for line in self.record.read_text().splitlines() if line.strip()]
+
+    def mark(self) -> int:
+        """A position in the record: ``calls_since(mark)`` gives what came after it."""
+        return len(self.calls())
+
+    def calls_since(self, mark: int) -> list[dict[str, Any]]:
+        return self.calls()[mark:]
+
+    def pulumi(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The Pulumi CLI itself, on the same backend (for comparing with what saasctl says)."""
+        return subprocess.run(
+            [PULUMI or "pulumi", *args], cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=120
+        )
+
+
+def ops(calls: list[dict[str, Any]], op: str, tenant_stack: str | None = None) -> list[str]:
+    """Logical names of the resources ``op`` touched (optionally only those of one stack)."""
+    return [c["name"] for c in calls if c["op"] == op and (tenant_stack is None or f"::{tenant_stack}::" in c["urn"])]
+
+
+@pytest.fixture
+def real(tmp_path: Path) -> Iterator[RealEngine]:
+    if PULUMI is None:
+        pytest.skip("no Pulumi CLI")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "pulumi").symlink_to(PULUMI)
+    launcher = bin_dir / "pulumi-resource-aws"
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tests.aws_double "$@"\n')
+    launcher.chmod(0o755)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "tenants.yaml").write_text(SPEC)
+    record = tmp_path / "aws-double.jsonl"
+    keep = ("HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "COVERAGE_PROCESS_START", "COVERAGE_FILE")
+    env = {key: os.environ[key] for key in keep if key in os.environ}
+    env.update(
+        {
+            "PATH": f"{bin_dir}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin",
+            "PYTHONPATH": str(REPO),
+            "PULUMI_HOME": str(tmp_path / "pulumi-home"),
+            "PULUMI_CONFIG_PASSPHRASE": "integration",
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "SAASCTL_ENGINE": "pulumi",
+            "SAASCTL_PULUMI_ROOT": str(tmp_path / "no-installed-cli"),
+            "SAASCTL_DOUBLE_RECORD": str(record),
+            # No AWS credentials: preflight stays offline, and nothing can reach a real account.
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+            "AWS_CONFIG_FILE": str(tmp_path / "none"),
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+    )
+    yield RealEngine(workdir, env, record)
