@@ -22,6 +22,11 @@ MANAGED_BY = "saasctl"
 GENERATED_TAG_KEYS = ("project", "environment", "tenant", "managed-by")
 
 
+# A platform's snapshot generation: the UTC time its stack was first deployed, as YYYYMMDDHHMMSS.
+GENERATION_FORMAT = "%Y%m%d%H%M%S"
+GENERATION_EXAMPLE = "20261129135500"  # for checking name lengths before a generation exists
+
+
 def parameter_group_family(engine_version: str) -> str:
     """``15.8`` -> ``aurora-postgresql15``: a custom parameter group must match the engine's major version."""
     return f"aurora-postgresql{engine_version.split('.')[0]}"
@@ -64,9 +69,20 @@ class PlatformNames:
     def db_cluster_identifier(self) -> str:
         return f"{self.base}-aurora"
 
+    def db_final_snapshot_identifier(self, generation: str) -> str:
+        """Unique per cluster lifetime: ``generation`` is fixed when the platform stack is created (a UTC time
+        stamp) and kept across updates, so a second destroy of the environment never meets the first one's
+        snapshot (DBClusterSnapshotAlreadyExistsFault)."""
+        return f"{self.base}-final-{generation}"
+
     @property
-    def db_final_snapshot_identifier(self) -> str:
-        return f"{self.base}-aurora-final"
+    def db_log_group(self) -> str:
+        """Where Aurora exports the postgresql log (created by RDS unless it exists: it exists, with retention)."""
+        return f"/aws/rds/cluster/{self.db_cluster_identifier}/postgresql"
+
+    @property
+    def container_insights_log_group(self) -> str:
+        return f"/aws/ecs/containerinsights/{self.ecs_cluster}/performance"
 
     @property
     def db_subnet_group(self) -> str:
@@ -100,9 +116,14 @@ class TenantNames:
         digest = stable_hash(self.project, self.region, self.environment, self.tenant, length=8)
         return f"{self.base}-{digest}"
 
+    def target_group(self, port: int) -> str:
+        """Named for the port as well: a target group's port cannot change in place, so a new port means a new
+        target group, created (under its own name) before the old one is deleted."""
+        return fit(f"{self.base}-{port}", limits.TARGET_GROUP.max_length)
+
     @property
-    def target_group(self) -> str:
-        return fit(self.base, limits.TARGET_GROUP.max_length)
+    def security_group(self) -> str:
+        return f"{self.base}-service"
 
     @property
     def log_group(self) -> str:

@@ -21,6 +21,7 @@ class PlatformOutputs:
     vpc_id: pulumi.Input[str]
     private_subnet_ids: pulumi.Input[list[str]]
     service_security_group_id: pulumi.Input[str]
+    alb_security_group_id: pulumi.Input[str]
     load_balancer_arn: pulumi.Input[str]
     load_balancer_dns_name: pulumi.Input[str]
     listener_arn: pulumi.Input[str]
@@ -32,6 +33,10 @@ class PlatformOutputs:
     database_port: pulumi.Input[int]
     database_resource_id: pulumi.Input[str]
     database_master_secret_arn: pulumi.Input[str]
+    # What day-2 decisions read back: whether the deployed cluster is protected, and the platform's lifetime
+    # (see ``infra.naming.PlatformNames.db_final_snapshot_identifier``).
+    deletion_protection: pulumi.Input[bool]
+    generation: pulumi.Input[str]
 
     @classmethod
     def keys(cls) -> tuple[str, ...]:
@@ -57,6 +62,7 @@ class PlatformOutputs:
             vpc_id="vpc-00000000000000000",
             private_subnet_ids=["subnet-00000000000000001", "subnet-00000000000000002"],
             service_security_group_id="sg-00000000000000001",
+            alb_security_group_id="sg-00000000000000002",
             load_balancer_arn=f"arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/{base}-alb/0",
             load_balancer_dns_name=f"{base}-alb-0.{region}.elb.amazonaws.com",
             listener_arn=f"arn:aws:elasticloadbalancing:{region}:{account}:listener/app/{base}-alb/0/0",
@@ -68,4 +74,6 @@ class PlatformOutputs:
             database_port=5432,
             database_resource_id="cluster-PLACEHOLDER",
             database_master_secret_arn=f"arn:aws:secretsmanager:{region}:{account}:secret:rds!cluster-0-AbCdEf",
+            deletion_protection=False,
+            generation="20260101000000",
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from infra import naming
 from infra.outputs import PlatformOutputs
+from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.engine.base import StackTarget
 from saas_ctl.spec.models import TenantsFile, resolve
 
@@ -34,11 +35,15 @@ def _config(spec: TenantsFile, tenant: str | None = None, tenant_tags: dict[str,
     return config
 
 
-def platform_target(spec: TenantsFile, endpoint_url: str | None = None) -> StackTarget:
+def platform_target(
+    spec: TenantsFile, endpoint_url: str | None = None, generation: str = naming.GENERATION_EXAMPLE
+) -> StackTarget:
+    """``generation``: the platform's lifetime stamp (see ``saas_ctl.lifecycle.platform_generation``)."""
+
     def program() -> None:
         from infra.platform.program import platform_program
 
-        platform_program(spec, endpoint_url=endpoint_url)
+        platform_program(spec, endpoint_url=endpoint_url, generation=generation)
 
     return StackTarget(platform_project(spec), spec.platform.environment, program, _config(spec), kind="platform")
 
@@ -50,13 +55,16 @@ def tenant_target(
     *,
     delete_data: bool = False,
     endpoint_url: str | None = None,
+    kept: KeptData = NOTHING_KEPT,
 ) -> StackTarget:
     tenant = resolve(next(t for t in spec.tenants if t.name == name), spec)
 
     def program() -> None:
         from infra.tenant.program import tenant_program
 
-        tenant_program(tenant, spec.platform, platform, delete_data=delete_data, endpoint_url=endpoint_url)
+        tenant_program(
+            tenant, spec.platform, platform, delete_data=delete_data, endpoint_url=endpoint_url, kept=kept
+        )
 
     return StackTarget(
         tenants_project(spec), name, program, _config(spec, name, tenant.tags), kind="tenant", tenant=name

@@ -22,7 +22,9 @@ class DatabaseArgs:
     instances: int
     backup_retention_days: int
     deletion_protection: bool
-    final_snapshot: bool
+    # None: no final snapshot (a throwaway environment). Otherwise unique per cluster lifetime.
+    final_snapshot_identifier: str | None
+    log_retention_days: int
     subnet_ids: list[pulumi.Output[str]]
     security_group_id: pulumi.Input[str]
 
@@ -55,6 +57,15 @@ class Database(pulumi.ComponentResource):
             parameters=[aws.rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1")],
             opts=child,
         )
+        # Aurora creates its log group on first export, with no retention; created here first, it keeps the
+        # environment's retention like every other log group of saasctl's.
+        logs = aws.cloudwatch.LogGroup(
+            f"{name}-logs", name=names.db_log_group, retention_in_days=args.log_retention_days, opts=child
+        )
+        # While deletion protection is on, Pulumi protects the cluster and its instances too: even a raw
+        # `pulumi destroy` then stops before deleting anything, instead of deleting the instances and failing
+        # on the cluster (DeleteDBCluster refuses a protected cluster) half-way through.
+        guarded = pulumi.ResourceOptions(parent=self, protect=args.deletion_protection)
         cluster = aws.rds.Cluster(
             f"{name}-cluster",
             cluster_identifier=names.db_cluster_identifier,
@@ -71,12 +82,15 @@ class Database(pulumi.ComponentResource):
             preferred_backup_window="03:00-04:00",
             preferred_maintenance_window="sun:04:30-sun:05:30",
             deletion_protection=args.deletion_protection,
-            skip_final_snapshot=not args.final_snapshot,
-            final_snapshot_identifier=names.db_final_snapshot_identifier if args.final_snapshot else None,
+            skip_final_snapshot=args.final_snapshot_identifier is None,
+            final_snapshot_identifier=args.final_snapshot_identifier,
+            # Changing the major version in the file is an upgrade the user asked for; without this flag
+            # ModifyDBCluster refuses it (InvalidParameterCombination).
+            allow_major_version_upgrade=True,
             iam_database_authentication_enabled=True,
             enabled_cloudwatch_logs_exports=["postgresql"],
             copy_tags_to_snapshot=True,
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(guarded, pulumi.ResourceOptions(depends_on=[logs])),
         )
         for index in range(args.instances):
             aws.rds.ClusterInstance(
@@ -85,10 +99,10 @@ class Database(pulumi.ComponentResource):
                 cluster_identifier=cluster.id,
                 instance_class=args.instance_class,
                 engine=aws.rds.EngineType.AURORA_POSTGRESQL,
-                engine_version=args.engine_version,
+                # No engine_version: instances follow the cluster's, so an upgrade changes the cluster only.
                 db_subnet_group_name=subnets.name,
                 publicly_accessible=False,
-                opts=child,
+                opts=guarded,
             )
 
         self.endpoint = cluster.endpoint

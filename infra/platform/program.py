@@ -12,17 +12,16 @@ from infra.platform.load_balancer import LoadBalancer, LoadBalancerArgs
 from infra.platform.network import Network, NetworkArgs
 from infra.platform.security import SecurityGroups, SecurityGroupsArgs
 from infra.provider import ProviderSettings, aws_provider
-from saas_ctl.spec.models import TenantsFile, resolve
+from saas_ctl.spec.models import TenantsFile
 
 
-def container_ports(spec: TenantsFile) -> tuple[int, ...]:
-    """Every container port a declared tenant (or the defaults) uses: the services' group opens only these."""
-    ports = {spec.defaults.container_port} | {resolve(t, spec).container_port for t in spec.tenants}
-    return tuple(sorted(ports))
-
-
-def platform_program(spec: TenantsFile, endpoint_url: str | None = None) -> PlatformOutputs:
+def platform_program(
+    spec: TenantsFile, endpoint_url: str | None = None, generation: str = naming.GENERATION_EXAMPLE
+) -> PlatformOutputs:
     """Create the platform of ``spec.platform`` and export :class:`PlatformOutputs` as stack outputs.
+
+    ``generation`` names this platform's lifetime (the UTC time its stack was first deployed, kept across
+    updates): the cluster's final snapshot is named with it.
 
     Runs under the Automation API (as an inline program), under ``pulumi.runtime.set_mocks`` (offline
     synthesis and tests), or by hand from a ``__main__.py`` that loads a spec and calls it.
@@ -46,7 +45,7 @@ def platform_program(spec: TenantsFile, endpoint_url: str | None = None) -> Plat
     )
     groups = SecurityGroups(
         "security",
-        SecurityGroupsArgs(names.base, network.vpc_id, platform.network.vpc_cidr, container_ports(spec)),
+        SecurityGroupsArgs(names.base, network.vpc_id, platform.network.vpc_cidr),
         opts,
     )
     database = Database(
@@ -58,7 +57,8 @@ def platform_program(spec: TenantsFile, endpoint_url: str | None = None) -> Plat
             instances=platform.database.instances,
             backup_retention_days=platform.database.backup_retention_days,
             deletion_protection=platform.database.deletion_protection,
-            final_snapshot=not platform.throwaway,
+            final_snapshot_identifier=None if platform.throwaway else names.db_final_snapshot_identifier(generation),
+            log_retention_days=platform.log_retention_days,
             subnet_ids=network.private_subnet_ids,
             security_group_id=groups.database_id,
         ),
@@ -71,17 +71,26 @@ def platform_program(spec: TenantsFile, endpoint_url: str | None = None) -> Plat
         ),
         opts,
     )
+    # Container Insights writes here; created first, with the environment's retention, instead of by ECS
+    # with none.
+    insights = aws.cloudwatch.LogGroup(
+        "cluster-insights",
+        name=names.container_insights_log_group,
+        retention_in_days=platform.log_retention_days,
+        opts=pulumi.ResourceOptions(provider=provider),
+    )
     cluster = aws.ecs.Cluster(
         "cluster",
         name=names.ecs_cluster,
         settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
-        opts=pulumi.ResourceOptions(provider=provider),
+        opts=pulumi.ResourceOptions(provider=provider, depends_on=[insights]),
     )
 
     outputs = PlatformOutputs(
         vpc_id=network.vpc_id,
         private_subnet_ids=pulumi.Output.all(*network.private_subnet_ids),
         service_security_group_id=groups.services_id,
+        alb_security_group_id=groups.alb_id,
         load_balancer_arn=alb.arn,
         load_balancer_dns_name=alb.dns_name,
         listener_arn=alb.tenant_listener_arn,
@@ -93,6 +102,8 @@ def platform_program(spec: TenantsFile, endpoint_url: str | None = None) -> Plat
         database_port=database.port,
         database_resource_id=database.resource_id,
         database_master_secret_arn=database.master_secret_arn,
+        deletion_protection=platform.database.deletion_protection,
+        generation=generation,
     )
     for key, value in outputs.as_dict().items():
         pulumi.export(key, value)

@@ -1,5 +1,8 @@
-"""Security groups, least open: the internet reaches only the ALB (80, 443); the ALB reaches only the
-services' container ports; the services reach the database on 5432. Nothing else is allowed in."""
+"""Security groups, least open: the internet reaches only the ALB (80, 443); the services reach the database
+on 5432. Nothing else is allowed in.
+
+The ALB reaches a tenant's container port through rules the tenant's own stack owns (``infra.tenant.firewall``):
+the port is the tenant's to change with `tenant up` alone, and no platform update is needed for a new port."""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ class SecurityGroupsArgs:
     name: str
     vpc_id: pulumi.Input[str]
     vpc_cidr: str
-    container_ports: tuple[int, ...]
 
 
 class SecurityGroups(pulumi.ComponentResource):
@@ -41,6 +43,8 @@ class SecurityGroups(pulumi.ComponentResource):
             )
 
         alb = group("alb", "Internet-facing ALB: HTTP and HTTPS from anywhere")
+        # The description predates per-tenant rules; it stays as it is because changing a security group's
+        # description replaces the group, and tenant services use it.
         services = group("services", "Tenant Fargate services: container ports from the ALB only")
         database = group("database", "Aurora PostgreSQL: 5432 from tenant services only")
 
@@ -67,17 +71,6 @@ class SecurityGroups(pulumi.ComponentResource):
         for port in (80, 443):
             ingress(f"alb-in-{port}-v4", alb, port, cidr_ipv4="0.0.0.0/0")
             ingress(f"alb-in-{port}-v6", alb, port, cidr_ipv6="::/0")
-        for port in args.container_ports:
-            ingress(f"services-in-{port}", services, port, source=alb)
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-alb-out-{port}",
-                security_group_id=alb.id,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                referenced_security_group_id=services.id,
-                opts=child,
-            )
         ingress(f"database-in-{POSTGRES_PORT}", database, POSTGRES_PORT, source=services)
         # Services pull images and call AWS APIs through the NAT gateway, so they may go out anywhere.
         aws.vpc.SecurityGroupEgressRule(

@@ -25,6 +25,7 @@ class IamArgs:
 class TenantIam(pulumi.ComponentResource):
     execution_role_arn: pulumi.Output[str]
     task_role_arn: pulumi.Output[str]
+    policies: list[pulumi.Resource]  # what a task needs in place before it starts
 
     def __init__(self, name: str, args: IamArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:tenant:Iam", name, None, opts)
@@ -35,7 +36,7 @@ class TenantIam(pulumi.ComponentResource):
             assume_role_policy=policies.assume_role_by(ECS_TASKS),
             opts=child,
         )
-        aws.iam.RolePolicy(
+        execution_policy = aws.iam.RolePolicy(
             f"{name}-execution",
             role=execution.id,
             policy=pulumi.Output.all(args.log_group_arn, args.secret_arn).apply(
@@ -46,7 +47,7 @@ class TenantIam(pulumi.ComponentResource):
         task = aws.iam.Role(
             f"{name}-task", name=args.task_role_name, assume_role_policy=policies.assume_role_by(ECS_TASKS), opts=child
         )
-        aws.iam.RolePolicy(
+        task_policy = aws.iam.RolePolicy(
             f"{name}-task",
             role=task.id,
             policy=pulumi.Output.all(args.bucket_arn, args.secret_arn, args.db_user_arn).apply(
@@ -54,6 +55,7 @@ class TenantIam(pulumi.ComponentResource):
             ),
             opts=child,
         )
+        self.policies = [execution_policy, task_policy]
         self.execution_role_arn = execution.arn
         self.task_role_arn = task.arn
         self.register_outputs({"execution_role_arn": self.execution_role_arn, "task_role_arn": self.task_role_arn})

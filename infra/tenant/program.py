@@ -8,10 +8,12 @@ import pulumi_aws as aws
 from infra import naming
 from infra.outputs import PlatformOutputs
 from infra.provider import ProviderSettings, aws_provider
+from infra.tenant.firewall import FirewallArgs, TenantFirewall
 from infra.tenant.iam import IamArgs, TenantIam
+from infra.tenant.kept import NOTHING_KEPT, KeptData
 from infra.tenant.routing import RoutingArgs, TenantRouting
 from infra.tenant.secret import SecretArgs, TenantSecret
-from infra.tenant.service import ServiceArgs, TenantService
+from infra.tenant.service import DatabaseConnection, ServiceArgs, TenantService
 from infra.tenant.storage import StorageArgs, TenantStorage
 from saas_ctl.spec.models import EffectiveTenant, Platform
 
@@ -30,11 +32,13 @@ def tenant_program(
     *,
     delete_data: bool = False,
     endpoint_url: str | None = None,
+    kept: KeptData = NOTHING_KEPT,
 ) -> None:
     """Create one tenant's stack. ``tenant`` carries its effective settings (``saas_ctl.spec.models.resolve``).
 
     ``delete_data`` makes the next destroy delete the bucket's objects and the secret immediately; by
-    default both are retained in the account when the stack is destroyed.
+    default both are retained in the account when the stack is destroyed. ``kept`` names data an earlier
+    destroy kept: it is imported (adopted) instead of created.
     """
     region = platform_spec.region
     names = naming.TenantNames(platform_spec.project, platform_spec.environment, region, tenant.name)
@@ -42,7 +46,7 @@ def tenant_program(
     provider = aws_provider("aws", ProviderSettings(region, tags, endpoint_url))
     opts = pulumi.ResourceOptions(providers=[provider])
 
-    storage = TenantStorage("storage", StorageArgs(names.bucket, delete_data), opts)
+    storage = TenantStorage("storage", StorageArgs(names.bucket, delete_data, adopt=kept.bucket is not None), opts)
     logs = aws.cloudwatch.LogGroup(
         "logs",
         name=names.log_group,
@@ -51,15 +55,12 @@ def tenant_program(
     )
     secret = TenantSecret(
         "secret",
-        SecretArgs(
-            secret_name=names.secret,
-            database_host=platform.database_endpoint,
-            database_reader_host=platform.database_reader_endpoint,
-            database_port=platform.database_port,
-            database_name=names.database_user,
-            database_user=names.database_user,
-            delete_data=delete_data,
-        ),
+        SecretArgs(names.secret, delete_data, kept.secret_arn, kept.secret_version_import_id),
+        opts,
+    )
+    firewall = TenantFirewall(
+        "firewall",
+        FirewallArgs(names.security_group, platform.vpc_id, platform.alb_security_group_id, tenant.container_port),
         opts,
     )
     iam = TenantIam(
@@ -79,7 +80,7 @@ def tenant_program(
     routing = TenantRouting(
         "routing",
         RoutingArgs(
-            target_group_name=names.target_group,
+            target_group_name=names.target_group(tenant.container_port),
             vpc_id=platform.vpc_id,
             listener_arn=platform.listener_arn,
             container_port=tenant.container_port,
@@ -113,9 +114,17 @@ def tenant_program(
             cluster_arn=platform.cluster_arn,
             cluster_name=platform.cluster_name,
             subnet_ids=platform.private_subnet_ids,
-            security_group_id=platform.service_security_group_id,
+            security_group_ids=[platform.service_security_group_id, firewall.group_id],
             target_group_arn=routing.target_group_arn,
             listener_rule=routing.rule,
+            database=DatabaseConnection(
+                host=platform.database_endpoint,
+                reader_host=platform.database_reader_endpoint,
+                port=platform.database_port,
+                name=names.database_user,
+                user=names.database_user,
+            ),
+            role_policies=iam.policies,
         ),
         opts,
     )
@@ -125,4 +134,5 @@ def tenant_program(
     pulumi.export("service_name", service.service_name)
     pulumi.export("log_group_name", logs.name)
     pulumi.export("secret_arn", secret.arn)
+    pulumi.export("target_group_arn", routing.target_group_arn)
     pulumi.export("urls", scheme.apply(lambda s: [f"{s}://{host}" for host in tenant.hosts]))

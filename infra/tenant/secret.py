@@ -1,4 +1,9 @@
-"""The tenant's Secrets Manager secret: an application secret and the database connection parameters."""
+"""The tenant's Secrets Manager secret: the application secret, generated once and kept for the tenant's life.
+
+Only the secret lives here. The database connection (host, port, name, user) is not secret — the task role
+authenticates with IAM — and may change (a re-created platform has a new endpoint), so it is plain task
+environment, updated by every `tenant up`, instead of a value frozen inside the secret.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +17,16 @@ import pulumi_aws as aws
 
 # Days a deleted secret can still be restored; 0 (immediate) only when the tenant's data is to be deleted.
 RECOVERY_WINDOW_DAYS = 30
+# The secret's JSON keys, each injected into the container as the upper-cased environment variable.
+SECRET_KEYS = ("app_secret",)
 
 
 @dataclass(frozen=True)
 class SecretArgs:
     secret_name: str
-    database_host: pulumi.Input[str]
-    database_reader_host: pulumi.Input[str]
-    database_port: pulumi.Input[int]
-    database_name: str
-    database_user: str
     delete_data: bool
+    adopt_arn: str | None = None  # a secret kept by an earlier destroy: import it ...
+    adopt_version: str | None = None  # ... and its current value ("<arn>|<version id>")
 
 
 class TenantSecret(pulumi.ComponentResource):
@@ -30,33 +34,23 @@ class TenantSecret(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SecretArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:tenant:Secret", name, None, opts)
+        keep = not args.delete_data
         secret = aws.secretsmanager.Secret(
             f"{name}-secret",
             name=args.secret_name,
-            description="Application secret and database connection of one saasctl tenant",
+            description="Application secret of one saasctl tenant",
             recovery_window_in_days=0 if args.delete_data else RECOVERY_WINDOW_DAYS,
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=not args.delete_data),
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=keep, import_=args.adopt_arn),
         )
-        value = pulumi.Output.all(args.database_host, args.database_reader_host, args.database_port).apply(
-            lambda hosts: json.dumps(
-                {
-                    # Generated in the program, but written only once: ignore_changes below keeps the first
-                    # value for the life of the secret, so re-running the program never rotates it.
-                    "app_secret": secrets.token_urlsafe(48),
-                    "db_host": hosts[0],
-                    "db_reader_host": hosts[1],
-                    "db_port": hosts[2],
-                    "db_name": args.database_name,
-                    "db_user": args.database_user,
-                }
-            )
-        )
+        # Generated in the program, but written only once: ignore_changes keeps the first value for the life
+        # of the secret, so re-running the program never rotates it (and an adopted secret keeps its value).
+        value = json.dumps({"app_secret": secrets.token_urlsafe(48)})
         aws.secretsmanager.SecretVersion(
             f"{name}-value",
             secret_id=secret.id,
             secret_string=cast("pulumi.Output[str]", pulumi.Output.secret(value)),
             opts=pulumi.ResourceOptions(
-                parent=self, ignore_changes=["secretString"], retain_on_delete=not args.delete_data
+                parent=self, ignore_changes=["secretString"], retain_on_delete=keep, import_=args.adopt_version
             ),
         )
         self.arn = secret.arn

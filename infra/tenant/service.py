@@ -8,8 +8,19 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-# Keys of the tenant secret injected into the container as environment variables.
-SECRET_KEYS = ("app_secret", "db_host", "db_reader_host", "db_port", "db_name", "db_user")
+from infra.tenant.secret import SECRET_KEYS
+
+
+@dataclass(frozen=True)
+class DatabaseConnection:
+    """Where the tenant's database is: plain task environment (DB_HOST, DB_READER_HOST, DB_PORT, DB_NAME,
+    DB_USER), refreshed by every deploy, so a re-created platform's new endpoint reaches every tenant."""
+
+    host: pulumi.Input[str]
+    reader_host: pulumi.Input[str]
+    port: pulumi.Input[int]
+    name: str
+    user: str
 
 
 @dataclass(frozen=True)
@@ -35,12 +46,26 @@ class ServiceArgs:
     cluster_arn: pulumi.Input[str]
     cluster_name: pulumi.Input[str]
     subnet_ids: pulumi.Input[list[str]]
-    security_group_id: pulumi.Input[str]
+    security_group_ids: list[pulumi.Input[str]]
     target_group_arn: pulumi.Input[str]
     listener_rule: pulumi.Resource
+    database: DatabaseConnection
+    # The roles' inline policies: the first task must not start before it may read its secret and logs.
+    role_policies: list[pulumi.Resource]
 
 
-def container_definitions(args: ServiceArgs, log_group: str, secret_arn: str) -> str:
+def database_environment(db: DatabaseConnection, host: str, reader_host: str, port: int) -> dict[str, str]:
+    return {
+        "DB_HOST": host,
+        "DB_READER_HOST": reader_host,
+        "DB_PORT": str(int(port)),
+        "DB_NAME": db.name,
+        "DB_USER": db.user,
+    }
+
+
+def container_definitions(args: ServiceArgs, log_group: str, secret_arn: str, database: dict[str, str]) -> str:
+    environment = {**args.environment, **database}
     return json.dumps(
         [
             {
@@ -48,7 +73,7 @@ def container_definitions(args: ServiceArgs, log_group: str, secret_arn: str) ->
                 "image": args.image,
                 "essential": True,
                 "portMappings": [{"containerPort": args.container_port, "protocol": "tcp"}],
-                "environment": [{"name": k, "value": v} for k, v in sorted(args.environment.items())],
+                "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
                 "secrets": [{"name": key.upper(), "valueFrom": f"{secret_arn}:{key}::"} for key in SECRET_KEYS],
                 "logConfiguration": {
                     "logDriver": "awslogs",
@@ -81,10 +106,12 @@ class TenantService(pulumi.ComponentResource):
             ),
             execution_role_arn=args.execution_role_arn,
             task_role_arn=args.task_role_arn,
-            container_definitions=pulumi.Output.all(args.log_group_name, args.secret_arn).apply(
-                lambda values: container_definitions(args, values[0], values[1])
+            container_definitions=pulumi.Output.all(
+                args.log_group_name, args.secret_arn, args.database.host, args.database.reader_host, args.database.port
+            ).apply(
+                lambda v: container_definitions(args, v[0], v[1], database_environment(args.database, v[2], v[3], v[4]))
             ),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=args.role_policies),
         )
         service = aws.ecs.Service(
             f"{name}-service",
@@ -95,7 +122,7 @@ class TenantService(pulumi.ComponentResource):
             launch_type="FARGATE",
             propagate_tags="SERVICE",
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
-                subnets=args.subnet_ids, security_groups=[args.security_group_id], assign_public_ip=False
+                subnets=args.subnet_ids, security_groups=args.security_group_ids, assign_public_ip=False
             ),
             load_balancers=[
                 aws.ecs.ServiceLoadBalancerArgs(

@@ -14,6 +14,9 @@ from infra import policies
 class StorageArgs:
     bucket_name: str
     delete_data: bool
+    adopt: bool = False  # the bucket was kept by an earlier destroy: import it and its settings
+
+
 
 
 class TenantStorage(pulumi.ComponentResource):
@@ -22,14 +25,18 @@ class TenantStorage(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:tenant:Storage", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        # Tenant data outlives the stack unless deletion is asked for explicitly: the bucket is retained
-        # (left in the account) when the stack is destroyed, and only emptied when delete_data is set.
+        # Tenant data outlives the stack unless deletion is asked for explicitly: the bucket *and every
+        # setting that protects it* (versioning, encryption, public-access block, ownership, TLS-only policy)
+        # are retained when the stack is destroyed; deleting a setting resource would strip that protection
+        # from the kept data. When the tenant comes back, all of them are imported, not created.
+        keep = not args.delete_data
+        imported = args.bucket_name if args.adopt else None
+        child = pulumi.ResourceOptions(parent=self, retain_on_delete=keep, import_=imported)
         bucket = aws.s3.Bucket(
             f"{name}-bucket",
             bucket=args.bucket_name,
             force_destroy=args.delete_data,
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=not args.delete_data),
+            opts=child,
         )
         aws.s3.BucketOwnershipControls(
             f"{name}-ownership",
@@ -71,7 +78,7 @@ class TenantStorage(pulumi.ComponentResource):
             f"{name}-policy",
             bucket=bucket.id,
             policy=bucket.arn.apply(policies.deny_insecure_transport),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[block]),
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[block])),
         )
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn

@@ -49,9 +49,15 @@ class PlannedResource:
     inputs: dict[str, Any]
     provider: str | None = None  # URN of the explicit provider, if any
     depends_on: tuple[str, ...] = ()  # URNs of explicit dependencies
+    # The resource options that decide day-2 behaviour, as the engine receives them (see DAY_TWO_OPTIONS).
+    options: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "name": self.name, "inputs": self.inputs}
+        return {"type": self.type, "name": self.name, "inputs": self.inputs, "options": self.options}
+
+
+# Resource options a reviewer needs to see to know what destroy, replace and re-add will do.
+DAY_TWO_OPTIONS = ("protect", "retainOnDelete", "deleteBeforeReplace", "import", "ignoreChanges", "dependsOn")
 
 
 @dataclass(frozen=True)

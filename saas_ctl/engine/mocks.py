@@ -38,12 +38,19 @@ class SynthMocks(pulumi.runtime.Mocks):
     def __init__(self, region: str) -> None:
         self.region = region
         self.resources: list[PlannedResource] = []
-        self.dependencies: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.options: dict[tuple[str, str], dict[str, Any]] = {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-        depends_on = self.dependencies.get((args.typ, args.name), ())
+        options = self.options.get((args.typ, args.name), {})
         self.resources.append(
-            PlannedResource(args.typ, args.name, mask_secrets(dict(args.inputs)), args.provider or None, depends_on)
+            PlannedResource(
+                args.typ,
+                args.name,
+                mask_secrets(dict(args.inputs)),
+                args.provider or None,
+                tuple(options.get("dependsOn", ())),
+                options,
+            )
         )
         state = dict(args.inputs)
         name = str(
@@ -79,6 +86,11 @@ class SynthMocks(pulumi.runtime.Mocks):
                 return name, {"arn": self._arn("s3", name, regional=False, account=False), "bucket": name}
             case "aws:cloudwatch/logGroup:LogGroup":
                 return name, {"arn": self._arn("logs", f"log-group:{name}")}
+            case typ if typ.startswith("aws:s3/bucket") and typ != "aws:s3/bucket:Bucket":
+                return str(state.get("bucket") or name), {}  # a bucket setting's ID is its bucket's name
+            case "aws:secretsmanager/secretVersion:SecretVersion":
+                version = "terraform-" + hashlib.sha256(str(state.get("secretId")).encode()).hexdigest()[:26]
+                return f"{state.get('secretId')}|{version}", {"versionId": version}
             case "aws:secretsmanager/secret:Secret":
                 arn = self._arn("secretsmanager", f"secret:{name}-AbCdEf")
                 return arn, {"arn": arn}
@@ -112,14 +124,26 @@ class SynthMocks(pulumi.runtime.Mocks):
                 return short_id(prefix, name), {"arn": self._arn(typ.split(":")[1].split("/")[0], f"{prefix}/{name}")}
 
 
+def day_two_options(request: Any) -> dict[str, Any]:
+    """The options of a RegisterResource request that decide destroy, replace and re-add (DAY_TWO_OPTIONS)."""
+    return {
+        "protect": bool(request.protect),
+        "retainOnDelete": bool(request.retainOnDelete),
+        "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+        "import": request.importId or None,
+        "ignoreChanges": list(request.ignoreChanges),
+        "dependsOn": list(request.dependencies),
+    }
+
+
 class SynthMonitor(MockMonitor):
-    """The SDK's mock monitor, also noting each resource's explicit dependencies (``depends_on``), which the
-    mocks API does not pass on: tests check ordering constraints with them."""
+    """The SDK's mock monitor, also noting each resource's options (explicit dependencies, protect, retain,
+    import...), which the mocks API does not pass on: plan shows them and tests check them."""
 
     def __init__(self, mocks: SynthMocks) -> None:
         super().__init__(mocks)
         self.synth_mocks = mocks
 
     def RegisterResource(self, request: Any) -> Any:
-        self.synth_mocks.dependencies[(request.type, request.name)] = tuple(request.dependencies)
+        self.synth_mocks.options[(request.type, request.name)] = day_two_options(request)
         return super().RegisterResource(request)  # type: ignore[no-untyped-call]

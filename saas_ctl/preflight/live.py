@@ -451,6 +451,7 @@ def leftovers(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> 
     roles = {r["RoleName"] for r in _paginate(ctx, "iam", "list_roles", "Roles")}
     groups = {g["TargetGroupName"] for g in _paginate(ctx, "elbv2", "describe_target_groups", "TargetGroups")}
     for index, names in _tenant_names(spec):
+        target_group = names.target_group(resolve(spec.tenants[index], spec).container_port)
         candidates = [
             (
                 names.log_group in log_groups,
@@ -468,9 +469,9 @@ def leftovers(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> 
                 f"aws iam delete-role --role-name {names.task_role} (after deleting its policies)",
             ),
             (
-                names.target_group in groups,
-                f"target group {names.target_group}",
-                f"aws elbv2 delete-target-group --target-group-arn <arn of {names.target_group}>",
+                target_group in groups,
+                f"target group {target_group}",
+                f"aws elbv2 delete-target-group --target-group-arn <arn of {target_group}>",
             ),
         ]
         for exists, what, command in candidates:

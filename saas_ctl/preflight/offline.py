@@ -139,13 +139,17 @@ def derived_names(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Findin
     yield from _check_name("NAME-LOAD-BALANCER", names.load_balancer, limits.LOAD_BALANCER, project_path)
     yield from _check_name("NAME-RDS-IDENTIFIER", names.db_cluster_identifier, limits.RDS_IDENTIFIER, project_path)
     yield from _check_name(
-        "NAME-RDS-IDENTIFIER", names.db_final_snapshot_identifier, limits.RDS_IDENTIFIER, project_path
+        "NAME-RDS-IDENTIFIER",
+        names.db_final_snapshot_identifier(naming.GENERATION_EXAMPLE),
+        limits.RDS_IDENTIFIER,
+        project_path,
     )
     for index, tenant in enumerate(spec.tenants):
         t = naming.TenantNames(platform.project, platform.environment, platform.region, tenant.name)
         at = ("tenants", index, "name")
         yield from _check_name("NAME-S3-BUCKET", t.bucket, limits.S3_BUCKET, at)
-        yield from _check_name("NAME-TARGET-GROUP", t.target_group, limits.TARGET_GROUP, at)
+        port = resolve(tenant, spec).container_port
+        yield from _check_name("NAME-TARGET-GROUP", t.target_group(port), limits.TARGET_GROUP, at)
         yield from _check_name("NAME-IAM-ROLE", t.execution_role, limits.IAM_ROLE, at)
         yield from _check_name("NAME-IAM-ROLE", t.task_role, limits.IAM_ROLE, at)
         yield from _check_name("NAME-LOG-GROUP", t.log_group, limits.LOG_GROUP, at)

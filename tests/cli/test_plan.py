@@ -23,7 +23,7 @@ def test_plan_json_lists_every_stack_with_its_resources(runner: CliRunner) -> No
     ]
     types = {r["type"] for r in stacks[1]["resources"]}
     assert {"aws:s3/bucket:Bucket", "aws:ecs/service:Service", "aws:lb/listenerRule:ListenerRule"} <= types
-    assert set(stacks[1]["resources"][0]) == {"type", "name", "inputs"}
+    assert set(stacks[1]["resources"][0]) == {"type", "name", "inputs", "options"}
 
 
 def test_plan_json_masks_secret_inputs(runner: CliRunner) -> None:
@@ -48,7 +48,7 @@ def test_plan_of_an_undeclared_tenant_exits_2(runner: CliRunner, write_spec: Cal
 def test_plan_table_counts_resources_per_stack(runner: CliRunner) -> None:
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE), "-t", "acme"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    assert result.stdout.startswith("saas-dev-tenants/acme: 25 resources\n")
+    assert result.stdout.startswith("saas-dev-tenants/acme: 29 resources\n")
     assert "aws:iam/role:Role" in result.stdout
 
 
@@ -58,3 +58,18 @@ def test_plan_of_an_invalid_file_exits_2_before_synthesising(
     result = runner.invoke(app, ["plan", "-f", str(write_spec(MINIMAL.replace("cpu: 256", "cpu: 3")))])
     assert result.exit_code == 2
     assert "defaults.cpu: cpu 3 is not a Fargate size" in result.stderr
+
+
+def test_plan_json_shows_the_options_that_decide_day_two(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    from saas_ctl.engine.base import DAY_TWO_OPTIONS
+
+    result = runner.invoke(app, ["plan", "--json", "-f", str(write_spec(MINIMAL))])
+    platform, acme = json.loads(result.stdout)["stacks"]
+    cluster = next(r for r in platform["resources"] if r["type"] == "aws:rds/cluster:Cluster")
+    bucket = next(r for r in acme["resources"] if r["type"] == "aws:s3/bucket:Bucket")
+    assert tuple(cluster["options"]) == DAY_TWO_OPTIONS
+    assert (cluster["options"]["protect"], bucket["options"]["retainOnDelete"], bucket["options"]["import"]) == (
+        True,
+        True,
+        None,
+    )

@@ -36,7 +36,7 @@ def test_synth_apply_with_parallel_threads_finishes_and_synthesises_every_stack(
     assert [(r["stack"], r["status"], r["changes"]) for r in document["results"]] == [
         ("dev", "succeeded", {"create": 39}),
         *[
-            (name, "succeeded", {"create": 25})
+            (name, "succeeded", {"create": 29})
             for name in ("acme", "globex", "extra-0", "extra-1", "extra-2", "extra-3")
         ],
     ]

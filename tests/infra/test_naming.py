@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from infra import aws_limits as limits
 from infra.addressing import plan_subnets
-from infra.naming import PlatformNames, TenantNames, fit, max_tenant_name_length, stable_hash, tags
+from infra.naming import GENERATION_EXAMPLE, PlatformNames, TenantNames, fit, max_tenant_name_length, stable_hash, tags
 
 
 def test_fit_keeps_names_that_fit() -> None:
@@ -29,8 +29,8 @@ def test_fit_never_leaves_a_hyphen_before_the_hash() -> None:
 def test_shortened_names_of_different_tenants_differ() -> None:
     long_a, long_b = "t" * 40 + "a", "t" * 40 + "b"
     assert (
-        TenantNames("saas", "dev", "us-east-1", long_a).target_group
-        != TenantNames("saas", "dev", "us-east-1", long_b).target_group
+        TenantNames("saas", "dev", "us-east-1", long_a).target_group(80)
+        != TenantNames("saas", "dev", "us-east-1", long_b).target_group(80)
     )
 
 
@@ -75,7 +75,7 @@ def test_every_name_of_the_longest_tenant_fits_its_rule(project: str, environmen
     platform = PlatformNames(project, environment)
     for value, rule in (
         (names.bucket, limits.S3_BUCKET),
-        (names.target_group, limits.TARGET_GROUP),
+        (names.target_group(65535), limits.TARGET_GROUP),
         (names.execution_role, limits.IAM_ROLE),
         (names.task_role, limits.IAM_ROLE),
         (names.log_group, limits.LOG_GROUP),
@@ -83,7 +83,7 @@ def test_every_name_of_the_longest_tenant_fits_its_rule(project: str, environmen
         (names.ecs_service, limits.ECS_NAME),
         (platform.load_balancer, limits.LOAD_BALANCER),
         (platform.db_cluster_identifier, limits.RDS_IDENTIFIER),
-        (platform.db_final_snapshot_identifier, limits.RDS_IDENTIFIER),
+        (platform.db_final_snapshot_identifier(GENERATION_EXAMPLE), limits.RDS_IDENTIFIER),
     ):
         assert len(value) <= rule.max_length and re.fullmatch(rule.pattern, value), (rule.kind, value)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from saas_ctl import stacks
 from saas_ctl.engine.mocks import short_id
-from saas_ctl.engine.synth import Synthesis
-from tests.infra.conftest import named, of_type, one, synth_platform, uses_stack_provider
+from saas_ctl.engine.synth import Synthesis, synthesize
+from tests.infra.conftest import named, of_type, one, spec_of, synth_platform, uses_stack_provider
 
 SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 SG_EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
@@ -92,13 +93,12 @@ def test_ingress_is_exactly_alb_from_anywhere_services_from_alb_database_from_se
         ("alb", "tcp", 80, "::/0"),
         ("alb", "tcp", 443, "0.0.0.0/0"),
         ("alb", "tcp", 443, "::/0"),
-        ("services", "tcp", 80, "alb"),
         ("database", "tcp", 5432, "services"),
     }
 
 
-def test_alb_may_only_send_to_the_services_container_ports(platform: Synthesis) -> None:
-    assert _rules(platform, SG_EGRESS) == {("alb", "tcp", 80, "services"), ("services", "-1", -1, "0.0.0.0/0")}
+def test_the_only_platform_egress_is_the_services_going_out(platform: Synthesis) -> None:
+    assert _rules(platform, SG_EGRESS) == {("services", "-1", -1, "0.0.0.0/0")}
 
 
 def test_security_groups_carry_no_inline_rules(platform: Synthesis) -> None:
@@ -106,10 +106,9 @@ def test_security_groups_carry_no_inline_rules(platform: Synthesis) -> None:
         assert "ingress" not in group.inputs and "egress" not in group.inputs, group.name
 
 
-def test_services_group_opens_every_tenant_container_port(example: str) -> None:
+def test_platform_opens_no_container_port_whatever_the_tenants_declare(example: str) -> None:
     synthesis = synth_platform(example.replace("    cpu: 512\n", "    cpu: 512\n    container_port: 8080\n"))
-    ports = {rule[2] for rule in _rules(synthesis, SG_INGRESS) if rule[0] == "services"}
-    assert ports == {80, 8080}
+    assert {rule for rule in _rules(synthesis, SG_INGRESS) if rule[0] == "services"} == set()
 
 
 def test_aurora_cluster_is_encrypted_private_and_iam_authenticated(platform: Synthesis) -> None:
@@ -150,9 +149,50 @@ def test_parameter_group_family_follows_the_engine_major_version(example: str) -
     assert one(synthesis, "aws:rds/cluster:Cluster").inputs["engineVersion"] == "16.6"
 
 
-def test_database_takes_a_final_snapshot_by_default(platform: Synthesis) -> None:
-    cluster = one(platform, "aws:rds/cluster:Cluster").inputs
-    assert (cluster["skipFinalSnapshot"], cluster["finalSnapshotIdentifier"]) == (False, "saas-dev-aurora-final")
+def test_database_takes_a_final_snapshot_named_for_the_platform_generation(example: str) -> None:
+    spec = spec_of(example)
+    synthesis = synthesize(stacks.platform_target(spec, generation="20270101120000"))
+    cluster = one(synthesis, "aws:rds/cluster:Cluster").inputs
+    assert (cluster["skipFinalSnapshot"], cluster["finalSnapshotIdentifier"]) == (
+        False,
+        "saas-dev-final-20270101120000",
+    )
+    assert synthesis.outputs["generation"] == "20270101120000"
+
+
+def test_protected_database_is_protected_in_pulumi_too(platform: Synthesis) -> None:
+    guarded = [r for r in platform.resources if r.type.split(":")[-1] in ("Cluster", "ClusterInstance") and ":rds/" in r.type]
+    assert [(r.type, r.options["protect"]) for r in guarded] == [
+        ("aws:rds/cluster:Cluster", True),
+        ("aws:rds/clusterInstance:ClusterInstance", True),
+        ("aws:rds/clusterInstance:ClusterInstance", True),
+    ]
+    assert [r.name for r in platform.resources if r.options.get("protect") and r not in guarded] == []
+
+
+def test_unprotected_database_carries_no_pulumi_protect(example: str) -> None:
+    synthesis = synth_platform(example.replace("deletion_protection: true", "deletion_protection: false"))
+    assert [r.name for r in synthesis.resources if r.options.get("protect")] == []
+    assert synthesis.outputs["deletion_protection"] is False
+
+
+def test_instances_follow_the_cluster_engine_version_and_majors_may_be_upgraded(platform: Synthesis) -> None:
+    assert one(platform, "aws:rds/cluster:Cluster").inputs["allowMajorVersionUpgrade"] is True
+    assert ["engineVersion" in i.inputs for i in of_type(platform, "aws:rds/clusterInstance:ClusterInstance")] == [
+        False,
+        False,
+    ]
+
+
+def test_aurora_and_container_insights_logs_keep_the_environment_retention(platform: Synthesis) -> None:
+    groups = {r.inputs["name"]: r.inputs["retentionInDays"] for r in of_type(platform, "aws:cloudwatch/logGroup:LogGroup")}
+    assert groups == {
+        "/aws/rds/cluster/saas-dev-aurora/postgresql": 30.0,
+        "/aws/ecs/containerinsights/saas-dev/performance": 30.0,
+    }
+    cluster, ecs = one(platform, "aws:rds/cluster:Cluster"), one(platform, "aws:ecs/cluster:Cluster")
+    assert any(urn.endswith("::database-logs") for urn in cluster.options["dependsOn"])
+    assert any(urn.endswith("::cluster-insights") for urn in ecs.options["dependsOn"])
 
 
 def test_throwaway_environment_skips_the_final_snapshot(example: str) -> None:

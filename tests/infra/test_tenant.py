@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from infra import aws_limits as limits
-from saas_ctl.engine.synth import Synthesis
+from saas_ctl.engine.mocks import short_id
+from infra.tenant.kept import KeptData
+from saas_ctl import stacks
+from saas_ctl.engine.synth import Synthesis, synthesize
 from tests.conftest import MINIMAL
-from tests.infra.conftest import of_type, one, policy, synth_tenant, uses_stack_provider
+from tests.infra.conftest import of_type, one, policy, spec_of, synth_tenant, uses_stack_provider
 
 BUCKET = "saas-acme-dev-5e68bd74"
 
@@ -93,31 +97,32 @@ def test_container_gets_image_port_environment_secrets_and_awslogs(acme: Synthes
     [container] = json.loads(one(acme, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
     assert container["image"] == "public.ecr.aws/nginx/nginx:stable"
     assert container["portMappings"] == [{"containerPort": 80, "protocol": "tcp"}]
-    assert container["environment"] == [{"name": "FEATURE_FLAGS", "value": "beta"}]
-    assert [s["name"] for s in container["secrets"]] == [
-        "APP_SECRET",
-        "DB_HOST",
-        "DB_READER_HOST",
-        "DB_PORT",
-        "DB_NAME",
-        "DB_USER",
+    assert container["environment"] == [
+        {"name": "DB_HOST", "value": "saas-dev-aurora.cluster-0.us-east-1.rds.amazonaws.com"},
+        {"name": "DB_NAME", "value": "tenant_acme"},
+        {"name": "DB_PORT", "value": "5432"},
+        {"name": "DB_READER_HOST", "value": "saas-dev-aurora.cluster-ro-0.us-east-1.rds.amazonaws.com"},
+        {"name": "DB_USER", "value": "tenant_acme"},
+        {"name": "FEATURE_FLAGS", "value": "beta"},
     ]
-    assert all(
-        s["valueFrom"].startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:saas-dev/acme/app-")
-        for s in container["secrets"]
-    )
+    [secret] = container["secrets"]
+    assert secret["name"] == "APP_SECRET"
+    assert secret["valueFrom"].startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:saas-dev/acme/app-")
     assert container["logConfiguration"]["options"]["awslogs-group"] == "/saasctl/saas-dev/acme"
 
 
 def test_service_runs_privately_behind_its_target_group_with_rollback(acme: Synthesis) -> None:
     service = one(acme, "aws:ecs/service:Service").inputs
     assert service["networkConfiguration"]["assignPublicIp"] is False
-    assert service["networkConfiguration"]["securityGroups"] == ["sg-00000000000000001"]
+    assert service["networkConfiguration"]["securityGroups"] == [
+        "sg-00000000000000001",
+        short_id("securitygroup", "saas-acme-dev-service"),
+    ]
     assert service["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
     assert service["launchType"] == "FARGATE"
     [balancer] = service["loadBalancers"]
     assert (balancer["containerName"], balancer["containerPort"]) == ("app", 80.0)
-    assert balancer["targetGroupArn"].endswith(":targetgroup/saas-acme-dev/0")
+    assert balancer["targetGroupArn"].endswith(":targetgroup/saas-acme-dev-80/0")
 
 
 def test_service_waits_for_its_listener_rule(acme: Synthesis) -> None:
@@ -163,6 +168,7 @@ def test_tenant_outputs_name_its_resources_and_urls(acme: Synthesis) -> None:
         "service_name": "saas-acme-dev",
         "log_group_name": "/saasctl/saas-dev/acme",
         "secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:saas-dev/acme/app-AbCdEf",
+        "target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/saas-acme-dev-80/0",
         "urls": ["http://acme.example.com"],
     }
 
@@ -248,3 +254,83 @@ def test_longest_allowed_tenant_name_fits_every_aws_name_limit() -> None:
     for value, rule in checks:
         assert len(value) <= rule.max_length and re.fullmatch(rule.pattern, value), f"{rule.kind}: {value!r}"
     assert len(one(synthesis, "aws:s3/bucket:Bucket").inputs["bucket"]) == 63
+
+
+# ---- day 2: what destroy, re-add and change do -------------------------------------------------------------
+
+DATA_TYPES = (
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:secretsmanager/secret:Secret",
+    "aws:secretsmanager/secretVersion:SecretVersion",
+)
+
+
+def _synth_tenant(spec_text: str, name: str = "acme", **kwargs: Any) -> Synthesis:
+    spec = spec_of(spec_text)
+    return synthesize(stacks.tenant_target(spec, name, stacks.placeholder_platform(spec), **kwargs))
+
+
+def test_kept_data_is_retained_with_every_setting_that_protects_it(acme: Synthesis) -> None:
+    retained = sorted(r.type for r in acme.resources if r.options.get("retainOnDelete"))
+    assert retained == sorted(DATA_TYPES)
+
+
+def test_nothing_is_retained_when_data_is_to_be_deleted(example: str) -> None:
+    synthesis = _synth_tenant(example, delete_data=True)
+    assert [r.name for r in synthesis.resources if r.options.get("retainOnDelete")] == []
+    assert one(synthesis, "aws:s3/bucket:Bucket").inputs["forceDestroy"] is True
+    assert one(synthesis, "aws:secretsmanager/secret:Secret").inputs["recoveryWindowInDays"] == 0.0
+
+
+def test_a_new_tenant_imports_nothing(acme: Synthesis) -> None:
+    assert [r.name for r in acme.resources if r.options.get("import")] == []
+
+
+def test_kept_data_is_adopted_by_import_with_the_providers_import_ids(example: str) -> None:
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:saas-dev/acme/app-Q1w2E3"
+    kept = KeptData(bucket=BUCKET, secret_arn=arn, secret_version_id="v-1")
+    synthesis = _synth_tenant(example, kept=kept)
+    imports = {r.type: r.options["import"] for r in synthesis.resources if r.options.get("import")}
+    assert imports == {
+        **{t: BUCKET for t in DATA_TYPES if t.startswith("aws:s3/")},
+        "aws:secretsmanager/secret:Secret": arn,
+        "aws:secretsmanager/secretVersion:SecretVersion": f"{arn}|v-1",
+    }
+
+
+def test_the_secret_value_is_written_once_and_never_rotated_by_a_deploy(acme: Synthesis) -> None:
+    version = one(acme, "aws:secretsmanager/secretVersion:SecretVersion")
+    assert version.options["ignoreChanges"] == ["secretString"]
+
+
+def test_tenant_owns_its_port_from_the_alb_only(acme: Synthesis) -> None:
+    group = one(acme, "aws:ec2/securityGroup:SecurityGroup").inputs
+    ingress = one(acme, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs
+    egress = one(acme, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").inputs
+    own, alb = short_id("securitygroup", "saas-acme-dev-service"), "sg-00000000000000002"
+    assert group["name"] == "saas-acme-dev-service"
+    assert (ingress["securityGroupId"], ingress["referencedSecurityGroupId"], ingress["fromPort"], ingress["toPort"]) == (
+        own,
+        alb,
+        80.0,
+        80.0,
+    )
+    assert (egress["securityGroupId"], egress["referencedSecurityGroupId"], egress["fromPort"]) == (alb, own, 80.0)
+
+
+def test_a_new_container_port_means_a_new_target_group_name_and_new_rules(example: str) -> None:
+    changed = _synth_tenant(example.replace("    cpu: 512\n", "    cpu: 512\n    container_port: 8080\n"))
+    assert one(changed, "aws:lb/targetGroup:TargetGroup").inputs["name"] == "saas-acme-dev-8080"
+    ingress = one(changed, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs
+    assert (ingress["fromPort"], ingress["toPort"]) == (8080.0, 8080.0)
+
+
+def test_task_definition_waits_for_the_roles_policies(acme: Synthesis) -> None:
+    task = one(acme, "aws:ecs/taskDefinition:TaskDefinition")
+    policies = [urn.rsplit("::", 1)[-1] for urn in task.options["dependsOn"] if "aws:iam/rolePolicy:RolePolicy" in urn]
+    assert sorted(policies) == ["iam-execution", "iam-task"]

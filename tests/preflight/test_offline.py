@@ -136,7 +136,7 @@ def test_double_hyphen_breaks_the_rds_identifiers() -> None:
     ]
     assert [f.message.split(" breaks")[0] for f in found] == [
         "the RDS identifier 'my--saas-dev-aurora'",
-        "the RDS identifier 'my--saas-dev-aurora-final'",
+        "the RDS identifier 'my--saas-dev-final-20261129135500'",
     ]
 
 
