@@ -95,8 +95,10 @@ def apply(
             return reports  # tenants would be built against a platform that is not what the file says
     platform = wait_for_platform(runtime, loaded, 0.0 if shard.updates_platform else platform_wait_seconds)
     work = plan(loaded, lifecycle.deployed_tenants(runtime, spec), shard, prune)
+    kept = lifecycle.kept_data(runtime, spec, work.tenants)
     orchestrator = runtime.new_orchestrator()
-    reports.append(orchestrator.run(Operation.UP, lifecycle.tenant_targets(runtime, spec, work.tenants, platform)))
+    targets = lifecycle.tenant_targets(runtime, spec, work.tenants, platform, kept=kept)
+    reports.append(orchestrator.run(Operation.UP, targets))
     if work.orphans and not orchestrator.cancelled and not (runtime.options.fail_fast and reports[-1].failed):
         reports.append(runtime.new_orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
     return reports

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from infra.naming import TenantNames
+from infra.naming import GENERATION_FORMAT, TenantNames
 from infra.outputs import PlatformOutputs
+from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl import stacks
 from saas_ctl.engine.base import Engine, Operation, StackTarget
 from saas_ctl.errors import EXIT_INVALID, SaasctlError, UsageError
@@ -71,22 +74,57 @@ def preflight(runtime: Runtime, loaded: LoadedSpec, deployed: Sequence[str] | No
     return report
 
 
-def platform_target(runtime: Runtime, spec: TenantsFile) -> StackTarget:
-    return stacks.platform_target(spec, endpoint_url=runtime.endpoint_url)
+def platform_target(runtime: Runtime, spec: TenantsFile, deployed: Mapping[str, Any] | None = None) -> StackTarget:
+    """The platform stack; ``deployed`` (its current outputs) keeps the platform's generation across updates."""
+    return stacks.platform_target(spec, endpoint_url=runtime.endpoint_url, generation=platform_generation(deployed))
+
+
+def platform_generation(deployed: Mapping[str, Any] | None, now: datetime | None = None) -> str:
+    """The deployed platform's generation, or a new one (UTC now) for a platform about to be created: fixed for
+    the life of the stack, it makes the final snapshot's name unique per cluster lifetime."""
+    if deployed and deployed.get("generation"):
+        return str(deployed["generation"])
+    return (now or datetime.now(UTC)).strftime(GENERATION_FORMAT)
 
 
 def platform(runtime: Runtime, loaded: LoadedSpec, operation: Operation) -> RunReport:
     spec = loaded.spec
     check_engine(runtime)
+    deployed = runtime.engine.outputs(stacks.platform_target(spec))
     if operation is Operation.DESTROY:
-        remaining = deployed_tenants(runtime, spec)
-        if remaining:
-            raise Refused(
-                f"refusing to destroy the platform while {len(remaining)} tenant stack(s) exist: "
-                f"{', '.join(remaining)}",
-                hint="destroy the tenants first: " + " ; ".join(f"saasctl tenant destroy {n}" for n in remaining),
-            )
-    return runtime.new_orchestrator(Options(parallel=1)).run(operation, [platform_target(runtime, spec)])
+        refuse_platform_destroy(runtime, loaded, deployed)
+    target = platform_target(runtime, spec, deployed)
+    return runtime.new_orchestrator(Options(parallel=1)).run(operation, [target])
+
+
+def refuse_platform_destroy(runtime: Runtime, loaded: LoadedSpec, deployed: Mapping[str, Any]) -> None:
+    """What makes a platform destroy fail half-way is refused before anything is deleted: tenant stacks that
+    still use it, and a database with deletion protection (AWS refuses to delete the cluster, after Pulumi
+    has deleted the instances, load balancer and NAT in parallel)."""
+    spec = loaded.spec
+    remaining = deployed_tenants(runtime, spec)
+    if remaining:
+        raise Refused(
+            f"refusing to destroy the platform while {len(remaining)} tenant stack(s) exist: {', '.join(remaining)}",
+            hint="destroy the tenants first: " + " ; ".join(f"saasctl tenant destroy {n}" for n in remaining),
+        )
+    where = f"{runtime.file}:{loaded.line_of(('platform', 'database', 'deletion_protection')) or '-'}"
+    steps = (
+        "1. set platform.database.deletion_protection: false in {file}; 2. saasctl platform up (turns it off in "
+        "AWS and in Pulumi); 3. saasctl platform destroy"
+    ).format(file=runtime.file)
+    if spec.platform.database.deletion_protection:
+        raise Refused(
+            f"refusing to destroy the platform: its Aurora cluster has deletion protection "
+            f"(platform.database.deletion_protection is true at {where}); nothing was deleted",
+            hint=steps,
+        )
+    if deployed.get("deletion_protection", bool(deployed)):
+        raise Refused(
+            "refusing to destroy the platform: the deployed Aurora cluster still has deletion protection on (the "
+            "file says false, but that has not been deployed yet); nothing was deleted",
+            hint="run `saasctl platform up` to turn it off, then `saasctl platform destroy`",
+        )
 
 
 def platform_outputs(runtime: Runtime, spec: TenantsFile) -> PlatformOutputs:
@@ -105,7 +143,12 @@ def platform_outputs(runtime: Runtime, spec: TenantsFile) -> PlatformOutputs:
 
 
 def tenant_targets(
-    runtime: Runtime, spec: TenantsFile, names: Sequence[str], platform: PlatformOutputs, delete_data: bool = False
+    runtime: Runtime,
+    spec: TenantsFile,
+    names: Sequence[str],
+    platform: PlatformOutputs,
+    delete_data: bool = False,
+    kept: Mapping[str, KeptData] | None = None,
 ) -> list[StackTarget]:
     declared = {t.name for t in spec.tenants}
     unknown = [n for n in names if n not in declared]
@@ -115,9 +158,35 @@ def tenant_targets(
             hint=f"declared tenants: {', '.join(sorted(declared)) or 'none'}",
         )
     return [
-        stacks.tenant_target(spec, name, platform, delete_data=delete_data, endpoint_url=runtime.endpoint_url)
+        stacks.tenant_target(
+            spec,
+            name,
+            platform,
+            delete_data=delete_data,
+            endpoint_url=runtime.endpoint_url,
+            kept=(kept or {}).get(name, NOTHING_KEPT),
+        )
         for name in names
     ]
+
+
+def kept_data(runtime: Runtime, spec: TenantsFile, names: Sequence[str]) -> dict[str, KeptData]:
+    """For each tenant about to be deployed for the first time: the data an earlier destroy kept, to adopt.
+
+    Raises :class:`~saas_ctl.adoption.KeptDataConflict` (exit 2) before anything is touched when a bucket or
+    secret of theirs exists but is not their kept data. Without AWS credentials (nothing can be looked up,
+    and nothing can be deployed either) every tenant is created as new."""
+    from saas_ctl.preflight.run import aws_session
+
+    deployed = set(deployed_tenants(runtime, spec))
+    new = [name for name in names if name not in deployed]
+    session = aws_session(runtime.endpoint_url) if new else None
+    if session is None:
+        return {}
+    from saas_ctl.adoption import find_kept_data
+
+    found = {name: find_kept_data(spec, name, session, runtime.endpoint_url) for name in new}
+    return {name: kept for name, kept in found.items() if kept != NOTHING_KEPT}
 
 
 def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operation: Operation) -> RunReport:
@@ -125,7 +194,8 @@ def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operatio
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
     platform = platform_outputs(runtime, spec)
-    return runtime.new_orchestrator().run(operation, tenant_targets(runtime, spec, chosen, platform))
+    kept = kept_data(runtime, spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else {}
+    return runtime.new_orchestrator().run(operation, tenant_targets(runtime, spec, chosen, platform, kept=kept))
 
 
 def add_tenant(runtime: Runtime, request: store.NewTenant, run_preflight: bool = True) -> LoadedSpec:

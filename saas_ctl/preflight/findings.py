@@ -10,6 +10,7 @@ from typing import Any
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # worth knowing before a deploy, nothing to fix
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,7 @@ def error(code: str, path: tuple[str | int, ...], message: str, fix: str | None 
 
 def warning(code: str, path: tuple[str | int, ...], message: str, fix: str | None = None) -> Finding:
     return Finding(code, Severity.WARNING, path, message, fix)
+
+
+def info(code: str, path: tuple[str | int, ...], message: str) -> Finding:
+    return Finding(code, Severity.INFO, path, message)

@@ -15,7 +15,7 @@ from typing import Any
 from infra import aws_limits, naming
 from infra.addressing import nat_gateway_count
 from saas_ctl.preflight.catalog import ENGINE, version_key
-from saas_ctl.preflight.findings import Finding, error, warning
+from saas_ctl.preflight.findings import Finding, error, info, warning
 from saas_ctl.spec.models import TenantsFile, resolve
 
 EIP_QUOTA = ("ec2", "L-0263D0A3")
@@ -366,6 +366,41 @@ def _leftover(code: str, index: int, tenant: str, what: str, deployed: set[str] 
     )
 
 
+def _kept_or_conflict(
+    code: str,
+    index: int,
+    spec: TenantsFile,
+    tenant: str,
+    what: str,
+    tags: dict[str, str],
+    delete: str,
+    deployed: set[str] | None,
+) -> Finding:
+    """A tenant's bucket or secret that exists before its stack does: its own kept data (from `tenant destroy`),
+    which the deploy adopts, or something else under its name, which would make the create fail."""
+    from saas_ctl.adoption import Owner
+
+    wrong = Owner.of(spec, tenant).mismatch(tags)
+    if wrong is None:
+        whose = "kept data (from an earlier `tenant destroy`)"
+        if deployed is None:
+            whose = "own: its deployed resource, or kept data (from an earlier `tenant destroy`), which"
+        return info(
+            f"{code}-KEPT",
+            ("tenants", index, "name"),
+            f"{what} is tenant {tenant!r}'s {whose}; deploying adopts it (Pulumi import) instead of creating it"
+            if deployed is not None
+            else f"{what} is tenant {tenant!r}'s {whose} deploying adopts if its stack does not exist",
+        )
+    return error(
+        f"{code}-EXISTS",
+        ("tenants", index, "name"),
+        f"{what} already exists but is not tenant {tenant!r}'s kept data ({wrong}): creating it would fail "
+        "(already exists)",
+        f"delete it if it is not needed: {delete}; otherwise rename the tenant",
+    )
+
+
 def buckets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
     from botocore.exceptions import ClientError
 
@@ -374,16 +409,24 @@ def buckets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> It
     for index, names in _tenant_names(spec):
         bucket = names.bucket
         if bucket in ours:
-            found = _leftover(
-                "LIVE-BUCKET-EXISTS",
+            if deployed is not None and names.tenant in deployed:
+                continue
+            try:
+                tag_set = s3.get_bucket_tagging(Bucket=bucket).get("TagSet", [])
+            except ClientError as exc:
+                if _error_code(exc) != "NoSuchTagSet":
+                    raise
+                tag_set = []
+            yield _kept_or_conflict(
+                "LIVE-BUCKET",
                 index,
+                spec,
                 names.tenant,
-                f"bucket {bucket} (in your account)",
+                f"bucket {bucket}",
+                {t["Key"]: t["Value"] for t in tag_set},
+                f"aws s3 rb s3://{bucket} --force",
                 deployed,
-                f"import it into the stack or delete it: aws s3 rb s3://{bucket} --force",
             )
-            if found:
-                yield found
             continue
         try:
             s3.head_bucket(Bucket=bucket)
@@ -427,17 +470,18 @@ def secrets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> It
                 "--force-delete-without-recovery)",
             )
             continue
-        found = _leftover(
-            "LIVE-SECRET-EXISTS",
+        if deployed is not None and names.tenant in deployed:
+            continue
+        yield _kept_or_conflict(
+            "LIVE-SECRET",
             index,
+            spec,
             names.tenant,
             f"secret {names.secret}",
+            {t["Key"]: t["Value"] for t in secret.get("Tags", [])},
+            f"aws secretsmanager delete-secret --secret-id {names.secret} --force-delete-without-recovery",
             deployed,
-            f"import it or delete it: aws secretsmanager delete-secret --secret-id {names.secret} "
-            "--force-delete-without-recovery",
         )
-        if found:
-            yield found
 
 
 def leftovers(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:

@@ -239,12 +239,22 @@ def elastic_ips(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]
             "request a higher EC2 'EC2-VPC Elastic IPs' quota (L-0263D0A3) or use nat_gateways: single; "
             "`saasctl preflight --live` checks your account's quota and usage",
         )
-    if needed == 0:
+    if needed == 0 and spec.tenants:
+        # Fargate tasks run in the private subnets with no public IP: with no NAT (and saasctl builds no VPC
+        # endpoints) no task can pull its image, read its secret or ship its logs, so no tenant can ever run.
+        yield error(
+            "NAT-NONE",
+            path,
+            f"nat_gateways: none leaves the private subnets without internet access, so the {len(spec.tenants)} "
+            "declared tenant(s) could never start: their tasks cannot pull images, read their secret or write logs",
+            "use nat_gateways: single (or per_az)",
+        )
+    elif needed == 0:
         yield warning(
             "NAT-NONE",
             path,
-            "nat_gateways: none leaves the private subnets without internet access: tasks cannot pull "
-            "public images or reach AWS APIs without VPC endpoints",
+            "nat_gateways: none leaves the private subnets without internet access: no tenant can be added "
+            "until the platform has a NAT gateway",
             "use nat_gateways: single",
         )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from infra.outputs import PlatformOutputs
 from saas_ctl.cli.main import app
 from tests import fakes
 from tests.conftest import MINIMAL
@@ -76,12 +77,42 @@ def test_platform_destroy_without_yes_off_a_terminal_refuses(
     )
 
 
+UNPROTECTED = MINIMAL.replace('    engine_version: "15.8"\n', '    engine_version: "15.8"\n    deletion_protection: false\n')
+
+
 def test_platform_destroy_with_yes_and_no_tenants_destroys(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    result = runner.invoke(app, ["platform", "destroy", "-f", str(write_spec(UNPROTECTED)), "--yes"])
+    assert result.exit_code == 0, result.stderr
+    assert engine.stacks["saas-platform"] == {}
+
+
+def test_platform_destroy_refuses_while_the_database_is_protected(
     runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
 ) -> None:
     deployed_platform(engine)
-    assert runner.invoke(app, ["platform", "destroy", "-f", str(spec), "--yes"]).exit_code == 0
-    assert engine.stacks["saas-platform"] == {}
+    result = runner.invoke(app, ["platform", "destroy", "-f", str(spec), "--yes"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: refusing to destroy the platform: its Aurora cluster has deletion protection "
+        f"(platform.database.deletion_protection is true at {spec}:6); nothing was deleted\n"
+        f"hint: 1. set platform.database.deletion_protection: false in {spec}; 2. saasctl platform up (turns it "
+        "off in AWS and in Pulumi); 3. saasctl platform destroy\n"
+    )
+    assert ("destroy", PLATFORM) not in engine.calls
+
+
+def test_platform_destroy_refuses_while_the_deployed_database_is_still_protected(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    engine.deploy("saas-platform", "dev", {**PlatformOutputs.placeholder("us-east-1", "x").as_dict(), "deletion_protection": True})
+    result = runner.invoke(app, ["platform", "destroy", "-f", str(write_spec(UNPROTECTED)), "--yes"])
+    assert result.exit_code == 2
+    assert "the deployed Aurora cluster still has deletion protection on" in result.stderr
+    assert "hint: run `saasctl platform up` to turn it off, then `saasctl platform destroy`" in result.stderr
+    assert ("destroy", PLATFORM) not in engine.calls
 
 
 def test_platform_outputs_prints_the_typed_outputs(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:

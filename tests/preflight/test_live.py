@@ -14,7 +14,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from infra.naming import TenantNames
+from infra.naming import TenantNames, tags
 from saas_ctl.preflight import live
 from saas_ctl.preflight.findings import Finding, Severity
 from saas_ctl.preflight.run import Mode, run
@@ -229,11 +229,43 @@ def test_free_bucket_name_passes(moto: str) -> None:
     assert run_one(live.buckets, moto) == []
 
 
-def test_our_own_leftover_bucket_is_an_error_when_the_tenant_is_not_deployed(moto: str) -> None:
+def test_an_untagged_bucket_under_the_tenants_name_is_an_error_when_the_tenant_is_not_deployed(moto: str) -> None:
     client(moto, "s3").create_bucket(Bucket=ACME.bucket)  # type: ignore[attr-defined]
     [finding] = run_one(live.buckets, moto, deployed=set())
+    assert (finding.severity, finding.code) == (Severity.ERROR, "LIVE-BUCKET-EXISTS")
+    assert finding.fix == f"delete it if it is not needed: aws s3 rb s3://{ACME.bucket} --force; otherwise rename the tenant"
+
+
+def _tag_list(tenant: str) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in tags("saas", "dev", tenant).items()]
+
+
+def test_the_tenants_kept_bucket_is_information_that_it_will_be_adopted(moto: str) -> None:
+    s3: Any = client(moto, "s3")
+    s3.create_bucket(Bucket=ACME.bucket)
+    s3.put_bucket_tagging(Bucket=ACME.bucket, Tagging={"TagSet": _tag_list("acme")})
+    [finding] = run_one(live.buckets, moto, deployed=set())
+    assert (finding.severity, finding.code, finding.message) == (
+        Severity.INFO,
+        "LIVE-BUCKET-KEPT",
+        f"bucket {ACME.bucket} is tenant 'acme''s kept data (from an earlier `tenant destroy`); deploying adopts it "
+        "(Pulumi import) instead of creating it",
+    )
+
+
+def test_another_tenants_bucket_under_this_name_is_an_error_naming_the_tag(moto: str) -> None:
+    s3: Any = client(moto, "s3")
+    s3.create_bucket(Bucket=ACME.bucket)
+    s3.put_bucket_tagging(Bucket=ACME.bucket, Tagging={"TagSet": _tag_list("globex")})
+    [finding] = run_one(live.buckets, moto, deployed=set())
     assert finding.severity is Severity.ERROR
-    assert finding.fix == f"import it into the stack or delete it: aws s3 rb s3://{ACME.bucket} --force"
+    assert "is not tenant 'acme''s kept data (tenant=globex (expected acme))" in finding.message
+
+
+def test_the_tenants_kept_secret_is_information_that_it_will_be_adopted(moto: str) -> None:
+    client(moto, "secretsmanager").create_secret(Name=ACME.secret, SecretString="x", Tags=_tag_list("acme"))  # type: ignore[attr-defined]
+    [finding] = run_one(live.secrets, moto, deployed=set())
+    assert (finding.severity, finding.code) == (Severity.INFO, "LIVE-SECRET-KEPT")
 
 
 def test_our_own_bucket_of_a_deployed_tenant_passes(moto: str) -> None:

@@ -203,9 +203,20 @@ def test_per_az_nat_beyond_five_addresses_warns_offline() -> None:
     )
 
 
-def test_no_nat_warns_that_tasks_cannot_pull_images() -> None:
+def test_no_nat_with_tenants_is_an_error_because_no_task_could_start() -> None:
     text = MINIMAL.replace("  database:", "  network: {nat_gateways: none}\n  database:")
-    assert only(text, "NAT-NONE").severity is Severity.WARNING
+    finding = only(text, "NAT-NONE")
+    assert (finding.severity, finding.message, finding.fix) == (
+        Severity.ERROR,
+        "nat_gateways: none leaves the private subnets without internet access, so the 1 declared tenant(s) could "
+        "never start: their tasks cannot pull images, read their secret or write logs",
+        "use nat_gateways: single (or per_az)",
+    )
+
+
+def test_no_nat_without_tenants_only_warns() -> None:
+    text = MINIMAL.replace("  database:", "  network: {nat_gateways: none}\n  database:").split("tenants:")[0]
+    assert only(text + "tenants: []\n", "NAT-NONE").severity is Severity.WARNING
 
 
 def test_certificate_from_another_region_is_an_error() -> None:
