@@ -16,8 +16,9 @@ import contextlib
 import os
 import shutil
 import signal
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,25 +205,28 @@ class PulumiEngine:
                 ) from None
         return self._command
 
-    def workspace_options(self, target: StackTarget) -> Any:
+    def workspace_options(self, target: StackTarget, work_dir: str | None = None) -> Any:
         from pulumi.automation import LocalWorkspaceOptions
 
         backend_dir = _file_backend_dir(self.settings.backend_url)
         if backend_dir is not None:
             backend_dir.mkdir(parents=True, exist_ok=True)
         return LocalWorkspaceOptions(
+            work_dir=work_dir,
             project_settings=project_settings(self.settings, target.project),
             secrets_provider=self.settings.secrets_provider,
-            env_vars={"PULUMI_SKIP_UPDATE_CHECK": "true"},
+            # The CLI prefers PULUMI_BACKEND_URL from its environment over the project's backend: pass the one
+            # saasctl resolved (--backend first), so an unrelated variable in the shell cannot redirect state.
+            env_vars={"PULUMI_SKIP_UPDATE_CHECK": "true", "PULUMI_BACKEND_URL": self.settings.backend_url},
             pulumi_command=self.pulumi_command(),
         )
 
-    def _stack(self, target: StackTarget, create: bool = True) -> Any:
+    def _stack(self, target: StackTarget, work_dir: str, create: bool = True) -> Any:
         from pulumi import automation as auto
 
         self.check_passphrase()
         name = qualified_stack_name(self.settings, target)
-        opts = self.workspace_options(target)
+        opts = self.workspace_options(target, work_dir)
         if create:
             stack = auto.create_or_select_stack(
                 stack_name=name, project_name=target.project, program=target.program, opts=opts
@@ -272,10 +276,10 @@ class PulumiEngine:
         log = self.log_path(target)
         log.parent.mkdir(parents=True, exist_ok=True)
         progress = _Progress(target, on_event)
-        with open(log, "a", encoding="utf-8") as handle:
+        with open(log, "a", encoding="utf-8") as handle, _work_dir() as work_dir:
             handle.write(f"\n=== {datetime.now(UTC).isoformat()} {operation} {target.label}\n")
             try:
-                stack = self._stack(target, create=operation is not Operation.DESTROY)
+                stack = self._stack(target, work_dir, create=operation is not Operation.DESTROY)
                 result = call(stack, lambda line: _write(handle, line), progress)
             except SaasctlError:
                 raise
@@ -334,11 +338,12 @@ class PulumiEngine:
         """The stack's outputs; empty when the stack does not exist."""
         from pulumi.automation import errors
 
-        try:
-            stack = self._stack(target, create=False)
-        except errors.StackNotFoundError:
-            return {}
-        return {key: value.value for key, value in stack.outputs().items()}
+        with _work_dir() as work_dir:
+            try:
+                stack = self._stack(target, work_dir, create=False)
+            except errors.StackNotFoundError:
+                return {}
+            return {key: value.value for key, value in stack.outputs().items()}
 
     def list_stacks(self, project: str) -> list[str]:
         """Stack names of ``project``. On the local file backend they are read from its directory, so listing
@@ -352,9 +357,18 @@ class PulumiEngine:
 
         self.check_passphrase()
         placeholder = StackTarget(project, "-", lambda: None)
-        workspace = LocalWorkspace(**vars(self.workspace_options(placeholder)))
-        names = [summary.name for summary in workspace.list_stacks()]
+        with _work_dir() as work_dir:
+            workspace = LocalWorkspace(**vars(self.workspace_options(placeholder, work_dir)))
+            names = [summary.name for summary in workspace.list_stacks()]
         return sorted(name.rsplit("/", 1)[-1] for name in names)
+
+
+@contextlib.contextmanager
+def _work_dir() -> Iterator[str]:
+    """The workspace directory of one operation (Pulumi.yaml and the stack's settings file), removed after it;
+    left to itself the Automation API makes a new temporary directory per workspace and never removes it."""
+    with tempfile.TemporaryDirectory(prefix="saasctl-workspace-") as path:
+        yield path
 
 
 def _child_processes() -> list[tuple[int, list[str]]]:

@@ -26,6 +26,7 @@ import fcntl
 import fnmatch
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -137,13 +138,28 @@ def wrap(value: Any) -> PropertyValue:
     return PropertyValue(value)
 
 
+_SECRET_ARN_SUFFIX = re.compile(r"(:secret:[^|:]+)-[A-Za-z0-9]{6}(?=$|\|)")
+
+
+def canonical(value: Any) -> Any:
+    """A Secrets Manager ARN ends in six random characters that AWS picks: the double cannot know the ones the
+    account (moto, standing in for AWS in saasctl's own calls) picked, so it compares ARNs without them."""
+    if isinstance(value, str):
+        return _SECRET_ARN_SUFFIX.sub(r"\1", value)
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    return value
+
+
 def same(old: PropertyValue | None, new: PropertyValue) -> bool:
     """Equal as AWS would see them: secrets compared by value, unknown (preview) never equal."""
     if isinstance(new.value, Computed):
         return False
     if old is None:
         return new.value is None
-    return _unwrap(old) == _unwrap(new)
+    return bool(canonical(_unwrap(old)) == canonical(_unwrap(new)))
 
 
 def _unwrap(value: PropertyValue) -> Any:
@@ -201,9 +217,9 @@ class Record:
         live: dict[str, dict[str, Any]] = {}
         for entry in self.entries():
             if entry["op"] in ("create", "update"):
-                live[entry["id"]] = entry
+                live[canonical(entry["id"])] = entry
             elif entry["op"] == "delete":
-                live.pop(entry["id"], None)
+                live.pop(canonical(entry["id"]), None)
         return live
 
 
@@ -213,7 +229,7 @@ def resource_type(urn: str) -> str:
 
 
 def physical_name(type_: str, inputs: Mapping[str, Any], fallback: str) -> str:
-    for key in ("name", "bucket", "identifier", "clusterIdentifier"):
+    for key in ("name", "bucket", "identifier", "clusterIdentifier", "family"):
         if isinstance(inputs.get(key), str) and inputs[key]:
             return str(inputs[key])
     return fallback
@@ -270,6 +286,14 @@ class AwsDouble(Provider):
         state = {k: _unwrap(v) for k, v in inputs.items()}
         name = physical_name(type_, state, urn.rsplit("::", 1)[-1])
         resource_id, computed = SynthMocks(self.region)._computed(type_, name, state)
+        if type_ == "aws:ecs/taskDefinition:TaskDefinition":
+            # Every registration is a new revision of the family, as in ECS: family:1, family:2, ...
+            family = str(state.get("family", name))
+            revision = 1 + sum(
+                1 for e in self.record.entries() if e["op"] == "create" and e["type"] == type_ and e["physical_name"] == family
+            )
+            resource_id = resource_id.rsplit(":", 1)[0] + f":{revision}"
+            computed = {**computed, "arn": resource_id, "revision": revision, "arnWithoutRevision": resource_id.rsplit(":", 1)[0]}
         outputs = dict(inputs)
         outputs.update({k: wrap(v) for k, v in computed.items()})
         return resource_id, outputs
@@ -290,10 +314,10 @@ class AwsDouble(Provider):
         return CreateResponse(resource_id=resource_id, properties=outputs)
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
-        _, outputs = self._outputs(resource_type(request.urn), request.urn, request.new_inputs)
+        _, outputs = self._outputs(resource_type(request.urn), request.urn, request.news)
         if not request.preview:
             await self._hooks("update", request.urn)
-            self._append("update", request.urn, request.resource_id, request.new_inputs, outputs)
+            self._append("update", request.urn, request.resource_id, request.news, outputs)
         return UpdateResponse(properties=outputs)
 
     async def delete(self, request: DeleteRequest) -> None:
@@ -305,7 +329,7 @@ class AwsDouble(Provider):
         record, the double's account; an ID it never created or has deleted does not exist."""
         await self._hooks("read", request.urn)
         importing = not request.properties
-        found = self.record.existing().get(request.resource_id)
+        found = self.record.existing().get(canonical(request.resource_id))
         self.record.append(
             {
                 "op": "import" if importing else "read",

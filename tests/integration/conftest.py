@@ -100,6 +100,24 @@ class RealEngine:
         assert result.returncode == 0, f"saasctl {' '.join(args)} exited {result.returncode}:\n{result.stderr}"
         return result
 
+    def use_aws(self, url: str) -> None:
+        """Point saasctl's own AWS calls (preflight, the kept-data check) at ``url``, a moto server standing in
+        for the account; the provider double answers the engine's calls."""
+        self.env.update(
+            {
+                "AWS_ENDPOINT_URL": url,
+                "AWS_ACCESS_KEY_ID": "testing",
+                "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DEFAULT_REGION": "us-east-1",
+            }
+        )
+
+    def edit_spec(self, old: str, new: str) -> None:
+        path = self.workdir / "tenants.yaml"
+        text = path.read_text()
+        assert old in text, f"{old!r} not in tenants.yaml"
+        path.write_text(text.replace(old, new))
+
     def calls(self) -> list[dict[str, Any]]:
         """What the AWS double was asked, in order."""
         if not self.record.exists():
