@@ -146,6 +146,8 @@ def describe_error(
                 f"AWS credentials were not found for {target.label}; set AWS_PROFILE or "
                 f"AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or use --local){where}"
             )
+        if "update canceled" in text or "destroy canceled" in text or "refresh canceled" in text:
+            return "cancelled", f"{target.label}: cancelled; the stack's lock was released{where}"
         if "passphrase" in text and "incorrect" in text:
             return "passphrase", f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack {target.label}{where}"
         return "failed", f"{target.label}: {_last_error_line(text)}{where}"
@@ -286,7 +288,8 @@ class PulumiEngine:
             except Exception as exc:
                 kind, message = describe_error(exc, target, self.settings, log)
                 handle.write(f"--- {kind}: {exc}\n")
-                status = Status.CANCELLED if "cancel" in str(exc).lower() else Status.FAILED
+                # Only the CLI's own word counts: a lock error mentions `pulumi cancel` in its hint.
+                status = Status.CANCELLED if kind == "cancelled" else Status.FAILED
                 return StackResult(target, operation, status, error=message, error_kind=kind)
         return self._result(operation, target, result)
 

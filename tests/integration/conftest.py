@@ -133,8 +133,14 @@ class RealEngine:
 
     def pulumi(self, *args: str) -> subprocess.CompletedProcess[str]:
         """The Pulumi CLI itself, on the same backend (for comparing with what saasctl says)."""
+        backend = (self.workdir / ".saasctl" / "state").as_uri()
         return subprocess.run(
-            [PULUMI or "pulumi", *args], cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=120
+            [PULUMI or "pulumi", *args],
+            cwd=self.workdir,
+            env={**self.env, "PULUMI_BACKEND_URL": backend},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
 

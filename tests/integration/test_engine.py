@@ -1,0 +1,182 @@
+"""PulumiEngine itself on the real Pulumi CLI (in this process, as the orchestrator's threads use it), with the
+AWS provider double: progress events, outputs, stack listing, errors, locks and cancellation."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from saas_ctl import stacks
+from saas_ctl.engine.base import EngineEvent, StackTarget, Status
+from saas_ctl.engine.pulumi_engine import PulumiEngine, PulumiSettings
+from saas_ctl.spec.loader import load
+from saas_ctl.spec.models import TenantsFile
+from tests.integration.conftest import RealEngine, requires_pulumi
+
+pytestmark = [requires_pulumi]
+
+
+@pytest.fixture
+def engine(real: RealEngine, monkeypatch: pytest.MonkeyPatch) -> PulumiEngine:
+    """The engine the CLI would build in ``real.workdir``, with this process's environment set like the CLI's."""
+    for key in list(real.env):
+        monkeypatch.setenv(key, real.env[key])
+    monkeypatch.chdir(real.workdir)
+    return PulumiEngine(PulumiSettings.resolve(real.workdir))
+
+
+def spec_of(real: RealEngine) -> TenantsFile:
+    return load(real.workdir / "tenants.yaml").spec
+
+
+def platform(real: RealEngine) -> StackTarget:
+    return stacks.platform_target(spec_of(real))
+
+
+def test_up_reports_progress_events_and_outputs(real: RealEngine, engine: PulumiEngine) -> None:
+    events: list[EngineEvent] = []
+    result = engine.up(platform(real), events.append)
+    assert result.status is Status.SUCCEEDED, result.error
+    # Pulumi counts what the double never sees: the stack, the explicit provider and the 4 components.
+    assert result.changes["create"] == len([c for c in real.calls() if c["op"] == "create"]) + 6
+    assert events[-1].current == "done"
+    assert max(e.done for e in events) == max(e.total or 0 for e in events) > 30
+    assert {e.target for e in events} == {"itest-platform/test"}
+    assert result.outputs["cluster_name"] == "itest-test"
+    assert engine.outputs(platform(real)) == result.outputs
+
+
+def test_outputs_of_a_stack_that_does_not_exist_are_empty(real: RealEngine, engine: PulumiEngine) -> None:
+    assert engine.outputs(platform(real)) == {}
+
+
+def test_list_stacks_agrees_with_the_pulumi_cli(real: RealEngine, engine: PulumiEngine) -> None:
+    engine.up(platform(real))
+    listed = real.pulumi("stack", "ls", "--all", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert '"name": "organization/itest-platform/test"' in listed.stdout
+    assert engine.list_stacks("itest-platform") == ["test"]
+    assert engine.list_stacks("nothing-here") == []
+
+
+def test_preview_changes_nothing_in_aws(real: RealEngine, engine: PulumiEngine) -> None:
+    result = engine.preview(platform(real))
+    assert (result.status, result.changes["create"] > 30) == (Status.SUCCEEDED, True)
+    assert real.calls() == []
+
+
+def test_refresh_reads_every_resource_and_changes_nothing(real: RealEngine, engine: PulumiEngine) -> None:
+    engine.up(platform(real))
+    mark = real.mark()
+    result = engine.refresh(platform(real))
+    assert result.status is Status.SUCCEEDED, result.error
+    read = real.calls_since(mark)
+    assert {c["op"] for c in read} == {"read"} and all(c["found"] for c in read)
+
+
+def test_a_failing_resource_fails_the_stack_with_one_line_naming_the_log(
+    real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAASCTL_DOUBLE_FAIL", "create:cluster")
+    result = engine.up(platform(real))
+    log = real.workdir / ".saasctl" / "logs" / "itest-platform.test.log"
+    assert (result.status, result.error_kind) == (Status.FAILED, "failed")
+    assert result.error is not None and "\n" not in result.error
+    assert "the AWS double was told to fail create of cluster" in result.error
+    assert result.error.endswith(f"(full output: {log})")
+    assert "the AWS double was told to fail create of cluster" in log.read_text()
+
+
+def test_a_wrong_passphrase_is_named_once_the_stack_holds_a_secret(
+    real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The real engine's answer: a stack with no secret in its state (the platform's) accepts any passphrase;
+    # a tenant's stack holds its secret's value, and then a wrong passphrase is refused.
+    real.edit_spec("tenants: []", "tenants:\n  - name: acme\n    priority: 10")
+    spec = spec_of(real)
+    tenant = stacks.tenant_target(spec, "acme", stacks.placeholder_platform(spec))
+    assert engine.up(tenant).ok
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "not the one")
+    result = engine.up(tenant)
+    log = real.workdir / ".saasctl" / "logs" / "itest-test-tenants.acme.log"
+    assert (result.status, result.error_kind, result.error) == (
+        Status.FAILED,
+        "passphrase",
+        f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack itest-test-tenants/acme (full output: {log})",
+    )
+
+
+def test_destroy_removes_the_stack(real: RealEngine, engine: PulumiEngine) -> None:
+    target = stacks.platform_target(
+        load_bytes_spec(real, "deletion_protection: true", "deletion_protection: false")
+    )
+    assert engine.up(target).ok
+    result = engine.destroy(target)
+    assert result.status is Status.SUCCEEDED, result.error
+    assert engine.list_stacks("itest-platform") == []
+    assert len([c for c in real.calls() if c["op"] == "delete"]) == len([c for c in real.calls() if c["op"] == "create"])
+
+
+def test_a_protected_cluster_survives_a_raw_destroy_but_the_rest_does_not(real: RealEngine, engine: PulumiEngine) -> None:
+    """What Pulumi's `protect` really does on a destroy (why saasctl refuses before calling it): the engine deletes
+    every unprotected resource it can, in parallel, and fails only when it reaches the protected cluster."""
+    assert engine.up(platform(real)).ok
+    mark = real.mark()
+    result = engine.destroy(platform(real))
+    deleted = {c["type"] for c in real.calls_since(mark) if c["op"] == "delete"}
+    assert result.status is Status.FAILED
+    assert "protected" in (result.error or "")
+    assert "aws:lb/loadBalancer:LoadBalancer" in deleted
+    assert not deleted & {"aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance"}
+
+
+def test_a_second_update_of_a_locked_stack_reports_the_lock(
+    real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAASCTL_DOUBLE_DELAY", "create:cluster=4")
+    target = platform(real)
+    first: list[object] = []
+    runner = threading.Thread(target=lambda: first.append(engine.up(target)))
+    runner.start()
+    _wait_for_lock(real)
+    second = engine.up(target)
+    runner.join()
+    assert second.status is Status.FAILED and second.error_kind == "locked"
+    assert "is locked by another update" in (second.error or "")
+    assert "delete the lock under file://" in (second.error or "")
+    assert getattr(first[0], "ok", False)
+
+
+def test_cancel_stops_a_running_update_and_releases_the_lock(
+    real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAASCTL_DOUBLE_DELAY", "create:cluster=20")
+    target = platform(real)
+    results: list[object] = []
+    runner = threading.Thread(target=lambda: results.append(engine.up(target)))
+    started = time.monotonic()
+    runner.start()
+    _wait_for_lock(real)
+    engine.cancel(target.label)
+    runner.join(timeout=60)
+    assert time.monotonic() - started < 20
+    result = results[0]
+    assert (getattr(result, "status", None), getattr(result, "error_kind", None)) == (Status.CANCELLED, "cancelled")
+    monkeypatch.setenv("SAASCTL_DOUBLE_DELAY", "")
+    assert engine.up(target).ok, "the stack stayed locked after the cancelled update"
+
+
+def _wait_for_lock(real: RealEngine, timeout: float = 60) -> None:
+    locks = real.workdir / ".saasctl" / "state" / ".pulumi" / "locks"
+    deadline = time.monotonic() + timeout
+    while not any(p.is_file() for p in locks.rglob("*.json")) if locks.exists() else True:
+        assert time.monotonic() < deadline, "the first update never took the stack's lock"
+        time.sleep(0.05)
+
+
+def load_bytes_spec(real: RealEngine, old: str, new: str) -> TenantsFile:
+    real.edit_spec(old, new)
+    return spec_of(real)
+
