@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from infra import naming
+from infra import aws_modules, naming
 from infra.outputs import PlatformOutputs
 from infra.platform.database import Database, DatabaseArgs
 from infra.platform.load_balancer import LoadBalancer, LoadBalancerArgs
@@ -26,6 +26,7 @@ def platform_program(
     Runs under the Automation API (as an inline program), under ``pulumi.runtime.set_mocks`` (offline
     synthesis and tests), or by hand from a ``__main__.py`` that loads a spec and calls it.
     """
+    aws_modules.load()
     platform = spec.platform
     names = naming.PlatformNames(platform.project, platform.environment)
     provider = aws_provider(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from infra import naming
+from infra import aws_modules, naming
 from infra.outputs import PlatformOutputs
 from infra.provider import ProviderSettings, aws_provider
 from infra.tenant.firewall import FirewallArgs, TenantFirewall
@@ -40,6 +40,7 @@ def tenant_program(
     default both are retained in the account when the stack is destroyed. ``kept`` names data an earlier
     destroy kept: it is imported (adopted) instead of created.
     """
+    aws_modules.load()
     region = platform_spec.region
     names = naming.TenantNames(platform_spec.project, platform_spec.environment, region, tenant.name)
     tags = naming.tags(platform_spec.project, platform_spec.environment, tenant.name, tenant.tags)

@@ -161,9 +161,23 @@ def _lock_holder(text: str) -> str:
     return ""
 
 
+# Error lines that follow the cause and say nothing about it (the real CLI ends a failed update with these).
+_CONSEQUENCES = (
+    "update failed",
+    "preview failed",
+    "destroy failed",
+    "refresh failed",
+    "resource monitor has terminated",
+)
+
+
 def _last_error_line(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    errors = [line for line in lines if line.lower().startswith(("error:", "  error:")) or "error:" in line.lower()]
+    """The line that says why: the first error that is not one of the CLI's closing consequences."""
+    lines = [line.strip().lstrip("+-~ ").strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if "error:" in line.lower()]
+    causes = [line for line in errors if not any(c in line.lower() for c in _CONSEQUENCES)]
+    if causes:
+        return causes[0].rstrip(":")[:500]
     return (errors or lines or ["the Pulumi CLI failed"])[-1][:500]
 
 

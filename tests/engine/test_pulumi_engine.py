@@ -215,3 +215,14 @@ def test_listing_the_local_file_backend_reads_its_checkpoints(tmp_path: Path) ->
     for name in ("acme.json", "acme.json.bak", "globex.json.gz"):
         (state / "stacks" / "saas-dev-tenants" / name).write_text("{}")
     assert PulumiEngine(PulumiSettings.resolve(tmp_path)).list_stacks("saas-dev-tenants") == ["acme", "globex"]
+
+
+def test_the_error_line_is_the_cause_not_the_clis_closing_consequences() -> None:
+    from saas_ctl.engine.pulumi_engine import _last_error_line
+
+    output = (
+        " +  aws:ec2:Vpc network-vpc creating (0s) error: creating EC2 VPC: VpcLimitExceeded:\n"
+        " +  pulumi:pulumi:Stack p-test creating (0s) error: update failed\n"
+        " +  pulumi:pulumi:Stack p-test creating (0s) error: Resource monitor has terminated, shutting down\n"
+    )
+    assert _last_error_line(output) == "aws:ec2:Vpc network-vpc creating (0s) error: creating EC2 VPC: VpcLimitExceeded"
