@@ -3,17 +3,22 @@ AWS provider double: progress events, outputs, stack listing, errors, locks and 
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import shutil
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from saas_ctl import stacks
 from saas_ctl.engine.base import EngineEvent, StackTarget, Status
 from saas_ctl.engine.pulumi_engine import PulumiEngine, PulumiSettings
+from saas_ctl.errors import SaasctlError
 from saas_ctl.spec.loader import load
 from saas_ctl.spec.models import TenantsFile
-from tests.integration.conftest import RealEngine, requires_pulumi
+from tests.integration.conftest import PULUMI, RealEngine, requires_pulumi
 
 pytestmark = [requires_pulumi]
 
@@ -180,3 +185,50 @@ def load_bytes_spec(real: RealEngine, old: str, new: str) -> TenantsFile:
     real.edit_spec(old, new)
     return spec_of(real)
 
+
+
+def test_destroying_a_stack_that_does_not_exist_says_so(real: RealEngine, engine: PulumiEngine) -> None:
+    result = engine.destroy(platform(real))
+    assert (result.status, result.error_kind) == (Status.FAILED, "not_found")
+    assert (result.error or "").startswith("stack itest-platform/test does not exist in file://")
+
+
+def test_listing_before_anything_was_deployed_needs_no_cli(real: RealEngine, engine: PulumiEngine) -> None:
+    assert engine.list_stacks("itest-platform") == []
+    assert not (real.workdir / ".saasctl" / "state" / ".pulumi").exists()
+
+
+def test_the_cli_in_saasctls_own_directory_is_preferred(
+    real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = tmp_path / "own-cli"
+    (root / "bin").mkdir(parents=True)
+    (root / "bin" / "pulumi").symlink_to(PULUMI or "pulumi")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin-without-pulumi"))
+    own = PulumiEngine(dataclasses.replace(engine.settings, cli_root=root))
+    assert Path(own.pulumi_command().command) == root / "bin" / "pulumi"
+
+
+def test_no_cli_anywhere_is_one_clear_error(real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(SaasctlError) as raised:
+        engine.check_ready()
+    assert raised.value.message == "the Pulumi CLI is not installed (no `pulumi` on PATH)"
+
+
+def test_an_installed_aws_plugin_is_used_when_ambient_plugins_are_ignored(
+    real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The other way to plug the double in: installed into Pulumi's plugin cache from a local folder, as a
+    resource plugin at the pulumi-aws version (nothing is downloaded)."""
+    from importlib.metadata import version
+
+    folder = tmp_path / "plugin"
+    folder.mkdir()
+    shutil.copy(real.env["PATH"].split(os.pathsep)[0] + "/pulumi-resource-aws", folder / "pulumi-resource-aws")
+    installed = real.pulumi("plugin", "install", "resource", "aws", version("pulumi_aws"), "--file", str(folder))
+    assert installed.returncode == 0, installed.stderr
+    monkeypatch.setenv("PULUMI_IGNORE_AMBIENT_PLUGINS", "true")
+    result = engine.up(platform(real))
+    assert result.status is Status.SUCCEEDED, result.error
+    assert len([c for c in real.calls() if c["op"] == "create"]) > 30
