@@ -1,8 +1,9 @@
 """Load the pulumi_aws modules the programs use, once, under a lock, before any program touches them.
 
 pulumi_aws imports its service modules lazily (``pulumi._utils.lazy_import``), and a lazy module's first
-attribute access is not thread-safe (it turns itself into a plain, still empty module before it executes): when saasctl ran several inline programs in threads (as
-`apply --parallel` does), the real Pulumi engine showed tenants failing at random with
+attribute access is not thread-safe (it turns itself into a plain, still empty module before it executes):
+when saasctl ran several inline programs in threads (as `apply --parallel` does), the real Pulumi engine
+showed tenants failing at random with
 ``AttributeError: module 'pulumi_aws.s3' has no attribute 'Bucket'`` — two threads had raced to load ``s3``.
 Every program calls :func:`load` first; after the first call it costs a lock and a flag.
 """

@@ -43,7 +43,9 @@ class Owner:
 
     def mismatch(self, tags: Mapping[str, str]) -> str | None:
         """None when ``tags`` mark this tenant's data, else what differs."""
-        wrong = [f"{k}={tags.get(k, '<missing>')!s} (expected {v})" for k, v in self.expected().items() if tags.get(k) != v]
+        wrong = [
+            f"{k}={tags.get(k, '<missing>')!s} (expected {v})" for k, v in self.expected().items() if tags.get(k) != v
+        ]
         return ", ".join(wrong) or None
 
 

@@ -110,9 +110,9 @@ def refuse_platform_destroy(runtime: Runtime, loaded: LoadedSpec, deployed: Mapp
         )
     where = f"{runtime.file}:{loaded.line_of(('platform', 'database', 'deletion_protection')) or '-'}"
     steps = (
-        "1. set platform.database.deletion_protection: false in {file}; 2. saasctl platform up (turns it off in "
-        "AWS and in Pulumi); 3. saasctl platform destroy"
-    ).format(file=runtime.file)
+        f"1. set platform.database.deletion_protection: false in {runtime.file}; 2. saasctl platform up (turns it "
+        "off in AWS and in Pulumi); 3. saasctl platform destroy"
+    )
     if spec.platform.database.deletion_protection:
         raise Refused(
             f"refusing to destroy the platform: its Aurora cluster has deletion protection "

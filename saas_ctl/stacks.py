@@ -62,9 +62,7 @@ def tenant_target(
     def program() -> None:
         from infra.tenant.program import tenant_program
 
-        tenant_program(
-            tenant, spec.platform, platform, delete_data=delete_data, endpoint_url=endpoint_url, kept=kept
-        )
+        tenant_program(tenant, spec.platform, platform, delete_data=delete_data, endpoint_url=endpoint_url, kept=kept)
 
     return StackTarget(
         tenants_project(spec), name, program, _config(spec, name, tenant.tags), kind="tenant", tenant=name

@@ -49,7 +49,11 @@ def test_kept_bucket_and_secret_with_the_tenants_tags_are_adopted(moto: str) -> 
     keep_bucket(moto, ACME_TAGS)
     created = keep_secret(moto, ACME_TAGS)
     kept = find_kept_data(spec(), "acme", session(), moto)
-    assert (kept.bucket, kept.secret_arn, kept.secret_version_id) == (NAMES.bucket, created["ARN"], created["VersionId"])
+    assert (kept.bucket, kept.secret_arn, kept.secret_version_id) == (
+        NAMES.bucket,
+        created["ARN"],
+        created["VersionId"],
+    )
     assert kept.secret_version_import_id == f"{created['ARN']}|{created['VersionId']}"
 
 

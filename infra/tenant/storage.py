@@ -17,8 +17,6 @@ class StorageArgs:
     adopt: bool = False  # the bucket was kept by an earlier destroy: import it and its settings
 
 
-
-
 class TenantStorage(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
     bucket_arn: pulumi.Output[str]

@@ -257,7 +257,9 @@ class AwsDouble(Provider):
         if arg is not None and isinstance(arg.value, str):
             region = arg.value
         self.region = region or self.region
-        return ConfigureResponse(accept_secrets=True, supports_preview=True, accept_outputs=False, accept_resources=True)
+        return ConfigureResponse(
+            accept_secrets=True, supports_preview=True, accept_outputs=False, accept_resources=True
+        )
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         import pulumi
@@ -273,7 +275,9 @@ class AwsDouble(Provider):
         changed = [
             key
             for key, value in request.new_inputs.items()
-            if key not in UNTRACKED and key not in ignored and not key.startswith("__")
+            if key not in UNTRACKED
+            and key not in ignored
+            and not key.startswith("__")
             and not same(request.old_state.get(key), value)
         ]
         forcing = REPLACE_ON_CHANGE.get(resource_type(request.urn), frozenset())
@@ -290,10 +294,17 @@ class AwsDouble(Provider):
             # Every registration is a new revision of the family, as in ECS: family:1, family:2, ...
             family = str(state.get("family", name))
             revision = 1 + sum(
-                1 for e in self.record.entries() if e["op"] == "create" and e["type"] == type_ and e["physical_name"] == family
+                1
+                for e in self.record.entries()
+                if e["op"] == "create" and e["type"] == type_ and e["physical_name"] == family
             )
             resource_id = resource_id.rsplit(":", 1)[0] + f":{revision}"
-            computed = {**computed, "arn": resource_id, "revision": revision, "arnWithoutRevision": resource_id.rsplit(":", 1)[0]}
+            computed = {
+                **computed,
+                "arn": resource_id,
+                "revision": revision,
+                "arnWithoutRevision": resource_id.rsplit(":", 1)[0],
+            }
         outputs = dict(inputs)
         outputs.update({k: wrap(v) for k, v in computed.items()})
         return resource_id, outputs

@@ -77,7 +77,9 @@ def test_platform_destroy_without_yes_off_a_terminal_refuses(
     )
 
 
-UNPROTECTED = MINIMAL.replace('    engine_version: "15.8"\n', '    engine_version: "15.8"\n    deletion_protection: false\n')
+UNPROTECTED = MINIMAL.replace(
+    '    engine_version: "15.8"\n', '    engine_version: "15.8"\n    deletion_protection: false\n'
+)
 
 
 def test_platform_destroy_with_yes_and_no_tenants_destroys(
@@ -107,7 +109,9 @@ def test_platform_destroy_refuses_while_the_database_is_protected(
 def test_platform_destroy_refuses_while_the_deployed_database_is_still_protected(
     runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
 ) -> None:
-    engine.deploy("saas-platform", "dev", {**PlatformOutputs.placeholder("us-east-1", "x").as_dict(), "deletion_protection": True})
+    engine.deploy(
+        "saas-platform", "dev", {**PlatformOutputs.placeholder("us-east-1", "x").as_dict(), "deletion_protection": True}
+    )
     result = runner.invoke(app, ["platform", "destroy", "-f", str(write_spec(UNPROTECTED)), "--yes"])
     assert result.exit_code == 2
     assert "the deployed Aurora cluster still has deletion protection on" in result.stderr

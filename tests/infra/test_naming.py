@@ -28,10 +28,9 @@ def test_fit_never_leaves_a_hyphen_before_the_hash() -> None:
 
 def test_shortened_names_of_different_tenants_differ() -> None:
     long_a, long_b = "t" * 40 + "a", "t" * 40 + "b"
-    assert (
-        TenantNames("saas", "dev", "us-east-1", long_a).target_group(80)
-        != TenantNames("saas", "dev", "us-east-1", long_b).target_group(80)
-    )
+    assert TenantNames("saas", "dev", "us-east-1", long_a).target_group(80) != TenantNames(
+        "saas", "dev", "us-east-1", long_b
+    ).target_group(80)
 
 
 def test_tenant_names_carry_project_tenant_and_environment() -> None:

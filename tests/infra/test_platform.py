@@ -161,7 +161,9 @@ def test_database_takes_a_final_snapshot_named_for_the_platform_generation(examp
 
 
 def test_protected_database_is_protected_in_pulumi_too(platform: Synthesis) -> None:
-    guarded = [r for r in platform.resources if r.type.split(":")[-1] in ("Cluster", "ClusterInstance") and ":rds/" in r.type]
+    guarded = [
+        r for r in platform.resources if r.type.split(":")[-1] in ("Cluster", "ClusterInstance") and ":rds/" in r.type
+    ]
     assert [(r.type, r.options["protect"]) for r in guarded] == [
         ("aws:rds/cluster:Cluster", True),
         ("aws:rds/clusterInstance:ClusterInstance", True),
@@ -185,7 +187,9 @@ def test_instances_follow_the_cluster_engine_version_and_majors_may_be_upgraded(
 
 
 def test_aurora_and_container_insights_logs_keep_the_environment_retention(platform: Synthesis) -> None:
-    groups = {r.inputs["name"]: r.inputs["retentionInDays"] for r in of_type(platform, "aws:cloudwatch/logGroup:LogGroup")}
+    groups = {
+        r.inputs["name"]: r.inputs["retentionInDays"] for r in of_type(platform, "aws:cloudwatch/logGroup:LogGroup")
+    }
     assert groups == {
         "/aws/rds/cluster/saas-dev-aurora/postgresql": 30.0,
         "/aws/ecs/containerinsights/saas-dev/performance": 30.0,

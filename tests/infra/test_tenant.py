@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 from infra import aws_limits as limits
-from saas_ctl.engine.mocks import short_id
 from infra.tenant.kept import KeptData
 from saas_ctl import stacks
+from saas_ctl.engine.mocks import short_id
 from saas_ctl.engine.synth import Synthesis, synthesize
 from tests.conftest import MINIMAL
 from tests.infra.conftest import of_type, one, policy, spec_of, synth_tenant, uses_stack_provider
@@ -314,7 +314,12 @@ def test_tenant_owns_its_port_from_the_alb_only(acme: Synthesis) -> None:
     egress = one(acme, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").inputs
     own, alb = short_id("securitygroup", "saas-acme-dev-service"), "sg-00000000000000002"
     assert group["name"] == "saas-acme-dev-service"
-    assert (ingress["securityGroupId"], ingress["referencedSecurityGroupId"], ingress["fromPort"], ingress["toPort"]) == (
+    assert (
+        ingress["securityGroupId"],
+        ingress["referencedSecurityGroupId"],
+        ingress["fromPort"],
+        ingress["toPort"],
+    ) == (
         own,
         alb,
         80.0,

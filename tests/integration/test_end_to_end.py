@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+
 def _real_aws_plugin() -> bool:
     """The real pulumi-aws provider plugin in Pulumi's plugin cache (it cannot be built or downloaded everywhere:
     tests/integration/test_lifecycle.py drives the same path with the AWS provider double instead)."""

@@ -114,17 +114,19 @@ def test_a_wrong_passphrase_is_named_once_the_stack_holds_a_secret(
 
 
 def test_destroy_removes_the_stack(real: RealEngine, engine: PulumiEngine) -> None:
-    target = stacks.platform_target(
-        load_bytes_spec(real, "deletion_protection: true", "deletion_protection: false")
-    )
+    target = stacks.platform_target(load_bytes_spec(real, "deletion_protection: true", "deletion_protection: false"))
     assert engine.up(target).ok
     result = engine.destroy(target)
     assert result.status is Status.SUCCEEDED, result.error
     assert engine.list_stacks("itest-platform") == []
-    assert len([c for c in real.calls() if c["op"] == "delete"]) == len([c for c in real.calls() if c["op"] == "create"])
+    assert len([c for c in real.calls() if c["op"] == "delete"]) == len(
+        [c for c in real.calls() if c["op"] == "create"]
+    )
 
 
-def test_a_protected_cluster_survives_a_raw_destroy_but_the_rest_does_not(real: RealEngine, engine: PulumiEngine) -> None:
+def test_a_protected_cluster_survives_a_raw_destroy_but_the_rest_does_not(
+    real: RealEngine, engine: PulumiEngine
+) -> None:
     """What Pulumi's `protect` really does on a destroy (why saasctl refuses before calling it): the engine deletes
     every unprotected resource it can, in parallel, and fails only when it reaches the protected cluster."""
     assert engine.up(platform(real)).ok
@@ -186,7 +188,6 @@ def load_bytes_spec(real: RealEngine, old: str, new: str) -> TenantsFile:
     return spec_of(real)
 
 
-
 def test_destroying_a_stack_that_does_not_exist_says_so(real: RealEngine, engine: PulumiEngine) -> None:
     result = engine.destroy(platform(real))
     assert (result.status, result.error_kind) == (Status.FAILED, "not_found")
@@ -209,7 +210,9 @@ def test_the_cli_in_saasctls_own_directory_is_preferred(
     assert Path(own.pulumi_command().command) == root / "bin" / "pulumi"
 
 
-def test_no_cli_anywhere_is_one_clear_error(real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_cli_anywhere_is_one_clear_error(
+    real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(SaasctlError) as raised:
         engine.check_ready()

@@ -27,7 +27,7 @@ def test_apply_with_parallel_4_deploys_twelve_tenants_with_progress_for_each(rea
         assert f"{name}: running" in result.stderr and f"{name}: succeeded" in result.stderr
         # Engine events reached the display while the service was being created (one every 5 s at most).
         assert any(line.startswith(f"{name}: running ") and "resources" in line for line in result.stderr.splitlines())
-    assert sorted(real.pulumi("stack", "ls", "--all", "--json").stdout.count(f"/{n}\"") for n in names) == [1] * 12
+    assert sorted(real.pulumi("stack", "ls", "--all", "--json").stdout.count(f'/{n}"') for n in names) == [1] * 12
 
 
 def test_two_concurrent_tenant_ups_on_one_stack_both_end_well(real: RealEngine) -> None:
@@ -37,7 +37,7 @@ def test_two_concurrent_tenant_ups_on_one_stack_both_end_well(real: RealEngine) 
     first = real.popen("tenant", "up", "t01", "--json", env=slow)
     time.sleep(1.5)
     second = real.run("tenant", "up", "t01", "--json")
-    first_out, first_err = first.communicate(timeout=300)
+    _, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err
     [late] = second.json()["results"]
     # The loser either waited for the lock (the orchestrator retries a locked stack) or reports it clearly.

@@ -12,8 +12,16 @@ from tests.moto_server import client
 pytestmark = [requires_pulumi]
 
 ACME = naming.TenantNames("itest", "test", "us-east-1", "acme")
-DATA = {"storage-bucket", "storage-ownership", "storage-public-access", "storage-encryption", "storage-versioning",
-        "storage-policy", "secret-secret", "secret-value"}
+DATA = {
+    "storage-bucket",
+    "storage-ownership",
+    "storage-public-access",
+    "storage-encryption",
+    "storage-versioning",
+    "storage-policy",
+    "secret-secret",
+    "secret-value",
+}
 
 
 def keep_in_account(real: RealEngine, url: str) -> None:

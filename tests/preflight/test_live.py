@@ -233,7 +233,10 @@ def test_an_untagged_bucket_under_the_tenants_name_is_an_error_when_the_tenant_i
     client(moto, "s3").create_bucket(Bucket=ACME.bucket)  # type: ignore[attr-defined]
     [finding] = run_one(live.buckets, moto, deployed=set())
     assert (finding.severity, finding.code) == (Severity.ERROR, "LIVE-BUCKET-EXISTS")
-    assert finding.fix == f"delete it if it is not needed: aws s3 rb s3://{ACME.bucket} --force; otherwise rename the tenant"
+    assert (
+        finding.fix
+        == f"delete it if it is not needed: aws s3 rb s3://{ACME.bucket} --force; otherwise rename the tenant"
+    )
 
 
 def _tag_list(tenant: str) -> list[dict[str, str]]:
