@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -13,9 +13,9 @@ from infra.naming import GENERATION_FORMAT, TenantNames
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl import stacks
-from saas_ctl.engine.base import Engine, Operation, StackTarget
+from saas_ctl.engine.base import Engine, Operation, StackResult, StackTarget, Status
 from saas_ctl.errors import EXIT_INVALID, SaasctlError, UsageError
-from saas_ctl.orchestrator import Listener, Options, Orchestrator, RunReport
+from saas_ctl.orchestrator import Listener, Options, Orchestrator, RunReport, Verifier
 from saas_ctl.preflight.run import Mode, PreflightFailed, Report
 from saas_ctl.preflight.run import run as run_preflight
 from saas_ctl.spec import loader, store
@@ -189,13 +189,52 @@ def kept_data(runtime: Runtime, spec: TenantsFile, names: Sequence[str]) -> dict
     return {name: kept for name, kept in found.items() if kept != NOTHING_KEPT}
 
 
+def rollout_check(runtime: Runtime, platform: PlatformOutputs) -> Verifier | None:
+    """After a tenant's stack is up: wait (``SAASCTL_ROLLOUT_TIMEOUT`` seconds, default 600; 0 turns it off)
+    until ECS has rolled out the new task definition, and fail the tenant with ECS's reason when it does not.
+
+    None when nothing can be checked: an engine that deploys nothing to AWS, or no AWS credentials."""
+    import os
+
+    from saas_ctl import rollout
+    from saas_ctl.preflight.run import aws_session
+
+    timeout = float(os.environ.get(rollout.TIMEOUT_VARIABLE) or rollout.DEFAULT_TIMEOUT_SECONDS)
+    if timeout <= 0 or not getattr(runtime.engine, "deploys_to_aws", True):
+        return None
+    session = aws_session(runtime.endpoint_url)
+    if session is None:
+        return None
+    ecs = session.client("ecs", region_name=_region(platform), endpoint_url=runtime.endpoint_url)
+
+    def check(result: StackResult) -> StackResult:
+        outputs = result.outputs
+        if not outputs.get("task_definition_arn") or not outputs.get("service_name"):
+            return result
+        state = rollout.wait_for_rollout(
+            ecs, str(platform.cluster_name), outputs["service_name"], outputs["task_definition_arn"], timeout
+        )
+        if state.ok:
+            return result
+        message = state.describe(outputs["service_name"], outputs.get("log_group_name"))
+        return replace(result, status=Status.FAILED, error=f"{result.target.label}: {message}", error_kind="unhealthy")
+
+    return check
+
+
+def _region(platform: PlatformOutputs) -> str:
+    return str(platform.cluster_arn).split(":")[3]
+
+
 def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operation: Operation) -> RunReport:
     """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
     platform = platform_outputs(runtime, spec)
     kept = kept_data(runtime, spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else {}
-    return runtime.new_orchestrator().run(operation, tenant_targets(runtime, spec, chosen, platform, kept=kept))
+    after = rollout_check(runtime, platform) if operation is Operation.UP else None
+    targets = tenant_targets(runtime, spec, chosen, platform, kept=kept)
+    return runtime.new_orchestrator().run(operation, targets, after)
 
 
 def add_tenant(runtime: Runtime, request: store.NewTenant, run_preflight: bool = True) -> LoadedSpec:

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from saas_ctl.engine.base import Engine, EngineEvent, Operation, StackResult, StackTarget, Status
@@ -67,6 +67,7 @@ class RunReport:
 
 
 Listener = Callable[[Update], None]
+Verifier = Callable[[StackResult], StackResult]
 
 
 class Orchestrator:
@@ -102,7 +103,9 @@ class Orchestrator:
         with self._lock:
             return list(self._running)
 
-    def run(self, operation: Operation, targets: Sequence[StackTarget]) -> RunReport:
+    def run(self, operation: Operation, targets: Sequence[StackTarget], after: Verifier | None = None) -> RunReport:
+        """``after`` checks each succeeded result (for example that the tenant's service became healthy) and
+        returns it, or a failed one; it runs on the stack's thread and counts as part of its operation."""
         report = RunReport(operation)
         for target in targets:
             self.listener(Update(target, State.QUEUED))
@@ -113,7 +116,7 @@ class Orchestrator:
             while pending or running:
                 while pending and len(running) < self.options.parallel and not self._stop.is_set():
                     target = pending.pop(0)
-                    running[pool.submit(self._one, operation, target, report)] = target
+                    running[pool.submit(self._one, operation, target, report, after)] = target
                 if not running:
                     break
                 done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -131,19 +134,19 @@ class Orchestrator:
         report.interrupted = self._stop.is_set() and any(r.status is Status.CANCELLED for r in report.results)
         return report
 
-    def _one(self, operation: Operation, target: StackTarget, report: RunReport) -> StackResult:
+    def _one(self, operation: Operation, target: StackTarget, report: RunReport, after: Verifier | None) -> StackResult:
         with self._lock:
             self._running.add(target.label)
             self._in_flight += 1
             report.max_in_flight = max(report.max_in_flight, self._in_flight)
         try:
-            return self._with_lock_retries(operation, target)
+            return self._with_lock_retries(operation, target, after)
         finally:
             with self._lock:
                 self._running.discard(target.label)
                 self._in_flight -= 1
 
-    def _with_lock_retries(self, operation: Operation, target: StackTarget) -> StackResult:
+    def _with_lock_retries(self, operation: Operation, target: StackTarget, after: Verifier | None) -> StackResult:
         delay = self.options.lock_backoff_seconds
         attempt = 0
         while True:
@@ -160,6 +163,13 @@ class Orchestrator:
             self.listener(Update(target, State.RETRYING, current=f"locked; retry {attempt} in {delay:.0f}s"))
             self.sleep(delay)
             delay *= 2
+        if after is not None and result.ok:
+            self.listener(Update(target, State.RUNNING, current="waiting for the service to become healthy"))
+            try:
+                result = after(result)
+            except Exception as exc:
+                message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+                result = replace(result, status=Status.FAILED, error=f"{target.label}: {message}")
         final = {Status.SUCCEEDED: State.SUCCEEDED, Status.FAILED: State.FAILED, Status.CANCELLED: State.CANCELLED}
         self.listener(Update(target, final[result.status], current=result.error))
         return result

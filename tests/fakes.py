@@ -72,7 +72,13 @@ class MemoryEngine:
     def _outputs_for(target: StackTarget) -> dict[str, Any]:
         if target.kind == "platform":
             return PlatformOutputs.placeholder(target.config.get("aws:region", "us-east-1"), "saas-dev").as_dict()
-        return {"bucket_name": f"bucket-{target.stack}", "urls": [f"http://{target.stack}.example.com"]}
+        return {
+            "bucket_name": f"bucket-{target.stack}",
+            "urls": [f"http://{target.stack}.example.com"],
+            "service_name": f"saas-{target.stack}-dev",
+            "log_group_name": f"/saasctl/saas-dev/{target.stack}",
+            "task_definition_arn": f"arn:aws:ecs:us-east-1:123456789012:task-definition/saas-{target.stack}-dev:1",
+        }
 
     def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
         return self._operate(Operation.PREVIEW, target, on_event)

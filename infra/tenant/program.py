@@ -136,4 +136,5 @@ def tenant_program(
     pulumi.export("log_group_name", logs.name)
     pulumi.export("secret_arn", secret.arn)
     pulumi.export("target_group_arn", routing.target_group_arn)
+    pulumi.export("task_definition_arn", service.task_definition_arn)
     pulumi.export("urls", scheme.apply(lambda s: [f"{s}://{host}" for host in tenant.hosts]))

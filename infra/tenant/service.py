@@ -90,6 +90,7 @@ def container_definitions(args: ServiceArgs, log_group: str, secret_arn: str, da
 
 class TenantService(pulumi.ComponentResource):
     service_name: pulumi.Output[str]
+    task_definition_arn: pulumi.Output[str]  # the revision this deploy asked ECS to roll out
 
     def __init__(self, name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:tenant:Service", name, None, opts)
@@ -167,4 +168,5 @@ class TenantService(pulumi.ComponentResource):
             opts=child,
         )
         self.service_name = service.name
+        self.task_definition_arn = task.arn
         self.register_outputs({"service_name": self.service_name})

@@ -113,6 +113,8 @@ def _run_program(target: StackTarget) -> Synthesis:
 class SynthEngine:
     """An Engine that deploys nothing: every operation synthesises the program and reports what it declares."""
 
+    deploys_to_aws = False  # nothing to wait for or look up in AWS after its operations
+
     def _run(self, operation: Operation, target: StackTarget, on_event: EventSink | None) -> StackResult:
         from saas_ctl.engine.base import EngineEvent
 

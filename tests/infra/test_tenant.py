@@ -169,6 +169,7 @@ def test_tenant_outputs_name_its_resources_and_urls(acme: Synthesis) -> None:
         "log_group_name": "/saasctl/saas-dev/acme",
         "secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:saas-dev/acme/app-AbCdEf",
         "target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/saas-acme-dev-80/0",
+        "task_definition_arn": "arn:aws:ecs:us-east-1:123456789012:task-definition/saas-acme-dev:1",
         "urls": ["http://acme.example.com"],
     }
 

@@ -109,6 +109,8 @@ class RealEngine:
                 "AWS_ACCESS_KEY_ID": "testing",
                 "AWS_SECRET_ACCESS_KEY": "testing",
                 "AWS_DEFAULT_REGION": "us-east-1",
+                # The double's ECS services exist only in the engine's state, not in moto: nothing to wait for.
+                "SAASCTL_ROLLOUT_TIMEOUT": "0",
             }
         )
 
