@@ -125,6 +125,41 @@ def refuse_platform_destroy(runtime: Runtime, loaded: LoadedSpec, deployed: Mapp
             "file says false, but that has not been deployed yet); nothing was deleted",
             hint="run `saasctl platform up` to turn it off, then `saasctl platform destroy`",
         )
+    if not spec.platform.throwaway and deployed.get("generation"):
+        refuse_taken_snapshot(runtime, spec, str(deployed["generation"]))
+
+
+def refuse_taken_snapshot(runtime: Runtime, spec: TenantsFile, generation: str) -> None:
+    """The destroy ends with the cluster's final snapshot; if a snapshot already has its name, DeleteDBCluster
+    fails (DBClusterSnapshotAlreadyExistsFault) after everything else is gone. Checked in AWS first (when
+    credentials allow: read-only rds:DescribeDBClusterSnapshots)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from infra.naming import PlatformNames
+    from saas_ctl.preflight.run import aws_session
+
+    session = aws_session(runtime.endpoint_url)
+    if session is None or not getattr(runtime.engine, "deploys_to_aws", True):
+        return
+    identifier = PlatformNames(spec.platform.project, spec.platform.environment).db_final_snapshot_identifier(
+        generation
+    )
+    rds = session.client("rds", region_name=spec.platform.region, endpoint_url=runtime.endpoint_url)
+    try:
+        rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=identifier)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "DBClusterSnapshotNotFoundFault":
+            return
+        raise SaasctlError(f"could not check for the final snapshot {identifier}: {exc}") from None
+    except BotoCoreError as exc:
+        raise SaasctlError(f"could not check for the final snapshot {identifier}: {exc}") from None
+    raise Refused(
+        f"refusing to destroy the platform: a DB cluster snapshot named {identifier} (this platform's final "
+        "snapshot) already exists, so deleting the cluster would fail after everything else was deleted; "
+        "nothing was deleted",
+        hint=f"rename or delete that snapshot (aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier "
+        f"{identifier}) and destroy again",
+    )
 
 
 def platform_outputs(runtime: Runtime, spec: TenantsFile) -> PlatformOutputs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +15,7 @@ from saas_ctl.cli.main import app
 from tests import fakes
 from tests.conftest import MINIMAL
 from tests.fakes import TENANTS, deployed_platform
+from tests.moto_server import client
 
 PLATFORM = "saas-platform/dev"
 
@@ -359,3 +361,39 @@ def test_tenant_destroy_keeping_data_does_not_need_the_platform(
     result = runner.invoke(app, ["tenant", "destroy", "acme", "-f", str(spec), "--yes"])
     assert result.exit_code == 0, result.stderr
     assert "acme" not in engine.stacks[TENANTS]
+
+
+def test_platform_destroy_refuses_when_its_final_snapshot_name_is_taken(
+    runner: CliRunner,
+    engine: fakes.MemoryEngine,
+    write_spec: Callable[[str], Path],
+    moto: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rds: Any = client(moto, "rds")
+    rds.create_db_cluster(
+        DBClusterIdentifier="old", Engine="aurora-postgresql", MasterUsername="x", MasterUserPassword="password123"
+    )
+    rds.create_db_cluster_snapshot(
+        DBClusterSnapshotIdentifier="saas-dev-final-20260101000000", DBClusterIdentifier="old"
+    )
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
+    deployed_platform(engine)  # generation 20260101000000
+    result = runner.invoke(app, ["platform", "destroy", "-f", str(write_spec(UNPROTECTED)), "--yes"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: refusing to destroy the platform: a DB cluster snapshot named saas-dev-final-20260101000000 (this "
+        "platform's final snapshot) already exists"
+    )
+    assert ("destroy", PLATFORM) not in engine.calls
+
+
+def test_a_platform_keeps_its_generation_and_a_new_one_gets_the_time_of_its_creation() -> None:
+    from datetime import UTC, datetime
+
+    from saas_ctl.lifecycle import platform_generation
+
+    assert platform_generation({"generation": "20250101000000"}) == "20250101000000"
+    assert platform_generation({}, datetime(2026, 11, 29, 13, 5, 9, tzinfo=UTC)) == "20261129130509"
