@@ -118,6 +118,12 @@ LOG_RETENTION_DAYS: Final = (
 AURORA_BACKUP_RETENTION_MIN: Final = 1
 AURORA_BACKUP_RETENTION_MAX: Final = 35
 AURORA_MAX_INSTANCES: Final = 16  # one writer and up to 15 readers
+# The RDS Data API on provisioned Aurora PostgreSQL clusters: the first version of each major that has it
+# (Aurora User Guide, "Supported Regions and Aurora DB engines for RDS Data API", the same in every Region
+# listed), and the instance classes it never runs on (Data API limitations: "not supported on T DB instance
+# classes").
+DATA_API_MIN_VERSION: Final = {"13": "13.11", "14": "14.8", "15": "15.3", "16": "16.1", "17": "17.4", "18": "18.3"}
+DATA_API_UNSUPPORTED_CLASS_PREFIX: Final = "db.t"
 
 # VPC.
 VPC_PREFIX_MIN: Final = 16

@@ -33,6 +33,7 @@ class PlatformOutputs:
     database_port: pulumi.Input[int]
     database_resource_id: pulumi.Input[str]
     database_master_secret_arn: pulumi.Input[str]
+    database_cluster_arn: pulumi.Input[str]  # the Aurora cluster, for the RDS Data API
     # What day-2 decisions read back: whether the deployed cluster is protected, and the platform's lifetime
     # (see ``infra.naming.PlatformNames.db_final_snapshot_identifier``).
     deletion_protection: pulumi.Input[bool]
@@ -74,6 +75,7 @@ class PlatformOutputs:
             database_port=5432,
             database_resource_id="cluster-PLACEHOLDER",
             database_master_secret_arn=f"arn:aws:secretsmanager:{region}:{account}:secret:rds!cluster-0-AbCdEf",
+            database_cluster_arn=f"arn:aws:rds:{region}:{account}:cluster:{base}-aurora",
             deletion_protection=False,
             generation="20260101000000",
         )

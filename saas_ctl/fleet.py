@@ -98,7 +98,7 @@ def apply(
     kept = lifecycle.kept_data(runtime, spec, work.tenants)
     orchestrator = runtime.new_orchestrator()
     targets = lifecycle.tenant_targets(runtime, spec, work.tenants, platform, kept=kept)
-    reports.append(orchestrator.run(Operation.UP, targets, lifecycle.rollout_check(runtime, platform)))
+    reports.append(orchestrator.run(Operation.UP, targets, lifecycle.after_deploy(runtime, spec, platform)))
     if work.orphans and not orchestrator.cancelled and not (runtime.options.fail_fast and reports[-1].failed):
         reports.append(runtime.new_orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
     return reports

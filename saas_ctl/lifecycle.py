@@ -224,27 +224,43 @@ def kept_data(runtime: Runtime, spec: TenantsFile, names: Sequence[str]) -> dict
     return {name: kept for name, kept in found.items() if kept != NOTHING_KEPT}
 
 
-def rollout_check(runtime: Runtime, platform: PlatformOutputs) -> Verifier | None:
-    """After a tenant's stack is up: wait (``SAASCTL_ROLLOUT_TIMEOUT`` seconds, default 600; 0 turns it off)
-    until ECS has rolled out the new task definition, and fail the tenant with ECS's reason when it does not.
+def after_deploy(runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs) -> Verifier | None:
+    """What makes a tenant usable once its stack is up, run on the tenant's own thread: its database role and
+    database (RDS Data API), then the wait until ECS has rolled out its new task definition
+    (``SAASCTL_ROLLOUT_TIMEOUT`` seconds, default 600; 0 turns the wait off). Either failing fails that
+    tenant, with the reason.
 
-    None when nothing can be checked: an engine that deploys nothing to AWS, or no AWS credentials."""
+    None when nothing can be done: an engine that deploys nothing to AWS, or no AWS credentials."""
     import os
 
     from saas_ctl import rollout
     from saas_ctl.preflight.run import aws_session
 
-    timeout = float(os.environ.get(rollout.TIMEOUT_VARIABLE) or rollout.DEFAULT_TIMEOUT_SECONDS)
-    if timeout <= 0 or not getattr(runtime.engine, "deploys_to_aws", True):
+    if not getattr(runtime.engine, "deploys_to_aws", True):
         return None
     session = aws_session(runtime.endpoint_url)
     if session is None:
         return None
-    ecs = session.client("ecs", region_name=_region(platform), endpoint_url=runtime.endpoint_url)
+    region = spec.platform.region
+    timeout = float(os.environ.get(rollout.TIMEOUT_VARIABLE) or rollout.DEFAULT_TIMEOUT_SECONDS)
+    ecs = session.client("ecs", region_name=region, endpoint_url=runtime.endpoint_url)
+    database = _data_api(runtime, session, spec, platform)
 
     def check(result: StackResult) -> StackResult:
+        from saas_ctl import tenant_database
+
+        names = TenantNames(spec.platform.project, spec.platform.environment, region, result.target.tenant or "")
+        try:
+            tenant_database.run(tenant_database.provision_statements(names.database_user), database)
+        except tenant_database.DatabaseError as exc:
+            return replace(
+                result,
+                status=Status.FAILED,
+                error=f"{result.target.label}: database: {exc.message}",
+                error_kind="database",
+            )
         outputs = result.outputs
-        if not outputs.get("task_definition_arn") or not outputs.get("service_name"):
+        if timeout <= 0 or not outputs.get("task_definition_arn") or not outputs.get("service_name"):
             return result
         state = rollout.wait_for_rollout(
             ecs, str(platform.cluster_name), outputs["service_name"], outputs["task_definition_arn"], timeout
@@ -257,8 +273,11 @@ def rollout_check(runtime: Runtime, platform: PlatformOutputs) -> Verifier | Non
     return check
 
 
-def _region(platform: PlatformOutputs) -> str:
-    return str(platform.cluster_arn).split(":")[3]
+def _data_api(runtime: Runtime, session: Any, spec: TenantsFile, platform: PlatformOutputs) -> Any:
+    from saas_ctl.tenant_database import DataApi
+
+    client = session.client("rds-data", region_name=spec.platform.region, endpoint_url=runtime.endpoint_url)
+    return DataApi(client, str(platform.database_cluster_arn), str(platform.database_master_secret_arn))
 
 
 def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operation: Operation) -> RunReport:
@@ -267,7 +286,7 @@ def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operatio
     chosen = list(names) or [t.name for t in spec.tenants]
     platform = platform_outputs(runtime, spec)
     kept = kept_data(runtime, spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else {}
-    after = rollout_check(runtime, platform) if operation is Operation.UP else None
+    after = after_deploy(runtime, spec, platform) if operation is Operation.UP else None
     targets = tenant_targets(runtime, spec, chosen, platform, kept=kept)
     return runtime.new_orchestrator().run(operation, targets, after)
 
@@ -307,16 +326,19 @@ def destroy_tenant(runtime: Runtime, name: str, delete_data: bool) -> DestroyOut
     names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
     report = RunReport(Operation.DESTROY)
     if deployed:
+        platform = None
         if delete_data:
-            prepare = _allow_data_deletion(runtime, spec, name, declared, names)
+            platform = platform_outputs(runtime, spec) if declared else None
+            prepare = _allow_data_deletion(runtime, spec, name, declared, names, platform)
             if not prepare.ok:
                 return DestroyOutcome(prepare, [], False)
         # Destroy works from the stack's state; the program is not run, so the platform need not be there.
-        report = runtime.new_orchestrator(Options(parallel=1)).run(
-            Operation.DESTROY, [stacks.orphan_target(spec, name)]
-        )
+        target = stacks.orphan_target(spec, name)
+        report = runtime.new_orchestrator(Options(parallel=1)).run(Operation.DESTROY, [target])
         if not report.ok:
             return DestroyOutcome(report, [], False)
+        if platform is not None:
+            report.results.extend(_drop_database(runtime, spec, platform, target, names))
     if declared:
         store.remove_tenant(runtime.file, name)
     kept = [] if delete_data else [f"S3 bucket {names.bucket}", f"secret {names.secret}"]
@@ -324,18 +346,51 @@ def destroy_tenant(runtime: Runtime, name: str, delete_data: bool) -> DestroyOut
 
 
 def _allow_data_deletion(
-    runtime: Runtime, spec: TenantsFile, name: str, declared: bool, names: TenantNames
+    runtime: Runtime,
+    spec: TenantsFile,
+    name: str,
+    declared: bool,
+    names: TenantNames,
+    platform: PlatformOutputs | None,
 ) -> RunReport:
     """Re-apply the tenant with deletion allowed (bucket force_destroy, nothing retained), so that the destroy
     that follows removes its data."""
-    if not declared:
+    if not declared or platform is None:
         raise Refused(
             f"tenant {name!r} is orphaned (not in {runtime.file}); --delete-data needs its settings",
             hint=f"destroy without --delete-data, then delete bucket {names.bucket} and secret {names.secret} yourself",
         )
-    platform = platform_outputs(runtime, spec)
     targets = tenant_targets(runtime, spec, [name], platform, delete_data=True)
     return runtime.new_orchestrator(Options(parallel=1)).run(Operation.UP, targets)
+
+
+def _drop_database(
+    runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs, target: StackTarget, names: TenantNames
+) -> list[StackResult]:
+    """After `tenant destroy --delete-data`: the tenant's database and role go too (a failure is reported with
+    the statements to finish by hand; the stack is already gone)."""
+    from saas_ctl import tenant_database
+    from saas_ctl.preflight.run import aws_session
+
+    session = aws_session(runtime.endpoint_url)
+    if session is None or not getattr(runtime.engine, "deploys_to_aws", True):
+        return []
+    statements = tenant_database.drop_statements(names.database_user)
+    try:
+        tenant_database.run(statements, _data_api(runtime, session, spec, platform))
+    except tenant_database.DatabaseError as exc:
+        by_hand = "; ".join(s.sql for s in statements)
+        return [
+            StackResult(
+                target,
+                Operation.DESTROY,
+                Status.FAILED,
+                error=f"{target.label}: the stack is destroyed but its database is not: {exc.message} "
+                f"(finish by hand as the master user: {by_hand})",
+                error_kind="database",
+            )
+        ]
+    return []
 
 
 def tenant_states(runtime: Runtime, loaded: LoadedSpec) -> dict[str, TenantState]:

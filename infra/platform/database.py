@@ -35,6 +35,7 @@ class Database(pulumi.ComponentResource):
     port: pulumi.Output[int]
     resource_id: pulumi.Output[str]
     master_secret_arn: pulumi.Output[str]
+    arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:platform:Database", name, None, opts)
@@ -88,6 +89,9 @@ class Database(pulumi.ComponentResource):
             # ModifyDBCluster refuses it (InvalidParameterCombination).
             allow_major_version_upgrade=True,
             iam_database_authentication_enabled=True,
+            # The RDS Data API: saasctl makes each tenant's role and database through it, with no network
+            # path into the private subnets.
+            enable_http_endpoint=True,
             enabled_cloudwatch_logs_exports=["postgresql"],
             copy_tags_to_snapshot=True,
             opts=pulumi.ResourceOptions.merge(guarded, pulumi.ResourceOptions(depends_on=[logs])),
@@ -109,5 +113,6 @@ class Database(pulumi.ComponentResource):
         self.reader_endpoint = cluster.reader_endpoint
         self.port = cluster.port
         self.resource_id = cluster.cluster_resource_id
+        self.arn = cluster.arn
         self.master_secret_arn = cluster.master_user_secrets.apply(lambda s: (s[0].secret_arn or "") if s else "")
         self.register_outputs({"endpoint": self.endpoint})

@@ -103,6 +103,7 @@ def platform_program(
         database_port=database.port,
         database_resource_id=database.resource_id,
         database_master_secret_arn=database.master_secret_arn,
+        database_cluster_arn=database.arn,
         deletion_protection=platform.database.deletion_protection,
         generation=generation,
     )

@@ -13,7 +13,7 @@ from infra import aws_limits as limits
 from infra import naming
 from infra.addressing import nat_gateway_count
 from infra.aws_limits import NameRule
-from saas_ctl.preflight.catalog import VersionCatalog
+from saas_ctl.preflight.catalog import VersionCatalog, version_key
 from saas_ctl.preflight.findings import Finding, error, warning
 from saas_ctl.spec.models import TenantsFile, resolve
 
@@ -102,7 +102,7 @@ def instance_class(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Findi
             "DB-INSTANCE-CLASS",
             CLASS_PATH,
             "db.serverless needs a Serverless v2 scaling configuration, which saasctl does not create",
-            "use a provisioned class such as db.t4g.medium, db.r6g.large or db.r7g.large",
+            "use a provisioned class such as db.r6g.large or db.r7g.large",
         )
         return
     for pattern, reason in _DENIED_CLASSES:
@@ -111,9 +111,36 @@ def instance_class(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Findi
                 "DB-INSTANCE-CLASS",
                 CLASS_PATH,
                 f"{value}: {reason}; the deploy would fail with InvalidParameterCombination",
-                "use db.t4g.medium (smallest), db.r6g.large or db.r7g.large",
+                "use db.r6g.large or db.r7g.large (the Data API that makes tenant databases needs a non-T class)",
             )
             return
+
+
+def data_api(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    """saasctl makes each tenant's role and database through the RDS Data API: the cluster must support it."""
+    database = spec.platform.database
+    if database.instance_class.startswith(limits.DATA_API_UNSUPPORTED_CLASS_PREFIX):
+        yield error(
+            "DB-DATA-API",
+            CLASS_PATH,
+            f"{database.instance_class}: the RDS Data API, through which saasctl creates each tenant's database "
+            "role and database, does not run on T instance classes",
+            "use db.r6g.large or db.r7g.large",
+        )
+    match = _VERSION_RE.fullmatch(database.engine_version)
+    if not match:
+        return
+    major = database.engine_version.split(".")[0]
+    minimum = limits.DATA_API_MIN_VERSION.get(major)
+    if minimum is None or version_key(database.engine_version) < version_key(minimum):
+        supported = ", ".join(f"{v}+" for v in limits.DATA_API_MIN_VERSION.values())
+        yield error(
+            "DB-DATA-API",
+            VERSION_PATH,
+            f"Aurora PostgreSQL {database.engine_version} has no RDS Data API on provisioned clusters, through "
+            "which saasctl creates each tenant's database role and database",
+            f"use a version with it: {supported}",
+        )
 
 
 def parameter_family(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
@@ -303,6 +330,7 @@ def deletion_protection(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[
 RULES: tuple[Rule, ...] = (
     engine_version,
     instance_class,
+    data_api,
     parameter_family,
     derived_names,
     alb_capacity,

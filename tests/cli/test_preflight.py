@@ -56,15 +56,16 @@ def test_preflight_json_findings_carry_code_severity_path_line_and_fix(
     runner: CliRunner, write_spec: Callable[[str], Path]
 ) -> None:
     path = write_spec(MINIMAL.replace('"15.8"', '"15.8"\n    instance_class: db.t3.micro'))
-    [finding] = json.loads(runner.invoke(app, ["preflight", "-f", str(path), "--json"]).stdout)["findings"]
-    assert finding == {
+    found = json.loads(runner.invoke(app, ["preflight", "-f", str(path), "--json"]).stdout)["findings"]
+    assert [f["code"] for f in found] == ["DB-INSTANCE-CLASS", "DB-DATA-API"]
+    assert found[0] == {
         "code": "DB-INSTANCE-CLASS",
         "severity": "error",
         "path": "platform.database.instance_class",
         "line": 8,
         "message": "db.t3.micro: Aurora PostgreSQL's smallest burstable classes are medium; the deploy would fail with "
         "InvalidParameterCombination",
-        "fix": "use db.t4g.medium (smallest), db.r6g.large or db.r7g.large",
+        "fix": "use db.r6g.large or db.r7g.large (the Data API that makes tenant databases needs a non-T class)",
     }
 
 

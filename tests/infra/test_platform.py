@@ -272,3 +272,8 @@ def test_every_aws_resource_uses_the_tagged_provider(platform: Synthesis) -> Non
     tags = json.loads(provider.inputs["defaultTags"])["tags"]
     assert tags == {"cost-center": "platform", "project": "saas", "environment": "dev", "managed-by": "saasctl"}
     assert [r.name for r in platform.resources if r.type.startswith("aws:") and not uses_stack_provider(r)] == []
+
+
+def test_the_cluster_has_the_data_api_that_makes_tenant_databases(platform: Synthesis) -> None:
+    assert one(platform, "aws:rds/cluster:Cluster").inputs["enableHttpEndpoint"] is True
+    assert platform.outputs["database_cluster_arn"] == "arn:aws:rds:us-east-1:123456789012:cluster:saas-dev-aurora"

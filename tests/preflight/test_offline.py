@@ -111,8 +111,9 @@ def test_serverless_class_is_refused_without_scaling_configuration() -> None:
     assert finding.message == "db.serverless needs a Serverless v2 scaling configuration, which saasctl does not create"
 
 
-def test_medium_burstable_class_is_accepted() -> None:
-    assert findings(MINIMAL.replace('"15.8"', '"15.8"\n    instance_class: db.t4g.medium')) == []
+def test_medium_burstable_class_is_accepted_by_aurora_but_not_by_the_data_api() -> None:
+    found = findings(MINIMAL.replace('"15.8"', '"15.8"\n    instance_class: db.t4g.medium'))
+    assert [f.code for f in found] == ["DB-DATA-API"]
 
 
 def test_project_starting_with_internal_breaks_the_alb_name() -> None:
@@ -239,3 +240,21 @@ def test_tags_near_the_limit_count_the_resources_own_tags() -> None:
 def test_throwaway_with_deletion_protection_warns() -> None:
     text = MINIMAL.replace("  region: us-east-1\n", "  region: us-east-1\n  throwaway: true\n")
     assert only(text, "DB-DELETION-PROTECTION").severity is Severity.WARNING
+
+
+def test_a_t_class_cannot_run_the_data_api_that_makes_tenant_databases() -> None:
+    text = MINIMAL.replace('engine_version: "15.8"', 'engine_version: "15.8"\n    instance_class: db.t4g.medium')
+    finding = only(text, "DB-DATA-API")
+    assert (finding.severity, finding.fix) == (Severity.ERROR, "use db.r6g.large or db.r7g.large")
+    assert finding.message.startswith("db.t4g.medium: the RDS Data API, through which saasctl creates")
+
+
+def test_a_version_before_the_data_api_is_an_error_naming_the_first_versions_with_it() -> None:
+    text = MINIMAL.replace('"15.8"', '"14.6"')
+    [finding] = [f for f in findings(text) if f.code == "DB-DATA-API"]
+    assert finding.message.startswith("Aurora PostgreSQL 14.6 has no RDS Data API on provisioned clusters")
+    assert finding.fix == "use a version with it: 13.11+, 14.8+, 15.3+, 16.1+, 17.4+, 18.3+"
+
+
+def test_a_version_with_the_data_api_passes() -> None:
+    assert [f for f in findings(MINIMAL) if f.code == "DB-DATA-API"] == []
