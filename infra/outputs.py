@@ -24,6 +24,7 @@ class PlatformOutputs:
     alb_security_group_id: pulumi.Input[str]
     load_balancer_arn: pulumi.Input[str]
     load_balancer_dns_name: pulumi.Input[str]
+    load_balancer_zone_id: pulumi.Input[str]  # the ALB's canonical hosted zone, for alias records
     listener_arn: pulumi.Input[str]
     listener_protocol: pulumi.Input[str]
     cluster_arn: pulumi.Input[str]
@@ -34,6 +35,7 @@ class PlatformOutputs:
     database_resource_id: pulumi.Input[str]
     database_master_secret_arn: pulumi.Input[str]
     database_cluster_arn: pulumi.Input[str]  # the Aurora cluster, for the RDS Data API
+    dns_zone_id: pulumi.Input[str]  # the Route 53 zone tenant records go in; "" without platform.dns
     # What day-2 decisions read back: whether the deployed cluster is protected, and the platform's lifetime
     # (see ``infra.naming.PlatformNames.db_final_snapshot_identifier``).
     deletion_protection: pulumi.Input[bool]
@@ -56,7 +58,7 @@ class PlatformOutputs:
         return cls(**{key: outputs[key] for key in cls.keys()})  # noqa: SIM118
 
     @classmethod
-    def placeholder(cls, region: str, base: str) -> PlatformOutputs:
+    def placeholder(cls, region: str, base: str, dns_zone_id: str = "") -> PlatformOutputs:
         """Stand-in values for synthesising tenant stacks offline, shaped like the real ones."""
         account = "123456789012"
         return cls(
@@ -66,6 +68,7 @@ class PlatformOutputs:
             alb_security_group_id="sg-00000000000000002",
             load_balancer_arn=f"arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/{base}-alb/0",
             load_balancer_dns_name=f"{base}-alb-0.{region}.elb.amazonaws.com",
+            load_balancer_zone_id="Z35SXDOTRQ7X7K",
             listener_arn=f"arn:aws:elasticloadbalancing:{region}:{account}:listener/app/{base}-alb/0/0",
             listener_protocol="HTTP",
             cluster_arn=f"arn:aws:ecs:{region}:{account}:cluster/{base}",
@@ -76,6 +79,7 @@ class PlatformOutputs:
             database_resource_id="cluster-PLACEHOLDER",
             database_master_secret_arn=f"arn:aws:secretsmanager:{region}:{account}:secret:rds!cluster-0-AbCdEf",
             database_cluster_arn=f"arn:aws:rds:{region}:{account}:cluster:{base}-aurora",
+            dns_zone_id=dns_zone_id,
             deletion_protection=False,
             generation="20260101000000",
         )

@@ -77,4 +77,8 @@ def orphan_target(spec: TenantsFile, name: str) -> StackTarget:
 
 def placeholder_platform(spec: TenantsFile) -> PlatformOutputs:
     """Stand-in platform outputs for synthesising tenant stacks without a deployed platform."""
-    return PlatformOutputs.placeholder(spec.platform.region, f"{spec.platform.project}-{spec.platform.environment}")
+    dns = spec.platform.dns
+    zone = (dns.zone_id or "Z00000000000000000000") if dns else ""
+    return PlatformOutputs.placeholder(
+        spec.platform.region, f"{spec.platform.project}-{spec.platform.environment}", zone
+    )

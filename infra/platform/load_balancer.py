@@ -32,6 +32,7 @@ def _not_found() -> aws.lb.ListenerDefaultActionArgs:
 class LoadBalancer(pulumi.ComponentResource):
     arn: pulumi.Output[str]
     dns_name: pulumi.Output[str]
+    zone_id: pulumi.Output[str]
     tenant_listener_arn: pulumi.Output[str]
     tenant_listener_protocol: str
 
@@ -84,5 +85,6 @@ class LoadBalancer(pulumi.ComponentResource):
             self.tenant_listener_protocol = "HTTP"
         self.arn = alb.arn
         self.dns_name = alb.dns_name
+        self.zone_id = alb.zone_id
         self.tenant_listener_arn = serving.arn
         self.register_outputs({"arn": self.arn, "dns_name": self.dns_name})

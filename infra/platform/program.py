@@ -12,7 +12,23 @@ from infra.platform.load_balancer import LoadBalancer, LoadBalancerArgs
 from infra.platform.network import Network, NetworkArgs
 from infra.platform.security import SecurityGroups, SecurityGroupsArgs
 from infra.provider import ProviderSettings, aws_provider
-from saas_ctl.spec.models import TenantsFile
+from saas_ctl.spec.models import Dns, TenantsFile
+
+
+def dns_zone_id(dns: Dns | None, parent: pulumi.Resource) -> pulumi.Input[str]:
+    """The hosted zone tenant records go in: as given, or looked up by name (a public zone); "" without DNS."""
+    if dns is None:
+        return ""
+    if dns.zone_id:
+        return dns.zone_id
+    zone = aws.route53.get_zone_output(
+        # Through a component of the program, which carries the explicit provider (as the network's
+        # availability-zone lookup does).
+        name=dns.zone_name,
+        private_zone=False,
+        opts=pulumi.InvokeOutputOptions(parent=parent),
+    )
+    return zone.zone_id
 
 
 def platform_program(
@@ -94,6 +110,7 @@ def platform_program(
         alb_security_group_id=groups.alb_id,
         load_balancer_arn=alb.arn,
         load_balancer_dns_name=alb.dns_name,
+        load_balancer_zone_id=alb.zone_id,
         listener_arn=alb.tenant_listener_arn,
         listener_protocol=alb.tenant_listener_protocol,
         cluster_arn=cluster.arn,
@@ -104,6 +121,7 @@ def platform_program(
         database_resource_id=database.resource_id,
         database_master_secret_arn=database.master_secret_arn,
         database_cluster_arn=database.arn,
+        dns_zone_id=dns_zone_id(platform.dns, network),
         deletion_protection=platform.database.deletion_protection,
         generation=generation,
     )

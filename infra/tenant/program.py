@@ -130,6 +130,25 @@ def tenant_program(
         opts,
     )
 
+    if platform_spec.dns is not None:
+        # One alias record per host, at the load balancer (A: the ALB is IPv4); the health of its targets
+        # decides whether Route 53 answers.
+        for host in tenant.hosts:
+            aws.route53.Record(
+                f"dns-{host}",
+                zone_id=platform.dns_zone_id,
+                name=host,
+                type="A",
+                aliases=[
+                    aws.route53.RecordAliasArgs(
+                        name=platform.load_balancer_dns_name,
+                        zone_id=platform.load_balancer_zone_id,
+                        evaluate_target_health=True,
+                    )
+                ],
+                opts=pulumi.ResourceOptions(provider=provider),
+            )
+
     scheme = pulumi.Output.from_input(platform.listener_protocol).apply(lambda p: p.lower())
     pulumi.export("bucket_name", storage.bucket_name)
     pulumi.export("service_name", service.service_name)

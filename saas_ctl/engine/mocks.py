@@ -74,6 +74,9 @@ class SynthMocks(pulumi.runtime.Mocks):
                 "zoneIds": [f"use1-az{i + 1}" for i in range(len(letters))],
                 "state": "available",
             }, []
+        if args.token == "aws:route53/getZone:getZone":
+            name = str(args.args.get("name") or "example.com")
+            return {"zoneId": "Z" + short_id("zone", name).split("-")[1].upper()[:13], "name": name}, []
         return {}, []
 
     def _arn(self, service: str, resource: str, *, regional: bool = True, account: bool = True) -> str:
@@ -98,7 +101,8 @@ class SynthMocks(pulumi.runtime.Mocks):
                 return name, {"arn": self._arn("iam", f"role/{name}", regional=False)}
             case "aws:lb/loadBalancer:LoadBalancer":
                 arn = self._arn("elasticloadbalancing", f"loadbalancer/app/{name}/0")
-                return arn, {"arn": arn, "dnsName": f"{name}-0.{r}.elb.amazonaws.com"}
+                # zoneId: the ALB's canonical hosted zone (per Region; this one is us-east-1's).
+                return arn, {"arn": arn, "dnsName": f"{name}-0.{r}.elb.amazonaws.com", "zoneId": "Z35SXDOTRQ7X7K"}
             case "aws:lb/listener:Listener":
                 arn = self._arn("elasticloadbalancing", f"listener/app/{name}/0/{state.get('port', 0):.0f}")
                 return arn, {"arn": arn}

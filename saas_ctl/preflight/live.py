@@ -401,6 +401,50 @@ def _kept_or_conflict(
     )
 
 
+def hosted_zone(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    """platform.dns names a public hosted zone that exists, and (given by ID) contains every tenant host."""
+    from botocore.exceptions import ClientError
+
+    from saas_ctl.preflight.offline import in_zone
+
+    dns = spec.platform.dns
+    if dns is None:
+        return
+    route53 = ctx.client("route53")
+    path = ("platform", "dns")
+    if dns.zone_id:
+        try:
+            zone = route53.get_hosted_zone(Id=dns.zone_id)["HostedZone"]
+        except ClientError as exc:
+            if _error_code(exc) != "NoSuchHostedZone":
+                raise
+            yield error("DNS-ZONE", path, f"hosted zone {dns.zone_id} does not exist", "check platform.dns.zone_id")
+            return
+    else:
+        zones = route53.list_hosted_zones_by_name(DNSName=str(dns.zone_name), MaxItems="1")["HostedZones"]
+        wanted = str(dns.zone_name).rstrip(".") + "."
+        zone = next((z for z in zones if z["Name"] == wanted and not z["Config"].get("PrivateZone")), None)
+        if zone is None:
+            yield error(
+                "DNS-ZONE",
+                path,
+                f"there is no public hosted zone {dns.zone_name} in this account",
+                "create it or fix the name",
+            )
+            return
+    if zone.get("Config", {}).get("PrivateZone"):
+        yield error("DNS-ZONE", path, f"hosted zone {zone['Name']} is private: the internet could not resolve tenants")
+        return
+    for index, tenant in enumerate(spec.tenants):
+        for host in resolve(tenant, spec).hosts:
+            if not in_zone(host, zone["Name"]):
+                yield error(
+                    "DNS-HOST-OUTSIDE-ZONE",
+                    ("tenants", index, "name"),
+                    f"host {host} of tenant {tenant.name!r} is not inside the hosted zone {zone['Name'].rstrip('.')}",
+                )
+
+
 def buckets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
     from botocore.exceptions import ClientError
 
@@ -550,7 +594,8 @@ CHECKS: tuple[LiveCheck, ...] = (
         alb_rules,
     ),
     LiveCheck("the certificate", ("acm:DescribeCertificate",), certificate),
-    LiveCheck("bucket names", ("s3:ListAllMyBuckets", "s3:ListBucket"), buckets),
+    LiveCheck("the hosted zone", ("route53:GetHostedZone", "route53:ListHostedZonesByName"), hosted_zone),
+    LiveCheck("bucket names", ("s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketTagging"), buckets),
     LiveCheck("secret names", ("secretsmanager:ListSecrets",), secrets),
     LiveCheck(
         "leftover resources",

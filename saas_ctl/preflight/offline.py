@@ -143,6 +143,28 @@ def data_api(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
         )
 
 
+def in_zone(host: str, zone: str) -> bool:
+    host, zone = host.lower().rstrip("."), zone.lower().rstrip(".")
+    return host == zone or host.endswith("." + zone)
+
+
+def dns_hosts(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    """With platform.dns, every tenant host gets an alias record in the zone: it must lie inside it."""
+    dns = spec.platform.dns
+    if dns is None or dns.zone_name is None:
+        return  # a zone given by ID only is checked live
+    for index, tenant in enumerate(spec.tenants):
+        for host in resolve(tenant, spec).hosts:
+            if not in_zone(host, dns.zone_name):
+                yield error(
+                    "DNS-HOST-OUTSIDE-ZONE",
+                    ("tenants", index, "hosts") if tenant.hosts else ("tenants", index, "name"),
+                    f"host {host} of tenant {tenant.name!r} is not inside the hosted zone {dns.zone_name}: Route 53 "
+                    "would refuse its record (not permitted in zone)",
+                    f"use a host ending in .{dns.zone_name}, or a zone that contains {host}",
+                )
+
+
 def parameter_family(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
     version = spec.platform.database.engine_version
     match = _VERSION_RE.fullmatch(version)
@@ -331,6 +353,7 @@ RULES: tuple[Rule, ...] = (
     engine_version,
     instance_class,
     data_api,
+    dns_hosts,
     parameter_family,
     derived_names,
     alb_capacity,

@@ -165,6 +165,31 @@ class LoadBalancer(_Model):
     )
 
 
+_ZONE_ID_RE = re.compile(r"[A-Z0-9]{1,32}")
+
+
+def _check_zone_id(value: str | None) -> str | None:
+    if value is not None and not _ZONE_ID_RE.fullmatch(value):
+        raise ValueError(
+            "a Route 53 hosted zone ID is up to 32 uppercase letters and digits (e.g. Z0123456789ABC), without "
+            "the /hostedzone/ prefix"
+        )
+    return value
+
+
+class Dns(_Model):
+    """A public Route 53 hosted zone: every tenant's stack then points its hosts at the load balancer."""
+
+    zone_id: Annotated[str | None, AfterValidator(_check_zone_id)] = Field(
+        None, description="The hosted zone's ID (Z...). Either this or zone_name."
+    )
+    zone_name: Host | None = Field(None, description="The hosted zone's domain, e.g. example.com.")
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.zone_id is None and self.zone_name is None:
+            raise ValueError("give the hosted zone as zone_id or zone_name (neither is set)")
+
+
 class Platform(_Model):
     project: ProjectName = Field(description="Prefix of every AWS name.")
     environment: EnvironmentName = Field(description="Suffix of every AWS name (dev, staging, prod...).")
@@ -178,6 +203,7 @@ class Platform(_Model):
     load_balancer: LoadBalancer = LoadBalancer(certificate_arn=None)
     log_retention_days: Annotated[int, AfterValidator(_check_retention)] = 30
     tags: Tags = {}
+    dns: Dns | None = Field(None, description="Route 53 alias records for every tenant host (optional).")
 
 
 class Autoscaling(_Model):

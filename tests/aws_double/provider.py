@@ -264,7 +264,8 @@ class AwsDouble(Provider):
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         import pulumi
 
-        answer, _ = SynthMocks(self.region).call(pulumi.runtime.MockCallArgs(request.tok, {}, None))  # type: ignore[arg-type]
+        args = {k: _unwrap(v) for k, v in request.args.items()}
+        answer, _ = SynthMocks(self.region).call(pulumi.runtime.MockCallArgs(request.tok, args, None))  # type: ignore[arg-type]
         return InvokeResponse(return_value={k: wrap(v) for k, v in answer.items()})
 
     async def check(self, request: CheckRequest) -> CheckResponse:

@@ -277,3 +277,13 @@ def test_every_aws_resource_uses_the_tagged_provider(platform: Synthesis) -> Non
 def test_the_cluster_has_the_data_api_that_makes_tenant_databases(platform: Synthesis) -> None:
     assert one(platform, "aws:rds/cluster:Cluster").inputs["enableHttpEndpoint"] is True
     assert platform.outputs["database_cluster_arn"] == "arn:aws:rds:us-east-1:123456789012:cluster:saas-dev-aurora"
+
+
+def test_a_zone_given_by_name_is_looked_up_and_exported_for_the_tenants(example: str) -> None:
+    synthesis = synth_platform(example.replace("  network:\n", "  dns: {zone_name: example.com}\n  network:\n", 1))
+    assert synthesis.outputs["dns_zone_id"].startswith("Z") and len(synthesis.outputs["dns_zone_id"]) > 1
+    assert synthesis.outputs["load_balancer_zone_id"] == "Z35SXDOTRQ7X7K"
+
+
+def test_without_dns_the_zone_output_is_empty(platform: Synthesis) -> None:
+    assert platform.outputs["dns_zone_id"] == ""

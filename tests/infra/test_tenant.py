@@ -340,3 +340,29 @@ def test_task_definition_waits_for_the_roles_policies(acme: Synthesis) -> None:
     task = one(acme, "aws:ecs/taskDefinition:TaskDefinition")
     policies = [urn.rsplit("::", 1)[-1] for urn in task.options["dependsOn"] if "aws:iam/rolePolicy:RolePolicy" in urn]
     assert sorted(policies) == ["iam-execution", "iam-task"]
+
+
+# ---- DNS ---------------------------------------------------------------------------------------------------
+
+DNS_SPEC = MINIMAL.replace("  domain: example.com\n", "  domain: example.com\n  dns: {zone_id: Z0123456789ABC}\n") + (
+    "    hosts: [acme.example.com, www.acme.example.com]\n"
+)
+
+
+def test_without_dns_no_record_is_created(acme: Synthesis) -> None:
+    assert of_type(acme, "aws:route53/record:Record") == []
+
+
+def test_with_dns_every_host_gets_an_alias_record_at_the_load_balancer() -> None:
+    synthesis = _synth_tenant(DNS_SPEC)
+    records = {r.inputs["name"]: r.inputs for r in of_type(synthesis, "aws:route53/record:Record")}
+    assert sorted(records) == ["acme.example.com", "www.acme.example.com"]
+    for record in records.values():
+        assert (record["zoneId"], record["type"]) == ("Z0123456789ABC", "A")
+        assert record["aliases"] == [
+            {
+                "name": "saas-dev-alb-0.us-east-1.elb.amazonaws.com",
+                "zoneId": "Z35SXDOTRQ7X7K",
+                "evaluateTargetHealth": True,
+            }
+        ]

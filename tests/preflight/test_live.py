@@ -383,3 +383,27 @@ def test_the_tenants_own_rule_on_the_deployed_alb_passes(moto: str) -> None:
 
 def test_no_deployed_alb_means_nothing_to_check_live(moto: str) -> None:
     assert run_one(live.alb_rules, moto) == []
+
+
+def _with_dns(dns: str) -> str:
+    return MINIMAL.replace("  domain: example.com\n", f"  domain: example.com\n  dns: {dns}\n")
+
+
+def test_a_hosted_zone_that_exists_and_holds_every_host_passes(moto: str) -> None:
+    client(moto, "route53").create_hosted_zone(Name="example.com", CallerReference="1")  # type: ignore[attr-defined]
+    assert run_one(live.hosted_zone, moto, _with_dns("{zone_name: example.com}")) == []
+
+
+def test_a_missing_hosted_zone_is_an_error(moto: str) -> None:
+    [finding] = run_one(live.hosted_zone, moto, _with_dns("{zone_name: example.com}"))
+    assert (finding.code, finding.message) == ("DNS-ZONE", "there is no public hosted zone example.com in this account")
+
+
+def test_a_zone_given_by_id_is_checked_against_the_hosts(moto: str) -> None:
+    zone = client(moto, "route53").create_hosted_zone(Name="example.org", CallerReference="1")  # type: ignore[attr-defined]
+    zone_id = zone["HostedZone"]["Id"].split("/")[-1]
+    [finding] = run_one(live.hosted_zone, moto, _with_dns(f"{{zone_id: {zone_id}}}"))
+    assert (finding.code, finding.message) == (
+        "DNS-HOST-OUTSIDE-ZONE",
+        "host acme.example.com of tenant 'acme' is not inside the hosted zone example.org",
+    )

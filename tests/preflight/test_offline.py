@@ -258,3 +258,17 @@ def test_a_version_before_the_data_api_is_an_error_naming_the_first_versions_wit
 
 def test_a_version_with_the_data_api_passes() -> None:
     assert [f for f in findings(MINIMAL) if f.code == "DB-DATA-API"] == []
+
+
+def test_a_host_outside_the_hosted_zone_is_an_error() -> None:
+    text = MINIMAL.replace("  domain: example.com\n", "  domain: example.com\n  dns: {zone_name: example.org}\n")
+    finding = only(text, "DNS-HOST-OUTSIDE-ZONE")
+    assert finding.message == (
+        "host acme.example.com of tenant 'acme' is not inside the hosted zone example.org: Route 53 would refuse its "
+        "record (not permitted in zone)"
+    )
+
+
+def test_hosts_inside_the_zone_pass() -> None:
+    text = MINIMAL.replace("  domain: example.com\n", "  domain: example.com\n  dns: {zone_name: example.com}\n")
+    assert [f for f in findings(text) if f.code.startswith("DNS")] == []
