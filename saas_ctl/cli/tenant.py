@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from saas_ctl.cli import tenant_inspect
 from saas_ctl.cli.context import Application, FileOption, JsonOption, application
 from saas_ctl.cli.lifecycle_support import (
     SKIPPED_PREFLIGHT,
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.models import EffectiveTenant
 
-app = typer.Typer(help="Declare, deploy, list and destroy tenants.", no_args_is_help=True)
+app = typer.Typer(help="Declare, deploy, look at and destroy tenants.", no_args_is_help=True)
+app.command("show")(tenant_inspect.show)
+app.command("logs")(tenant_inspect.logs)
 
 Names = Annotated[list[str] | None, typer.Argument(help="Tenants to act on (default with --all: every declared one).")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every tenant declared in the file.")]

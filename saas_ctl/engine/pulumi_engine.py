@@ -362,6 +362,22 @@ class PulumiEngine:
                 return {}
             return {key: value.value for key, value in stack.outputs().items()}
 
+    def last_update(self, target: StackTarget) -> dict[str, Any] | None:
+        """The stack's most recent operation: kind (update, destroy...), result and when it ended."""
+        from pulumi.automation import errors
+
+        with _work_dir() as work_dir:
+            try:
+                stack = self._stack(target, work_dir, create=False)
+            except errors.StackNotFoundError:
+                return None
+            history = stack.history(page_size=1)
+        if not history:
+            return None
+        latest = history[0]
+        ended = latest.end_time.isoformat() if latest.end_time else None
+        return {"kind": str(latest.kind), "result": str(latest.result), "end_time": ended}
+
     def list_stacks(self, project: str) -> list[str]:
         """Stack names of ``project``. On the local file backend they are read from its directory, so listing
         needs neither the Pulumi CLI nor the passphrase (and `tenant list` stays fast)."""

@@ -235,3 +235,13 @@ def test_an_installed_aws_plugin_is_used_when_ambient_plugins_are_ignored(
     result = engine.up(platform(real))
     assert result.status is Status.SUCCEEDED, result.error
     assert len([c for c in real.calls() if c["op"] == "create"]) > 30
+
+
+def test_last_update_names_the_kind_result_and_time_of_the_latest_operation(
+    real: RealEngine, engine: PulumiEngine
+) -> None:
+    assert engine.last_update(platform(real)) is None
+    assert engine.up(platform(real)).ok
+    update = engine.last_update(platform(real))
+    assert update is not None and (update["kind"], update["result"]) == ("update", "succeeded")
+    assert update["end_time"] is not None and update["end_time"].startswith("20")

@@ -1,0 +1,156 @@
+"""`saasctl tenant show` and `saasctl tenant logs`: looking at a deployed tenant."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from saas_ctl.cli.context import FileOption, JsonOption, application
+from saas_ctl.cli.lifecycle_support import BackendOption, LocalOption, runtime
+from saas_ctl.cli.output import reporting
+from saas_ctl.errors import SaasctlError, UsageError
+
+NameArgument = Annotated[str, typer.Argument(help="The tenant.")]
+
+
+def _aws(endpoint_url: str | None, what: str) -> Any:
+    from saas_ctl.preflight.run import aws_session
+
+    session = aws_session(endpoint_url)
+    if session is None:
+        raise UsageError(
+            f"{what} needs AWS credentials (environment, profile or instance role)",
+            hint="or --local for the local emulator",
+        )
+    return session
+
+
+def show(
+    ctx: typer.Context,
+    name: NameArgument,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="Also ask AWS (read-only): running vs desired tasks, the last ECS events, each target's health.",
+        ),
+    ] = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+) -> None:
+    """Show one tenant: effective settings, stack state and last update, outputs, DNS records, and (--live) health.
+
+    Example: saasctl tenant show acme --live
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from saas_ctl.spec import loader
+    from saas_ctl.tenant_view import show as view_of
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        rt = runtime(cli, backend, local)
+        spec = loader.load(cli.file).spec
+        session = _aws(rt.endpoint_url, "--live") if live else None
+        try:
+            view = view_of(rt.engine, spec, name, str(cli.file), session, rt.endpoint_url)
+        except (ClientError, BotoCoreError) as exc:
+            raise SaasctlError(f"could not read tenant {name}'s live state: {exc}") from None
+        if cli.output.json_mode:
+            cli.output.document(view.to_json())
+            return
+        _print_view(cli.output, view)
+
+
+def _print_view(output: Any, view: Any) -> None:
+    out = output.print
+    out(f"tenant {view.name}: {view.state}")
+    if view.last_update:
+        update = view.last_update
+        out(f"last update: {update.get('kind')} {update.get('result')} at {update.get('end_time')}")
+    if view.settings:
+        s = view.settings
+        scaling = s["autoscaling"]
+        out(f"hosts: {', '.join(s['hosts'])}  priority: {s['priority']}")
+        out(f"image: {s['image']}  port: {s['container_port']}  cpu/memory: {s['cpu']}/{s['memory']}")
+        scale = f"{scaling['min']}-{scaling['max']} at {scaling['cpu_target']}% cpu"
+        out(f"tasks: {s['desired_count']} desired, scaling {scale}")
+    for key in ("urls", "bucket_name", "secret_arn", "log_group_name", "service_name", "target_group_arn"):
+        if key in view.outputs:
+            value = view.outputs[key]
+            out(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
+    if view.dns_records:
+        heading = "DNS records (managed by the stack):" if view.dns_managed else "DNS records to create yourself:"
+        out(heading)
+        for record in view.dns_records:
+            out(f"  {record.name} {record.type} {record.value or '(the load balancer, once the platform is deployed)'}")
+    if view.live is not None:
+        service = view.live.get("service")
+        if service:
+            out(f"service: {service['running']} running of {service['desired']} desired ({service['pending']} pending)")
+            for event in service["events"]:
+                out(f"  {event['at']} {event['message']}")
+        for target in view.live.get("targets", []):
+            reason = f" ({target['reason']})" if target.get("reason") else ""
+            out(f"target {target['target']}:{target['port']} {target['state']}{reason}")
+
+
+def logs(
+    ctx: typer.Context,
+    name: NameArgument,
+    since: Annotated[str, typer.Option("--since", help="How far back: 30s, 10m, 2h, 1d.")] = "10m",
+    follow_: Annotated[bool, typer.Option("--follow", help="Keep printing new events until Ctrl-C.")] = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    local: LocalOption = False,
+) -> None:
+    """Print the tenant's container logs (its CloudWatch log group), oldest first: time, stream, message.
+
+    Example: saasctl tenant logs acme --since 1h --follow
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from infra.naming import TenantNames
+    from saas_ctl import local as emulator
+    from saas_ctl import tenant_logs
+    from saas_ctl.spec import loader
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        if follow_ and cli.output.json_mode:
+            raise UsageError("--follow streams lines; it cannot be combined with --json")
+        spec = loader.load(cli.file).spec
+        declared = {t.name for t in spec.tenants}
+        if name not in declared:
+            raise UsageError(f"tenant {name!r} is not declared in {cli.file}")
+        p = spec.platform
+        group = TenantNames(p.project, p.environment, p.region, name).log_group
+        endpoint = emulator.endpoint(Path.cwd()) if local else None
+        start = int((time.time() - tenant_logs.parse_since(since)) * 1000)
+        client = _aws(endpoint, "tenant logs").client("logs", region_name=p.region, endpoint_url=endpoint)
+        try:
+            if not follow_:
+                lines = tenant_logs.fetch(client, group, start)
+                if cli.output.json_mode:
+                    cli.output.document({"log_group": group, "events": [line.to_json() for line in lines]})
+                    return
+                for line in lines:
+                    cli.output.print(line.render())
+                return
+            with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends --follow: that is success
+                for line in tenant_logs.follow(client, group, start):
+                    cli.output.print(line.render())
+        except ClientError as exc:
+            if tenant_logs.log_group_missing(exc):
+                raise SaasctlError(
+                    f"log group {group} does not exist", hint=f"is tenant {name} deployed? (saasctl tenant show {name})"
+                ) from None
+            raise SaasctlError(f"could not read log group {group}: {exc}") from None
+        except BotoCoreError as exc:
+            raise SaasctlError(f"could not read log group {group}: {exc}") from None

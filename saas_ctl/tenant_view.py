@@ -1,0 +1,137 @@
+"""`saasctl tenant show`: one tenant as an operator needs to see it — its effective settings, its stack's state
+and last update, its outputs, its DNS, and (with --live) what ECS and the load balancer say right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from infra.naming import TenantNames
+from saas_ctl import stacks
+from saas_ctl.errors import UsageError
+from saas_ctl.spec.models import TenantsFile, resolve
+
+EVENTS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class DnsRecord:
+    name: str
+    type: str
+    value: str | None  # None while the platform (its load balancer) is not deployed
+
+
+@dataclass(frozen=True)
+class TenantView:
+    name: str
+    state: str  # deployed, not deployed, orphaned
+    settings: dict[str, Any] | None  # None for an orphaned tenant (no entry in the file)
+    last_update: dict[str, Any] | None
+    outputs: dict[str, Any]
+    dns_managed: bool
+    dns_records: list[DnsRecord]
+    live: dict[str, Any] | None = field(default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "state": self.state,
+            "settings": self.settings,
+            "last_update": self.last_update,
+            "outputs": self.outputs,
+            "dns": {
+                "managed": self.dns_managed,
+                "records": [{"name": r.name, "type": r.type, "value": r.value} for r in self.dns_records],
+            },
+            "live": self.live,
+        }
+
+
+def dns_records(spec: TenantsFile, hosts: tuple[str, ...], alb_dns_name: str | None) -> tuple[bool, list[DnsRecord]]:
+    """The records that route the tenant's hosts: made by its stack with platform.dns, else the user's to make."""
+    if spec.platform.dns is not None:
+        return True, [DnsRecord(host, "A (alias)", alb_dns_name) for host in hosts]
+    # Without a hosted zone saasctl manages, the user points each host at the load balancer: a CNAME, or an
+    # alias where their DNS offers one (a zone apex cannot be a CNAME).
+    return False, [DnsRecord(host, "CNAME", alb_dns_name) for host in hosts]
+
+
+def last_update(engine: Any, target: Any) -> dict[str, Any] | None:
+    """The stack's most recent update (kind, result, end time), from engines that keep a history."""
+    history = getattr(engine, "last_update", None)
+    return history(target) if callable(history) else None
+
+
+def live_status(
+    session: Any, region: str, endpoint_url: str | None, cluster: str, outputs: dict[str, Any]
+) -> dict[str, Any]:
+    """Read-only: ecs:DescribeServices (tasks, events) and elasticloadbalancing:DescribeTargetHealth."""
+    ecs = session.client("ecs", region_name=region, endpoint_url=endpoint_url)
+    elbv2 = session.client("elbv2", region_name=region, endpoint_url=endpoint_url)
+    live: dict[str, Any] = {"service": None, "targets": []}
+    service_name = outputs.get("service_name")
+    if service_name:
+        found = ecs.describe_services(cluster=cluster, services=[service_name]).get("services", [])
+        if found:
+            service = found[0]
+            live["service"] = {
+                "status": service.get("status"),
+                "running": service.get("runningCount", 0),
+                "desired": service.get("desiredCount", 0),
+                "pending": service.get("pendingCount", 0),
+                "events": [
+                    {"at": str(e.get("createdAt")), "message": e.get("message")}
+                    for e in service.get("events", [])[:EVENTS_SHOWN]
+                ],
+            }
+    group = outputs.get("target_group_arn")
+    if group:
+        health = elbv2.describe_target_health(TargetGroupArn=group).get("TargetHealthDescriptions", [])
+        live["targets"] = [
+            {
+                "target": d["Target"]["Id"],
+                "port": d["Target"].get("Port"),
+                "state": d.get("TargetHealth", {}).get("State"),
+                "reason": d.get("TargetHealth", {}).get("Description"),
+            }
+            for d in health
+        ]
+    return live
+
+
+def show(
+    engine: Any,
+    spec: TenantsFile,
+    name: str,
+    file: str,
+    session: Any | None = None,
+    endpoint_url: str | None = None,
+) -> TenantView:
+    """Everything known about tenant ``name``; ``session`` (boto3) adds the live view."""
+    declared = {t.name: t for t in spec.tenants}
+    deployed = name in engine.list_stacks(stacks.tenants_project(spec))
+    if name not in declared and not deployed:
+        raise UsageError(
+            f"tenant {name!r} is neither declared in {file} nor deployed",
+            hint=f"declared tenants: {', '.join(sorted(declared)) or 'none'}",
+        )
+    state = "deployed" if deployed else "not deployed"
+    settings = None
+    if name in declared:
+        settings = resolve(declared[name], spec).model_dump(mode="json")
+    else:
+        state = "orphaned"
+    target = stacks.orphan_target(spec, name)
+    outputs = engine.outputs(target) if deployed else {}
+    platform = engine.outputs(stacks.platform_target(spec))
+    hosts = tuple(settings["hosts"]) if settings else ()
+    managed, records = dns_records(spec, hosts, platform.get("load_balancer_dns_name"))
+    live = None
+    if session is not None and deployed:
+        live = live_status(session, spec.platform.region, endpoint_url, str(platform.get("cluster_name", "")), outputs)
+    if not outputs.get("log_group_name"):
+        names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
+        outputs = {**outputs, "log_group_name": names.log_group} if deployed else outputs
+    return TenantView(
+        name, state, settings, last_update(engine, target) if deployed else None, outputs, managed, records, live
+    )

@@ -1,0 +1,194 @@
+"""`tenant show` and `tenant logs` through the real app: a plugged engine for stack state, moto for AWS."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from saas_ctl.cli.main import app
+from saas_ctl.tenant_logs import fetch, follow, parse_since
+from tests import fakes
+from tests.conftest import MINIMAL
+from tests.fakes import TENANTS, deployed_platform
+from tests.moto_server import client
+
+ALB = "saas-dev-alb-0.us-east-1.elb.amazonaws.com"
+GROUP = "/saasctl/saas-dev/acme"
+
+
+@pytest.fixture
+def spec(write_spec: Callable[[str], Path]) -> Path:
+    return write_spec(MINIMAL)
+
+
+def test_show_json_has_effective_settings_state_outputs_and_the_dns_records_to_create(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme", {"bucket_name": "b", "urls": ["http://acme.example.com"], "log_group_name": GROUP})
+    result = runner.invoke(app, ["tenant", "show", "acme", "-f", str(spec), "--json"])
+    assert result.exit_code == 0, result.stderr
+    view = json.loads(result.stdout)
+    assert (view["name"], view["state"], view["live"]) == ("acme", "deployed", None)
+    assert {k: view["settings"][k] for k in ("hosts", "priority", "cpu", "memory", "image")} == {
+        "hosts": ["acme.example.com"],
+        "priority": 10,
+        "cpu": 256,
+        "memory": 512,
+        "image": "public.ecr.aws/nginx/nginx:stable",
+    }
+    assert view["outputs"] == {"bucket_name": "b", "urls": ["http://acme.example.com"], "log_group_name": GROUP}
+    assert view["dns"] == {"managed": False, "records": [{"name": "acme.example.com", "type": "CNAME", "value": ALB}]}
+
+
+def test_show_of_a_declared_tenant_not_yet_deployed(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:
+    view = json.loads(runner.invoke(app, ["tenant", "show", "acme", "-f", str(spec), "--json"]).stdout)
+    assert (view["state"], view["outputs"], view["last_update"]) == ("not deployed", {}, None)
+    assert view["dns"]["records"] == [{"name": "acme.example.com", "type": "CNAME", "value": None}]
+
+
+def test_show_with_platform_dns_says_the_stack_manages_the_records(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(
+        MINIMAL.replace("  domain: example.com\n", "  domain: example.com\n  dns: {zone_name: example.com}\n")
+    )
+    view = json.loads(runner.invoke(app, ["tenant", "show", "acme", "-f", str(path), "--json"]).stdout)
+    assert view["dns"] == {
+        "managed": True,
+        "records": [{"name": "acme.example.com", "type": "A (alias)", "value": None}],
+    }
+
+
+def test_show_of_an_unknown_tenant_exits_2(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:
+    result = runner.invoke(app, ["tenant", "show", "nobody", "-f", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: tenant 'nobody' is neither declared in ")
+
+
+def test_show_human_output_lists_what_an_operator_looks_for(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme", {"urls": ["http://acme.example.com"], "log_group_name": GROUP})
+    result = runner.invoke(app, ["tenant", "show", "acme", "-f", str(spec)])
+    assert result.stdout.splitlines() == [
+        "tenant acme: deployed",
+        "hosts: acme.example.com  priority: 10",
+        "image: public.ecr.aws/nginx/nginx:stable  port: 80  cpu/memory: 256/512",
+        "tasks: 1 desired, scaling 1-4 at 60% cpu",
+        "urls: http://acme.example.com",
+        f"log_group_name: {GROUP}",
+        "DNS records to create yourself:",
+        f"  acme.example.com CNAME {ALB}",
+    ]
+
+
+def _aws(moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
+
+
+def test_show_live_reads_tasks_events_and_target_health(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path, moto: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ecs: Any = client(moto, "ecs")
+    ecs.create_cluster(clusterName="saas-dev")
+    ecs.register_task_definition(
+        family="saas-acme-dev", containerDefinitions=[{"name": "app", "image": "x", "memory": 512}]
+    )
+    ecs.create_service(cluster="saas-dev", serviceName="saas-acme-dev", taskDefinition="saas-acme-dev", desiredCount=2)
+    ec2: Any = client(moto, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    elbv2: Any = client(moto, "elbv2")
+    group = elbv2.create_target_group(Name="saas-acme-dev-80", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")
+    arn = group["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": "10.0.1.5", "Port": 80}])
+    _aws(moto, monkeypatch)
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme", {"service_name": "saas-acme-dev", "target_group_arn": arn})
+    result = runner.invoke(app, ["tenant", "show", "acme", "-f", str(spec), "--json", "--live"])
+    assert result.exit_code == 0, result.stderr
+    live = json.loads(result.stdout)["live"]
+    assert {k: live["service"][k] for k in ("running", "desired")} == {"running": 0, "desired": 2}
+    assert [(t["target"], t["port"]) for t in live["targets"]] == [("10.0.1.5", 80)]
+
+
+def _put_events(moto: str, messages: list[tuple[int, str]]) -> None:
+    logs: Any = client(moto, "logs")
+    logs.create_log_group(logGroupName=GROUP)
+    logs.create_log_stream(logGroupName=GROUP, logStreamName="app/app/1")
+    logs.put_log_events(
+        logGroupName=GROUP,
+        logStreamName="app/app/1",
+        logEvents=[{"timestamp": ts, "message": message} for ts, message in messages],
+    )
+
+
+def test_logs_prints_the_tenants_events_oldest_first_with_time_and_stream(
+    runner: CliRunner, spec: Path, moto: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = int(time.time() * 1000)
+    _put_events(moto, [(now - 3_600_000, "too old"), (now - 120_000, "GET / 200"), (now - 60_000, "GET /health 200")])
+    _aws(moto, monkeypatch)
+    result = runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec), "--since", "10m"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(" ", 2)[1:] for line in lines] == [["app/app/1", "GET / 200"], ["app/app/1", "GET /health 200"]]
+    assert lines[0].split(" ")[0].endswith("Z")
+
+
+def test_logs_json_is_one_document(runner: CliRunner, spec: Path, moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = int(time.time() * 1000)
+    _put_events(moto, [(now - 1000, "hello")])
+    _aws(moto, monkeypatch)
+    document = json.loads(runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec), "--json"]).stdout)
+    assert document == {
+        "log_group": GROUP,
+        "events": [{"timestamp": now - 1000, "stream": "app/app/1", "message": "hello"}],
+    }
+
+
+def test_logs_of_a_tenant_without_a_log_group_says_so(
+    runner: CliRunner, spec: Path, moto: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _aws(moto, monkeypatch)
+    result = runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: log group {GROUP} does not exist",
+        "hint: is tenant acme deployed? (saasctl tenant show acme)",
+    ]
+
+
+def test_follow_prints_each_new_event_once(moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = int(time.time() * 1000)
+    _put_events(moto, [(now - 2000, "first")])
+    logs: Any = client(moto, "logs")
+
+    def arrive(_: float) -> None:
+        logs.put_log_events(
+            logGroupName=GROUP, logStreamName="app/app/1", logEvents=[{"timestamp": now - 1000, "message": "second"}]
+        )
+
+    seen = [line.message for line in follow(logs, GROUP, now - 60_000, sleep=arrive, rounds=2)]
+    assert seen == ["first", "second"]
+    assert [line.message for line in fetch(logs, GROUP, now - 60_000)] == ["first", "second"]
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("10m", 600), ("2h", 7200), ("1d", 86400)])
+def test_since_takes_seconds_minutes_hours_and_days(text: str, seconds: int) -> None:
+    assert parse_since(text) == seconds
+
+
+def test_since_refuses_what_is_not_a_duration(runner: CliRunner, spec: Path) -> None:
+    result = runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec), "--since", "ten minutes"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "error: --since 'ten minutes' is not a duration"
