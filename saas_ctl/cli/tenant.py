@@ -34,8 +34,6 @@ if TYPE_CHECKING:
     from saas_ctl.spec.models import EffectiveTenant
 
 app = typer.Typer(help="Declare, deploy, look at and destroy tenants.", no_args_is_help=True)
-app.command("show")(tenant_inspect.show)
-app.command("logs")(tenant_inspect.logs)
 
 Names = Annotated[list[str] | None, typer.Argument(help="Tenants to act on (default with --all: every declared one).")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every tenant declared in the file.")]
@@ -319,3 +317,8 @@ def remove(
             cli.output.document({"removed": name, "deployed": False})
         else:
             cli.output.success(f"removed tenant {name} from {cli.file}")
+
+
+# Looking at a tenant (saas_ctl/cli/tenant_inspect.py), listed after the commands that change tenants.
+app.command("show")(tenant_inspect.show)
+app.command("logs")(tenant_inspect.logs)
