@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -77,3 +78,24 @@ def other_account_credentials(url: str, account: str = "111111111111") -> dict[s
 
 
 os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
+
+
+@pytest.fixture
+def moto_env(moto: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """moto, with the environment that points saasctl's own boto3 calls at it (as a CLI run in it would)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
+    return moto
+
+
+def ecs_service(url: str, desired: int = 1) -> None:
+    """Cluster saas-dev with service saas-acme-dev (task family saas-acme-dev), as the test specs deploy them."""
+    ecs: Any = client(url, "ecs")
+    ecs.create_cluster(clusterName="saas-dev")
+    ecs.register_task_definition(
+        family="saas-acme-dev", containerDefinitions=[{"name": "app", "image": "x", "memory": 512}]
+    )
+    ecs.create_service(
+        cluster="saas-dev", serviceName="saas-acme-dev", taskDefinition="saas-acme-dev", desiredCount=desired
+    )

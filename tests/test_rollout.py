@@ -17,7 +17,7 @@ from saas_ctl.rollout import Outcome, wait_for_rollout
 from tests import fakes
 from tests.conftest import MINIMAL
 from tests.fakes import deployed_platform
-from tests.moto_server import REGION, client
+from tests.moto_server import REGION, client, ecs_service
 
 NEW = "arn:aws:ecs:us-east-1:123456789012:task-definition/saas-acme-dev:2"
 OLD = "arn:aws:ecs:us-east-1:123456789012:task-definition/saas-acme-dev:1"
@@ -111,19 +111,11 @@ def test_a_rollout_still_in_progress_at_the_deadline_times_out_against_moto(moto
 def test_tenant_up_fails_the_tenant_whose_service_never_becomes_healthy(
     runner: CliRunner,
     engine: fakes.MemoryEngine,
-    moto: str,
+    moto_env: str,
     monkeypatch: pytest.MonkeyPatch,
     write_spec: Any,
 ) -> None:
-    ecs: Any = client(moto, "ecs")
-    ecs.create_cluster(clusterName="saas-dev")
-    ecs.register_task_definition(
-        family="saas-acme-dev", containerDefinitions=[{"name": "app", "image": "x", "memory": 512}]
-    )
-    ecs.create_service(cluster="saas-dev", serviceName="saas-acme-dev", taskDefinition="saas-acme-dev", desiredCount=1)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
+    ecs_service(moto_env)
     monkeypatch.setenv("SAASCTL_ROLLOUT_TIMEOUT", "0.1")
     deployed_platform(engine)
     path: Path = write_spec(MINIMAL)

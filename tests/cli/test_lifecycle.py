@@ -367,19 +367,15 @@ def test_platform_destroy_refuses_when_its_final_snapshot_name_is_taken(
     runner: CliRunner,
     engine: fakes.MemoryEngine,
     write_spec: Callable[[str], Path],
-    moto: str,
-    monkeypatch: pytest.MonkeyPatch,
+    moto_env: str,
 ) -> None:
-    rds: Any = client(moto, "rds")
+    rds: Any = client(moto_env, "rds")
     rds.create_db_cluster(
         DBClusterIdentifier="old", Engine="aurora-postgresql", MasterUsername="x", MasterUserPassword="password123"
     )
     rds.create_db_cluster_snapshot(
         DBClusterSnapshotIdentifier="saas-dev-final-20260101000000", DBClusterIdentifier="old"
     )
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
     deployed_platform(engine)  # generation 20260101000000
     result = runner.invoke(app, ["platform", "destroy", "-f", str(write_spec(UNPROTECTED)), "--yes"])
     assert result.exit_code == 2

@@ -16,7 +16,7 @@ from saas_ctl.tenant_logs import fetch, follow, parse_since
 from tests import fakes
 from tests.conftest import MINIMAL
 from tests.fakes import TENANTS, deployed_platform
-from tests.moto_server import client
+from tests.moto_server import client, ecs_service
 
 ALB = "saas-dev-alb-0.us-east-1.elb.amazonaws.com"
 GROUP = "/saasctl/saas-dev/acme"
@@ -90,28 +90,16 @@ def test_show_human_output_lists_what_an_operator_looks_for(
     ]
 
 
-def _aws(moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto)
-
-
 def test_show_live_reads_tasks_events_and_target_health(
-    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path, moto: str, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path, moto_env: str
 ) -> None:
-    ecs: Any = client(moto, "ecs")
-    ecs.create_cluster(clusterName="saas-dev")
-    ecs.register_task_definition(
-        family="saas-acme-dev", containerDefinitions=[{"name": "app", "image": "x", "memory": 512}]
-    )
-    ecs.create_service(cluster="saas-dev", serviceName="saas-acme-dev", taskDefinition="saas-acme-dev", desiredCount=2)
-    ec2: Any = client(moto, "ec2")
+    ecs_service(moto_env, desired=2)
+    ec2: Any = client(moto_env, "ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    elbv2: Any = client(moto, "elbv2")
+    elbv2: Any = client(moto_env, "elbv2")
     group = elbv2.create_target_group(Name="saas-acme-dev-80", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")
     arn = group["TargetGroups"][0]["TargetGroupArn"]
     elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": "10.0.1.5", "Port": 80}])
-    _aws(moto, monkeypatch)
     deployed_platform(engine)
     engine.deploy(TENANTS, "acme", {"service_name": "saas-acme-dev", "target_group_arn": arn})
     result = runner.invoke(app, ["tenant", "show", "acme", "-f", str(spec), "--json", "--live"])
@@ -121,8 +109,8 @@ def test_show_live_reads_tasks_events_and_target_health(
     assert [(t["target"], t["port"]) for t in live["targets"]] == [("10.0.1.5", 80)]
 
 
-def _put_events(moto: str, messages: list[tuple[int, str]]) -> None:
-    logs: Any = client(moto, "logs")
+def _put_events(url: str, messages: list[tuple[int, str]]) -> None:
+    logs: Any = client(url, "logs")
     logs.create_log_group(logGroupName=GROUP)
     logs.create_log_stream(logGroupName=GROUP, logStreamName="app/app/1")
     logs.put_log_events(
@@ -133,11 +121,12 @@ def _put_events(moto: str, messages: list[tuple[int, str]]) -> None:
 
 
 def test_logs_prints_the_tenants_events_oldest_first_with_time_and_stream(
-    runner: CliRunner, spec: Path, moto: str, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, spec: Path, moto_env: str
 ) -> None:
     now = int(time.time() * 1000)
-    _put_events(moto, [(now - 3_600_000, "too old"), (now - 120_000, "GET / 200"), (now - 60_000, "GET /health 200")])
-    _aws(moto, monkeypatch)
+    _put_events(
+        moto_env, [(now - 3_600_000, "too old"), (now - 120_000, "GET / 200"), (now - 60_000, "GET /health 200")]
+    )
     result = runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec), "--since", "10m"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -145,10 +134,9 @@ def test_logs_prints_the_tenants_events_oldest_first_with_time_and_stream(
     assert lines[0].split(" ")[0].endswith("Z")
 
 
-def test_logs_json_is_one_document(runner: CliRunner, spec: Path, moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_logs_json_is_one_document(runner: CliRunner, spec: Path, moto_env: str) -> None:
     now = int(time.time() * 1000)
-    _put_events(moto, [(now - 1000, "hello")])
-    _aws(moto, monkeypatch)
+    _put_events(moto_env, [(now - 1000, "hello")])
     document = json.loads(runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec), "--json"]).stdout)
     assert document == {
         "log_group": GROUP,
@@ -156,10 +144,7 @@ def test_logs_json_is_one_document(runner: CliRunner, spec: Path, moto: str, mon
     }
 
 
-def test_logs_of_a_tenant_without_a_log_group_says_so(
-    runner: CliRunner, spec: Path, moto: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _aws(moto, monkeypatch)
+def test_logs_of_a_tenant_without_a_log_group_says_so(runner: CliRunner, spec: Path, moto_env: str) -> None:
     result = runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -168,10 +153,10 @@ def test_logs_of_a_tenant_without_a_log_group_says_so(
     ]
 
 
-def test_follow_prints_each_new_event_once(moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_follow_prints_each_new_event_once(moto_env: str) -> None:
     now = int(time.time() * 1000)
-    _put_events(moto, [(now - 2000, "first")])
-    logs: Any = client(moto, "logs")
+    _put_events(moto_env, [(now - 2000, "first")])
+    logs: Any = client(moto_env, "logs")
 
     def arrive(_: float) -> None:
         logs.put_log_events(
