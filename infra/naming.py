@@ -22,6 +22,13 @@ MANAGED_BY = "saasctl"
 GENERATED_TAG_KEYS = ("project", "environment", "tenant", "managed-by")
 
 
+# Environment variables saasctl gives every tenant container: the tenant secret's keys (upper-cased, read
+# from Secrets Manager) and the database connection. A tenant's own `environment` may not reuse them (ECS
+# refuses a task definition that names a variable twice).
+SECRET_KEYS = ("app_secret",)
+DATABASE_ENVIRONMENT = ("DB_HOST", "DB_READER_HOST", "DB_PORT", "DB_NAME", "DB_USER")
+INJECTED_ENVIRONMENT = tuple(key.upper() for key in SECRET_KEYS) + DATABASE_ENVIRONMENT
+
 # A platform's snapshot generation: the UTC time its stack was first deployed, as YYYYMMDDHHMMSS.
 GENERATION_FORMAT = "%Y%m%d%H%M%S"
 GENERATION_EXAMPLE = "20261129135500"  # for checking name lengths before a generation exists

@@ -341,7 +341,11 @@ def destroy_tenant(runtime: Runtime, name: str, delete_data: bool) -> DestroyOut
             report.results.extend(_drop_database(runtime, spec, platform, target, names))
     if declared:
         store.remove_tenant(runtime.file, name)
-    kept = [] if delete_data else [f"S3 bucket {names.bucket}", f"secret {names.secret}"]
+    kept = (
+        []
+        if delete_data
+        else [f"S3 bucket {names.bucket}", f"secret {names.secret}", f"database and role {names.database_user}"]
+    )
     return DestroyOutcome(report, kept if deployed else [], declared)
 
 

@@ -15,10 +15,10 @@ from typing import cast
 import pulumi
 import pulumi_aws as aws
 
+from infra.naming import SECRET_KEYS  # the secret's JSON keys, each given to the container upper-cased
+
 # Days a deleted secret can still be restored; 0 (immediate) only when the tenant's data is to be deleted.
 RECOVERY_WINDOW_DAYS = 30
-# The secret's JSON keys, each injected into the container as the upper-cased environment variable.
-SECRET_KEYS = ("app_secret",)
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class TenantSecret(pulumi.ComponentResource):
         )
         # Generated in the program, but written only once: ignore_changes keeps the first value for the life
         # of the secret, so re-running the program never rotates it (and an adopted secret keeps its value).
-        value = json.dumps({"app_secret": secrets.token_urlsafe(48)})
+        value = json.dumps({key: secrets.token_urlsafe(48) for key in SECRET_KEYS})
         aws.secretsmanager.SecretVersion(
             f"{name}-value",
             secret_id=secret.id,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from infra.tenant.secret import SECRET_KEYS
+from infra.naming import DATABASE_ENVIRONMENT, SECRET_KEYS
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,7 @@ class ServiceArgs:
 
 
 def database_environment(db: DatabaseConnection, host: str, reader_host: str, port: int) -> dict[str, str]:
-    return {
-        "DB_HOST": host,
-        "DB_READER_HOST": reader_host,
-        "DB_PORT": str(int(port)),
-        "DB_NAME": db.name,
-        "DB_USER": db.user,
-    }
+    return dict(zip(DATABASE_ENVIRONMENT, (host, reader_host, str(int(port)), db.name, db.user), strict=True))
 
 
 def container_definitions(args: ServiceArgs, log_group: str, secret_arn: str, database: dict[str, str]) -> str:

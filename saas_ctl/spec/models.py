@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from infra import aws_limits as limits
+from infra.naming import INJECTED_ENVIRONMENT
 
 _LABEL = r"[a-z][a-z0-9-]*[a-z0-9]|[a-z]"
 _NAME_RE = re.compile(rf"(?:{_LABEL})")
@@ -101,6 +102,11 @@ def _check_environment(env: dict[str, str]) -> dict[str, str]:
         if not _ENV_VAR_RE.fullmatch(key):
             raise ValueError(
                 f"{key!r} is not a valid environment variable name (letters, digits, _; not a digit first)"
+            )
+        if key in INJECTED_ENVIRONMENT:
+            raise ValueError(
+                f"{key} is set by saasctl in every tenant container ({', '.join(INJECTED_ENVIRONMENT)}); "
+                "choose another name"
             )
     return env
 

@@ -198,7 +198,11 @@ def test_tenant_destroy_keeps_data_and_removes_the_tenant_from_the_file(
     result = runner.invoke(app, ["tenant", "destroy", "acme", "-f", str(spec), "--yes", "--json"])
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["kept"] == ["S3 bucket saas-acme-dev-5e68bd74", "secret saas-dev/acme/app"]
+    assert document["kept"] == [
+        "S3 bucket saas-acme-dev-5e68bd74",
+        "secret saas-dev/acme/app",
+        "database and role tenant_acme",
+    ]
     assert document["removed_from_file"] is True
     assert "name: acme" not in spec.read_text()
     assert "acme" not in engine.stacks[TENANTS]

@@ -262,3 +262,14 @@ def test_yes_as_an_environment_value_asks_for_quotes() -> None:
 def test_every_problem_is_reported_at_once() -> None:
     text = with_tenants("  - name: A\n    priority: 0\n    cpux: 1\n")
     assert [issue.path for issue in issues_of(text)] == ["tenants[0].name", "tenants[0].priority", "tenants[0].cpux"]
+
+
+def test_an_environment_variable_saasctl_injects_is_refused_at_its_line() -> None:
+    with pytest.raises(SpecError) as raised:
+        load_bytes((MINIMAL + "    environment: {DB_HOST: elsewhere}\n").encode(), "t.yaml")
+    [issue] = raised.value.issues
+    assert (issue.line, issue.path) == (14, "tenants[0].environment")
+    assert issue.message.startswith(
+        "DB_HOST is set by saasctl in every tenant container (APP_SECRET, DB_HOST, DB_READER_HOST, DB_PORT, DB_NAME, "
+        "DB_USER); choose another name"
+    )
