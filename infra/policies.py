@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 Statement = dict[str, Any]
@@ -33,14 +34,39 @@ def deny_insecure_transport(bucket_arn: str) -> str:
     )
 
 
-def execution_policy(log_group_arn: str, secret_arn: str) -> str:
-    """What ECS needs to start the tenant's task: pull the image, write its logs, read its secret."""
+_PRIVATE_ECR = re.compile(
+    r"(?P<account>\d{12})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?P<cn>\.cn)?/"
+    r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(?::[\w][\w.-]*)?(?:@sha256:[0-9a-f]{64})?"
+)
+
+
+def ecr_repository_arn(image: str) -> str | None:
+    """The private ECR repository an image is pulled from, or None (a public image needs no ECR permission)."""
+    match = _PRIVATE_ECR.fullmatch(image)
+    if match is None:
+        return None
+    partition = "aws-cn" if match.group("cn") else "aws"
+    return (
+        f"arn:{partition}:ecr:{match.group('region')}:{match.group('account')}:repository/{match.group('repository')}"
+    )
+
+
+def execution_policy(log_group_arn: str, secret_arn: str, image_repository_arn: str | None = None) -> str:
+    """What ECS needs to start the tenant's task: pull its own image (from its own repository, when that is a
+    private ECR repository; a public image needs nothing), write its logs, read its secret."""
+    pull: list[Statement] = []
+    if image_repository_arn:
+        pull = [
+            # GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+            allow(["ecr:GetAuthorizationToken"], ["*"], "EcrToken"),
+            allow(
+                ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+                [image_repository_arn],
+                "PullTenantImage",
+            ),
+        ]
     return document(
-        # GetAuthorizationToken has no resource-level permissions: AWS requires "*".
-        allow(["ecr:GetAuthorizationToken"], ["*"], "EcrToken"),
-        allow(
-            ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], ["*"], "PullImage"
-        ),
+        *pull,
         allow(["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log_group_arn}:*"], "WriteTenantLogs"),
         allow(["secretsmanager:GetSecretValue"], [secret_arn], "ReadTenantSecret"),
     )

@@ -20,6 +20,7 @@ class IamArgs:
     secret_arn: pulumi.Input[str]
     bucket_arn: pulumi.Input[str]
     db_user_arn: pulumi.Input[str]
+    image: str  # the tenant's container image: only its own ECR repository may be pulled from
 
 
 class TenantIam(pulumi.ComponentResource):
@@ -40,7 +41,7 @@ class TenantIam(pulumi.ComponentResource):
             f"{name}-execution",
             role=execution.id,
             policy=pulumi.Output.all(args.log_group_arn, args.secret_arn).apply(
-                lambda arns: policies.execution_policy(arns[0], arns[1])
+                lambda arns: policies.execution_policy(arns[0], arns[1], policies.ecr_repository_arn(args.image))
             ),
             opts=child,
         )

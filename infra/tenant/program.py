@@ -75,6 +75,7 @@ def tenant_program(
             db_user_arn=pulumi.Output.all(platform.cluster_arn, platform.database_resource_id).apply(
                 lambda v: db_user_arn(v[0], region, v[1], names.database_user)
             ),
+            image=tenant.image,
         ),
         opts,
     )

@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+import pytest
+
 from infra import aws_limits as limits
 from infra.tenant.kept import KeptData
 from saas_ctl import stacks
@@ -205,7 +207,6 @@ def _arns_and_names(synthesis: Synthesis) -> list[str]:
 def test_tenant_policies_name_only_the_tenants_own_resources() -> None:
     acme = _arns_and_names(synth_tenant(_two_tenants(), "acme"))
     assert sorted(set(acme)) == [
-        "*",
         "arn:aws:logs:us-east-1:123456789012:log-group:/saasctl/saas-dev/acme:*",
         "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-PLACEHOLDER/tenant_acme",
         f"arn:aws:s3:::{BUCKET}",
@@ -223,21 +224,53 @@ def test_tenant_policies_never_mention_another_tenant() -> None:
     assert "acme" not in globex_text
 
 
-def test_only_image_pull_token_and_layers_use_a_wildcard_resource() -> None:
-    acme = synth_tenant(_two_tenants(), "acme")
-    wildcard_actions = sorted(
+def _wildcard_actions(synthesis: Synthesis) -> list[str]:
+    return sorted(
         action
-        for resource in of_type(acme, "aws:iam/rolePolicy:RolePolicy")
+        for resource in of_type(synthesis, "aws:iam/rolePolicy:RolePolicy")
         for statement in policy(resource)["Statement"]
         if statement["Resource"] == ["*"]
         for action in statement["Action"]
     )
-    assert wildcard_actions == [
-        "ecr:BatchCheckLayerAvailability",
-        "ecr:BatchGetImage",
-        "ecr:GetAuthorizationToken",
-        "ecr:GetDownloadUrlForLayer",
+
+
+def test_a_public_image_needs_no_ecr_permission_at_all() -> None:
+    acme = synth_tenant(_two_tenants(), "acme")
+    actions = [
+        a for r in of_type(acme, "aws:iam/rolePolicy:RolePolicy") for s in policy(r)["Statement"] for a in s["Action"]
     ]
+    assert [a for a in actions if a.startswith("ecr:")] == []
+    assert _wildcard_actions(acme) == []
+
+
+PRIVATE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/acme-api:1.4.2"
+
+
+def test_a_private_ecr_image_may_be_pulled_from_its_own_repository_only() -> None:
+    acme = synth_tenant(_two_tenants().replace("  - name: acme\n", f"  - name: acme\n    image: {PRIVATE}\n"), "acme")
+    execution = next(r for r in of_type(acme, "aws:iam/rolePolicy:RolePolicy") if r.name == "iam-execution")
+    pull = next(s for s in policy(execution)["Statement"] if s["Sid"] == "PullTenantImage")
+    assert pull["Resource"] == ["arn:aws:ecr:us-east-1:123456789012:repository/team/acme-api"]
+    assert _wildcard_actions(acme) == ["ecr:GetAuthorizationToken"]  # it has no resource-level permissions
+
+
+@pytest.mark.parametrize(
+    ("image", "arn"),
+    [
+        (PRIVATE, "arn:aws:ecr:us-east-1:123456789012:repository/team/acme-api"),
+        (
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app@sha256:" + "a" * 64,
+            "arn:aws-cn:ecr:cn-north-1:123456789012:repository/app",
+        ),
+        ("public.ecr.aws/nginx/nginx:stable", None),
+        ("nginx:1.27", None),
+        ("ghcr.io/acme/api:2", None),
+    ],
+)
+def test_the_repository_of_an_image(image: str, arn: str | None) -> None:
+    from infra.policies import ecr_repository_arn
+
+    assert ecr_repository_arn(image) == arn
 
 
 def test_longest_allowed_tenant_name_fits_every_aws_name_limit() -> None:
