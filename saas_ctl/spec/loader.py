@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,14 +34,38 @@ class LoadedSpec:
         return self.document.line_of(path)
 
 
+MAX_FILE_BYTES = 10 * 1024 * 1024  # far above any real fleet (10,000 tenants take about 1 MB)
+MAX_FILE_VARIABLE = "SAASCTL_MAX_FILE_BYTES"
+
+
+def max_file_bytes() -> int:
+    value = os.environ.get(MAX_FILE_VARIABLE, "")
+    return int(value) if value.isdigit() else MAX_FILE_BYTES
+
+
 def load(path: Path) -> LoadedSpec:
-    """Read and validate the tenants file at ``path``."""
+    """Read and validate the tenants file at ``path``: a regular file (a directory, FIFO or device is refused
+    before anything is read) of at most ``SAASCTL_MAX_FILE_BYTES`` (10 MiB)."""
+    limit = max_file_bytes()
+
+    def refuse(message: str) -> SpecError:
+        return SpecError([SpecIssue(str(path), None, "", message)])
+
     try:
-        raw = path.read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (a FIFO, socket or device)"
+            raise refuse(f"is {kind}; pass the tenants YAML file with -f FILE")
+        if info.st_size > limit:
+            raise refuse(f"is {info.st_size:,} bytes; tenants files are limited to {limit:,} ({MAX_FILE_VARIABLE})")
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
-        raise SpecError([SpecIssue(str(path), None, "", "file not found; pass -f FILE or set SAASCTL_FILE")]) from None
+        raise refuse("file not found; pass -f FILE or set SAASCTL_FILE") from None
     except OSError as exc:
-        raise SpecError([SpecIssue(str(path), None, "", f"cannot read the file: {exc.strerror}")]) from None
+        raise refuse(f"cannot read the file: {exc.strerror}") from None
+    if len(raw) > limit:  # it grew while being read
+        raise refuse(f"is more than {limit:,} bytes; tenants files are limited to that ({MAX_FILE_VARIABLE})")
     return load_bytes(raw, str(path))
 
 
@@ -111,5 +137,13 @@ def _message(error: ErrorDetails) -> str:
     if kind == "string_type" and isinstance(value, bool | int | float):
         message += f"; got {value!r} (quote it: YAML reads yes/no/on/off and numbers as non-strings)"
     elif isinstance(value, str | int | float | bool) or value is None:
-        message += f" (got {value!r})"
+        message += f" (got {_shortened(value)})"
     return message
+
+
+ECHO_MAX = 80  # characters of a bad value repeated back in a message
+
+
+def _shortened(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= ECHO_MAX else f"{text[: ECHO_MAX - 1]}… ({len(text):,} characters)"

@@ -109,7 +109,11 @@ def remove_tenant(path: Path, name: str) -> LoadedSpec:
 
 
 def _edit(path: Path, edit: Any, check: Check | None = None) -> LoadedSpec:
+    # A symlinked tenants.yaml (the file lives in a shared config repository) is edited where it lives, under
+    # that file's lock: replacing the link itself would leave the real file unchanged.
+    path = Path(os.path.realpath(path))
     with locked(path):
+        _collect_stale_temporaries(path)
         raw = path.read_bytes() if path.exists() else None
         if raw is None:
             raise UsageError(f"{path} does not exist", hint="pass -f FILE or set SAASCTL_FILE")
@@ -131,16 +135,32 @@ def _edit(path: Path, edit: Any, check: Check | None = None) -> LoadedSpec:
         return result
 
 
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _collect_stale_temporaries(path: Path) -> None:
+    """Temporary files that an edit killed before its rename left behind (only ever written under the lock
+    this edit now holds, so none of them belongs to a running edit)."""
+    for stale in path.parent.glob(f"{_temporary_prefix(path)}*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, never a partial one."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Replace ``path`` with ``data`` so that readers see the old or the new file, never a partial one; the
+    file keeps its permissions and, where the writer may set it (root), its owner."""
+    before = path.stat() if path.exists() else None
+    fd, temp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, mode)
+        os.chmod(temp, before.st_mode & 0o7777 if before else 0o644)
+        if before is not None and (before.st_uid, before.st_gid) != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(PermissionError):  # only root may give a file away
+                os.chown(temp, before.st_uid, before.st_gid)
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

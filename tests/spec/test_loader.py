@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from saas_ctl.errors import SpecError, SpecIssue
-from saas_ctl.spec.loader import format_path, load_bytes
+from saas_ctl.spec.loader import format_path, load, load_bytes
 from tests.conftest import EXAMPLE, MINIMAL
 
 
@@ -273,3 +276,35 @@ def test_an_environment_variable_saasctl_injects_is_refused_at_its_line() -> Non
         "DB_HOST is set by saasctl in every tenant container (APP_SECRET, DB_HOST, DB_READER_HOST, DB_PORT, DB_NAME, "
         "DB_USER); choose another name"
     )
+
+
+def test_a_directory_is_refused_before_reading(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as raised:
+        load(tmp_path)
+    assert raised.value.issues[0].message == "is a directory; pass the tenants YAML file with -f FILE"
+
+
+def test_a_fifo_is_refused_instead_of_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "tenants.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(SpecError) as raised:
+        load(fifo)
+    assert raised.value.issues[0].message.startswith("is not a regular file (a FIFO, socket or device)")
+
+
+def test_a_file_over_the_size_limit_is_refused_with_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAASCTL_MAX_FILE_BYTES", "1000")
+    path = tmp_path / "tenants.yaml"
+    path.write_text(MINIMAL + "#" * 2000 + "\n")
+    with pytest.raises(SpecError) as raised:
+        load(path)
+    assert raised.value.issues[0].message == (
+        f"is {path.stat().st_size:,} bytes; tenants files are limited to 1,000 (SAASCTL_MAX_FILE_BYTES)"
+    )
+
+
+def test_a_huge_bad_value_is_not_echoed_back_whole() -> None:
+    with pytest.raises(SpecError) as raised:
+        load_bytes(MINIMAL.replace("name: acme", "name: " + "x" * 5000).encode(), "t.yaml")
+    message = raised.value.issues[0].message
+    assert len(message) < 400 and message.endswith("… (5,002 characters))")

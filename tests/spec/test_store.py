@@ -108,3 +108,37 @@ def test_twenty_concurrent_processes_lose_no_tenant(write_spec: Callable[[str], 
     tenants = load(path).spec.tenants
     assert sorted(t.name for t in tenants) == sorted(["acme", *names])
     assert sorted(t.priority for t in tenants if t.name != "acme") == list(range(1, 10)) + list(range(11, 22))
+
+
+def test_an_edit_through_a_symlink_changes_the_real_file_and_keeps_the_link(tmp_path: Path) -> None:
+    shared = tmp_path / "config-repo"
+    shared.mkdir()
+    real = shared / "tenants.yaml"
+    real.write_text(MINIMAL)
+    link = tmp_path / "tenants.yaml"
+    link.symlink_to(real)
+    add_tenant(link, NewTenant(name="globex"))
+    assert link.is_symlink()
+    assert [t.name for t in load(real).spec.tenants] == ["acme", "globex"]
+    assert (shared / ".tenants.yaml.lock").exists()
+
+
+def test_an_edit_keeps_the_files_permissions_and_owner(write_spec: Callable[[str], Path]) -> None:
+    import os
+
+    path = write_spec(MINIMAL)
+    path.chmod(0o640)
+    if os.geteuid() == 0:  # only root can give the file away; then the edit must give it back
+        os.chown(path, 4242, 4343)
+    before = path.stat()
+    add_tenant(path, NewTenant(name="globex"))
+    after = path.stat()
+    assert (after.st_mode & 0o7777, after.st_uid, after.st_gid) == (0o640, before.st_uid, before.st_gid)
+
+
+def test_an_edit_collects_the_temporary_files_of_an_edit_that_was_killed(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(MINIMAL)
+    stale = path.parent / ".tenants.yaml.abc123.tmp"
+    stale.write_text("half an edit")
+    add_tenant(path, NewTenant(name="globex"))
+    assert not stale.exists()
