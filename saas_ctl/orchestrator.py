@@ -156,7 +156,8 @@ class Orchestrator:
                 result = run(target, self._sink(target))
             except Exception as exc:  # an engine that raises fails this stack only, never the whole run
                 message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-                result = StackResult(target, operation, Status.FAILED, error=f"{target.label}: {message}")
+                error = message if target.label in message else f"{target.label}: {message}"
+                result = StackResult(target, operation, Status.FAILED, error=error)
             if result.error_kind != "locked" or attempt >= self.options.lock_retries or self._stop.is_set():
                 break
             attempt += 1

@@ -15,6 +15,13 @@ OPERATIONS = ("preview", "up", "destroy", "refresh", "outputs", "list_stacks")
 
 
 def engine_from_environment(workdir: Path, backend: str | None = None) -> Engine:
+    """The chosen engine behind one error boundary (``saas_ctl.engine.guard``)."""
+    from saas_ctl.engine.guard import guarded
+
+    return guarded(_chosen(workdir, backend))
+
+
+def _chosen(workdir: Path, backend: str | None) -> Engine:
     choice = os.environ.get(VARIABLE, "pulumi").strip() or "pulumi"
     if choice == "pulumi":
         from saas_ctl.engine.pulumi_engine import PulumiEngine, PulumiSettings

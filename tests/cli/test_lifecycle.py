@@ -240,7 +240,10 @@ def test_tenant_destroy_of_an_engine_that_raises_fails_cleanly(
     engine.raises[("destroy", f"{TENANTS}/acme")] = RuntimeError("backend unreachable")
     result = runner.invoke(app, ["tenant", "destroy", "acme", "-f", str(spec), "--yes"])
     assert result.exit_code == 1
-    assert "failed: saas-dev-tenants/acme: RuntimeError: backend unreachable" in result.stderr
+    assert (
+        "failed: the engine failed in destroy of saas-dev-tenants/acme: RuntimeError: backend unreachable"
+        in result.stderr
+    )
     assert "name: acme" in spec.read_text()
 
 

@@ -178,7 +178,7 @@ def test_engine_selection_builds_a_pulumi_engine_by_default(tmp_path: Path, monk
     from saas_ctl.engine.select import engine_from_environment
 
     monkeypatch.delenv("SAASCTL_ENGINE", raising=False)
-    assert isinstance(engine_from_environment(tmp_path), PulumiEngine)
+    assert isinstance(getattr(engine_from_environment(tmp_path), "inner", None), PulumiEngine)
 
 
 def test_engine_selection_accepts_synth_and_a_factory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -187,9 +187,9 @@ def test_engine_selection_accepts_synth_and_a_factory(monkeypatch: pytest.Monkey
     from tests import fakes
 
     monkeypatch.setenv("SAASCTL_ENGINE", "synth")
-    assert isinstance(engine_from_environment(tmp_path), SynthEngine)
+    assert isinstance(getattr(engine_from_environment(tmp_path), "inner", None), SynthEngine)
     monkeypatch.setenv("SAASCTL_ENGINE", "tests.fakes:engine")
-    assert engine_from_environment(tmp_path) is fakes.ENGINE
+    assert getattr(engine_from_environment(tmp_path), "inner", None) is fakes.ENGINE
 
 
 def test_engine_selection_refuses_what_is_not_an_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
