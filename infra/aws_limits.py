@@ -135,5 +135,15 @@ DEFAULT_VPCS_PER_REGION: Final = 5
 
 # Tags (user tags per resource; aws: tags do not count and cannot be set).
 TAGS_PER_RESOURCE: Final = 50
+# Characters AWS accepts in tag keys and values (letters, spaces, digits and _ . : / = + - @, in any
+# script): Tagging API, "Tag" data type. Anything else (quotes, brackets...) would also be unsafe in the
+# Pulumi config paths saasctl writes tags to (aws:defaultTags.tags["<key>"]).
+TAG_CHARACTERS: Final = r"[\w .:/=+\-@]*"
+# ECS ContainerDefinition.image: up to 255 letters, digits, hyphens, underscores, colons, periods, forward
+# slashes and number signs (and @ for a digest).
+IMAGE_MAX_LENGTH: Final = 255
+IMAGE_CHARACTERS: Final = r"[A-Za-z0-9\-_:./#@]+"
+# ALB target group HealthCheckPath: 1-1024 characters, starting with /.
+HEALTH_CHECK_PATH_MAX_LENGTH: Final = 1024
 TAG_KEY_MAX_LENGTH: Final = 128
 TAG_VALUE_MAX_LENGTH: Final = 256

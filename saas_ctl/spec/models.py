@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Any, Literal
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from infra import aws_limits as limits
 from infra.naming import INJECTED_ENVIRONMENT
@@ -70,12 +71,20 @@ def _check_engine_version(value: Any) -> Any:
     return value
 
 
+_RFC1918 = tuple(ipaddress.IPv4Network(block) for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def _in_rfc1918(network: ipaddress.IPv4Network) -> bool:
+    # Python calls loopback, link-local and documentation blocks "private" too; a VPC can use none of them.
+    return any(network.subnet_of(block) for block in _RFC1918)
+
+
 def _check_cidr(value: str) -> str:
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError as exc:
         raise ValueError(f"not a valid IPv4 network block ({exc})") from None
-    if not network.is_private:
+    if not network.is_private or network.is_loopback or network.is_link_local or not _in_rfc1918(network):
         raise ValueError("the VPC block must be private (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)")
     if not limits.VPC_PREFIX_MIN <= network.prefixlen <= limits.VPC_PREFIX_MAX_SPEC:
         raise ValueError(f"the VPC prefix must be between /{limits.VPC_PREFIX_MIN} and /{limits.VPC_PREFIX_MAX_SPEC}")
@@ -88,6 +97,11 @@ def _check_tags(tags: dict[str, str]) -> dict[str, str]:
             raise ValueError("a tag key cannot be empty")
         if key.lower().startswith("aws:"):
             raise ValueError(f"tag key {key!r}: the aws: prefix is reserved by AWS")
+        for what, text in (("key", key), ("value", value)):
+            if not re.fullmatch(limits.TAG_CHARACTERS, text):
+                raise ValueError(
+                    f"tag {what} {_short(text)}: AWS allows only letters, digits, spaces and _ . : / = + - @ in tags"
+                )
         if len(key) > limits.TAG_KEY_MAX_LENGTH:
             raise ValueError(f"tag key {key[:20]!r}... is {len(key)} characters; at most {limits.TAG_KEY_MAX_LENGTH}")
         if len(value) > limits.TAG_VALUE_MAX_LENGTH:
@@ -95,6 +109,31 @@ def _check_tags(tags: dict[str, str]) -> dict[str, str]:
                 f"tag {key!r}: the value is {len(value)} characters; at most {limits.TAG_VALUE_MAX_LENGTH}"
             )
     return tags
+
+
+def _short(text: str, length: int = 40) -> str:
+    return repr(text) if len(text) <= length else repr(text[:length]) + f"... ({len(text)} characters)"
+
+
+def _check_image(value: str) -> str:
+    if len(value) > limits.IMAGE_MAX_LENGTH:
+        raise ValueError(
+            f"an image reference is at most {limits.IMAGE_MAX_LENGTH} characters; this one has {len(value)}"
+        )
+    if not re.fullmatch(limits.IMAGE_CHARACTERS, value):
+        raise ValueError(
+            "an image reference may contain only letters, digits and - _ : . / # @ (no spaces), "
+            "e.g. public.ecr.aws/nginx/nginx:stable"
+        )
+    return value
+
+
+def _check_health_check_path(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError("must start with /")
+    if len(value) > limits.HEALTH_CHECK_PATH_MAX_LENGTH:
+        raise ValueError(f"at most {limits.HEALTH_CHECK_PATH_MAX_LENGTH} characters; this one has {len(value)}")
+    return value
 
 
 def _check_environment(env: dict[str, str]) -> dict[str, str]:
@@ -143,8 +182,29 @@ Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
 EnvVars = Annotated[dict[str, str], AfterValidator(_check_environment)]
 
 
+def _takes_int(annotation: Any) -> bool:
+    """An int field (``int``, ``Annotated[int, ...]``, ``int | None``)."""
+    if annotation is int:
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _takes_int(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return any(_takes_int(arg) for arg in get_args(annotation))
+    return False
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        # Pydantic would read YAML's true as 1: a count, port or priority written as a boolean is a mistake.
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and _takes_int(field.annotation):
+            raise ValueError(f"must be a whole number, not {str(value).lower()}")
+        return value
 
 
 class Network(_Model):
@@ -227,13 +287,13 @@ class AutoscalingOverride(_Model):
 class ServiceSettings(_Model):
     """What every tenant's service runs with unless the tenant says otherwise."""
 
-    image: Annotated[str, Field(min_length=1)] = "public.ecr.aws/nginx/nginx:stable"
+    image: Annotated[str, AfterValidator(_check_image)] = "public.ecr.aws/nginx/nginx:stable"
     container_port: Port = 80
     cpu: Cpu = 256
     memory: Memory = 512
     desired_count: Annotated[int, Field(ge=1)] = 1
     autoscaling: Autoscaling = Autoscaling()
-    health_check_path: Annotated[str, Field(pattern=r"^/")] = "/"
+    health_check_path: Annotated[str, AfterValidator(_check_health_check_path)] = "/"
     environment: EnvVars = {}
 
 
@@ -247,13 +307,13 @@ class Tenant(_Model):
     priority: Priority | None = Field(
         None, description="ALB listener rule priority; `saasctl tenant add` assigns one, then it stays."
     )
-    image: Annotated[str, Field(min_length=1)] | None = None
+    image: Annotated[str, AfterValidator(_check_image)] | None = None
     container_port: Port | None = None
     cpu: Cpu | None = None
     memory: Memory | None = None
     desired_count: Annotated[int, Field(ge=1)] | None = None
     autoscaling: AutoscalingOverride | None = None
-    health_check_path: Annotated[str, Field(pattern=r"^/")] | None = None
+    health_check_path: Annotated[str, AfterValidator(_check_health_check_path)] | None = None
     environment: EnvVars = {}
     tags: Tags = {}
 

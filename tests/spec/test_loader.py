@@ -308,3 +308,45 @@ def test_a_huge_bad_value_is_not_echoed_back_whole() -> None:
         load_bytes(MINIMAL.replace("name: acme", "name: " + "x" * 5000).encode(), "t.yaml")
     message = raised.value.issues[0].message
     assert len(message) < 400 and message.endswith("… (5,002 characters))")
+
+
+def _only_issue(text: str) -> tuple[int | None, str]:
+    with pytest.raises(SpecError) as raised:
+        load_bytes(text.encode(), "t.yaml")
+    [issue] = raised.value.issues
+    return issue.line, issue.message
+
+
+def test_a_boolean_where_a_number_belongs_is_refused_not_read_as_1() -> None:
+    assert _only_issue(MINIMAL.replace("priority: 10", "priority: true")) == (
+        13,
+        "must be a whole number, not true (got True)",
+    )
+
+
+@pytest.mark.parametrize("block", ["169.254.0.0/16", "127.0.0.0/16", "192.0.2.0/24"])
+def test_loopback_link_local_and_documentation_blocks_are_not_vpc_blocks(block: str) -> None:
+    _line, message = _only_issue(MINIMAL.replace("  database:", f"  network: {{vpc_cidr: {block}}}\n  database:"))
+    assert message.startswith("the VPC block must be private (RFC 1918")
+
+
+@pytest.mark.parametrize(
+    ("image", "message"),
+    [
+        ("nginx latest", "an image reference may contain only letters, digits and - _ : . / # @ (no spaces)"),
+        ("a" * 256, "an image reference is at most 255 characters; this one has 256"),
+    ],
+)
+def test_an_image_ecs_would_refuse_is_refused(image: str, message: str) -> None:
+    assert _only_issue(MINIMAL + f"    image: '{image}'\n")[1].startswith(message)
+
+
+def test_a_health_check_path_over_the_alb_limit_is_refused() -> None:
+    _line, message = _only_issue(MINIMAL + "    health_check_path: /" + "x" * 1024 + "\n")
+    assert message.startswith("at most 1024 characters; this one has 1025")
+
+
+@pytest.mark.parametrize("key", ['a"]b', "team[x]", "emoji🙂"])
+def test_tag_keys_aws_refuses_are_refused_before_they_reach_a_pulumi_config_path(key: str) -> None:
+    _line, message = _only_issue(MINIMAL + f"    tags: {{'{key}': x}}\n")
+    assert "AWS allows only letters, digits, spaces and _ . : / = + - @ in tags" in message
