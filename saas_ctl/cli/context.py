@@ -17,7 +17,6 @@ FileOption = Annotated[
         "--file",
         "-f",
         envvar="SAASCTL_FILE",
-        dir_okay=False,
         help=f"The tenants file (desired state). [env: SAASCTL_FILE] [default: ./{DEFAULT_FILE}]",
         show_envvar=False,
     ),

@@ -109,6 +109,18 @@ def remove_tenant(path: Path, name: str) -> LoadedSpec:
 
 
 def _edit(path: Path, edit: Any, check: Check | None = None) -> LoadedSpec:
+    """One edit, with filesystem faults (a full disk, a read-only file system, an unwritable lock) as one
+    line naming the path and the cause; the file is then unchanged."""
+    try:
+        return _edit_locked(path, edit, check)
+    except OSError as exc:
+        where = exc.filename or path
+        raise SaasctlError(
+            f"could not edit {path}: {exc.strerror or exc} ({where}); the file was left unchanged"
+        ) from None
+
+
+def _edit_locked(path: Path, edit: Any, check: Check | None) -> LoadedSpec:
     # A symlinked tenants.yaml (the file lives in a shared config repository) is edited where it lives, under
     # that file's lock: replacing the link itself would leave the real file unchanged.
     path = Path(os.path.realpath(path))
@@ -118,12 +130,15 @@ def _edit(path: Path, edit: Any, check: Check | None = None) -> LoadedSpec:
         if raw is None:
             raise UsageError(f"{path} does not exist", hint="pass -f FILE or set SAASCTL_FILE")
         current = load_bytes(raw, str(path))
-        yaml = _round_trip(raw.decode("utf-8"))
+        layout = Layout.of(raw)
+        yaml = _round_trip(raw.decode("utf-8-sig"))
+        yaml.explicit_start = layout.explicit_start
+        yaml.explicit_end = layout.explicit_end
         tree = yaml.load(raw)
         edit(tree, current)
         buffer = io.BytesIO()
         yaml.dump(tree, buffer)
-        new_raw = buffer.getvalue()
+        new_raw = layout.apply(buffer.getvalue())
         try:
             result = load_bytes(new_raw, str(path))
         except SpecError as exc:
@@ -133,6 +148,45 @@ def _edit(path: Path, edit: Any, check: Check | None = None) -> LoadedSpec:
             check(result)
         write_atomically(path, new_raw)
         return result
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a round trip through ruamel would otherwise lose of the file's own form."""
+
+    crlf: bool
+    bom: bool
+    explicit_start: bool  # a '---' line opens the document
+    explicit_end: bool  # a '...' line closes it
+    preamble: bytes = b""  # comment lines before '---', which ruamel drops
+
+    @classmethod
+    def of(cls, raw: bytes) -> Layout:
+        text = raw.removeprefix(BOM).decode("utf-8")
+        lines = [line.strip() for line in text.splitlines()]
+        content = [line for line in lines if line and not line.startswith("#")]
+        explicit_start = bool(content) and content[0].startswith("---")
+        preamble = ""
+        if explicit_start:
+            head = text.splitlines(keepends=True)
+            preamble = "".join(itertools.takewhile(lambda line: not line.startswith("---"), head))
+        return cls(
+            crlf=b"\r\n" in raw,
+            bom=raw.startswith(BOM),
+            explicit_start=explicit_start,
+            explicit_end=bool(content) and content[-1] == "...",
+            preamble=preamble.replace("\r\n", "\n").encode(),
+        )
+
+    def apply(self, dumped: bytes) -> bytes:
+        if self.preamble and not dumped.startswith(self.preamble):
+            dumped = self.preamble + dumped
+        if self.crlf:
+            dumped = dumped.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        return BOM + dumped if self.bom else dumped
 
 
 def _temporary_prefix(path: Path) -> str:

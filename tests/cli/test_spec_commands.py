@@ -188,3 +188,24 @@ def test_light_commands_import_neither_pulumi_nor_boto3(
 
 def test_help_does_not_even_load_the_spec_models() -> None:
     assert _heavy_modules(["--help"]) == []
+
+
+def test_a_directory_given_as_the_file_is_one_json_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", "-f", str(tmp_path), "--json"])
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert document["issues"][0]["message"] == "is a directory; pass the tenants YAML file with -f FILE"
+
+
+def test_an_edit_the_filesystem_refuses_is_one_line_and_leaves_the_file(
+    runner: CliRunner, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(MINIMAL)
+    (path.parent / ".tenants.yaml.lock").mkdir()  # the lock cannot be opened
+    result = runner.invoke(app, ["tenant", "add", "globex", "--no-deploy", "-f", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: could not edit {path}: Is a directory ({path.parent / '.tenants.yaml.lock'}); the file was left "
+        "unchanged"
+    ]
+    assert path.read_text() == MINIMAL

@@ -142,3 +142,19 @@ def test_an_edit_collects_the_temporary_files_of_an_edit_that_was_killed(write_s
     stale.write_text("half an edit")
     add_tenant(path, NewTenant(name="globex"))
     assert not stale.exists()
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        pytest.param(lambda text: text.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(lambda text: "\ufeff" + text, id="bom"),
+        pytest.param(lambda text: "# shared by the platform team\n---\n" + text + "...\n", id="document-markers"),
+    ],
+)
+def test_an_edit_keeps_line_endings_bom_and_document_markers(tmp_path: Path, form: Callable[[str], str]) -> None:
+    path = tmp_path / "tenants.yaml"
+    path.write_bytes(form(MINIMAL).encode())
+    add_tenant(path, NewTenant(name="globex"))
+    remove_tenant(path, "globex")
+    assert path.read_bytes() == form(MINIMAL).encode()
