@@ -143,6 +143,11 @@ TAG_CHARACTERS: Final = r"[\w .:/=+\-@]*"
 # slashes and number signs (and @ for a digest).
 IMAGE_MAX_LENGTH: Final = 255
 IMAGE_CHARACTERS: Final = r"[A-Za-z0-9\-_:./#@]+"
+# ECS: a service runs at most this many tasks (the default "Tasks per service" quota, adjustable); a task
+# definition is at most 64 KiB, of which the container environment may take this much here (the rest is
+# left for the image, secrets, port mappings and log configuration).
+TASKS_PER_SERVICE_MAX: Final = 5000
+TASK_ENVIRONMENT_MAX_BYTES: Final = 56 * 1024
 # ALB target group HealthCheckPath: 1-1024 characters, starting with /.
 HEALTH_CHECK_PATH_MAX_LENGTH: Final = 1024
 TAG_KEY_MAX_LENGTH: Final = 128

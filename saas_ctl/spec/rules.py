@@ -6,6 +6,7 @@ Each problem is ``(path, message)``; the loader turns paths into file lines.
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Iterator
 
 from infra import addressing, naming
@@ -21,6 +22,7 @@ def problems(spec: TenantsFile) -> list[Problem]:
     found += _reserved_tag_keys(spec.platform.tags, ("platform", "tags"))
     found += _service(spec.defaults, ("defaults",), "the defaults")
     found += _tenants(spec)
+    found += _environment_sizes(spec)
     return found
 
 
@@ -120,12 +122,35 @@ def _service(settings: ServiceSettings, at: tuple[str | int, ...], who: str) -> 
     elif settings.memory not in valid_memory:
         yield ((*at, "memory"), fargate_memory_message(settings.cpu, settings.memory))
     scaling = settings.autoscaling
+    if scaling.max > limits.TASKS_PER_SERVICE_MAX:
+        yield (
+            (*at, "autoscaling", "max"),
+            f"autoscaling max {scaling.max} is more tasks than an ECS service runs "
+            f"({limits.TASKS_PER_SERVICE_MAX}, the 'Tasks per service' quota)",
+        )
     if not scaling.min <= settings.desired_count <= scaling.max:
         yield (
             (*at, "autoscaling"),
             f"autoscaling needs min <= desired_count <= max; {who} has "
             f"min {scaling.min}, desired_count {settings.desired_count}, max {scaling.max}",
         )
+
+
+def environment_size(environment: dict[str, str]) -> int:
+    """Bytes the variables take in the task definition's JSON (``{"name": ..., "value": ...}`` each)."""
+    return sum(len(json.dumps({"name": k, "value": v}).encode()) + 2 for k, v in environment.items())
+
+
+def _environment_sizes(spec: TenantsFile) -> Iterator[Problem]:
+    for index, tenant in enumerate(spec.tenants):
+        size = environment_size({**spec.defaults.environment, **tenant.environment})
+        if size > limits.TASK_ENVIRONMENT_MAX_BYTES:
+            yield (
+                ("tenants", index, "environment"),
+                f"tenant {tenant.name!r}'s environment takes {size:,} bytes of its task definition; ECS allows 64 "
+                f"KiB for the whole definition, so saasctl allows {limits.TASK_ENVIRONMENT_MAX_BYTES:,} for the "
+                "environment (keep large values in S3 or a secret)",
+            )
 
 
 def fargate_memory_message(cpu: int, memory: int) -> str:

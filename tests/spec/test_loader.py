@@ -350,3 +350,17 @@ def test_a_health_check_path_over_the_alb_limit_is_refused() -> None:
 def test_tag_keys_aws_refuses_are_refused_before_they_reach_a_pulumi_config_path(key: str) -> None:
     _line, message = _only_issue(MINIMAL + f"    tags: {{'{key}': x}}\n")
     assert "AWS allows only letters, digits, spaces and _ . : / = + - @ in tags" in message
+
+
+def test_an_autoscaling_maximum_past_what_a_service_runs_is_refused() -> None:
+    _line, message = _only_issue(MINIMAL + "    autoscaling: {max: 6000}\n")
+    assert (
+        message == "autoscaling max 6000 is more tasks than an ECS service runs (5000, the 'Tasks per service' quota)"
+    )
+
+
+def test_an_environment_past_the_task_definition_size_is_refused() -> None:
+    values = ", ".join(f"V{i}: '{'x' * 1000}'" for i in range(60))
+    _line, message = _only_issue(MINIMAL + f"    environment: {{{values}}}\n")
+    assert message.startswith("tenant 'acme''s environment takes 61,")
+    assert "ECS allows 64 KiB for the whole definition" in message
