@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from saas_ctl import stacks
 from saas_ctl.engine.base import StackResult, StackTarget
 from saas_ctl.engine.synth import SynthEngine
-from saas_ctl.errors import SaasctlError, UsageError
+from saas_ctl.errors import EXIT_INTERRUPTED, SaasctlError, UsageError
 from saas_ctl.spec.models import TenantsFile
+
+
+class Stopped(SaasctlError):
+    exit_code = EXIT_INTERRUPTED
 
 
 def plan_targets(spec: TenantsFile, tenants: Sequence[str] = ()) -> list[StackTarget]:
@@ -24,9 +28,14 @@ def plan_targets(spec: TenantsFile, tenants: Sequence[str] = ()) -> list[StackTa
     return targets + [stacks.tenant_target(spec, name, platform) for name in (tenants or declared)]
 
 
-def plan(spec: TenantsFile, tenants: Sequence[str] = ()) -> list[StackResult]:
+def plan(spec: TenantsFile, tenants: Sequence[str] = (), stop: Callable[[], bool] = lambda: False) -> list[StackResult]:
+    """Synthesise every stack; ``stop`` is asked between stacks (a signal never lands inside a synthesis)."""
     engine = SynthEngine()
-    results = [engine.preview(target) for target in plan_targets(spec, tenants)]
+    results: list[StackResult] = []
+    for target in plan_targets(spec, tenants):
+        if stop():
+            raise Stopped(f"plan interrupted after {len(results)} stack(s); nothing was shown")
+        results.append(engine.preview(target))
     failed = [r for r in results if not r.ok]
     if failed:
         raise SaasctlError(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -12,6 +15,7 @@ from saas_ctl.cli import local, platform, tenant
 from saas_ctl.cli.apply import apply
 from saas_ctl.cli.context import FileOption, GlobalOptions, JsonOption
 from saas_ctl.cli.install import install_pulumi
+from saas_ctl.cli.output import discard_stdout
 from saas_ctl.cli.plan import plan
 from saas_ctl.cli.preflight import preflight
 from saas_ctl.cli.spec_commands import schema, validate
@@ -56,8 +60,21 @@ def root(
     ctx.obj = GlobalOptions(file=file, json=json_mode)
 
 
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM (CI cancelling a job) ends a command the way Ctrl-C does: exit 130, nothing left running.
+    # Commands that run stack operations install their own handler for the time they run.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    app()
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        app()
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # a closed stdout never turns a result into a failure
+            discard_stdout()
 
 
 __all__ = ["Path", "app", "main"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -25,8 +26,11 @@ class Output:
 
     def document(self, payload: Any) -> None:
         """Print the one JSON document of a --json run."""
-        sys.stdout.write(json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n")
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            discard_stdout()
 
     def print(self, renderable: Any = "") -> None:
         """Human result output (stdout); user data is never parsed as markup."""
@@ -50,6 +54,14 @@ class Output:
             self.stderr.print(line, markup=False)
         if error.hint:
             self.stderr.print(f"[dim]hint:[/dim] {_escape(error.hint)}")
+
+
+def discard_stdout() -> None:
+    """The reader of stdout went away (`saasctl ... --json | head -c 10`): what was done stays done and the
+    exit code stays what it is; what is left to print goes nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _escape(text: str) -> str:

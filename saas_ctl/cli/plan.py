@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
+from saas_ctl.cli.interrupts import between_steps
 from saas_ctl.cli.output import reporting
 from saas_ctl.engine.base import StackResult
 
@@ -30,9 +31,9 @@ def plan(
     from saas_ctl.spec import loader
 
     cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
+    with reporting(cli.output), between_steps() as stop:
         spec = loader.load(cli.file).spec
-        results = planning.plan(spec, tenant or ())
+        results = planning.plan(spec, tenant or (), stop.is_set)
         if cli.output.json_mode:
             cli.output.document({"stacks": [_stack_json(r) for r in results]})
             return

@@ -1,0 +1,73 @@
+"""Signals and a closed stdout, on the real CLI in a subprocess: every command ends with 130 when interrupted,
+nothing hangs, and a reader that goes away never turns a result into a failure."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.specgen import spec_text
+from tests.conftest import REPO
+
+
+def saasctl(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "saas_ctl", *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("large") / "tenants.yaml"
+    path.write_text(spec_text(20000))  # seconds of validation: a signal lands while it runs
+    return path
+
+
+@pytest.fixture(scope="module")
+def hundred(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("hundred") / "tenants.yaml"
+    path.write_text(spec_text(100))
+    return path
+
+
+def _signal_after(process: subprocess.Popen[bytes], signum: int, after: float) -> tuple[int, str]:
+    time.sleep(after)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)
+    return process.returncode, stderr.decode()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_plan_interrupted_mid_synthesis_exits_130_without_hanging(hundred: Path, signum: int) -> None:
+    code, stderr = _signal_after(saasctl("plan", "-f", str(hundred)), signum, 3.0)
+    assert code == 130, stderr
+    assert "error: plan interrupted after " in stderr
+
+
+def test_a_second_interrupt_of_plan_exits_at_once(hundred: Path) -> None:
+    process = saasctl("plan", "-f", str(hundred))
+    time.sleep(3.0)
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    process.communicate(timeout=30)
+    assert (process.returncode, time.monotonic() - started < 1.0) == (130, True)
+
+
+def test_sigterm_outside_stack_operations_exits_130(large: Path) -> None:
+    code, stderr = _signal_after(saasctl("validate", "-f", str(large)), signal.SIGTERM, 0.8)
+    assert code == 130, stderr
+    assert "Traceback" not in stderr
+
+
+def test_a_closed_stdout_does_not_turn_success_into_failure(large: Path) -> None:
+    process = saasctl("validate", "--json", "-f", str(large))
+    assert process.stdout is not None
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (0, b"")
