@@ -101,3 +101,42 @@ def store(region: str, versions: list[str], today: date | None = None) -> Path:
     }
     path.write_text(json.dumps(payload, indent=2) + "\n")
     return path
+
+
+# ---- Regions -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionCatalog:
+    regions: frozenset[str]
+    as_of: str
+    source: str  # "bundled" or the cache file's path
+
+    def describe(self) -> str:
+        where = "the bundled list" if self.source == "bundled" else f"your refreshed list ({self.source})"
+        return f"{where} of {self.as_of}"
+
+
+def regions_cache_file() -> Path:
+    return cache_dir() / "regions.json"
+
+
+def load_regions() -> RegionCatalog:
+    """The user's refreshed list (``--refresh-catalog``) when present and readable, else the bundled one."""
+    cached = regions_cache_file()
+    if cached.exists():
+        try:
+            data = json.loads(cached.read_text())
+            return RegionCatalog(frozenset(data["regions"]), str(data["listed_on"]), str(cached))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # a damaged cache falls back to the bundled list
+    data = json.loads(resources.files("saas_ctl.preflight").joinpath("data/regions.json").read_text())
+    return RegionCatalog(frozenset(data["regions"]), str(data["listed_on"]), "bundled")
+
+
+def store_regions(regions: list[str], today: date | None = None) -> Path:
+    path = regions_cache_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"listed_on": (today or date.today()).isoformat(), "regions": sorted(set(regions))}
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+    return path

@@ -116,6 +116,20 @@ def instance_class(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Findi
             return
 
 
+def region(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    from saas_ctl.preflight.catalog import load_regions
+
+    known = load_regions()
+    if spec.platform.region not in known.regions:
+        yield error(
+            "REGION-UNKNOWN",
+            ("platform", "region"),
+            f"{spec.platform.region} is not an AWS Region in {known.describe()}; nothing could be deployed there",
+            "use a Region code such as us-east-1 or eu-west-1; if AWS opened this Region since, "
+            "`saasctl preflight --live --refresh-catalog` stores the Regions your account sees",
+        )
+
+
 def data_api(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
     """saasctl makes each tenant's role and database through the RDS Data API: the cluster must support it."""
     database = spec.platform.database
@@ -350,6 +364,7 @@ def deletion_protection(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[
 
 
 RULES: tuple[Rule, ...] = (
+    region,
     engine_version,
     instance_class,
     data_api,

@@ -137,4 +137,11 @@ def refresh_catalog(loaded: LoadedSpec, endpoint_url: str | None = None, context
         ) from None
     if not found:
         raise UsageError(f"AWS listed no aurora-postgresql versions in {region}; the catalogue was not changed")
+    try:
+        described = context.client("ec2").describe_regions(AllRegions=True).get("Regions", [])
+        regions = [r["RegionName"] for r in described]
+    except (ClientError, BotoCoreError) as exc:
+        raise SaasctlError(f"could not list the AWS Regions: {exc}", hint="this needs ec2:DescribeRegions") from None
+    if regions:
+        versions.store_regions(regions)
     return versions.store(region, found)

@@ -331,6 +331,8 @@ def test_refresh_catalog_stores_the_live_list_which_offline_then_prefers(
     )
     path = refresh_catalog(loaded(), context=ctx)
     assert path == catalog.cache_file("us-east-1")
+    assert "us-east-1" in catalog.load_regions().regions  # the account's Regions (ec2:DescribeRegions), stored too
+    assert catalog.load_regions().source == str(catalog.regions_cache_file())
     spec = loaded(MINIMAL.replace('"15.8"', '"15.4"')).spec
     assert check(spec, catalog.load("us-east-1")) == []  # 15.4 is listed live in this (stubbed) region
     [finding] = check(loaded().spec, catalog.load("us-east-1"))  # 15.8 is not

@@ -272,3 +272,24 @@ def test_a_host_outside_the_hosted_zone_is_an_error() -> None:
 def test_hosts_inside_the_zone_pass() -> None:
     text = MINIMAL.replace("  domain: example.com\n", "  domain: example.com\n  dns: {zone_name: example.com}\n")
     assert [f for f in findings(text) if f.code.startswith("DNS")] == []
+
+
+def test_a_region_aws_does_not_have_is_an_error_naming_the_list_it_checked() -> None:
+    finding = only(MINIMAL.replace("region: us-east-1", "region: us-north-9"), "REGION-UNKNOWN")
+    assert finding.message == (
+        "us-north-9 is not an AWS Region in the bundled list of 2026-11-29; nothing could be deployed there"
+    )
+
+
+def test_the_newest_regions_are_known() -> None:
+    for code in ("ap-southeast-6", "ap-east-2", "mx-central-1", "ca-west-1"):
+        assert [
+            f for f in findings(MINIMAL.replace("region: us-east-1", f"region: {code}")) if f.code == "REGION-UNKNOWN"
+        ] == []
+
+
+def test_a_refreshed_region_list_is_preferred() -> None:
+    versions.store_regions(["us-north-9"])
+    assert [
+        f for f in findings(MINIMAL.replace("region: us-east-1", "region: us-north-9")) if f.code == "REGION-UNKNOWN"
+    ] == []
