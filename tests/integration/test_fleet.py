@@ -20,7 +20,7 @@ def declare(real: RealEngine, count: int) -> list[str]:
 
 def test_apply_with_parallel_4_deploys_twelve_tenants_with_progress_for_each(real: RealEngine) -> None:
     names = declare(real, 12)
-    result = real.ok("apply", "--parallel", "4", "--json", env={"SAASCTL_DOUBLE_DELAY": "create:service-service=5"})
+    result = real.ok("apply", "--parallel", "4", "--json", env={"SAASCTL_DOUBLE_DELAY": "create:service-service=6"})
     results = result.json()["results"]
     assert [(r["stack"], r["status"]) for r in results] == [("test", "succeeded")] + [(n, "succeeded") for n in names]
     for name in names:
@@ -50,7 +50,7 @@ def test_two_concurrent_tenant_ups_on_one_stack_both_end_well(real: RealEngine) 
 
 def test_sigint_during_apply_exits_130_and_the_next_apply_succeeds(real: RealEngine) -> None:
     declare(real, 3)
-    process = real.popen("apply", "--parallel", "3", env={"SAASCTL_DOUBLE_DELAY": "create:service-task=30"})
+    process = real.popen("apply", "--parallel", "3", env={"SAASCTL_DOUBLE_DELAY": "create:service-task=10"})
     deadline = time.monotonic() + 120
     while not any(c["op"] == "create" and c["name"] == "storage-bucket" for c in real.calls()):
         assert time.monotonic() < deadline and process.poll() is None, "the tenants never started"
