@@ -8,12 +8,13 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from saas_ctl import stacks
-from saas_ctl.engine.base import EngineEvent, StackTarget, Status
+from saas_ctl.engine.base import EngineEvent, StackResult, StackTarget, Status
 from saas_ctl.engine.pulumi_engine import PulumiEngine, PulumiSettings
 from saas_ctl.errors import SaasctlError
 from saas_ctl.spec.loader import load
@@ -144,16 +145,12 @@ def test_a_second_update_of_a_locked_stack_reports_the_lock(
 ) -> None:
     monkeypatch.setenv("SAASCTL_DOUBLE_DELAY", "create:cluster=4")
     target = platform(real)
-    first: list[object] = []
-    runner = threading.Thread(target=lambda: first.append(engine.up(target)))
-    runner.start()
-    _wait_for_lock(real)
+    first = _up_holding_the_lock(real, engine, target)
     second = engine.up(target)
-    runner.join()
     assert second.status is Status.FAILED and second.error_kind == "locked"
     assert "is locked by another update" in (second.error or "")
     assert "delete the lock under file://" in (second.error or "")
-    assert getattr(first[0], "ok", False)
+    assert first().ok
 
 
 def test_cancel_stops_a_running_update_and_releases_the_lock(
@@ -163,20 +160,30 @@ def test_cancel_stops_a_running_update_and_releases_the_lock(
     # created lets that one finish (Pulumi waits for operations in flight) and starts nothing after it.
     monkeypatch.setenv("SAASCTL_DOUBLE_DELAY", "create:network-vpc=5")
     target = platform(real)
-    results: list[object] = []
-    runner = threading.Thread(target=lambda: results.append(engine.up(target)))
-    runner.start()
-    _wait_for_lock(real)
+    running = _up_holding_the_lock(real, engine, target)
     engine.cancel(target.label)
-    runner.join(timeout=120)
-    result = results[0]
-    assert (getattr(result, "status", None), getattr(result, "error_kind", None)) == (Status.CANCELLED, "cancelled")
+    result = running()
+    assert (result.status, result.error_kind) == (Status.CANCELLED, "cancelled")
     created = {c["name"] for c in real.calls() if c["op"] == "create"}
     assert not created & {"network-public-0", "network-private-0", "network-igw"}, created
     monkeypatch.setenv("SAASCTL_DOUBLE_DELAY", "")
     resumed = engine.up(target)
     assert resumed.ok, "the stack stayed locked after the cancelled update"
     assert "network-private-0" in {c["name"] for c in real.calls() if c["op"] == "create"}
+
+
+def _up_holding_the_lock(real: RealEngine, engine: PulumiEngine, target: StackTarget) -> Callable[[], StackResult]:
+    """Start an update on a thread; return once it holds the stack's lock. The result is the call's."""
+    results: list[StackResult] = []
+    runner = threading.Thread(target=lambda: results.append(engine.up(target)))
+    runner.start()
+    _wait_for_lock(real)
+
+    def result() -> StackResult:
+        runner.join(timeout=120)
+        return results[0]
+
+    return result
 
 
 def _wait_for_lock(real: RealEngine, timeout: float = 60) -> None:
