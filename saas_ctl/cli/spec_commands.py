@@ -30,8 +30,10 @@ def validate(ctx: typer.Context, file: FileOption = None, json_mode: JsonOption 
             )
 
 
-def schema(ctx: typer.Context) -> None:
-    """Print the JSON Schema of tenants.yaml (point your editor's YAML plugin at it for completion)."""
+def schema(ctx: typer.Context, json_mode: JsonOption = False) -> None:
+    """Print the JSON Schema of tenants.yaml (point your editor's YAML plugin at it for completion).
+
+    The output is JSON either way; --json is accepted like on every other command."""
     from saas_ctl.spec.models import TenantsFile
 
     typer.echo(json.dumps(TenantsFile.model_json_schema(), indent=2))

@@ -209,3 +209,16 @@ def test_an_edit_the_filesystem_refuses_is_one_line_and_leaves_the_file(
         "unchanged"
     ]
     assert path.read_text() == MINIMAL
+
+
+def test_schema_accepts_json_like_every_command(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schema", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["title"] == "TenantsFile"
+
+
+@pytest.mark.parametrize("command", [[], ["tenant"], ["tenant", "show"], ["platform", "up"]])
+def test_dash_h_is_help(runner: CliRunner, command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "-h"])
+    assert result.exit_code == 0
+    assert "Usage: saasctl" in result.stdout
