@@ -216,7 +216,8 @@ class PulumiEngine:
                 else:
                     self._command = PulumiCommand(skip_version_check=True)
             except FileNotFoundError:
-                raise SaasctlError(
+                # Like a missing passphrase: the machine is not set up to deploy (exit 2), nothing was tried.
+                raise UsageError(
                     "the Pulumi CLI is not installed (no `pulumi` on PATH)", hint=INSTALL_HINT.format(root=root)
                 ) from None
         return self._command

@@ -94,6 +94,7 @@ def test_missing_cli_says_so_and_how_to_install_it(tmp_path: Path, monkeypatch: 
     with pytest.raises(SaasctlError) as caught:
         engine.check_ready()
     assert caught.value.message == "the Pulumi CLI is not installed (no `pulumi` on PATH)"
+    assert caught.value.exit_code == 2  # as a missing passphrase: the machine is not set up to deploy
     assert caught.value.hint == (
         f"install it with `saasctl install-pulumi` (into {tmp_path / 'pulumi-root'}) or from "
         "https://www.pulumi.com/docs/iac/download-install/"
