@@ -61,6 +61,15 @@ RDS_IDENTIFIER: Final = NameRule(
     "1-63 letters, digits and hyphens, starting with a letter, no '--', not ending with a hyphen",
 )
 ECS_NAME: Final = NameRule("ECS name", 255, r"[A-Za-z0-9_-]{1,255}", "1-255 letters, digits, hyphens and underscores")
+# EC2 CreateSecurityGroup (VPC): GroupName and Description, up to 255 characters of a-z A-Z 0-9, spaces and
+# ._-:/()#,@[]+=&;{}!$* (no apostrophe); a name may not start with sg-.
+SECURITY_GROUP_CHARACTERS: Final = r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}"
+SECURITY_GROUP: Final = NameRule(
+    "security group name",
+    255,
+    r"(?!sg-)" + SECURITY_GROUP_CHARACTERS,
+    "1-255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, not starting with sg-",
+)
 DNS_LABEL_MAX: Final = 63
 POSTGRES_IDENTIFIER_MAX: Final = 63  # role and database names
 

@@ -34,6 +34,14 @@ GENERATION_FORMAT = "%Y%m%d%H%M%S"
 GENERATION_EXAMPLE = "20261129135500"  # for checking name lengths before a generation exists
 
 
+def security_group(base: str, role: str) -> str:
+    """A security group's name (and Name tag): the stack's base name and what the group is for."""
+    return f"{base}-{role}"
+
+
+PLATFORM_SECURITY_GROUP_ROLES = ("alb", "services", "database")
+
+
 def parameter_group_family(engine_version: str) -> str:
     """``15.8`` -> ``aurora-postgresql15``: a custom parameter group must match the engine's major version."""
     return f"aurora-postgresql{engine_version.split('.')[0]}"
@@ -98,6 +106,9 @@ class PlatformNames:
     def db_parameter_group(self, family: str) -> str:
         return f"{self.base}-{family}"
 
+    def security_group(self, role: str) -> str:
+        return security_group(self.base, role)
+
     @property
     def vpc(self) -> str:
         return f"{self.base}-vpc"
@@ -130,7 +141,7 @@ class TenantNames:
 
     @property
     def security_group(self) -> str:
-        return f"{self.base}-service"
+        return security_group(self.base, "service")
 
     @property
     def log_group(self) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra import naming
+
 POSTGRES_PORT = 5432
 
 
@@ -37,8 +39,8 @@ class SecurityGroups(pulumi.ComponentResource):
                 f"{name}-{suffix}",
                 vpc_id=args.vpc_id,
                 description=description,
-                name=f"{args.name}-{suffix}",
-                tags={"Name": f"{args.name}-{suffix}"},
+                name=naming.security_group(args.name, suffix),
+                tags={"Name": naming.security_group(args.name, suffix)},
                 opts=child,
             )
 

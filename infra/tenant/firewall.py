@@ -32,7 +32,8 @@ class TenantFirewall(pulumi.ComponentResource):
             f"{name}-group",
             name=args.group_name,
             vpc_id=args.vpc_id,
-            description="One tenant's Fargate tasks: its container port from the ALB only",
+            # EC2 refuses an apostrophe here (limits.SECURITY_GROUP_CHARACTERS).
+            description="Tenant Fargate tasks: the tenant container port from the ALB only",
             tags={"Name": args.group_name},
             opts=child,
         )

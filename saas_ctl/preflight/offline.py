@@ -200,6 +200,8 @@ def derived_names(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Findin
     names = naming.PlatformNames(platform.project, platform.environment)
     project_path = ("platform", "project")
     yield from _check_name("NAME-LOAD-BALANCER", names.load_balancer, limits.LOAD_BALANCER, project_path)
+    for role in naming.PLATFORM_SECURITY_GROUP_ROLES:
+        yield from _check_name("NAME-SECURITY-GROUP", names.security_group(role), limits.SECURITY_GROUP, project_path)
     yield from _check_name("NAME-RDS-IDENTIFIER", names.db_cluster_identifier, limits.RDS_IDENTIFIER, project_path)
     yield from _check_name(
         "NAME-RDS-IDENTIFIER",
@@ -213,6 +215,7 @@ def derived_names(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Findin
         yield from _check_name("NAME-S3-BUCKET", t.bucket, limits.S3_BUCKET, at)
         port = resolve(tenant, spec).container_port
         yield from _check_name("NAME-TARGET-GROUP", t.target_group(port), limits.TARGET_GROUP, at)
+        yield from _check_name("NAME-SECURITY-GROUP", t.security_group, limits.SECURITY_GROUP, at)
         yield from _check_name("NAME-IAM-ROLE", t.execution_role, limits.IAM_ROLE, at)
         yield from _check_name("NAME-IAM-ROLE", t.task_role, limits.IAM_ROLE, at)
         yield from _check_name("NAME-LOG-GROUP", t.log_group, limits.LOG_GROUP, at)

@@ -287,3 +287,17 @@ def test_a_zone_given_by_name_is_looked_up_and_exported_for_the_tenants(example:
 
 def test_without_dns_the_zone_output_is_empty(platform: Synthesis) -> None:
     assert platform.outputs["dns_zone_id"] == ""
+
+
+def test_security_group_names_and_descriptions_use_only_what_ec2_accepts(platform: Synthesis, acme: Synthesis) -> None:
+    import re
+
+    from infra import aws_limits as limits
+
+    groups = of_type(platform, "aws:ec2/securityGroup:SecurityGroup") + of_type(
+        acme, "aws:ec2/securityGroup:SecurityGroup"
+    )
+    assert len(groups) == 4
+    for group in groups:
+        assert re.fullmatch(limits.SECURITY_GROUP.pattern, group.inputs["name"]), group.inputs["name"]
+        assert re.fullmatch(limits.SECURITY_GROUP_CHARACTERS, group.inputs["description"]), group.inputs["description"]

@@ -293,3 +293,9 @@ def test_a_refreshed_region_list_is_preferred() -> None:
     assert [
         f for f in findings(MINIMAL.replace("region: us-east-1", "region: us-north-9")) if f.code == "REGION-UNKNOWN"
     ] == []
+
+
+def test_a_project_named_sg_breaks_every_security_group_name() -> None:
+    found = [f for f in findings(MINIMAL.replace("project: saas", "project: sg")) if f.code == "NAME-SECURITY-GROUP"]
+    assert len(found) == 4  # the platform's three and the tenant's own
+    assert found[0].message.startswith("the security group name 'sg-dev-alb'")
