@@ -57,6 +57,18 @@ def _status(exc: Any) -> int:
     return int(getattr(exc, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
 
 
+def bucket_tags(s3: Any, bucket: str) -> dict[str, str]:
+    """A bucket's tags; none at all is an empty dict (S3 answers NoSuchTagSet)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket).get("TagSet", [])}
+    except ClientError as exc:
+        if _code(exc) != "NoSuchTagSet":
+            raise
+        return {}
+
+
 def _foreign_bucket(bucket: str) -> KeptDataConflict:
     return KeptDataConflict(
         f"bucket {bucket} exists but belongs to another AWS account",
@@ -79,13 +91,7 @@ def kept_bucket(s3: Any, bucket: str, owner: Owner) -> str | None:
     # HeadBucket answers 200 for a bucket of another account that grants us access; only our own list knows.
     if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
         raise _foreign_bucket(bucket)
-    try:
-        tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket).get("TagSet", [])}
-    except ClientError as exc:
-        if _code(exc) != "NoSuchTagSet":
-            raise
-        tags = {}
-    wrong = owner.mismatch(tags)
+    wrong = owner.mismatch(bucket_tags(s3, bucket))
     if wrong:
         raise KeptDataConflict(
             f"bucket {bucket} exists but is not tenant {owner.tenant!r}'s kept data ({wrong})",

@@ -136,10 +136,9 @@ def refuse_taken_snapshot(runtime: Runtime, spec: TenantsFile, generation: str) 
     from botocore.exceptions import BotoCoreError, ClientError
 
     from infra.naming import PlatformNames
-    from saas_ctl.preflight.run import aws_session
 
-    session = aws_session(runtime.endpoint_url)
-    if session is None or not getattr(runtime.engine, "deploys_to_aws", True):
+    session = _aws_behind_engine(runtime)
+    if session is None:
         return
     identifier = PlatformNames(spec.platform.project, spec.platform.environment).db_final_snapshot_identifier(
         generation
@@ -234,11 +233,8 @@ def after_deploy(runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs)
     import os
 
     from saas_ctl import rollout
-    from saas_ctl.preflight.run import aws_session
 
-    if not getattr(runtime.engine, "deploys_to_aws", True):
-        return None
-    session = aws_session(runtime.endpoint_url)
+    session = _aws_behind_engine(runtime)
     if session is None:
         return None
     region = spec.platform.region
@@ -271,6 +267,16 @@ def after_deploy(runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs)
         return replace(result, status=Status.FAILED, error=f"{result.target.label}: {message}", error_kind="unhealthy")
 
     return check
+
+
+def _aws_behind_engine(runtime: Runtime) -> Any | None:
+    """A boto3 session for saasctl's own calls about what the engine deployed; None when there is nothing to
+    ask (an engine that deploys nothing to AWS) or no way to ask (no credentials)."""
+    from saas_ctl.preflight.run import aws_session
+
+    if not getattr(runtime.engine, "deploys_to_aws", True):
+        return None
+    return aws_session(runtime.endpoint_url)
 
 
 def _data_api(runtime: Runtime, session: Any, spec: TenantsFile, platform: PlatformOutputs) -> Any:
@@ -374,10 +380,9 @@ def _drop_database(
     """After `tenant destroy --delete-data`: the tenant's database and role go too (a failure is reported with
     the statements to finish by hand; the stack is already gone)."""
     from saas_ctl import tenant_database
-    from saas_ctl.preflight.run import aws_session
 
-    session = aws_session(runtime.endpoint_url)
-    if session is None or not getattr(runtime.engine, "deploys_to_aws", True):
+    session = _aws_behind_engine(runtime)
+    if session is None:
         return []
     statements = tenant_database.drop_statements(names.database_user)
     try:

@@ -129,9 +129,9 @@ def show(
     live = None
     if session is not None and deployed:
         live = live_status(session, spec.platform.region, endpoint_url, str(platform.get("cluster_name", "")), outputs)
-    if not outputs.get("log_group_name"):
+    if deployed and not outputs.get("log_group_name"):  # an engine that does not report it: the name is known
         names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
-        outputs = {**outputs, "log_group_name": names.log_group} if deployed else outputs
+        outputs = {**outputs, "log_group_name": names.log_group}
     return TenantView(
         name, state, settings, last_update(engine, target) if deployed else None, outputs, managed, records, live
     )

@@ -382,16 +382,17 @@ def _kept_or_conflict(
 
     wrong = Owner.of(spec, tenant).mismatch(tags)
     if wrong is None:
-        whose = "kept data (from an earlier `tenant destroy`)"
-        if deployed is None:
-            whose = "own: its deployed resource, or kept data (from an earlier `tenant destroy`), which"
-        return info(
-            f"{code}-KEPT",
-            ("tenants", index, "name"),
-            f"{what} is tenant {tenant!r}'s {whose}; deploying adopts it (Pulumi import) instead of creating it"
-            if deployed is not None
-            else f"{what} is tenant {tenant!r}'s {whose} deploying adopts if its stack does not exist",
-        )
+        if deployed is None:  # its stack may exist: then this is simply its own resource
+            message = (
+                f"{what} is tenant {tenant!r}'s own: its deployed resource, or kept data (from an earlier "
+                "`tenant destroy`), which deploying adopts if its stack does not exist"
+            )
+        else:
+            message = (
+                f"{what} is tenant {tenant!r}'s kept data (from an earlier `tenant destroy`); deploying adopts it "
+                "(Pulumi import) instead of creating it"
+            )
+        return info(f"{code}-KEPT", ("tenants", index, "name"), message)
     return error(
         f"{code}-EXISTS",
         ("tenants", index, "name"),
@@ -448,6 +449,8 @@ def hosted_zone(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -
 def buckets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
     from botocore.exceptions import ClientError
 
+    from saas_ctl.adoption import bucket_tags
+
     s3 = ctx.client("s3")
     ours = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     for index, names in _tenant_names(spec):
@@ -455,19 +458,13 @@ def buckets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> It
         if bucket in ours:
             if deployed is not None and names.tenant in deployed:
                 continue
-            try:
-                tag_set = s3.get_bucket_tagging(Bucket=bucket).get("TagSet", [])
-            except ClientError as exc:
-                if _error_code(exc) != "NoSuchTagSet":
-                    raise
-                tag_set = []
             yield _kept_or_conflict(
                 "LIVE-BUCKET",
                 index,
                 spec,
                 names.tenant,
                 f"bucket {bucket}",
-                {t["Key"]: t["Value"] for t in tag_set},
+                bucket_tags(s3, bucket),
                 f"aws s3 rb s3://{bucket} --force",
                 deployed,
             )
