@@ -155,9 +155,7 @@ class Orchestrator:
                 run: Callable[..., StackResult] = getattr(self.engine, operation.value)  # preview, up, destroy...
                 result = run(target, self._sink(target))
             except Exception as exc:  # an engine that raises fails this stack only, never the whole run
-                message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-                error = message if target.label in message else f"{target.label}: {message}"
-                result = StackResult(target, operation, Status.FAILED, error=error)
+                result = StackResult(target, operation, Status.FAILED, error=_failure(target, exc))
             if result.error_kind != "locked" or attempt >= self.options.lock_retries or self._stop.is_set():
                 break
             attempt += 1
@@ -169,8 +167,7 @@ class Orchestrator:
             try:
                 result = after(result)
             except Exception as exc:
-                message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-                result = replace(result, status=Status.FAILED, error=f"{target.label}: {message}")
+                result = replace(result, status=Status.FAILED, error=_failure(target, exc))
         final = {Status.SUCCEEDED: State.SUCCEEDED, Status.FAILED: State.FAILED, Status.CANCELLED: State.CANCELLED}
         self.listener(Update(target, final[result.status], current=result.error))
         return result
@@ -180,3 +177,9 @@ class Orchestrator:
             self.listener(Update(target, State.RUNNING, event.done, event.total, event.current))
 
         return sink
+
+
+def _failure(target: StackTarget, exc: Exception) -> str:
+    """A stack's error from an exception: saasctl's own message (or the exception), naming the stack once."""
+    message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+    return message if target.label in message else f"{target.label}: {message}"

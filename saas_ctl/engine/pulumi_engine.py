@@ -352,27 +352,27 @@ class PulumiEngine:
             lambda stack, out, events: stack.destroy(on_output=out, on_event=events, color="never", remove=True),
         )
 
-    def outputs(self, target: StackTarget) -> dict[str, Any]:
-        """The stack's outputs; empty when the stack does not exist."""
+    @contextlib.contextmanager
+    def _existing(self, target: StackTarget) -> Iterator[Any]:
+        """The stack for reading, or None when it does not exist (reads never create a stack)."""
         from pulumi.automation import errors
 
         with _work_dir() as work_dir:
             try:
                 stack = self._stack(target, work_dir, create=False)
             except errors.StackNotFoundError:
-                return {}
-            return {key: value.value for key, value in stack.outputs().items()}
+                stack = None
+            yield stack
+
+    def outputs(self, target: StackTarget) -> dict[str, Any]:
+        """The stack's outputs; empty when the stack does not exist."""
+        with self._existing(target) as stack:
+            return {} if stack is None else {key: value.value for key, value in stack.outputs().items()}
 
     def last_update(self, target: StackTarget) -> dict[str, Any] | None:
         """The stack's most recent operation: kind (update, destroy...), result and when it ended."""
-        from pulumi.automation import errors
-
-        with _work_dir() as work_dir:
-            try:
-                stack = self._stack(target, work_dir, create=False)
-            except errors.StackNotFoundError:
-                return None
-            history = stack.history(page_size=1)
+        with self._existing(target) as stack:
+            history = [] if stack is None else stack.history(page_size=1)
         if not history:
             return None
         latest = history[0]
