@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -148,6 +149,9 @@ def describe_error(
             )
         if "update canceled" in text or "destroy canceled" in text or "refresh canceled" in text:
             return "cancelled", f"{target.label}: cancelled; the stack's lock was released{where}"
+        if _INTERRUPTED.search(text):
+            # The interrupt reached a set-up command (stack init or select, config) before the operation began.
+            return "cancelled", f"{target.label}: cancelled before the operation started; nothing was changed{where}"
         if "passphrase" in text and "incorrect" in text:
             return "passphrase", f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack {target.label}{where}"
         return "failed", f"{target.label}: {_last_error_line(text)}{where}"
@@ -160,6 +164,9 @@ def _lock_holder(text: str) -> str:
             return " (" + line.strip().split("locked by", 1)[1].strip(" :") + ")"
     return ""
 
+
+# A CLI process that SIGINT ended before it could answer (the Automation API reports its return code, -2).
+_INTERRUPTED = re.compile(r"^\s*code: -2\s*$", re.MULTILINE)
 
 # Error lines that follow the cause and say nothing about it (the real CLI ends a failed update with these).
 _CONSEQUENCES = (

@@ -227,3 +227,12 @@ def test_the_error_line_is_the_cause_not_the_clis_closing_consequences() -> None
         " +  pulumi:pulumi:Stack p-test creating (0s) error: Resource monitor has terminated, shutting down\n"
     )
     assert _last_error_line(output) == "aws:ec2:Vpc network-vpc creating (0s) error: creating EC2 VPC: VpcLimitExceeded"
+
+
+def test_an_interrupt_that_ends_a_set_up_command_is_a_cancellation(tmp_path: Path) -> None:
+    # Seen on the real engine: Ctrl-C reaching `pulumi stack init` ends it with -2 and no message of its own.
+    error = errors.create_command_error(CommandResult(stdout="", stderr="Created stack 'acme'", code=-2))
+    assert describe_error(error, TARGET, PulumiSettings.resolve(tmp_path), None) == (
+        "cancelled",
+        "saas-dev-tenants/acme: cancelled before the operation started; nothing was changed",
+    )

@@ -161,6 +161,10 @@ def test_cancel_stops_a_running_update_and_releases_the_lock(
     monkeypatch.setenv("SAASCTL_DOUBLE_DELAY", "create:network-vpc=5")
     target = platform(real)
     running = _up_holding_the_lock(real, engine, target)
+    deadline = time.monotonic() + 60
+    while not real.calls():  # the update itself is running (set-up commands take the lock too)
+        assert time.monotonic() < deadline, "the update never reached the provider"
+        time.sleep(0.05)
     engine.cancel(target.label)
     result = running()
     assert (result.status, result.error_kind) == (Status.CANCELLED, "cancelled")
