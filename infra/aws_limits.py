@@ -82,6 +82,9 @@ ALB_RULES_PER_LOAD_BALANCER: Final = 100  # default rules not counted; adjustabl
 ALB_TARGET_GROUPS_PER_LOAD_BALANCER: Final = 100  # not adjustable
 ALB_CONDITION_VALUES_PER_RULE: Final = 5
 ALB_CONDITION_WILDCARDS_PER_RULE: Final = 5
+# saasctl's default room per cell: below both per-ALB quotas, leaving target groups free for the
+# create-before-delete of port changes and cell moves in flight.
+DEFAULT_TENANTS_PER_CELL: Final = 90
 ALB_PRIORITY_MIN: Final = 1
 ALB_PRIORITY_MAX: Final = 50_000
 HOST_HEADER_MAX_LENGTH: Final = 128
@@ -161,3 +164,29 @@ TASK_ENVIRONMENT_MAX_BYTES: Final = 56 * 1024
 HEALTH_CHECK_PATH_MAX_LENGTH: Final = 1024
 TAG_KEY_MAX_LENGTH: Final = 128
 TAG_VALUE_MAX_LENGTH: Final = 256
+
+
+@dataclass(frozen=True)
+class Quota:
+    """An adjustable account quota: where Service Quotas keeps it, and AWS's default value."""
+
+    name: str
+    service: str
+    code: str
+    default: int
+
+    @property
+    def reference(self) -> str:
+        return f"{self.name}, Service Quotas {self.service} {self.code}"
+
+
+# Account-wide quotas a fleet meets (Service Quotas defaults). A new account's applied Fargate value is often
+# far lower than the default listed here; `preflight --live` reads the account's own value.
+FARGATE_ON_DEMAND_VCPUS: Final = Quota("Fargate On-Demand vCPU resource count", "fargate", "L-3032A538", 4000)
+ALBS_PER_REGION: Final = Quota("Application Load Balancers per Region", "elasticloadbalancing", "L-53DA6B97", 50)
+TARGET_GROUPS_PER_REGION: Final = Quota("Target Groups per Region", "elasticloadbalancing", "L-B22855CB", 3000)
+RULES_PER_ALB: Final = Quota("Rules per Application Load Balancer", "elasticloadbalancing", "L-7EED9B64", 100)
+SERVICES_PER_CLUSTER: Final = Quota("Services per cluster", "ecs", "L-9EF96962", 5000)
+NETWORK_INTERFACES_PER_REGION: Final = Quota("Network interfaces per Region", "vpc", "L-DF5E4CA3", 5000)
+# Every subnet loses its first four and its last address to AWS.
+SUBNET_RESERVED_ADDRESSES: Final = 5

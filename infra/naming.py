@@ -74,7 +74,12 @@ class PlatformNames:
 
     @property
     def load_balancer(self) -> str:
+        """The first cell's load balancer (the only one of an environment created before cells)."""
         return fit(f"{self.base}-alb", limits.LOAD_BALANCER.max_length)
+
+    def cell_load_balancer(self, cell: int) -> str:
+        """Cell 1 keeps the name of the environment's original ALB, so adding cells replaces nothing."""
+        return self.load_balancer if cell == 1 else fit(f"{self.base}-alb-{cell}", limits.LOAD_BALANCER.max_length)
 
     @property
     def ecs_cluster(self) -> str:
@@ -134,10 +139,13 @@ class TenantNames:
         digest = stable_hash(self.project, self.region, self.environment, self.tenant, length=8)
         return f"{self.base}-{digest}"
 
-    def target_group(self, port: int) -> str:
-        """Named for the port as well: a target group's port cannot change in place, so a new port means a new
-        target group, created (under its own name) before the old one is deleted."""
-        return fit(f"{self.base}-{port}", limits.TARGET_GROUP.max_length)
+    def target_group(self, port: int, cell: int = 1) -> str:
+        """Named for the port and the cell as well: a target group's port cannot change in place, and a target
+        group serves one load balancer only, so a new port or a move to another cell means a new target group,
+        created (under its own name) before the old one is deleted. Cell 1 adds nothing to the name, so the
+        target groups of an environment created before cells keep theirs."""
+        cell_part = "" if cell == 1 else f"-c{cell}"
+        return fit(f"{self.base}{cell_part}-{port}", limits.TARGET_GROUP.max_length)
 
     @property
     def security_group(self) -> str:

@@ -15,6 +15,25 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class CellOutputs:
+    """One cell of a deployed platform: its ALB and the listener its tenants' rules attach to."""
+
+    cell: int
+    load_balancer_arn: str
+    load_balancer_dns_name: str
+    load_balancer_zone_id: str
+    listener_arn: str
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+class CellNotDeployed(KeyError):
+    """The platform stack has no such cell (yet): `saasctl platform up` creates it."""
+
+
+@dataclass(frozen=True)
 class PlatformOutputs:
     """Values are plain (read back from a stack) or ``pulumi.Output`` (inside the platform program)."""
 
@@ -40,6 +59,9 @@ class PlatformOutputs:
     # (see ``infra.naming.PlatformNames.db_final_snapshot_identifier``).
     deletion_protection: pulumi.Input[bool]
     generation: pulumi.Input[str]
+    # Every cell as a CellOutputs-shaped mapping, cell 1 first. The load_balancer_* and listener_* fields
+    # above are cell 1's, kept for environments (and readers) from before cells.
+    cells: pulumi.Input[list[dict[str, Any]]]
 
     @classmethod
     def keys(cls) -> tuple[str, ...]:
@@ -51,25 +73,46 @@ class PlatformOutputs:
 
     @classmethod
     def from_stack_outputs(cls, outputs: dict[str, Any]) -> PlatformOutputs:
-        """Rebuild from a platform stack's outputs; raises ``KeyError`` naming the first missing key."""
+        """Rebuild from a platform stack's outputs; raises ``KeyError`` naming the first missing key.
+
+        A platform deployed before cells has no ``cells`` output: its one ALB is cell 1."""
+        if "cells" not in outputs:
+            outputs = {**outputs, "cells": [_legacy_cell(outputs)]}
         missing = [key for key in cls.keys() if key not in outputs]  # noqa: SIM118 - our keys(), not dict's
         if missing:
             raise KeyError(f"the platform stack has no output {missing[0]!r} (is it deployed with this version?)")
         return cls(**{key: outputs[key] for key in cls.keys()})  # noqa: SIM118
 
+    def cell_numbers(self) -> list[int]:
+        """The deployed cells (plain values only: outputs read back from a stack, or placeholders)."""
+        return [int(entry["cell"]) for entry in self._cells()]
+
+    def cell(self, number: int) -> CellOutputs:
+        """Cell ``number`` of a deployed platform; raises :class:`CellNotDeployed` when it has none."""
+        for entry in self._cells():
+            if int(entry["cell"]) == number:
+                return CellOutputs(**{key: entry[key] for key in CellOutputs.keys()})  # noqa: SIM118
+        deployed = ", ".join(str(n) for n in self.cell_numbers())
+        raise CellNotDeployed(f"the platform has no cell {number} (deployed cells: {deployed})")
+
+    def _cells(self) -> list[dict[str, Any]]:
+        return list(self.cells)  # type: ignore[arg-type]  # plain values here, never Outputs
+
     @classmethod
-    def placeholder(cls, region: str, base: str, dns_zone_id: str = "") -> PlatformOutputs:
+    def placeholder(cls, region: str, base: str, dns_zone_id: str = "", cells: int = 1) -> PlatformOutputs:
         """Stand-in values for synthesising tenant stacks offline, shaped like the real ones."""
         account = "123456789012"
+        stand_ins = [_placeholder_cell(region, account, base, n) for n in range(1, cells + 1)]
+        first = stand_ins[0]
         return cls(
             vpc_id="vpc-00000000000000000",
             private_subnet_ids=["subnet-00000000000000001", "subnet-00000000000000002"],
             service_security_group_id="sg-00000000000000001",
             alb_security_group_id="sg-00000000000000002",
-            load_balancer_arn=f"arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/{base}-alb/0",
-            load_balancer_dns_name=f"{base}-alb-0.{region}.elb.amazonaws.com",
-            load_balancer_zone_id="Z35SXDOTRQ7X7K",
-            listener_arn=f"arn:aws:elasticloadbalancing:{region}:{account}:listener/app/{base}-alb/0/0",
+            load_balancer_arn=first["load_balancer_arn"],
+            load_balancer_dns_name=first["load_balancer_dns_name"],
+            load_balancer_zone_id=first["load_balancer_zone_id"],
+            listener_arn=first["listener_arn"],
             listener_protocol="HTTP",
             cluster_arn=f"arn:aws:ecs:{region}:{account}:cluster/{base}",
             cluster_name=base,
@@ -82,4 +125,23 @@ class PlatformOutputs:
             dns_zone_id=dns_zone_id,
             deletion_protection=False,
             generation="20260101000000",
+            cells=stand_ins,
         )
+
+
+def _legacy_cell(outputs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "cell": 1,
+        **{key: outputs.get(key) for key in CellOutputs.keys() if key != "cell"},  # noqa: SIM118
+    }
+
+
+def _placeholder_cell(region: str, account: str, base: str, cell: int) -> dict[str, Any]:
+    alb = f"{base}-alb" if cell == 1 else f"{base}-alb-{cell}"
+    return {
+        "cell": cell,
+        "load_balancer_arn": f"arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/{alb}/0",
+        "load_balancer_dns_name": f"{alb}-0.{region}.elb.amazonaws.com",
+        "load_balancer_zone_id": "Z35SXDOTRQ7X7K",
+        "listener_arn": f"arn:aws:elasticloadbalancing:{region}:{account}:listener/app/{alb}/0/0",
+    }

@@ -11,6 +11,7 @@ from infra import naming
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.engine.base import StackTarget
+from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.models import TenantsFile, resolve
 
 
@@ -80,5 +81,5 @@ def placeholder_platform(spec: TenantsFile) -> PlatformOutputs:
     dns = spec.platform.dns
     zone = (dns.zone_id or "Z00000000000000000000") if dns else ""
     return PlatformOutputs.placeholder(
-        spec.platform.region, f"{spec.platform.project}-{spec.platform.environment}", zone
+        spec.platform.region, f"{spec.platform.project}-{spec.platform.environment}", zone, cell_count(spec)
     )

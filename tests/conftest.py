@@ -32,6 +32,44 @@ tenants:
 """
 
 
+def fleet_yaml(
+    tenants: int,
+    *,
+    tenants_per_cell: int | None = None,
+    assign_cells: bool = True,
+    load_balancer: str = "",
+    platform: str = "",
+    defaults: str = "",
+) -> str:
+    """A spec of ``tenants`` tenants named t0001...; with ``assign_cells`` each has the cell and priority
+    `saasctl tenant add` would have given it (cells filled in order), else all are in cell 1 (no ``cell:``)."""
+    per_cell = tenants_per_cell or 90
+    lines = [
+        "platform:",
+        "  project: saas",
+        "  environment: dev",
+        "  region: us-east-1",
+        "  domain: example.com",
+        "  database:",
+        '    engine_version: "15.8"',
+        "  load_balancer:",
+        f"    tenants_per_cell: {per_cell}" if tenants_per_cell else "    certificate_arn: null",
+        *(f"    {line}" for line in load_balancer.splitlines()),
+        *(f"  {line}" for line in platform.splitlines()),
+        "defaults:",
+        "  cpu: 256",
+        "  memory: 512",
+        *(f"  {line}" for line in defaults.splitlines()),
+        "tenants:" if tenants else "tenants: []",
+    ]
+    for index in range(tenants):
+        cell, slot = divmod(index, per_cell) if assign_cells else (0, index)
+        lines += [f"  - name: t{index + 1:04d}", f"    priority: {slot + 1}"]
+        if assign_cells:
+            lines.append(f"    cell: {cell + 1}")
+    return "\n".join(lines) + "\n"
+
+
 @pytest.fixture
 def example_text() -> str:
     return EXAMPLE.read_text()

@@ -12,6 +12,7 @@ from infra.platform.load_balancer import LoadBalancer, LoadBalancerArgs
 from infra.platform.network import Network, NetworkArgs
 from infra.platform.security import SecurityGroups, SecurityGroupsArgs
 from infra.provider import ProviderSettings, aws_provider
+from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.models import Dns, TenantsFile
 
 
@@ -81,13 +82,22 @@ def platform_program(
         ),
         opts,
     )
-    alb = LoadBalancer(
-        "load-balancer",
-        LoadBalancerArgs(
-            names.load_balancer, network.public_subnet_ids, groups.alb_id, platform.load_balancer.certificate_arn
-        ),
-        opts,
-    )
+    # One ALB per cell. Cell 1 keeps the logical and AWS names of the environment's original ALB, so an
+    # environment from before cells replaces nothing when it gains more.
+    cells = [
+        LoadBalancer(
+            "load-balancer" if cell == 1 else f"load-balancer-cell-{cell}",
+            LoadBalancerArgs(
+                names.cell_load_balancer(cell),
+                network.public_subnet_ids,
+                groups.alb_id,
+                platform.load_balancer.certificate_arn,
+            ),
+            opts,
+        )
+        for cell in range(1, cell_count(spec) + 1)
+    ]
+    alb = cells[0]
     # Container Insights writes here; created first, with the environment's retention, instead of by ECS
     # with none.
     insights = aws.cloudwatch.LogGroup(
@@ -124,6 +134,16 @@ def platform_program(
         dns_zone_id=dns_zone_id(platform.dns, network),
         deletion_protection=platform.database.deletion_protection,
         generation=generation,
+        cells=[
+            {
+                "cell": number,
+                "load_balancer_arn": cell.arn,
+                "load_balancer_dns_name": cell.dns_name,
+                "load_balancer_zone_id": cell.zone_id,
+                "listener_arn": cell.tenant_listener_arn,
+            }
+            for number, cell in enumerate(cells, start=1)
+        ],
     )
     for key, value in outputs.as_dict().items():
         pulumi.export(key, value)

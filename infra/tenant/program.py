@@ -46,6 +46,7 @@ def tenant_program(
     tags = naming.tags(platform_spec.project, platform_spec.environment, tenant.name, tenant.tags)
     provider = aws_provider("aws", ProviderSettings(region, tags, endpoint_url))
     opts = pulumi.ResourceOptions(providers=[provider])
+    cell = platform.cell(tenant.cell)
 
     storage = TenantStorage("storage", StorageArgs(names.bucket, delete_data, adopt=kept.bucket is not None), opts)
     logs = aws.cloudwatch.LogGroup(
@@ -82,9 +83,9 @@ def tenant_program(
     routing = TenantRouting(
         "routing",
         RoutingArgs(
-            target_group_name=names.target_group(tenant.container_port),
+            target_group_name=names.target_group(tenant.container_port, tenant.cell),
             vpc_id=platform.vpc_id,
-            listener_arn=platform.listener_arn,
+            listener_arn=cell.listener_arn,
             container_port=tenant.container_port,
             health_check_path=tenant.health_check_path,
             priority=tenant.priority,
@@ -132,7 +133,7 @@ def tenant_program(
     )
 
     if platform_spec.dns is not None:
-        # One alias record per host, at the load balancer (A: the ALB is IPv4); the health of its targets
+        # One alias record per host, at its cell's load balancer (A: the ALB is IPv4); the health of its targets
         # decides whether Route 53 answers.
         for host in tenant.hosts:
             aws.route53.Record(
@@ -142,8 +143,8 @@ def tenant_program(
                 type="A",
                 aliases=[
                     aws.route53.RecordAliasArgs(
-                        name=platform.load_balancer_dns_name,
-                        zone_id=platform.load_balancer_zone_id,
+                        name=cell.load_balancer_dns_name,
+                        zone_id=cell.load_balancer_zone_id,
                         evaluate_target_health=True,
                     )
                 ],
@@ -157,4 +158,6 @@ def tenant_program(
     pulumi.export("secret_arn", secret.arn)
     pulumi.export("target_group_arn", routing.target_group_arn)
     pulumi.export("task_definition_arn", service.task_definition_arn)
+    pulumi.export("cell", tenant.cell)
+    pulumi.export("load_balancer_dns_name", cell.load_balancer_dns_name)
     pulumi.export("urls", scheme.apply(lambda s: [f"{s}://{host}" for host in tenant.hosts]))

@@ -232,7 +232,7 @@ def alb_rules(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> 
     """On a deployed platform: priorities taken by other rules (PriorityInUse), and rule/target-group room."""
     from botocore.exceptions import ClientError
 
-    from saas_ctl.spec.rules import lowest_free_priority
+    from saas_ctl.spec.cells import lowest_free_priority
 
     elbv2 = ctx.client("elbv2")
     name = naming.PlatformNames(spec.platform.project, spec.platform.environment).load_balancer

@@ -226,8 +226,46 @@ class Database(_Model):
 
 
 class LoadBalancer(_Model):
+    """The environment's load balancers: one per cell, each serving the tenants assigned to it."""
+
     certificate_arn: Annotated[str | None, AfterValidator(_check_acm_arn)] = Field(
         None, description="When set: an HTTPS listener serves tenants and HTTP redirects to it."
+    )
+    tenants_per_cell: Annotated[int, Field(ge=1, le=limits.ALB_TARGET_GROUPS_PER_LOAD_BALANCER)] = Field(
+        default=limits.DEFAULT_TENANTS_PER_CELL,
+        description=(
+            "How many tenants `saasctl tenant add` puts in one cell (ALB) before it opens another. An ALB "
+            f"holds at most {limits.ALB_TARGET_GROUPS_PER_LOAD_BALANCER} target groups; the default leaves room "
+            "for port changes and cell moves in flight."
+        ),
+    )
+    cells: Annotated[int, Field(ge=1)] = Field(
+        default=1, description="Cells to run at least (each is one ALB); more are added as tenants are assigned to them."
+    )
+
+
+class AccountQuotas(_Model):
+    """The account's own values of the quotas a fleet meets, where they differ from AWS's defaults."""
+
+    fargate_on_demand_vcpus: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        description=f"{limits.FARGATE_ON_DEMAND_VCPUS.reference}; default {limits.FARGATE_ON_DEMAND_VCPUS.default}.",
+    )
+    application_load_balancers: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description=f"{limits.ALBS_PER_REGION.reference}; default {limits.ALBS_PER_REGION.default}."
+    )
+    target_groups: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        description=f"{limits.TARGET_GROUPS_PER_REGION.reference}; default {limits.TARGET_GROUPS_PER_REGION.default}.",
+    )
+    services_per_cluster: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description=f"{limits.SERVICES_PER_CLUSTER.reference}; default {limits.SERVICES_PER_CLUSTER.default}."
+    )
+    network_interfaces: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        description=(
+            f"{limits.NETWORK_INTERFACES_PER_REGION.reference}; default {limits.NETWORK_INTERFACES_PER_REGION.default}."
+        ),
     )
 
 
@@ -270,6 +308,10 @@ class Platform(_Model):
     log_retention_days: Annotated[int, AfterValidator(_check_retention)] = 30
     tags: Tags = {}
     dns: Dns | None = Field(None, description="Route 53 alias records for every tenant host (optional).")
+    quotas: AccountQuotas = Field(
+        default=AccountQuotas(),
+        description="Account quotas raised (or lowered) from AWS's defaults, for the offline fleet capacity checks.",
+    )
 
 
 class Autoscaling(_Model):
@@ -305,7 +347,15 @@ class Tenant(_Model):
         None, description="Host names routed to this tenant; default <name>.<domain>."
     )
     priority: Priority | None = Field(
-        None, description="ALB listener rule priority; `saasctl tenant add` assigns one, then it stays."
+        None,
+        description="ALB listener rule priority, unique in its cell; `saasctl tenant add` assigns one, then it stays.",
+    )
+    cell: Annotated[int, Field(ge=1)] | None = Field(
+        None,
+        description=(
+            "The cell (ALB) serving the tenant; `saasctl tenant add` assigns the one with the most room, then it "
+            "stays (`saasctl tenant move` changes it). Default 1."
+        ),
     )
     image: Annotated[str, AfterValidator(_check_image)] | None = None
     container_port: Port | None = None
@@ -332,6 +382,7 @@ class EffectiveTenant(ServiceSettings):
     name: str
     hosts: tuple[str, ...]
     priority: int
+    cell: int
     tags: dict[str, str]
 
 
@@ -343,7 +394,7 @@ def resolve(tenant: Tenant, spec: TenantsFile) -> EffectiveTenant:
     """
     defaults = spec.defaults
     own = tenant.model_dump(
-        exclude_none=True, exclude={"name", "hosts", "priority", "autoscaling", "environment", "tags"}
+        exclude_none=True, exclude={"name", "hosts", "priority", "cell", "autoscaling", "environment", "tags"}
     )
     scaling = defaults.autoscaling.model_copy(
         update=tenant.autoscaling.model_dump(exclude_none=True) if tenant.autoscaling else {}
@@ -355,5 +406,6 @@ def resolve(tenant: Tenant, spec: TenantsFile) -> EffectiveTenant:
         name=tenant.name,
         hosts=tuple(tenant.hosts) if tenant.hosts else (f"{tenant.name}.{spec.platform.domain}",),
         priority=tenant.priority if tenant.priority is not None else 0,
+        cell=tenant.cell or 1,
         tags={**spec.platform.tags, **tenant.tags},
     )

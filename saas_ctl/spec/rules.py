@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from infra import addressing, naming
 from infra import aws_limits as limits
+from saas_ctl.spec import cells
 from saas_ctl.spec.models import ServiceSettings, Tenant, TenantsFile, resolve
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -55,8 +56,15 @@ def _tenants(spec: TenantsFile) -> list[Problem]:
     max_name = naming.max_tenant_name_length(platform.project, platform.environment, platform.region)
     seen_names: dict[str, int] = {}
     seen_hosts: dict[str, str] = {}
-    seen_priorities: dict[int, str] = {}
-    free_priority = lowest_free_priority({t.priority for t in spec.tenants if t.priority is not None})
+    seen_priorities: dict[tuple[int, int], str] = {}  # (cell, priority): priorities are unique per listener
+    free: dict[int, int] = {}
+
+    def free_priority(cell: int) -> int:
+        if cell not in free:
+            free[cell] = cells.lowest_free_priority(cells.priorities_in(spec, cell))
+        return free[cell]
+
+    several_cells = cells.cell_count(spec) > 1
     found: list[Problem] = []
     for index, tenant in enumerate(spec.tenants):
         at = ("tenants", index)
@@ -67,18 +75,23 @@ def _tenants(spec: TenantsFile) -> list[Problem]:
                 ((*at, "name"), f"tenant {tenant.name!r} is declared twice (also tenants[{seen_names[tenant.name]}])")
             )
         seen_names.setdefault(tenant.name, index)
+        cell = cells.cell_of(tenant)
+        in_cell = f" in cell {cell}" if several_cells else ""
         if tenant.priority is None:
-            found.append((at, f"tenant {tenant.name!r} has no priority; the lowest free one is {free_priority}"))
-        elif tenant.priority in seen_priorities:
+            found.append(
+                (at, f"tenant {tenant.name!r} has no priority; the lowest free one{in_cell} is {free_priority(cell)}")
+            )
+        elif (cell, tenant.priority) in seen_priorities:
             found.append(
                 (
                     (*at, "priority"),
-                    f"priority {tenant.priority} is already used by tenant {seen_priorities[tenant.priority]!r}; "
-                    f"the lowest free one is {free_priority}",
+                    f"priority {tenant.priority} is already used{in_cell} by tenant "
+                    f"{seen_priorities[cell, tenant.priority]!r}; "
+                    f"the lowest free one{in_cell} is {free_priority(cell)}",
                 )
             )
         else:
-            seen_priorities[tenant.priority] = tenant.name
+            seen_priorities[cell, tenant.priority] = tenant.name
         effective = resolve(tenant, spec)
         for position, host in enumerate(effective.hosts):
             owner = seen_hosts.setdefault(host.lower(), tenant.name)
@@ -162,11 +175,3 @@ def fargate_memory_message(cpu: int, memory: int) -> str:
         else f"{valid[0]}-{valid[-1]} in steps of {valid[1] - valid[0]}"
     )
     return f"memory {memory} is not valid with cpu {cpu} on Fargate; valid: {span}; the nearest is {nearest}"
-
-
-def lowest_free_priority(used: set[int]) -> int:
-    """The smallest ALB rule priority not in ``used``."""
-    candidate = limits.ALB_PRIORITY_MIN
-    while candidate in used:
-        candidate += 1
-    return candidate

@@ -25,8 +25,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from saas_ctl.errors import SaasctlError, SpecError, UsageError
+from saas_ctl.spec import cells
 from saas_ctl.spec.loader import LoadedSpec, load_bytes
-from saas_ctl.spec.rules import lowest_free_priority
 
 LOCK_TIMEOUT_SECONDS = 60.0
 Check = Callable[[LoadedSpec], None]
@@ -67,7 +67,8 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
 
 
 def add_tenant(path: Path, request: NewTenant, check: Check | None = None) -> LoadedSpec:
-    """Append a tenant with the lowest free priority; return the new, valid spec.
+    """Append a tenant in the cell with the most room, with the lowest priority free there; return the new,
+    valid spec.
 
     ``check`` sees the new spec before it is written (under the lock) and may refuse it by raising."""
 
@@ -82,7 +83,9 @@ def add_tenant(path: Path, request: NewTenant, check: Check | None = None) -> Lo
         if request.hosts:
             entry["hosts"] = CommentedSeq(request.hosts)
             entry["hosts"].fa.set_flow_style()
-        entry["priority"] = lowest_free_priority({t.priority for t in current.spec.tenants if t.priority is not None})
+        placement = cells.place(current.spec)
+        entry["priority"] = placement.priority
+        entry["cell"] = placement.cell
         for key in ("image", "cpu", "memory"):
             value = getattr(request, key)
             if value is not None:
@@ -94,16 +97,46 @@ def add_tenant(path: Path, request: NewTenant, check: Check | None = None) -> Lo
     return _edit(path, edit, check)
 
 
+def move_tenant(path: Path, name: str, cell: int) -> LoadedSpec:
+    """Put the tenant called ``name`` in ``cell`` (its priority kept if free there, else the lowest free one);
+    return the new, valid spec."""
+
+    def edit(tree: Any, current: LoadedSpec) -> None:
+        tenant, index = _declared(path, current, name)
+        if cell < 1:
+            raise UsageError(f"cell {cell} does not exist: cells are numbered from 1")
+        entry = tree["tenants"][index]
+        priority = cells.priority_after_move(current.spec, tenant, cell)
+        _set_after(entry, "priority", priority, after="hosts" if "hosts" in entry else "name")
+        _set_after(entry, "cell", cell, after="priority")
+
+    return _edit(path, edit)
+
+
+def _declared(path: Path, current: LoadedSpec, name: str) -> tuple[Any, int]:
+    names = [t.name for t in current.spec.tenants]
+    if name not in names:
+        raise UsageError(
+            f"tenant {name!r} is not declared in {path}", hint=f"declared tenants: {', '.join(names) or 'none'}"
+        )
+    index = names.index(name)
+    return current.spec.tenants[index], index
+
+
+def _set_after(entry: Any, key: str, value: Any, after: str) -> None:
+    """Set ``key`` in a tenant's mapping: in place when present, else right after ``after``."""
+    if key in entry:
+        entry[key] = value
+    else:
+        keys = list(entry.keys())
+        entry.insert(keys.index(after) + 1 if after in keys else len(keys), key, value)
+
+
 def remove_tenant(path: Path, name: str) -> LoadedSpec:
     """Remove the tenant called ``name``; return the new, valid spec."""
 
     def edit(tree: Any, current: LoadedSpec) -> None:
-        names = [t.name for t in current.spec.tenants]
-        if name not in names:
-            raise UsageError(
-                f"tenant {name!r} is not declared in {path}", hint=f"declared tenants: {', '.join(names) or 'none'}"
-            )
-        del tree["tenants"][names.index(name)]
+        del tree["tenants"][_declared(path, current, name)[1]]
 
     return _edit(path, edit)
 

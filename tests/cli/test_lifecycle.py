@@ -173,7 +173,7 @@ def test_tenant_add_edits_the_file_and_deploys(runner: CliRunner, engine: fakes.
     deployed_platform(engine)
     result = runner.invoke(app, ["tenant", "add", "initech", "-f", str(spec), "--json"])
     assert result.exit_code == 0, result.stderr
-    assert "  - name: initech\n    priority: 1\n" in spec.read_text()
+    assert "  - name: initech\n    priority: 1\n    cell: 1\n" in spec.read_text()
     assert json.loads(result.stdout)["added"] == "initech"
     assert "initech" in engine.stacks[TENANTS]
 

@@ -94,6 +94,7 @@ def test_tenant_list_json_shows_effective_settings(runner: CliRunner) -> None:
         "name": "globex",
         "hosts": ["globex.example.com"],
         "priority": 20,
+        "cell": 1,
         "tags": {"cost-center": "platform"},
         "state": None,
     }
@@ -130,7 +131,7 @@ def test_tenant_add_no_deploy_edits_the_file(runner: CliRunner, write_spec: Call
     )
     assert result.exit_code == 0
     assert json.loads(result.stdout)["added"]["hosts"] == ["b.example.org"]
-    assert path.read_text().endswith("  - name: b\n    hosts: [b.example.org]\n    priority: 1\n")
+    assert path.read_text().endswith("  - name: b\n    hosts: [b.example.org]\n    priority: 1\n    cell: 1\n")
 
 
 def test_tenant_add_with_an_invalid_name_exits_2_and_keeps_the_file(

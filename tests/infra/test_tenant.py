@@ -173,6 +173,8 @@ def test_tenant_outputs_name_its_resources_and_urls(acme: Synthesis) -> None:
         "target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/saas-acme-dev-80/0",
         "task_definition_arn": "arn:aws:ecs:us-east-1:123456789012:task-definition/saas-acme-dev:1",
         "urls": ["http://acme.example.com"],
+        "cell": 1,
+        "load_balancer_dns_name": "saas-dev-alb-0.us-east-1.elb.amazonaws.com",
     }
 
 

@@ -27,7 +27,8 @@ def test_add_appends_a_block_entry_and_keeps_comments(write_spec: Callable[[str]
     path = write_spec(example_text)
     add_tenant(path, NewTenant("initech", hosts=("initech.io", "www.initech.io"), cpu=1024, memory=2048))
     assert path.read_text() == example_text + (
-        "  - name: initech\n    hosts: [initech.io, www.initech.io]\n    priority: 1\n    cpu: 1024\n    memory: 2048\n"
+        "  - name: initech\n    hosts: [initech.io, www.initech.io]\n    priority: 1\n    cell: 1\n"
+        "    cpu: 1024\n    memory: 2048\n"
     )
 
 
@@ -88,7 +89,7 @@ def test_sequence_indentation_of_the_file_is_kept(write_spec: Callable[[str], Pa
     flush = MINIMAL.replace("  - name: acme\n    priority: 10\n", "- name: acme\n  priority: 10\n")
     path = write_spec(flush)
     add_tenant(path, NewTenant("b"))
-    assert path.read_text() == flush + "- name: b\n  priority: 1\n"
+    assert path.read_text() == flush + "- name: b\n  priority: 1\n  cell: 1\n"
 
 
 def _add(path: str, name: str) -> None:

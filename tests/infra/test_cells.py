@@ -1,0 +1,109 @@
+"""Cells in the programs: one ALB per cell, and each tenant routed through its own cell's listener."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from infra.outputs import CellNotDeployed, PlatformOutputs
+from saas_ctl import stacks
+from saas_ctl.cli.main import app
+from saas_ctl.engine.synth import synthesize
+from tests.conftest import fleet_yaml
+from tests.infra.conftest import of_type, one, spec_of, synth_platform, synth_tenant
+
+PRE_CELLS = Path(__file__).parent.parent / "fixtures" / "pre_cells"
+THREE_CELLS = fleet_yaml(5, tenants_per_cell=2)  # t0001-t0002 in cell 1, t0003-t0004 in 2, t0005 in 3
+
+
+def test_the_platform_runs_one_load_balancer_per_cell() -> None:
+    albs = of_type(synth_platform(THREE_CELLS), "aws:lb/loadBalancer:LoadBalancer")
+    assert sorted(r.inputs["name"] for r in albs) == ["saas-dev-alb", "saas-dev-alb-2", "saas-dev-alb-3"]
+
+
+def test_every_cell_has_its_own_tenant_listener() -> None:
+    listeners = of_type(synth_platform(THREE_CELLS), "aws:lb/listener:Listener")
+    assert sorted(r.name for r in listeners) == [
+        "load-balancer-cell-2-http",
+        "load-balancer-cell-3-http",
+        "load-balancer-http",
+    ]
+
+
+def test_the_platform_exports_every_cell_with_its_listener_and_dns_name() -> None:
+    cells = synth_platform(THREE_CELLS).outputs["cells"]
+    assert [c["cell"] for c in cells] == [1, 2, 3]
+    assert all(c["listener_arn"] and c["load_balancer_dns_name"] and c["load_balancer_zone_id"] for c in cells)
+    assert len({c["listener_arn"] for c in cells}) == 3
+
+
+def test_cells_set_explicitly_are_created_before_any_tenant_is_in_them() -> None:
+    text = fleet_yaml(1, load_balancer="cells: 2")
+    albs = of_type(synth_platform(text), "aws:lb/loadBalancer:LoadBalancer")
+    assert len(albs) == 2
+
+
+def test_a_tenant_rule_attaches_to_its_own_cells_listener() -> None:
+    rule = one(synth_tenant(THREE_CELLS, "t0003"), "aws:lb/listenerRule:ListenerRule")
+    assert rule.inputs["listenerArn"].endswith(":listener/app/saas-dev-alb-2/0/0")
+
+
+def test_a_tenant_in_cell_1_attaches_to_the_first_load_balancer() -> None:
+    rule = one(synth_tenant(THREE_CELLS, "t0001"), "aws:lb/listenerRule:ListenerRule")
+    assert rule.inputs["listenerArn"].endswith(":listener/app/saas-dev-alb/0/0")
+
+
+def test_a_target_group_outside_cell_1_is_named_for_its_cell() -> None:
+    group = one(synth_tenant(THREE_CELLS, "t0005"), "aws:lb/targetGroup:TargetGroup")
+    assert group.inputs["name"] == "saas-t0005-dev-c3-80"
+
+
+def test_a_target_group_in_cell_1_keeps_the_name_it_had_before_cells() -> None:
+    group = one(synth_tenant(THREE_CELLS, "t0001"), "aws:lb/targetGroup:TargetGroup")
+    assert group.inputs["name"] == "saas-t0001-dev-80"
+
+
+def test_dns_records_point_at_the_tenants_cell() -> None:
+    text = fleet_yaml(3, tenants_per_cell=2, platform="dns: {zone_id: Z0123456789ABC}")
+    record = one(synth_tenant(text, "t0003"), "aws:route53/record:Record")
+    assert record.inputs["aliases"][0]["name"] == "saas-dev-alb-2-0.us-east-1.elb.amazonaws.com"
+
+
+def test_the_tenant_stack_exports_its_cell_and_load_balancer() -> None:
+    outputs = synth_tenant(THREE_CELLS, "t0004").outputs
+    assert (outputs["cell"], outputs["load_balancer_dns_name"]) == (2, "saas-dev-alb-2-0.us-east-1.elb.amazonaws.com")
+
+
+def test_a_tenant_in_a_cell_the_platform_lacks_is_not_synthesised() -> None:
+    spec = spec_of(THREE_CELLS)
+    one_cell = PlatformOutputs.placeholder("us-east-1", "saas-dev", cells=1)
+    with pytest.raises(CellNotDeployed, match="no cell 3 \\(deployed cells: 1\\)"):
+        synthesize(stacks.tenant_target(spec, "t0005", one_cell))
+
+
+def _resources(stacks_json: list[dict[str, Any]]) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Every resource by stack and logical name, with the order of dependsOn (a set) made irrelevant."""
+    found = {}
+    for stack in stacks_json:
+        for resource in stack["resources"]:
+            options = {**resource["options"], "dependsOn": sorted(resource["options"]["dependsOn"])}
+            found[stack["project"], stack["stack"], resource["type"], resource["name"]] = {
+                "inputs": resource["inputs"],
+                "options": options,
+            }
+    return found
+
+
+@pytest.mark.parametrize("name", ["example", "https-dns"])
+def test_an_environment_from_before_cells_plans_the_same_resources_names_and_inputs(
+    name: str, runner: CliRunner
+) -> None:
+    # The golden files are `saasctl plan --json` of these specs at the last commit without cells.
+    before = json.loads((PRE_CELLS / f"{name}.plan.json").read_text())["stacks"]
+    result = runner.invoke(app, ["plan", "--json", "-f", str(PRE_CELLS / f"{name}.yaml")])
+    assert result.exit_code == 0, result.stderr
+    assert _resources(json.loads(result.stdout)["stacks"]) == _resources(before)
