@@ -21,12 +21,20 @@ tenants:
 """
 
 
-def spec_text(tenants: int) -> str:
-    entries = [
-        f"  - name: tenant-{i:05d}\n    priority: {i + 1}\n    cpu: 512\n    memory: 1024\n"
-        f"    environment: {{PLAN: pro}}\n    tags: {{plan: pro}}\n"
-        for i in range(tenants)
-    ]
+TENANTS_PER_CELL = 90  # the default of platform.load_balancer.tenants_per_cell
+
+
+def spec_text(tenants: int, cells: bool = True) -> str:
+    """``tenants`` tenants; with ``cells`` each has the cell and priority `saasctl tenant add` would have given
+    it, without them every tenant is in cell 1 with a priority of its own (as files were before cells)."""
+    entries = []
+    for i in range(tenants):
+        cell, slot = divmod(i, TENANTS_PER_CELL)
+        placement = f"    priority: {slot + 1}\n    cell: {cell + 1}\n" if cells else f"    priority: {i + 1}\n"
+        entries.append(
+            f"  - name: tenant-{i:05d}\n{placement}    cpu: 512\n    memory: 1024\n"
+            f"    environment: {{PLAN: pro}}\n    tags: {{plan: pro}}\n"
+        )
     return HEADER + "".join(entries)
 
 

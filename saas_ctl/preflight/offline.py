@@ -244,28 +244,10 @@ def _check_name(code: str, value: str, rule: NameRule, at: tuple[str | int, ...]
         )
 
 
-def alb_capacity(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
-    # One listener rule and one target group per tenant, all on the platform's single ALB.
-    count = len(spec.tenants)
-    for what, limit in (
-        ("listener rules", limits.ALB_RULES_PER_LOAD_BALANCER),
-        ("target groups", limits.ALB_TARGET_GROUPS_PER_LOAD_BALANCER),
-    ):
-        message = f"{count} tenants need {count} {what} on the one ALB; AWS allows {limit} per load balancer"
-        if count > limit:
-            yield error(
-                "ALB-CAPACITY",
-                ("tenants",),
-                message,
-                f"split the tenants across environments (at most {limit} per ALB)",
-            )
-        elif count >= limit * 0.9:
-            yield warning(
-                "ALB-CAPACITY",
-                ("tenants",),
-                message + f" ({limit - count} left)",
-                "plan a second environment before the ALB is full",
-            )
+def fleet_capacity(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    from saas_ctl.preflight import capacity
+
+    yield from capacity.check(spec)
 
 
 def host_headers(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
@@ -374,7 +356,7 @@ RULES: tuple[Rule, ...] = (
     dns_hosts,
     parameter_family,
     derived_names,
-    alb_capacity,
+    fleet_capacity,
     host_headers,
     elastic_ips,
     certificate,

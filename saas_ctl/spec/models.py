@@ -240,32 +240,29 @@ class LoadBalancer(_Model):
         ),
     )
     cells: Annotated[int, Field(ge=1)] = Field(
-        default=1, description="Cells to run at least (each is one ALB); more are added as tenants are assigned to them."
+        default=1,
+        description="Cells to run at least (each is one ALB); more are added as tenants are assigned to them.",
     )
+
+
+def _quota_description(quota: limits.Quota) -> str:
+    return f"{quota.reference}; AWS's default is {quota.default}."
+
+
+QuotaValue = Annotated[int, Field(ge=0)] | None
 
 
 class AccountQuotas(_Model):
     """The account's own values of the quotas a fleet meets, where they differ from AWS's defaults."""
 
-    fargate_on_demand_vcpus: Annotated[int, Field(ge=0)] | None = Field(
-        default=None,
-        description=f"{limits.FARGATE_ON_DEMAND_VCPUS.reference}; default {limits.FARGATE_ON_DEMAND_VCPUS.default}.",
+    fargate_on_demand_vcpus: QuotaValue = Field(
+        default=None, description=_quota_description(limits.FARGATE_ON_DEMAND_VCPUS)
     )
-    application_load_balancers: Annotated[int, Field(ge=0)] | None = Field(
-        default=None, description=f"{limits.ALBS_PER_REGION.reference}; default {limits.ALBS_PER_REGION.default}."
-    )
-    target_groups: Annotated[int, Field(ge=0)] | None = Field(
-        default=None,
-        description=f"{limits.TARGET_GROUPS_PER_REGION.reference}; default {limits.TARGET_GROUPS_PER_REGION.default}.",
-    )
-    services_per_cluster: Annotated[int, Field(ge=0)] | None = Field(
-        default=None, description=f"{limits.SERVICES_PER_CLUSTER.reference}; default {limits.SERVICES_PER_CLUSTER.default}."
-    )
-    network_interfaces: Annotated[int, Field(ge=0)] | None = Field(
-        default=None,
-        description=(
-            f"{limits.NETWORK_INTERFACES_PER_REGION.reference}; default {limits.NETWORK_INTERFACES_PER_REGION.default}."
-        ),
+    application_load_balancers: QuotaValue = Field(default=None, description=_quota_description(limits.ALBS_PER_REGION))
+    target_groups: QuotaValue = Field(default=None, description=_quota_description(limits.TARGET_GROUPS_PER_REGION))
+    services_per_cluster: QuotaValue = Field(default=None, description=_quota_description(limits.SERVICES_PER_CLUSTER))
+    network_interfaces: QuotaValue = Field(
+        default=None, description=_quota_description(limits.NETWORK_INTERFACES_PER_REGION)
     )
 
 

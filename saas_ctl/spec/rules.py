@@ -23,6 +23,7 @@ def problems(spec: TenantsFile) -> list[Problem]:
     found += _reserved_tag_keys(spec.platform.tags, ("platform", "tags"))
     found += _service(spec.defaults, ("defaults",), "the defaults")
     found += _tenants(spec)
+    found += _cells(spec)
     found += _environment_sizes(spec)
     return found
 
@@ -111,6 +112,24 @@ def _tenants(spec: TenantsFile) -> list[Problem]:
                 )
             )
     return found
+
+
+def _cells(spec: TenantsFile) -> Iterator[Problem]:
+    """A cell is one ALB, which holds at most 100 target groups (not adjustable): one per tenant."""
+    limit = limits.ALB_TARGET_GROUPS_PER_LOAD_BALANCER
+    per_cell = spec.platform.load_balancer.tenants_per_cell
+    members = cells.members(spec)
+    for cell, tenants in members.items():
+        if len(tenants) > limit:
+            first_over = spec.tenants.index(tenants[limit])
+            needed = -(-len(spec.tenants) // per_cell)
+            yield (
+                ("tenants", first_over, "cell"),
+                f"cell {cell} holds {len(tenants)} tenants; a cell is one ALB, which takes at most {limit} target "
+                f"groups (not adjustable), one per tenant. {len(spec.tenants)} tenants need at least {needed} cells "
+                f"at tenants_per_cell {per_cell}: give the tenants from {tenants[limit].name!r} on a `cell:` of "
+                f"their own (`saasctl tenant add` assigns one to every new tenant)",
+            )
 
 
 def _name_too_long(name: str, max_name: int, spec: TenantsFile) -> str:

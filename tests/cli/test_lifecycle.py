@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from infra.outputs import PlatformOutputs
 from saas_ctl.cli.main import app
 from tests import fakes
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, fleet_yaml
 from tests.fakes import TENANTS, deployed_platform
 from tests.moto_server import client
 
@@ -348,16 +348,13 @@ def test_tenant_add_that_fails_preflight_is_not_added(
     runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
 ) -> None:
     deployed_platform(engine)
-    many = (
-        MINIMAL.split("tenants:")[0]
-        + "tenants:\n"
-        + "".join(f"  - name: t{i:03d}\n    priority: {i + 1}\n" for i in range(100))
-    )
-    path = write_spec(many)
+    # Two tenants at 4 tasks of 0.25 vCPU use the whole declared Fargate quota: a third would exceed it.
+    full = fleet_yaml(2, platform="quotas: {fargate_on_demand_vcpus: 2}")
+    path = write_spec(full)
     result = runner.invoke(app, ["tenant", "add", "one-too-many", "-f", str(path)])
     assert result.exit_code == 2
-    assert "error ALB-CAPACITY" in result.stderr
-    assert path.read_text() == many
+    assert "error FLEET-FARGATE-VCPU" in result.stderr
+    assert path.read_text() == full
     assert [c for c in engine.calls if c[0] == "up"] == []
 
 

@@ -156,34 +156,6 @@ def test_derived_secret_names_avoid_the_suffix_trap() -> None:
     assert findings(MINIMAL.replace("name: acme", "name: acme-abc123")) == []
 
 
-def _tenants(count: int) -> str:
-    return (
-        MINIMAL.split("tenants:")[0]
-        + "tenants:\n"
-        + "".join(f"  - name: t{i}\n    priority: {i + 1}\n" for i in range(count))
-    )
-
-
-def test_alb_over_100_tenants_is_an_error() -> None:
-    found = [f for f in findings(_tenants(101)) if f.code == "ALB-CAPACITY"]
-    assert [(f.severity, f.message) for f in found] == [
-        (Severity.ERROR, "101 tenants need 101 listener rules on the one ALB; AWS allows 100 per load balancer"),
-        (Severity.ERROR, "101 tenants need 101 target groups on the one ALB; AWS allows 100 per load balancer"),
-    ]
-
-
-def test_alb_within_ten_percent_of_the_limit_is_a_warning() -> None:
-    found = [f for f in findings(_tenants(92)) if f.code == "ALB-CAPACITY"]
-    assert (found[0].severity, found[0].message) == (
-        Severity.WARNING,
-        "92 tenants need 92 listener rules on the one ALB; AWS allows 100 per load balancer (8 left)",
-    )
-
-
-def test_alb_at_89_tenants_is_fine() -> None:
-    assert [f for f in findings(_tenants(89)) if f.code == "ALB-CAPACITY"] == []
-
-
 def test_more_than_five_wildcards_in_one_rule_is_an_error() -> None:
     text = MINIMAL.replace(
         "    priority: 10\n",
