@@ -14,9 +14,11 @@ from typing import Any
 
 from infra import aws_limits, naming
 from infra.addressing import nat_gateway_count
+from saas_ctl.preflight import capacity
 from saas_ctl.preflight.catalog import ENGINE, version_key
 from saas_ctl.preflight.findings import Finding, error, info, warning
-from saas_ctl.spec.models import TenantsFile, resolve
+from saas_ctl.spec import cells
+from saas_ctl.spec.models import Tenant, TenantsFile, resolve
 
 EIP_QUOTA = ("ec2", "L-0263D0A3")
 VPC_QUOTA = ("vpc", "L-F678F1CE")
@@ -31,6 +33,7 @@ class AwsContext:
     endpoint_url: str | None = None
     calls: Counter[str] = field(default_factory=Counter)
     clients: dict[str, Any] = field(default_factory=dict)
+    listed: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)  # one list call serves every check
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
@@ -84,8 +87,11 @@ def _could_not_run(check: LiveCheck, code: str, detail: str) -> Finding:
 
 
 def _paginate(ctx: AwsContext, service: str, operation: str, key: str, **kwargs: Any) -> list[Any]:
-    paginator = ctx.client(service).get_paginator(operation)
-    return [item for page in paginator.paginate(**kwargs) for item in page.get(key, [])]
+    memo = (service, operation, key, *(f"{k}={v}" for k, v in sorted(kwargs.items())))
+    if memo not in ctx.listed:
+        paginator = ctx.client(service).get_paginator(operation)
+        ctx.listed[memo] = [item for page in paginator.paginate(**kwargs) for item in page.get(key, [])]
+    return ctx.listed[memo]
 
 
 def _error_code(exc: Exception) -> str:
@@ -229,20 +235,30 @@ def vpcs(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Itera
 
 
 def alb_rules(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
-    """On a deployed platform: priorities taken by other rules (PriorityInUse), and rule/target-group room."""
-    from botocore.exceptions import ClientError
-
-    from saas_ctl.spec.cells import lowest_free_priority
-
+    """On every deployed cell: priorities taken by other rules (PriorityInUse), and rule/target-group room."""
     elbv2 = ctx.client("elbv2")
-    name = naming.PlatformNames(spec.platform.project, spec.platform.environment).load_balancer
-    try:
-        balancer = elbv2.describe_load_balancers(Names=[name])["LoadBalancers"][0]
-    except ClientError as exc:
-        if _error_code(exc) == "LoadBalancerNotFound":
-            return  # the platform is not deployed yet; the offline capacity rule covers a new ALB
-        raise
-    arn = balancer["LoadBalancerArn"]
+    platform_names = naming.PlatformNames(spec.platform.project, spec.platform.environment)
+    balancers = {b["LoadBalancerName"]: b for b in _paginate(ctx, "elbv2", "describe_load_balancers", "LoadBalancers")}
+    limits_by_name: dict[str, int] | None = None
+    for cell, tenants in cells.members(spec).items():
+        name = platform_names.cell_load_balancer(cell)
+        if name not in balancers:
+            continue  # a cell not deployed yet; the offline capacity rules cover a new ALB
+        if limits_by_name is None:
+            limits_by_name = {limit["Name"]: int(limit["Max"]) for limit in elbv2.describe_account_limits()["Limits"]}
+        yield from _cell_rules(spec, ctx, cell, name, balancers[name]["LoadBalancerArn"], tenants, limits_by_name)
+
+
+def _cell_rules(
+    spec: TenantsFile,
+    ctx: AwsContext,
+    cell: int,
+    name: str,
+    arn: str,
+    tenants: list[Tenant],
+    limits_by_name: dict[str, int],
+) -> Iterator[Finding]:
+    elbv2 = ctx.client("elbv2")
     rules = [
         rule
         for listener in elbv2.describe_listeners(LoadBalancerArn=arn)["Listeners"]
@@ -250,9 +266,10 @@ def alb_rules(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> 
         if not rule["IsDefault"]
     ]
     hosts_at = {int(rule["Priority"]): _rule_hosts(rule) for rule in rules}
-    taken = set(hosts_at) | {t.priority or 0 for t in spec.tenants}
+    taken = set(hosts_at) | {t.priority or 0 for t in tenants}
     new = 0
-    for index, tenant in enumerate(spec.tenants):
+    for tenant in tenants:
+        index = spec.tenants.index(tenant)
         priority = tenant.priority or 0
         wanted = {h.lower() for h in resolve(tenant, spec).hosts}
         if priority not in hosts_at:
@@ -263,26 +280,151 @@ def alb_rules(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> 
                 ("tenants", index, "priority"),
                 f"priority {priority} is already used on ALB {name} by a rule for "
                 f"{', '.join(sorted(hosts_at[priority])) or 'other conditions'} (PriorityInUse)",
-                f"choose a free priority, for example {lowest_free_priority(taken)}",
+                f"choose a free priority{' in cell ' + str(cell) if cell > 1 else ''}, for example "
+                f"{cells.lowest_free_priority(taken)}",
             )
-    limits_by_name = {limit["Name"]: int(limit["Max"]) for limit in elbv2.describe_account_limits()["Limits"]}
     rule_limit = limits_by_name.get("rules-per-application-load-balancer", aws_limits.ALB_RULES_PER_LOAD_BALANCER)
     if len(rules) + new > rule_limit:
         yield error(
             "LIVE-ALB-RULES",
             ("tenants",),
-            f"ALB {name} has {len(rules)} rules and the spec adds {new}; its limit is {rule_limit}",
-            "request a higher 'rules per Application Load Balancer' quota or split the tenants",
+            f"ALB {name} (cell {cell}) has {len(rules)} rules and the spec adds {new}; its limit is {rule_limit}",
+            f"request a higher '{aws_limits.RULES_PER_ALB.name}' quota ({aws_limits.RULES_PER_ALB.service} "
+            f"{aws_limits.RULES_PER_ALB.code}) or move tenants to another cell",
         )
-    groups = len(elbv2.describe_target_groups(LoadBalancerArn=arn)["TargetGroups"])
+    groups = _target_groups_of(ctx, arn)
     if groups + new > aws_limits.ALB_TARGET_GROUPS_PER_LOAD_BALANCER:
         yield error(
             "LIVE-ALB-TARGET-GROUPS",
             ("tenants",),
-            f"ALB {name} has {groups} target groups and the spec adds {new}; AWS allows "
+            f"ALB {name} (cell {cell}) has {groups} target groups and the spec adds {new}; AWS allows "
             f"{aws_limits.ALB_TARGET_GROUPS_PER_LOAD_BALANCER} per load balancer (not adjustable)",
-            "split the tenants across environments",
+            "move tenants to another cell (`saasctl tenant move NAME --cell N`)",
         )
+
+
+def _target_groups_of(ctx: AwsContext, arn: str) -> int:
+    from botocore.exceptions import ClientError
+
+    try:
+        return len(ctx.client("elbv2").describe_target_groups(LoadBalancerArn=arn)["TargetGroups"])
+    except ClientError as exc:
+        if _error_code(exc) == "TargetGroupNotFound":  # moto's answer for an ALB without target groups
+            return 0
+        raise
+
+
+# ---- the fleet against the account's quotas ----------------------------------------------------------------
+
+
+def _account_quota(ctx: AwsContext, spec: TenantsFile, quota: aws_limits.Quota, field: str) -> tuple[int, str]:
+    """The account's applied value of ``quota``; else the one the spec declares; else AWS's default."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    quotas = ctx.client("service-quotas")
+    try:
+        value = quotas.get_service_quota(ServiceCode=quota.service, QuotaCode=quota.code)["Quota"]["Value"]
+        return int(value), "your account's quota"
+    except ClientError as exc:
+        if _error_code(exc) != "NoSuchResourceException":
+            raise
+    declared = getattr(spec.platform.quotas, field)
+    if declared is not None:
+        return int(declared), f"platform.quotas.{field}"
+    try:
+        value = quotas.get_aws_default_service_quota(ServiceCode=quota.service, QuotaCode=quota.code)["Quota"]["Value"]
+        return int(value), "AWS's default"
+    except (ClientError, BotoCoreError):
+        return quota.default, "AWS's documented default"
+
+
+def _quota_finding(
+    code: str, path: tuple[str | int, ...], quota: aws_limits.Quota, value: int, source: str, needed: str
+) -> Finding:
+    return error(
+        code,
+        path,
+        f"{needed}; {quota.name} is {value} ({source})",
+        f"request a higher quota ({quota.service} {quota.code}) or shrink the fleet",
+    )
+
+
+def load_balancing_capacity(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    """ALBs and target groups in the region: the account's other ones count against the same quotas."""
+    fleet = capacity.demand(spec)
+    platform_names = naming.PlatformNames(spec.platform.project, spec.platform.environment)
+    ours = {platform_names.cell_load_balancer(cell) for cell in range(1, fleet.cells + 1)}
+    balancers = _paginate(ctx, "elbv2", "describe_load_balancers", "LoadBalancers")
+    others = sum(1 for b in balancers if b["LoadBalancerName"] not in ours and b.get("Type") == "application")
+    value, source = _account_quota(ctx, spec, aws_limits.ALBS_PER_REGION, "application_load_balancers")
+    if others + fleet.cells > value:
+        yield _quota_finding(
+            "LIVE-FLEET-ALBS",
+            ("platform", "load_balancer"),
+            aws_limits.ALBS_PER_REGION,
+            value,
+            source,
+            f"{others} other ALBs are in {ctx.region} and the fleet runs {fleet.cells} cells, so "
+            f"{max(value - others, 0)} cells fit",
+        )
+    our_groups = {_target_group(spec, index) for index in range(len(spec.tenants))}
+    groups = _paginate(ctx, "elbv2", "describe_target_groups", "TargetGroups")
+    others = sum(1 for g in groups if g["TargetGroupName"] not in our_groups)
+    value, source = _account_quota(ctx, spec, aws_limits.TARGET_GROUPS_PER_REGION, "target_groups")
+    if others + fleet.tenants > value:
+        yield _quota_finding(
+            "LIVE-FLEET-TARGET-GROUPS",
+            ("tenants",),
+            aws_limits.TARGET_GROUPS_PER_REGION,
+            value,
+            source,
+            f"{others} other target groups are in {ctx.region} and the {fleet.tenants} tenants need one each, so "
+            f"{max(value - others, 0)} tenants fit",
+        )
+
+
+def compute_capacity(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    """Fargate vCPUs at every tenant's maximum, services in the cluster, network interfaces (the account's other
+    workloads are not counted: Service Quotas gives the limit, not what else runs)."""
+    fleet = capacity.demand(spec)
+    value, source = _account_quota(ctx, spec, aws_limits.FARGATE_ON_DEMAND_VCPUS, "fargate_on_demand_vcpus")
+    if fleet.vcpus > value:
+        each = fleet.per_tenant(fleet.vcpus)
+        yield _quota_finding(
+            "LIVE-FLEET-FARGATE-VCPU",
+            ("tenants",),
+            aws_limits.FARGATE_ON_DEMAND_VCPUS,
+            value,
+            source,
+            f"at every tenant's autoscaling maximum the fleet runs {fleet.tasks} tasks with {fleet.vcpus:g} vCPUs, "
+            f"so about {int(value // each) if each else 0} tenants of this average size fit",
+        )
+    value, source = _account_quota(ctx, spec, aws_limits.SERVICES_PER_CLUSTER, "services_per_cluster")
+    if fleet.tenants > value:
+        yield _quota_finding(
+            "LIVE-FLEET-SERVICES",
+            ("tenants",),
+            aws_limits.SERVICES_PER_CLUSTER,
+            value,
+            source,
+            f"{fleet.tenants} tenants run one service each in the cluster, so {value} tenants fit",
+        )
+    value, source = _account_quota(ctx, spec, aws_limits.NETWORK_INTERFACES_PER_REGION, "network_interfaces")
+    if fleet.network_interfaces > value:
+        yield _quota_finding(
+            "LIVE-FLEET-NETWORK-INTERFACES",
+            ("tenants",),
+            aws_limits.NETWORK_INTERFACES_PER_REGION,
+            value,
+            source,
+            f"at every tenant's autoscaling maximum the fleet uses {fleet.network_interfaces} network interfaces",
+        )
+
+
+def _target_group(spec: TenantsFile, index: int) -> str:
+    tenant = resolve(spec.tenants[index], spec)
+    names = naming.TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, tenant.name)
+    return names.target_group(tenant.container_port, tenant.cell)
 
 
 def _rule_hosts(rule: dict[str, Any]) -> set[str]:
@@ -536,7 +678,7 @@ def leftovers(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> 
     roles = {r["RoleName"] for r in _paginate(ctx, "iam", "list_roles", "Roles")}
     groups = {g["TargetGroupName"] for g in _paginate(ctx, "elbv2", "describe_target_groups", "TargetGroups")}
     for index, names in _tenant_names(spec):
-        target_group = names.target_group(resolve(spec.tenants[index], spec).container_port)
+        target_group = _target_group(spec, index)
         candidates = [
             (
                 names.log_group in log_groups,
@@ -590,6 +732,16 @@ CHECKS: tuple[LiveCheck, ...] = (
         ),
         alb_rules,
     ),
+    LiveCheck(
+        "load balancers and target groups in the region",
+        (
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeTargetGroups",
+            "servicequotas:GetServiceQuota",
+        ),
+        load_balancing_capacity,
+    ),
+    LiveCheck("Fargate, ECS and network interface quotas", ("servicequotas:GetServiceQuota",), compute_capacity),
     LiveCheck("the certificate", ("acm:DescribeCertificate",), certificate),
     LiveCheck("the hosted zone", ("route53:GetHostedZone", "route53:ListHostedZonesByName"), hosted_zone),
     LiveCheck("bucket names", ("s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketTagging"), buckets),

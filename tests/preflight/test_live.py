@@ -19,7 +19,7 @@ from saas_ctl.preflight import live
 from saas_ctl.preflight.findings import Finding, Severity
 from saas_ctl.preflight.run import Mode, run
 from saas_ctl.spec.loader import LoadedSpec, load_bytes
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, fleet_yaml
 from tests.moto_server import REGION, client, other_account_credentials
 
 ACME = TenantNames("saas", "dev", REGION, "acme")
@@ -341,14 +341,16 @@ def test_refresh_catalog_stores_the_live_list_which_offline_then_prefers(
     )
 
 
-def _deployed_alb(url: str, rule_hosts: dict[int, str]) -> None:
+def _deployed_alb(url: str, rule_hosts: dict[int, str], name: str = "saas-dev-alb", cidr: str = "10.9") -> None:
     ec2, elbv2 = client(url, "ec2"), client(url, "elbv2")
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]  # type: ignore[attr-defined]
+    vpc = ec2.create_vpc(CidrBlock=f"{cidr}.0.0/16")["Vpc"]["VpcId"]  # type: ignore[attr-defined]
     subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]  # type: ignore[attr-defined]
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"{cidr}.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"][
+            "SubnetId"
+        ]  # type: ignore[attr-defined]
         for i, z in enumerate("ab")
     ]
-    alb = elbv2.create_load_balancer(Name="saas-dev-alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]  # type: ignore[attr-defined]
+    alb = elbv2.create_load_balancer(Name=name, Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]  # type: ignore[attr-defined]
     listener = elbv2.create_listener(  # type: ignore[attr-defined]
         LoadBalancerArn=alb,
         Protocol="HTTP",
@@ -357,7 +359,7 @@ def _deployed_alb(url: str, rule_hosts: dict[int, str]) -> None:
     )["Listeners"][0]["ListenerArn"]
     for priority, host in rule_hosts.items():
         group = elbv2.create_target_group(  # type: ignore[attr-defined]
-            Name=f"tg-{priority}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip"
+            Name=f"{name}-tg-{priority}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip"
         )["TargetGroups"][0]
         elbv2.create_rule(  # type: ignore[attr-defined]
             ListenerArn=listener,
@@ -409,3 +411,70 @@ def test_a_zone_given_by_id_is_checked_against_the_hosts(moto: str) -> None:
         "DNS-HOST-OUTSIDE-ZONE",
         "host acme.example.com of tenant 'acme' is not inside the hosted zone example.org",
     )
+
+
+# ---- cells and the fleet's quotas ---------------------------------------------------------------------------
+
+
+def test_a_priority_taken_on_a_second_cells_alb_is_reported_for_that_cell(moto: str) -> None:
+    _deployed_alb(moto, {})  # cell 1, empty
+    _deployed_alb(moto, {1: "other.example.com"}, name="saas-dev-alb-2", cidr="10.8")
+    text = fleet_yaml(2, tenants_per_cell=1)  # t0002 is in cell 2 with priority 1
+    [finding] = run_one(live.alb_rules, moto, text)
+    assert (finding.path, finding.message, finding.fix) == (
+        ("tenants", 1, "priority"),
+        "priority 1 is already used on ALB saas-dev-alb-2 by a rule for other.example.com (PriorityInUse)",
+        "choose a free priority in cell 2, for example 2",
+    )
+
+
+def test_other_albs_in_the_region_count_against_the_alb_quota(moto: str) -> None:
+    _deployed_alb(moto, {}, name="someone-else", cidr="10.7")
+    _deployed_alb(moto, {}, name="saas-dev-alb", cidr="10.8")  # ours: cell 1
+    text = fleet_yaml(2, tenants_per_cell=1, platform="quotas: {application_load_balancers: 2}")
+    [finding] = run_one(live.load_balancing_capacity, moto, text)
+    assert (finding.code, finding.message) == (
+        "LIVE-FLEET-ALBS",
+        "1 other ALBs are in us-east-1 and the fleet runs 2 cells, so 1 cells fit; Application Load Balancers per "
+        "Region is 2 (platform.quotas.application_load_balancers)",
+    )
+    assert finding.fix == "request a higher quota (elasticloadbalancing L-53DA6B97) or shrink the fleet"
+
+
+def test_other_target_groups_in_the_region_count_against_its_quota(moto: str) -> None:
+    _deployed_alb(moto, {1: "a.example.com", 2: "b.example.com"}, name="someone-else", cidr="10.7")
+    [finding] = run_one(live.load_balancing_capacity, moto, fleet_yaml(2, platform="quotas: {target_groups: 3}"))
+    assert finding.message.startswith("2 other target groups are in us-east-1 and the 2 tenants need one each, so 1")
+
+
+def _applied_quotas(ctx: live.AwsContext, values: dict[str, float]) -> Stubber:
+    quotas = boto3.client("service-quotas", region_name=REGION)
+    stubber = Stubber(quotas)
+    for code, value in values.items():
+        service = {"L-3032A538": "fargate", "L-9EF96962": "ecs", "L-DF5E4CA3": "vpc"}[code]
+        stubber.add_response(
+            "get_service_quota",
+            {"Quota": {"QuotaCode": code, "Value": value}},
+            {"ServiceCode": service, "QuotaCode": code},
+        )
+    ctx.clients["service-quotas"] = quotas
+    return stubber
+
+
+def test_the_accounts_applied_fargate_quota_refuses_a_fleet_that_exceeds_it(moto: str) -> None:
+    spec = loaded(fleet_yaml(10)).spec  # 40 tasks, 10 vCPUs at maximum
+    ctx = context(moto)
+    with _applied_quotas(ctx, {"L-3032A538": 6, "L-9EF96962": 5000, "L-DF5E4CA3": 5000}):
+        [finding] = list(live.compute_capacity(spec, ctx, None))
+    assert (finding.code, finding.message) == (
+        "LIVE-FLEET-FARGATE-VCPU",
+        "at every tenant's autoscaling maximum the fleet runs 40 tasks with 10 vCPUs, so about 6 tenants of this "
+        "average size fit; Fargate On-Demand vCPU resource count is 6 (your account's quota)",
+    )
+
+
+def test_a_fleet_within_the_accounts_quotas_passes(moto: str) -> None:
+    spec = loaded(fleet_yaml(10)).spec
+    ctx = context(moto)
+    with _applied_quotas(ctx, {"L-3032A538": 4000, "L-9EF96962": 5000, "L-DF5E4CA3": 5000}):
+        assert list(live.compute_capacity(spec, ctx, None)) == []
