@@ -71,11 +71,15 @@ def wait_for_platform(
     sleep: Callable[[float], None] = time.sleep,
     poll_seconds: float = 15.0,
 ) -> PlatformOutputs:
-    """Read the platform's outputs; shards other than the first may wait for shard 1 to deploy it."""
+    """Read the platform's outputs; shards other than the first may wait for shard 1 to deploy it (with every
+    cell the file's tenants are in)."""
     deadline = time.monotonic() + wait_seconds
+    everyone = [t.name for t in loaded.spec.tenants]
     while True:
         try:
-            return lifecycle.platform_outputs(runtime, loaded.spec)
+            platform = lifecycle.platform_outputs(runtime, loaded.spec)
+            lifecycle.refuse_missing_cells(loaded.spec, platform, everyone)
+            return platform
         except Refused:
             if time.monotonic() >= deadline:
                 raise

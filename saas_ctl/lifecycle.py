@@ -19,6 +19,7 @@ from saas_ctl.orchestrator import Listener, Options, Orchestrator, RunReport, Ve
 from saas_ctl.preflight.run import Mode, PreflightFailed, Report
 from saas_ctl.preflight.run import run as run_preflight
 from saas_ctl.spec import loader, store
+from saas_ctl.spec.cells import cell_of
 from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.spec.models import TenantsFile
 
@@ -286,11 +287,44 @@ def _data_api(runtime: Runtime, session: Any, spec: TenantsFile, platform: Platf
     return DataApi(client, str(platform.database_cluster_arn), str(platform.database_master_secret_arn))
 
 
+def missing_cells(spec: TenantsFile, platform: PlatformOutputs, names: Sequence[str]) -> dict[int, list[str]]:
+    """The cells the named tenants are in that the deployed platform does not have yet, with their tenants."""
+    deployed = set(platform.cell_numbers())
+    wanted = set(names)
+    missing: dict[int, list[str]] = {}
+    for tenant in spec.tenants:
+        if tenant.name in wanted and cell_of(tenant) not in deployed:
+            missing.setdefault(cell_of(tenant), []).append(tenant.name)
+    return missing
+
+
+def refuse_missing_cells(spec: TenantsFile, platform: PlatformOutputs, names: Sequence[str]) -> None:
+    missing = missing_cells(spec, platform, names)
+    if missing:
+        cell, waiting = min(missing.items())
+        deployed = ", ".join(str(n) for n in platform.cell_numbers())
+        raise Refused(
+            f"tenant {waiting[0]} is in cell {cell}, which the deployed platform does not have yet "
+            f"(its cells: {deployed})",
+            hint="`saasctl platform up` (or `saasctl apply`) creates it",
+        )
+
+
+def cells_for(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str]) -> RunReport | None:
+    """Before deploying tenants in a cell the platform does not have yet: bring the platform up, as `apply`
+    always does; None when every cell they need is deployed."""
+    if not missing_cells(loaded.spec, platform_outputs(runtime, loaded.spec), names):
+        return None
+    return platform(runtime, loaded, Operation.UP)
+
+
 def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operation: Operation) -> RunReport:
     """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
     platform = platform_outputs(runtime, spec)
+    if operation is not Operation.DESTROY:  # a destroy runs from the stack's state, not its program
+        refuse_missing_cells(spec, platform, chosen)
     kept = kept_data(runtime, spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else {}
     after = after_deploy(runtime, spec, platform) if operation is Operation.UP else None
     targets = tenant_targets(runtime, spec, chosen, platform, kept=kept)
@@ -307,6 +341,16 @@ def add_tenant(runtime: Runtime, request: store.NewTenant, run_preflight: bool =
         preflight(runtime, candidate, deployed_tenants(runtime, candidate.spec))
 
     return store.add_tenant(runtime.file, request, check if run_preflight else None)
+
+
+def move_tenant(runtime: Runtime, name: str, cell: int, run_preflight: bool = True) -> LoadedSpec:
+    """Put the tenant in another cell in the file (validated, atomic, preflighted before it is written);
+    deploying it (which moves its rule, target group and DNS records) is a separate step."""
+
+    def check(candidate: LoadedSpec) -> None:
+        preflight(runtime, candidate, deployed_tenants(runtime, candidate.spec))
+
+    return store.move_tenant(runtime.file, name, cell, check if run_preflight else None)
 
 
 @dataclass(frozen=True)

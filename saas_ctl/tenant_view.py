@@ -8,6 +8,7 @@ from typing import Any
 
 from infra.naming import TenantNames
 from saas_ctl import stacks
+from saas_ctl.cell_view import tenant_load_balancer
 from saas_ctl.errors import UsageError
 from saas_ctl.spec.models import TenantsFile, resolve
 
@@ -125,7 +126,8 @@ def show(
     outputs = engine.outputs(target) if deployed else {}
     platform = engine.outputs(stacks.platform_target(spec))
     hosts = tuple(settings["hosts"]) if settings else ()
-    managed, records = dns_records(spec, hosts, platform.get("load_balancer_dns_name"))
+    cell = int(settings["cell"]) if settings else int(outputs.get("cell", 1))
+    managed, records = dns_records(spec, hosts, tenant_load_balancer(platform, cell))
     live = None
     if session is not None and deployed:
         live = live_status(session, spec.platform.region, endpoint_url, str(platform.get("cluster_name", "")), outputs)

@@ -23,6 +23,7 @@ class MemoryEngine:
     in_flight: int = 0
     max_in_flight: int = 0
     cancelled: list[str] = field(default_factory=list)
+    platform_cells: int = 1  # how many cells a platform `up` reports (the real count is the programs' job)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cancel: threading.Event = field(default_factory=threading.Event)
 
@@ -68,10 +69,10 @@ class MemoryEngine:
             return StackResult(target, operation, Status.SUCCEEDED, {"delete": 3})
         return StackResult(target, operation, Status.SUCCEEDED, {"same": 3})
 
-    @staticmethod
-    def _outputs_for(target: StackTarget) -> dict[str, Any]:
+    def _outputs_for(self, target: StackTarget) -> dict[str, Any]:
         if target.kind == "platform":
-            return PlatformOutputs.placeholder(target.config.get("aws:region", "us-east-1"), "saas-dev").as_dict()
+            region = target.config.get("aws:region", "us-east-1")
+            return PlatformOutputs.placeholder(region, "saas-dev", cells=self.platform_cells).as_dict()
         return {
             "bucket_name": f"bucket-{target.stack}",
             "urls": [f"http://{target.stack}.example.com"],

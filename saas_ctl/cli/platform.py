@@ -111,15 +111,24 @@ def outputs(
     backend: BackendOption = None,
     local: LocalOption = False,
 ) -> None:
-    """Print the platform stack's outputs (what every tenant stack is built against)."""
+    """Print the platform stack's outputs (what every tenant stack is built against) and its cells: each ALB's
+    DNS name and how many tenants it serves of its tenants_per_cell."""
     from saas_ctl import lifecycle
+    from saas_ctl.cell_view import cell_views
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         rt = runtime(cli, backend, local)
-        values = lifecycle.platform_outputs(rt, lifecycle.load(rt).spec).as_dict()
+        spec = lifecycle.load(rt).spec
+        platform = lifecycle.platform_outputs(rt, spec)
+        values = platform.as_dict()
+        views = cell_views(spec, platform)
         if cli.output.json_mode:
-            cli.output.document({"outputs": values})
+            cli.output.document({"outputs": values, "cells": [view.to_json() for view in views]})
         else:
             for key, value in values.items():
-                cli.output.print(f"{key}: {value}")
+                if key != "cells":
+                    cli.output.print(f"{key}: {value}")
+            cli.output.print("cells:")
+            for view in views:
+                cli.output.print(f"  {view.describe()}")

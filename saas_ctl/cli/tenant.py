@@ -79,7 +79,7 @@ def list_tenants(
             cli.output.document({"tenants": rows})
             return
         table = Table()
-        for column in ("name", "state", "hosts", "priority", "cpu", "memory", "desired", "scaling", "image"):
+        for column in ("name", "state", "hosts", "cell", "priority", "cpu", "memory", "desired", "scaling", "image"):
             table.add_column(column, overflow="fold")  # never cut user data with an ellipsis
         for name, t in tenants.items():
             scaling = f"{t.autoscaling.min}-{t.autoscaling.max} @ {t.autoscaling.cpu_target}% cpu"
@@ -87,6 +87,7 @@ def list_tenants(
                 name,
                 states.get(name, "-"),
                 ", ".join(t.hosts),
+                str(t.cell),
                 str(t.priority),
                 str(t.cpu),
                 str(t.memory),
@@ -96,7 +97,7 @@ def list_tenants(
             )
         for name, state in states.items():
             if name not in tenants:
-                table.add_row(name, state, *["-"] * 7)
+                table.add_row(name, state, *["-"] * 8)
         cli.output.print(table)
 
 
@@ -151,7 +152,8 @@ def add(
                 cli.output.document({"added": _tenant_json(added), "deployed": False})
             else:
                 cli.output.success(
-                    f"added tenant {name} to {cli.file} (priority {added.priority}, hosts {', '.join(added.hosts)})"
+                    f"added tenant {name} to {cli.file} (cell {added.cell}, priority {added.priority}, "
+                    f"hosts {', '.join(added.hosts)})"
                 )
             return
         rt = runtime(cli, backend, local)
@@ -174,9 +176,16 @@ def _deploy(
 ) -> None:
     from saas_ctl import lifecycle
 
+    retry = _retry_command(cli, "up" if operation is Operation.UP else str(operation))
+    reports = []
     with progress_and_signals(cli.output, rt):
-        report = lifecycle.tenants(rt, loaded, names, operation)
-    finish(cli.output, [report], _retry_command(cli, "up" if operation is Operation.UP else str(operation)), extra)
+        # A tenant in a cell the platform does not have yet (tenant add opened one): the platform first.
+        platform = lifecycle.cells_for(rt, loaded, names) if operation is Operation.UP else None
+        if platform is not None:
+            reports.append(platform)
+        if platform is None or platform.ok:
+            reports.append(lifecycle.tenants(rt, loaded, names, operation))
+    finish(cli.output, reports, retry, extra)
 
 
 def _operate(
@@ -292,6 +301,53 @@ def destroy(
         finish(
             cli.output, [outcome.report], extra={"kept": outcome.kept, "removed_from_file": outcome.removed_from_file}
         )
+
+
+@app.command()
+def move(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The tenant to move.")],
+    cell: Annotated[int, typer.Option("--cell", help="The cell to move it to: an existing one, or the next new one.")],
+    no_deploy: Annotated[
+        bool, typer.Option("--no-deploy", help="Only write the new cell (and priority) to the file.")
+    ] = False,
+    yes: YesOption = False,
+    skip_preflight: SkipPreflightOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+) -> None:
+    """Move a tenant to another cell (load balancer): write its new cell, then deploy it there.
+
+    The tenant's new target group and listener rule are created on the new cell's ALB, its service switches to
+    them, its DNS records (with platform.dns) point at the new ALB, then the old rule and target group are
+    deleted. Clients that still resolve the old ALB get its 404 until their DNS cache expires (60 s for an
+    alias record). Without platform.dns, repoint the tenant's CNAMEs yourself (`saasctl tenant show NAME`).
+    A new cell is created first (the platform is brought up). Asks first; --yes skips the question.
+    """
+    from saas_ctl import lifecycle
+    from saas_ctl.spec import store
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        if no_deploy:
+            spec = store.move_tenant(cli.file, name, cell).spec
+            moved = next(t for t in spec.tenants if t.name == name)
+            if cli.output.json_mode:
+                cli.output.document({"moved": name, "cell": cell, "priority": moved.priority, "deployed": False})
+            else:
+                cli.output.success(f"tenant {name} is now in cell {cell} (priority {moved.priority}) in {cli.file}")
+            return
+        confirm(cli.output, f"Move tenant {name} to cell {cell}? Its traffic moves to another load balancer.", yes)
+        rt = runtime(cli, backend, local)
+        lifecycle.load(rt)
+        lifecycle.check_engine(rt)
+        if skip_preflight:
+            cli.output.warn(SKIPPED_PREFLIGHT)
+        loaded = lifecycle.move_tenant(rt, name, cell, run_preflight=not skip_preflight)
+        cli.output.success(f"tenant {name} is now in cell {cell} in {cli.file}")
+        _deploy(cli, rt, loaded, [name], Operation.UP, extra={"moved": name, "cell": cell})
 
 
 @app.command("remove")

@@ -77,11 +77,19 @@ def _print_view(output: Any, view: Any) -> None:
     if view.settings:
         s = view.settings
         scaling = s["autoscaling"]
-        out(f"hosts: {', '.join(s['hosts'])}  priority: {s['priority']}")
+        out(f"hosts: {', '.join(s['hosts'])}  cell: {s['cell']}  priority: {s['priority']}")
         out(f"image: {s['image']}  port: {s['container_port']}  cpu/memory: {s['cpu']}/{s['memory']}")
         scale = f"{scaling['min']}-{scaling['max']} at {scaling['cpu_target']}% cpu"
         out(f"tasks: {s['desired_count']} desired, scaling {scale}")
-    for key in ("urls", "bucket_name", "secret_arn", "log_group_name", "service_name", "target_group_arn"):
+    for key in (
+        "urls",
+        "load_balancer_dns_name",
+        "bucket_name",
+        "secret_arn",
+        "log_group_name",
+        "service_name",
+        "target_group_arn",
+    ):
         if key in view.outputs:
             value = view.outputs[key]
             out(f"{key}: {', '.join(value) if isinstance(value, list) else value}")

@@ -97,20 +97,28 @@ def add_tenant(path: Path, request: NewTenant, check: Check | None = None) -> Lo
     return _edit(path, edit, check)
 
 
-def move_tenant(path: Path, name: str, cell: int) -> LoadedSpec:
+def move_tenant(path: Path, name: str, cell: int, check: Check | None = None) -> LoadedSpec:
     """Put the tenant called ``name`` in ``cell`` (its priority kept if free there, else the lowest free one);
-    return the new, valid spec."""
+    return the new, valid spec. The cell is an existing one or the next new one.
+
+    ``check`` sees the new spec before it is written (under the lock) and may refuse it by raising."""
 
     def edit(tree: Any, current: LoadedSpec) -> None:
         tenant, index = _declared(path, current, name)
-        if cell < 1:
-            raise UsageError(f"cell {cell} does not exist: cells are numbered from 1")
+        count = cells.cell_count(current.spec)
+        if not 1 <= cell <= count + 1:
+            raise UsageError(
+                f"cell {cell} does not exist: the environment has cells 1-{count}",
+                hint=f"move to one of them, or to {count + 1} to open a new cell",
+            )
+        if cells.cell_of(tenant) == cell:
+            raise UsageError(f"tenant {name!r} is already in cell {cell}")
         entry = tree["tenants"][index]
         priority = cells.priority_after_move(current.spec, tenant, cell)
         _set_after(entry, "priority", priority, after="hosts" if "hosts" in entry else "name")
         _set_after(entry, "cell", cell, after="priority")
 
-    return _edit(path, edit)
+    return _edit(path, edit, check)
 
 
 def _declared(path: Path, current: LoadedSpec, name: str) -> tuple[Any, int]:

@@ -80,7 +80,7 @@ def test_show_human_output_lists_what_an_operator_looks_for(
     result = runner.invoke(app, ["tenant", "show", "acme", "-f", str(spec)])
     assert result.stdout.splitlines() == [
         "tenant acme: deployed",
-        "hosts: acme.example.com  priority: 10",
+        "hosts: acme.example.com  cell: 1  priority: 10",
         "image: public.ecr.aws/nginx/nginx:stable  port: 80  cpu/memory: 256/512",
         "tasks: 1 desired, scaling 1-4 at 60% cpu",
         "urls: http://acme.example.com",

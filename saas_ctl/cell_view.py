@@ -1,0 +1,59 @@
+"""The cells of an environment as an operator sees them: each ALB's DNS name and how full it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from infra.outputs import PlatformOutputs
+from saas_ctl.spec import cells
+from saas_ctl.spec.models import TenantsFile
+
+
+@dataclass(frozen=True)
+class CellView:
+    cell: int
+    tenants: int
+    capacity: int  # tenants_per_cell
+    load_balancer_dns_name: str | None  # None: the platform has no such cell yet (`platform up` creates it)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cell": self.cell,
+            "tenants": self.tenants,
+            "capacity": self.capacity,
+            "room": max(self.capacity - self.tenants, 0),
+            "deployed": self.load_balancer_dns_name is not None,
+            "load_balancer_dns_name": self.load_balancer_dns_name,
+        }
+
+    def describe(self) -> str:
+        where = self.load_balancer_dns_name or "not deployed yet (`saasctl platform up` creates it)"
+        room = max(self.capacity - self.tenants, 0)
+        return f"cell {self.cell}: {self.tenants} of {self.capacity} tenants ({room} free)  {where}"
+
+
+def cell_views(spec: TenantsFile, platform: PlatformOutputs | None) -> list[CellView]:
+    """Every cell the file asks for, and any more the deployed platform has, with its load balancer's name."""
+    deployed = {n: platform.cell(n).load_balancer_dns_name for n in platform.cell_numbers()} if platform else {}
+    occupancy = {o.cell: o for o in cells.occupancy(spec)}
+    per_cell = spec.platform.load_balancer.tenants_per_cell
+    return [
+        CellView(
+            number,
+            occupancy[number].tenants if number in occupancy else 0,
+            per_cell,
+            deployed.get(number),
+        )
+        for number in sorted(set(occupancy) | set(deployed))
+    ]
+
+
+def tenant_load_balancer(platform_outputs: dict[str, Any], cell: int) -> str | None:
+    """The DNS name of the ALB serving ``cell`` on a deployed platform (None when it has no such cell yet)."""
+    if not platform_outputs:
+        return None
+    try:
+        return str(PlatformOutputs.from_stack_outputs(platform_outputs).cell(cell).load_balancer_dns_name)
+    except KeyError:
+        return None

@@ -1,0 +1,164 @@
+"""Cells through the real app: where `tenant add` puts a tenant, the platform first for a new cell, moves,
+and what `tenant list`, `tenant show` and `platform outputs` say about cells."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from saas_ctl.cli.main import app
+from saas_ctl.spec.loader import load
+from tests import fakes
+from tests.conftest import fleet_yaml
+from tests.fakes import TENANTS, deployed_platform
+
+PLATFORM = "saas-platform/dev"
+FULL = fleet_yaml(2, tenants_per_cell=2)  # cell 1 holds its two tenants: the next one opens cell 2
+
+
+def test_tenant_add_to_a_full_fleet_opens_a_cell_and_brings_the_platform_up_first(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)  # one cell
+    engine.platform_cells = 2  # what the platform program makes of the new file
+    path = write_spec(FULL)
+    result = runner.invoke(app, ["tenant", "add", "newco", "-f", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    newco = load(path).spec.tenants[-1]
+    assert (newco.name, newco.cell, newco.priority) == ("newco", 2, 1)
+    ups = [label for op, label in engine.calls if op == "up"]
+    assert ups == [PLATFORM, f"{TENANTS}/newco"]
+
+
+def test_tenant_add_with_room_in_a_deployed_cell_leaves_the_platform_alone(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    path = write_spec(fleet_yaml(1, tenants_per_cell=2))
+    result = runner.invoke(app, ["tenant", "add", "newco", "-f", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/newco"]
+
+
+def test_a_failed_platform_up_for_a_new_cell_deploys_no_tenant(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    engine.failures[("up", PLATFORM)] = "LoadBalancerLimitExceeded"
+    path = write_spec(FULL)
+    result = runner.invoke(app, ["tenant", "add", "newco", "-f", str(path)])
+    assert result.exit_code == 1
+    assert [label for op, label in engine.calls if op == "up"] == [PLATFORM]
+
+
+def test_previewing_a_tenant_in_an_undeployed_cell_is_refused_saying_how_to_create_it(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2))
+    result = runner.invoke(app, ["tenant", "preview", "t0003", "-f", str(path)])
+    assert result.exit_code == 2
+    assert "tenant t0003 is in cell 2, which the deployed platform does not have yet (its cells: 1)" in result.stderr
+    assert "`saasctl platform up` (or `saasctl apply`) creates it" in result.stderr
+    assert [c for c in engine.calls if c[0] == "preview"] == []
+
+
+def test_tenant_list_shows_each_tenants_cell(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2))
+    rows = json.loads(runner.invoke(app, ["tenant", "list", "--declared", "--json", "-f", str(path)]).stdout)
+    assert [(t["name"], t["cell"]) for t in rows["tenants"]] == [("t0001", 1), ("t0002", 1), ("t0003", 2)]
+    human = runner.invoke(app, ["tenant", "list", "--declared", "-f", str(path)]).stdout
+    assert "┃ cell ┃" in human
+
+
+def test_platform_outputs_lists_every_cell_with_its_dns_name_and_how_full_it_is(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    engine.platform_cells = 2
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2, load_balancer="cells: 3"))
+    assert runner.invoke(app, ["platform", "up", "-f", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["platform", "outputs", "-f", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["cells"] == [
+        {
+            "cell": 1,
+            "tenants": 2,
+            "capacity": 2,
+            "room": 0,
+            "deployed": True,
+            "load_balancer_dns_name": "saas-dev-alb-0.us-east-1.elb.amazonaws.com",
+        },
+        {
+            "cell": 2,
+            "tenants": 1,
+            "capacity": 2,
+            "room": 1,
+            "deployed": True,
+            "load_balancer_dns_name": "saas-dev-alb-2-0.us-east-1.elb.amazonaws.com",
+        },
+        {"cell": 3, "tenants": 0, "capacity": 2, "room": 2, "deployed": False, "load_balancer_dns_name": None},
+    ]
+    human = runner.invoke(app, ["platform", "outputs", "-f", str(path)]).stdout
+    assert "  cell 2: 1 of 2 tenants (1 free)  saas-dev-alb-2-0.us-east-1.elb.amazonaws.com\n" in human
+    assert "  cell 3: 0 of 2 tenants (2 free)  not deployed yet (`saasctl platform up` creates it)\n" in human
+
+
+def test_tenant_show_gives_the_dns_name_of_the_tenants_own_cell(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    engine.platform_cells = 2
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2))
+    runner.invoke(app, ["platform", "up", "-f", str(path)])
+    view = json.loads(runner.invoke(app, ["tenant", "show", "t0003", "-f", str(path), "--json"]).stdout)
+    assert view["settings"]["cell"] == 2
+    assert view["dns"]["records"] == [
+        {"name": "t0003.example.com", "type": "CNAME", "value": "saas-dev-alb-2-0.us-east-1.elb.amazonaws.com"}
+    ]
+
+
+def test_tenant_move_without_yes_off_a_terminal_changes_nothing(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2))
+    before = path.read_text()
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "-f", str(path)])
+    assert result.exit_code == 2
+    assert "Refusing without --yes" in result.stderr
+    assert path.read_text() == before
+
+
+def test_tenant_move_writes_the_cell_and_deploys_the_tenant_there(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    engine.platform_cells = 2
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2))
+    runner.invoke(app, ["platform", "up", "-f", str(path)])
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    moved = load(path).spec.tenants[0]
+    assert (moved.cell, moved.priority) == (2, 2)  # priority 1 is t0003's in cell 2
+    assert [label for op, label in engine.calls if op == "up"][-1] == f"{TENANTS}/t0001"
+    assert json.loads(result.stdout)["moved"] == "t0001"
+
+
+def test_tenant_move_to_a_cell_that_does_not_exist_is_refused(
+    runner: CliRunner, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2))
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "5", "--no-deploy", "-f", str(path)])
+    assert result.exit_code == 2
+    assert "cell 5 does not exist: the environment has cells 1-2" in result.stderr
+    assert "or to 3 to open a new cell" in result.stderr
+
+
+def test_tenant_move_no_deploy_only_edits_the_file(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2))
+    result = runner.invoke(app, ["tenant", "move", "t0002", "--cell", "3", "--no-deploy", "-f", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert load(path).spec.tenants[1].cell == 3
+    assert engine.calls == []
