@@ -1,0 +1,107 @@
+"""Cells at scale: validate, offline preflight and plan of 1,000 tenants in cells, per tenant, against the same
+work on the commit before cells, which held at most 100 tenants (one ALB). Both run side by side in this run,
+each in its own process: the baseline from a temporary git worktree of BASELINE.
+
+Target (issue 13): every ratio (cells, per tenant / baseline, per tenant) at most 1.2.
+
+Run: python bench/cells_scale.py [--plan-tenants N]   (default 1000; plan is the slow one, ~80 ms a tenant)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.specgen import spec_text  # noqa: E402
+
+# The last commit without cells (it only added the golden plans the cells change is checked against).
+BASELINE = "a5ef7befe52952e6637d0933e89c0c9674c235ed"
+BASELINE_TENANTS = 100  # the most one ALB took before cells
+
+# Runs inside a tree: times the three kinds of work on the spec given on stdin, prints JSON.
+MEASURE = r"""
+import gc, json, sys, time
+sys.path.insert(0, sys.argv[1])
+from saas_ctl.spec.loader import load_bytes
+from saas_ctl.preflight.run import Mode, run
+from saas_ctl.plan import plan
+
+text = sys.stdin.read().encode()
+tenants = int(sys.argv[2])
+plan_tenants = int(sys.argv[3])
+
+def best(work, repeat=3):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+loaded = load_bytes(text, "bench")
+validate = best(lambda: load_bytes(text, "bench"))
+preflight = best(lambda: run(loaded, Mode.OFFLINE))
+spec = loaded.spec
+plan(spec, [spec.tenants[0].name])  # load the programs and pulumi_aws once, outside the measurement
+names = [t.name for t in spec.tenants[:plan_tenants]]
+start = time.perf_counter()
+plan(spec, names)
+synthesis = time.perf_counter() - start
+print(json.dumps({"validate": validate / tenants, "preflight": preflight / tenants,
+                  "plan": synthesis / len(names)}))
+"""
+
+
+def measure(tree: Path, text: str, tenants: int, plan_tenants: int) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(tree), str(tenants), str(plan_tenants)],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tree,
+    )
+    measured: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return measured
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tenants", type=int, default=1000)
+    parser.add_argument("--plan-tenants", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        baseline_tree = Path(directory) / "baseline"
+        subprocess.run(
+            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(baseline_tree), BASELINE],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            before = measure(
+                baseline_tree,
+                spec_text(BASELINE_TENANTS, cells=False),
+                BASELINE_TENANTS,
+                BASELINE_TENANTS,
+            )
+            after = measure(REPO, spec_text(args.tenants), args.tenants, min(args.plan_tenants, args.tenants))
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(baseline_tree)], check=False)
+    print(f"{'per tenant':<22}{'before cells (100)':>20}{f'cells ({args.tenants})':>18}{'ratio':>8}")
+    for work, unit, scale in (("validate", "µs", 1e6), ("preflight (offline)", "µs", 1e6), ("plan", "ms", 1e3)):
+        key = work.split()[0]
+        print(
+            f"{work:<22}{before[key] * scale:>15.1f} {unit:<4}{after[key] * scale:>13.1f} {unit:<4}"
+            f"{after[key] / before[key]:>8.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
