@@ -156,14 +156,22 @@ def add(
                     f"hosts {', '.join(added.hosts)})"
                 )
             return
-        rt = runtime(cli, backend, local)
-        lifecycle.load(rt)  # the current file must be valid, and the engine able to deploy, before any edit
-        lifecycle.check_engine(rt)
-        if skip_preflight:
-            cli.output.warn(SKIPPED_PREFLIGHT)
+        rt = _ready_to_edit(cli, backend, local, skip_preflight)
         loaded = lifecycle.add_tenant(rt, request, run_preflight=not skip_preflight)
         cli.output.success(f"added tenant {name} to {cli.file}")
         _deploy(cli, rt, loaded, [name], Operation.UP, extra={"added": name})
+
+
+def _ready_to_edit(cli: Application, backend: str | None, local: bool, skip_preflight: bool) -> Runtime:
+    """Before an edit that deploys: the current file must be valid and the engine able to deploy."""
+    from saas_ctl import lifecycle
+
+    rt = runtime(cli, backend, local)
+    lifecycle.load(rt)
+    lifecycle.check_engine(rt)
+    if skip_preflight:
+        cli.output.warn(SKIPPED_PREFLIGHT)
+    return rt
 
 
 def _deploy(
@@ -340,11 +348,7 @@ def move(
                 cli.output.success(f"tenant {name} is now in cell {cell} (priority {moved.priority}) in {cli.file}")
             return
         confirm(cli.output, f"Move tenant {name} to cell {cell}? Its traffic moves to another load balancer.", yes)
-        rt = runtime(cli, backend, local)
-        lifecycle.load(rt)
-        lifecycle.check_engine(rt)
-        if skip_preflight:
-            cli.output.warn(SKIPPED_PREFLIGHT)
+        rt = _ready_to_edit(cli, backend, local, skip_preflight)
         loaded = lifecycle.move_tenant(rt, name, cell, run_preflight=not skip_preflight)
         cli.output.success(f"tenant {name} is now in cell {cell} in {cli.file}")
         _deploy(cli, rt, loaded, [name], Operation.UP, extra={"moved": name, "cell": cell})
