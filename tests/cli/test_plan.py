@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from saas_ctl.cli.main import app
-from tests.conftest import EXAMPLE, MINIMAL
+from tests.conftest import EXAMPLE, MINIMAL, fleet_yaml
 
 
 def test_plan_json_lists_every_stack_with_its_resources(runner: CliRunner) -> None:
@@ -73,3 +73,25 @@ def test_plan_json_shows_the_options_that_decide_day_two(runner: CliRunner, writ
         True,
         None,
     )
+
+
+def test_plan_json_of_a_fleet_in_cells_has_one_alb_per_cell_and_each_rule_on_its_cells_listener(
+    runner: CliRunner, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(fleet_yaml(7, tenants_per_cell=3))  # cells 1 and 2 hold 3 tenants, cell 3 holds 1
+    stacks = json.loads(runner.invoke(app, ["plan", "-f", str(path), "--json"]).stdout)["stacks"]
+    albs = [r["inputs"]["name"] for r in stacks[0]["resources"] if r["type"] == "aws:lb/loadBalancer:LoadBalancer"]
+    assert sorted(albs) == ["saas-dev-alb", "saas-dev-alb-2", "saas-dev-alb-3"]
+    rules = {}
+    for stack in stacks[1:]:
+        [rule] = [r for r in stack["resources"] if r["type"] == "aws:lb/listenerRule:ListenerRule"]
+        rules[stack["stack"]] = (rule["inputs"]["listenerArn"].split("/")[2], rule["inputs"]["priority"])
+    assert rules == {
+        "t0001": ("saas-dev-alb", 1.0),
+        "t0002": ("saas-dev-alb", 2.0),
+        "t0003": ("saas-dev-alb", 3.0),
+        "t0004": ("saas-dev-alb-2", 1.0),
+        "t0005": ("saas-dev-alb-2", 2.0),
+        "t0006": ("saas-dev-alb-2", 3.0),
+        "t0007": ("saas-dev-alb-3", 1.0),
+    }
