@@ -19,7 +19,7 @@ from saas_ctl.orchestrator import Listener, Options, Orchestrator, RunReport, Ve
 from saas_ctl.preflight.run import Mode, PreflightFailed, Report
 from saas_ctl.preflight.run import run as run_preflight
 from saas_ctl.spec import loader, store
-from saas_ctl.spec.cells import cell_of
+from saas_ctl.spec.cells import cell_count, cell_of
 from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.spec.models import TenantsFile
 
@@ -76,8 +76,32 @@ def preflight(runtime: Runtime, loaded: LoadedSpec, deployed: Sequence[str] | No
 
 
 def platform_target(runtime: Runtime, spec: TenantsFile, deployed: Mapping[str, Any] | None = None) -> StackTarget:
-    """The platform stack; ``deployed`` (its current outputs) keeps the platform's generation across updates."""
-    return stacks.platform_target(spec, endpoint_url=runtime.endpoint_url, generation=platform_generation(deployed))
+    """The platform stack; ``deployed`` (its current outputs) keeps the platform's generation across updates,
+    and every deployed cell a tenant stack still routes through."""
+    return stacks.platform_target(
+        spec,
+        endpoint_url=runtime.endpoint_url,
+        generation=platform_generation(deployed),
+        cells=cells_to_run(runtime, spec, deployed),
+    )
+
+
+def cells_to_run(runtime: Runtime, spec: TenantsFile, deployed: Mapping[str, Any] | None) -> int:
+    """The cells the platform runs: what the file needs, and never fewer than the highest cell a deployed tenant
+    stack still uses. A tenant moved out of a cell in the file still routes through it until its stack is
+    updated, so the cell's ALB is removed only by the platform update after that (the next `apply`)."""
+    wanted = cell_count(spec)
+    if not deployed:
+        return wanted
+    deployed_cells = [int(c["cell"]) for c in deployed.get("cells", [{"cell": 1}])]
+    if max(deployed_cells, default=1) <= wanted:
+        return wanted
+    tenants = stacks.tenants_project(spec)
+    in_use = [
+        int(runtime.engine.outputs(stacks.orphan_target(spec, name)).get("cell", 1))
+        for name in runtime.engine.list_stacks(tenants)
+    ]
+    return max([wanted, *in_use])
 
 
 def platform_generation(deployed: Mapping[str, Any] | None, now: datetime | None = None) -> str:

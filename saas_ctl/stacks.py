@@ -37,14 +37,18 @@ def _config(spec: TenantsFile, tenant: str | None = None, tenant_tags: dict[str,
 
 
 def platform_target(
-    spec: TenantsFile, endpoint_url: str | None = None, generation: str = naming.GENERATION_EXAMPLE
+    spec: TenantsFile,
+    endpoint_url: str | None = None,
+    generation: str = naming.GENERATION_EXAMPLE,
+    cells: int | None = None,
 ) -> StackTarget:
-    """``generation``: the platform's lifetime stamp (see ``saas_ctl.lifecycle.platform_generation``)."""
+    """``generation``: the platform's lifetime stamp (see ``saas_ctl.lifecycle.platform_generation``); ``cells``:
+    how many cells to run when more than the file needs (see ``saas_ctl.lifecycle.cells_to_run``)."""
 
     def program() -> None:
         from infra.platform.program import platform_program
 
-        platform_program(spec, endpoint_url=endpoint_url, generation=generation)
+        platform_program(spec, endpoint_url=endpoint_url, generation=generation, cells=cells)
 
     return StackTarget(platform_project(spec), spec.platform.environment, program, _config(spec), kind="platform")
 

@@ -33,9 +33,14 @@ def dns_zone_id(dns: Dns | None, parent: pulumi.Resource) -> pulumi.Input[str]:
 
 
 def platform_program(
-    spec: TenantsFile, endpoint_url: str | None = None, generation: str = naming.GENERATION_EXAMPLE
+    spec: TenantsFile,
+    endpoint_url: str | None = None,
+    generation: str = naming.GENERATION_EXAMPLE,
+    cells: int | None = None,
 ) -> PlatformOutputs:
     """Create the platform of ``spec.platform`` and export :class:`PlatformOutputs` as stack outputs.
+
+    ``cells`` runs that many cells (ALBs) when more than the spec's tenants need (default: as they need).
 
     ``generation`` names this platform's lifetime (the UTC time its stack was first deployed, kept across
     updates): the cluster's final snapshot is named with it.
@@ -84,7 +89,7 @@ def platform_program(
     )
     # One ALB per cell. Cell 1 keeps the logical and AWS names of the environment's original ALB, so an
     # environment from before cells replaces nothing when it gains more.
-    cells = [
+    balancers = [
         LoadBalancer(
             "load-balancer" if cell == 1 else f"load-balancer-cell-{cell}",
             LoadBalancerArgs(
@@ -95,9 +100,9 @@ def platform_program(
             ),
             opts,
         )
-        for cell in range(1, cell_count(spec) + 1)
+        for cell in range(1, max(cells or 0, cell_count(spec)) + 1)
     ]
-    alb = cells[0]
+    alb = balancers[0]
     # Container Insights writes here; created first, with the environment's retention, instead of by ECS
     # with none.
     insights = aws.cloudwatch.LogGroup(
@@ -142,7 +147,7 @@ def platform_program(
                 "load_balancer_zone_id": cell.zone_id,
                 "listener_arn": cell.tenant_listener_arn,
             }
-            for number, cell in enumerate(cells, start=1)
+            for number, cell in enumerate(balancers, start=1)
         ],
     )
     for key, value in outputs.as_dict().items():

@@ -1,0 +1,39 @@
+"""Which cells the platform runs: the file's, and any cell a deployed tenant stack still routes through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infra.outputs import PlatformOutputs
+from saas_ctl.lifecycle import Runtime, cells_to_run
+from saas_ctl.spec.loader import load_bytes
+from tests.conftest import fleet_yaml
+from tests.fakes import TENANTS, MemoryEngine
+
+TWO_CELLS = load_bytes(fleet_yaml(3, tenants_per_cell=2).encode(), "t.yaml").spec  # t0003 in cell 2
+
+
+def _deployed(cells: int) -> dict[str, object]:
+    return PlatformOutputs.placeholder("us-east-1", "saas-dev", cells=cells).as_dict()
+
+
+def test_a_new_platform_runs_the_cells_the_file_needs() -> None:
+    assert cells_to_run(Runtime(MemoryEngine(), Path("t.yaml")), TWO_CELLS, None) == 2
+
+
+def test_a_cell_no_deployed_tenant_uses_any_more_is_removed() -> None:
+    engine = MemoryEngine()
+    engine.deploy(TENANTS, "t0003", {"cell": 2})
+    assert cells_to_run(Runtime(engine, Path("t.yaml")), TWO_CELLS, _deployed(3)) == 2
+
+
+def test_a_cell_a_deployed_tenant_still_routes_through_is_kept() -> None:
+    engine = MemoryEngine()
+    engine.deploy(TENANTS, "moved-in-the-file", {"cell": 3})  # its entry says another cell; its stack, cell 3
+    assert cells_to_run(Runtime(engine, Path("t.yaml")), TWO_CELLS, _deployed(3)) == 3
+
+
+def test_tenant_stacks_are_not_read_when_the_platform_is_not_shrinking() -> None:
+    engine = MemoryEngine()
+    assert cells_to_run(Runtime(engine, Path("t.yaml")), TWO_CELLS, _deployed(2)) == 2
+    assert engine.calls == []
