@@ -9,7 +9,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import typer
@@ -21,8 +21,9 @@ from saas_ctl.errors import EXIT_INTERRUPTED, SaasctlError
 class Output:
     def __init__(self, json_mode: bool) -> None:
         self.json_mode = json_mode
-        self.stdout = Console(soft_wrap=True, highlight=False)
-        self.stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+        # No emoji codes: AWS text such as a Secrets Manager ARN (":secret:") must print as it is.
+        self.stdout = Console(soft_wrap=True, highlight=False, emoji=False, markup=False)
+        self.stderr = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
     def document(self, payload: Any) -> None:
         """Print the one JSON document of a --json run."""
@@ -35,6 +36,45 @@ class Output:
     def print(self, renderable: Any = "") -> None:
         """Human result output (stdout); user data is never parsed as markup."""
         self.stdout.print(renderable, markup=False)
+
+    def records(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[str]],
+        title: str | None = None,
+        piped_prefix: str | None = None,
+    ) -> None:
+        """Rows of user data: a table on a terminal; piped, one tab-separated line per row and no header, never
+        wrapped, for grep, cut and awk (``piped_prefix``, such as the stack a table is about, leads each line;
+        ``--json`` is the format for programs)."""
+        if not self.stdout_is_terminal():
+            lead = [piped_prefix] if piped_prefix is not None else []
+            for row in rows:
+                self._line("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in [*lead, *row]))
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=title, title_justify="left")
+        for column in columns:
+            table.add_column(column, overflow="fold")  # never cut user data with an ellipsis
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
+        self.stdout.print(table)
+
+    @staticmethod
+    def stdout_is_terminal() -> bool:
+        """Whether stdout itself is a terminal (not what the terminal library infers from FORCE_COLOR & co)."""
+        try:
+            return sys.stdout.isatty()
+        except (ValueError, AttributeError):
+            return False
+
+    def _line(self, text: str) -> None:
+        try:
+            sys.stdout.write(text + "\n")
+        except BrokenPipeError:
+            discard_stdout()
 
     def success(self, text: str) -> None:
         self.stderr.print(f"[green]✓[/green] {_escape(text)}")

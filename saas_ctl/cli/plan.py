@@ -6,7 +6,6 @@ from collections import Counter
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.interrupts import between_steps
@@ -38,7 +37,8 @@ def plan(
             cli.output.document({"stacks": [_stack_json(r) for r in results]})
             return
         for result in results:
-            cli.output.print(_stack_table(result))
+            title = f"{result.target.label}: {len(result.resources)} resources"
+            cli.output.records(("type", "count", "names"), _stack_rows(result), title, piped_prefix=result.target.label)
 
 
 def _stack_json(result: StackResult) -> dict[str, object]:
@@ -49,15 +49,9 @@ def _stack_json(result: StackResult) -> dict[str, object]:
     }
 
 
-def _stack_table(result: StackResult) -> Table:
+def _stack_rows(result: StackResult) -> list[list[str]]:
     counts = Counter(r.type for r in result.resources)
     names: dict[str, list[str]] = {}
     for resource in result.resources:
         names.setdefault(resource.type, []).append(resource.name)
-    table = Table(title=f"{result.target.label}: {len(result.resources)} resources", title_justify="left")
-    table.add_column("type", overflow="fold")
-    table.add_column("count", justify="right")
-    table.add_column("names", overflow="fold")
-    for kind in sorted(counts):
-        table.add_row(kind, str(counts[kind]), ", ".join(names[kind]))
-    return table
+    return [[kind, str(counts[kind]), ", ".join(names[kind])] for kind in sorted(counts)]

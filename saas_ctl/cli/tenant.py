@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from saas_ctl.cli import tenant_inspect
 from saas_ctl.cli.context import Application, FileOption, JsonOption, application
@@ -37,6 +36,7 @@ app = typer.Typer(help="Declare, deploy, look at and destroy tenants.", no_args_
 
 Names = Annotated[list[str] | None, typer.Argument(help="Tenants to act on (default with --all: every declared one).")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every tenant declared in the file.")]
+LIST_COLUMNS = ("name", "state", "hosts", "cell", "priority", "cpu", "memory", "desired", "scaling", "image")
 
 
 def _tenant_json(tenant: EffectiveTenant) -> dict[str, object]:
@@ -61,7 +61,10 @@ def list_tenants(
     backend: BackendOption = None,
     local: LocalOption = False,
 ) -> None:
-    """List the tenants with their effective settings and state: deployed, not deployed or orphaned."""
+    """List the tenants with their effective settings and state: deployed, not deployed or orphaned.
+
+    On a terminal, a table; piped, one tab-separated line per tenant (name, state, hosts, cell, priority, cpu,
+    memory, desired, scaling, image) without a header."""
     from saas_ctl.spec import loader
     from saas_ctl.spec.models import resolve
 
@@ -78,27 +81,25 @@ def list_tenants(
             rows += [{"name": n, "state": s} for n, s in states.items() if n not in tenants]
             cli.output.document({"tenants": rows})
             return
-        table = Table()
-        for column in ("name", "state", "hosts", "cell", "priority", "cpu", "memory", "desired", "scaling", "image"):
-            table.add_column(column, overflow="fold")  # never cut user data with an ellipsis
+        lines: list[list[str]] = []
         for name, t in tenants.items():
             scaling = f"{t.autoscaling.min}-{t.autoscaling.max} @ {t.autoscaling.cpu_target}% cpu"
-            table.add_row(
-                name,
-                states.get(name, "-"),
-                ", ".join(t.hosts),
-                str(t.cell),
-                str(t.priority),
-                str(t.cpu),
-                str(t.memory),
-                str(t.desired_count),
-                scaling,
-                t.image,
+            lines.append(
+                [
+                    name,
+                    states.get(name, "-"),
+                    ", ".join(t.hosts),
+                    str(t.cell),
+                    str(t.priority),
+                    str(t.cpu),
+                    str(t.memory),
+                    str(t.desired_count),
+                    scaling,
+                    t.image,
+                ]
             )
-        for name, state in states.items():
-            if name not in tenants:
-                table.add_row(name, state, *["-"] * 8)
-        cli.output.print(table)
+        lines += [[name, state, *["-"] * 8] for name, state in states.items() if name not in tenants]
+        cli.output.records(LIST_COLUMNS, lines)
 
 
 def _states(cli: Application, loaded: LoadedSpec, backend: str | None, local: bool) -> dict[str, str]:

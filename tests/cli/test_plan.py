@@ -6,9 +6,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from saas_ctl.cli.main import app
+from saas_ctl.cli.output import Output
 from tests.conftest import EXAMPLE, MINIMAL, fleet_yaml
 
 
@@ -45,11 +47,19 @@ def test_plan_of_an_undeclared_tenant_exits_2(runner: CliRunner, write_spec: Cal
     assert result.stderr == "error: tenant 'nobody' is not declared\nhint: declared tenants: acme\n"
 
 
-def test_plan_table_counts_resources_per_stack(runner: CliRunner) -> None:
+def test_plan_on_a_terminal_is_a_table_per_stack(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Output, "stdout_is_terminal", staticmethod(lambda: True))
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE), "-t", "acme"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert result.stdout.startswith("saas-dev-tenants/acme: 29 resources\n")
     assert "aws:iam/role:Role" in result.stdout
+
+
+def test_plan_piped_prints_one_line_per_stack_and_resource_type(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["plan", "-f", str(EXAMPLE), "-t", "acme"])
+    lines = result.stdout.splitlines()
+    assert "saas-dev-tenants/acme\taws:iam/role:Role\t2\tiam-execution, iam-task" in lines
+    assert all(line.startswith("saas-dev-tenants/acme\t") for line in lines)
 
 
 def test_plan_of_an_invalid_file_exits_2_before_synthesising(
