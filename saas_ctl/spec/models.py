@@ -201,8 +201,10 @@ class _Model(BaseModel):
     @classmethod
     def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         # Pydantic would read YAML's true as 1: a count, port or priority written as a boolean is a mistake.
+        if value is not True and value is not False:
+            return value  # the common case, answered before looking at the field (this runs for every value)
         field = cls.model_fields.get(info.field_name or "")
-        if isinstance(value, bool) and field is not None and _takes_int(field.annotation):
+        if field is not None and _takes_int(field.annotation):
             raise ValueError(f"must be a whole number, not {str(value).lower()}")
         return value
 
