@@ -81,9 +81,10 @@ def wait_for_platform(
             lifecycle.refuse_missing_cells(loaded.spec, platform, everyone)
             return platform
         except Refused:
-            if time.monotonic() >= deadline:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 raise
-            sleep(poll_seconds)
+            sleep(min(poll_seconds, remaining))
 
 
 def apply(

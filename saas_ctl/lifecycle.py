@@ -358,13 +358,17 @@ def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operatio
 def add_tenant(runtime: Runtime, request: store.NewTenant, run_preflight: bool = True) -> LoadedSpec:
     """Declare the tenant in the file (validated, atomic); deploying it is a separate step.
 
-    With ``run_preflight`` the new spec is preflighted before it is written: a tenant that would fail to
-    deploy is never added to the file."""
+    Before the new spec is written, everything that would refuse the deploy is asked: the platform is deployed,
+    the tenant's kept data (if any) is its own, and (with ``run_preflight``) preflight passes. A command that
+    refuses leaves the file as it was."""
 
     def check(candidate: LoadedSpec) -> None:
-        preflight(runtime, candidate, deployed_tenants(runtime, candidate.spec))
+        platform_outputs(runtime, candidate.spec)
+        kept_data(runtime, candidate.spec, [request.name])
+        if run_preflight:
+            preflight(runtime, candidate, deployed_tenants(runtime, candidate.spec))
 
-    return store.add_tenant(runtime.file, request, check if run_preflight else None)
+    return store.add_tenant(runtime.file, request, check)
 
 
 def move_tenant(runtime: Runtime, name: str, cell: int, run_preflight: bool = True) -> LoadedSpec:

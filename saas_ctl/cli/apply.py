@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated
 
 import typer
@@ -79,6 +80,6 @@ def apply(
             reports = fleet.apply(rt, loaded, part, prune, platform_wait)
 
         def retry(names: list[str]) -> str:
-            return f"saasctl tenant up {' '.join(names)} -f {cli.file}"
+            return shlex.join(["saasctl", "tenant", "up", *names, "-f", str(cli.file)])
 
         finish(cli.output, reports, retry, extra={"shard": shard})

@@ -45,7 +45,7 @@ def _tenant_json(tenant: EffectiveTenant) -> dict[str, object]:
 
 def _retry_command(cli: Application, verb: str) -> Callable[[list[str]], str]:
     def command(names: list[str]) -> str:
-        return f"saasctl tenant {verb} {' '.join(names)} -f {shlex.quote(str(cli.file))}"
+        return shlex.join(["saasctl", "tenant", verb, *names, "-f", str(cli.file)])
 
     return command
 
@@ -221,6 +221,7 @@ def _operate(
         loaded = lifecycle.load(rt)
         chosen = names or [t.name for t in loaded.spec.tenants]
         if operation is Operation.UP:
+            lifecycle.platform_outputs(rt, loaded.spec)  # refused before preflight when there is no platform
             preflight_unless_skipped(cli.output, rt, loaded, skip_preflight)
         _deploy(cli, rt, loaded, chosen, operation)
 

@@ -397,3 +397,14 @@ def test_a_platform_keeps_its_generation_and_a_new_one_gets_the_time_of_its_crea
 
     assert platform_generation({"generation": "20250101000000"}) == "20250101000000"
     assert platform_generation({}, datetime(2026, 11, 29, 13, 5, 9, tzinfo=UTC)) == "20261129130509"
+
+
+def test_tenant_add_before_the_platform_is_deployed_writes_nothing_and_can_be_rerun(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path
+) -> None:
+    before = spec.read_text()
+    for _ in range(2):  # the same command again meets the same refusal, not "already declared"
+        result = runner.invoke(app, ["tenant", "add", "initech", "-f", str(spec)])
+        assert result.exit_code == 2
+        assert "the platform stack saas-platform/dev is not deployed" in result.stderr
+    assert spec.read_text() == before

@@ -181,3 +181,28 @@ def test_shards_spread_a_fleet_roughly_evenly() -> None:
 def test_shard_parse_rejects_nonsense(text: str) -> None:
     with pytest.raises(UsageError):
         Shard.parse(text)
+
+
+def test_the_platform_wait_ends_at_its_deadline_not_at_the_next_poll(
+    engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    from saas_ctl.fleet import wait_for_platform
+    from saas_ctl.lifecycle import Refused, Runtime
+    from saas_ctl.spec.loader import load
+
+    path = write_spec(MINIMAL)
+    slept: list[float] = []
+    with pytest.raises(Refused):
+        wait_for_platform(Runtime(engine, path), load(path), 1.0, sleep=slept.append, poll_seconds=15.0)
+    assert slept and all(seconds <= 1.0 for seconds in slept)
+
+
+def test_the_retry_command_quotes_a_path_with_a_space(
+    runner: CliRunner, engine: fakes.MemoryEngine, tmp_path: Path
+) -> None:
+    path = tmp_path / "my specs" / "tenants.yaml"
+    path.parent.mkdir()
+    path.write_text(many(2))
+    engine.failures[("up", f"{TENANTS}/t001")] = "t001 broke"
+    document = json.loads(runner.invoke(app, ["apply", "-f", str(path), "--json"]).stdout)
+    assert document["retry"] == f"saasctl tenant up t001 -f '{path}'"
