@@ -125,3 +125,20 @@ TENANTS = "saas-dev-tenants"  # the tenants project of the test specs (project s
 
 def deployed_platform(engine: MemoryEngine) -> None:
     engine.deploy("saas-platform", "dev", PlatformOutputs.placeholder("us-east-1", "saas-dev").as_dict())
+
+
+class StubbornEngine(MemoryEngine):
+    """Stack operations that take 60 s and ignore a cancel, with the platform already deployed: what a second
+    interrupt must cut through."""
+
+    def __init__(self) -> None:
+        super().__init__(delay=60.0)
+        deployed_platform(self)
+
+    def cancel(self, label: str) -> None:
+        pass
+
+
+def stubborn_engine() -> StubbornEngine:
+    """SAASCTL_ENGINE=tests.fakes:stubborn_engine."""
+    return StubbornEngine()

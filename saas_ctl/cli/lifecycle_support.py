@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -80,11 +81,18 @@ def preflight_unless_skipped(
 ) -> None:
     """Preflight before a deploy (exit 2 on any error), or say loudly that it was skipped."""
     from saas_ctl import lifecycle
+    from saas_ctl.preflight.run import describe
 
     if skip:
         output.warn(SKIPPED_PREFLIGHT)
         return
-    lifecycle.preflight(rt, loaded, deployed if deployed is not None else lifecycle.deployed_tenants(rt, loaded.spec))
+    report = lifecycle.preflight(
+        rt, loaded, deployed if deployed is not None else lifecycle.deployed_tenants(rt, loaded.spec)
+    )
+    count = len(report.warnings)
+    output.info(f"preflight passed ({report.mode}, {count} warning{'s' if count != 1 else ''})")
+    for finding in report.warnings:
+        output.info("  " + describe(finding, str(rt.file)))
 
 
 def confirm(output: Output, question: str, yes: bool) -> None:
@@ -125,7 +133,11 @@ def progress_and_signals(output: Output, rt: Runtime) -> Iterator[None]:
             )
             for label in running:
                 output.stderr.print(f"  {label}", markup=False)
-        raise SystemExit(EXIT_INTERRUPTED)
+        # At once: a SystemExit would wait for the worker threads still inside their stack operations.
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
 
     previous: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -164,6 +176,8 @@ def finish(
     else:
         if results:
             output.stderr.print(_summary(results))
+        for note in dict.fromkeys(r.note for r in results if r.note):
+            output.stderr.print(f"note: {note}", markup=False)
         for result in failed:
             output.stderr.print(f"[red]failed:[/red] {_escape(result.error or 'unknown error')}")
         if retry_command:

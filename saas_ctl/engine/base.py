@@ -85,6 +85,8 @@ class StackResult:
     # Why it failed, for callers that react to it: "locked" (another update holds the stack), "not_found",
     # "credentials", ... None when it succeeded or the reason is not classified.
     error_kind: str | None = None
+    # What the reader must know about this result whatever its status (the synth engine: nothing deployed).
+    note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -102,6 +104,7 @@ class StackResult:
             "outputs": self.outputs,
             "error": self.error,
             "error_kind": self.error_kind,
+            "note": self.note,
         }
 
 

@@ -139,8 +139,12 @@ def _run_program(target: StackTarget) -> Synthesis:
     return Synthesis(tuple(sorted(mocks.resources, key=lambda r: (r.type, r.name))), outputs)
 
 
+NOTHING_DEPLOYED = "synth engine: the program ran under mocks; nothing was deployed, refreshed or destroyed"
+
+
 class SynthEngine:
-    """An Engine that deploys nothing: every operation synthesises the program and reports what it declares."""
+    """An Engine that deploys nothing: every operation synthesises the program and reports what it declares
+    (``changes``: what a first deploy would create), each result saying that nothing was deployed."""
 
     deploys_to_aws = False  # nothing to wait for or look up in AWS after its operations
 
@@ -150,12 +154,23 @@ class SynthEngine:
         try:
             synthesis = synthesize(target)
         except Exception as exc:  # a program bug must surface as this stack's failure, not a crash
-            return StackResult(target, operation, Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+            return StackResult(
+                target, operation, Status.FAILED, error=f"{type(exc).__name__}: {exc}", note=NOTHING_DEPLOYED
+            )
         count = len(synthesis.resources)
         if on_event:
             on_event(EngineEvent(target.label, count, count, None))
-        changes = {"create": count} if operation is not Operation.DESTROY else {"delete": 0}
-        return StackResult(target, operation, Status.SUCCEEDED, changes, synthesis.outputs, None, synthesis.resources)
+        changes = {"create": count} if operation in (Operation.UP, Operation.PREVIEW) else {}
+        return StackResult(
+            target,
+            operation,
+            Status.SUCCEEDED,
+            changes,
+            synthesis.outputs,
+            None,
+            synthesis.resources,
+            note=NOTHING_DEPLOYED,
+        )
 
     def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
         return self._run(Operation.PREVIEW, target, on_event)
@@ -164,7 +179,7 @@ class SynthEngine:
         return self._run(Operation.UP, target, on_event)
 
     def destroy(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
-        return StackResult(target, Operation.DESTROY, Status.SUCCEEDED, {"delete": 0})
+        return StackResult(target, Operation.DESTROY, Status.SUCCEEDED, {}, note=NOTHING_DEPLOYED)
 
     def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
         return self._run(Operation.REFRESH, target, on_event)

@@ -75,6 +75,34 @@ def run_checks(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None = N
     return findings
 
 
+def unreachable(ctx: AwsContext) -> Finding | None:
+    """Whether AWS answers at all (sts:GetCallerIdentity, which needs no permission): without an answer every
+    check would fail the same way, so this is said once instead of once per check. None when it answers."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    where = ctx.endpoint_url or f"AWS in {ctx.region}"
+    try:
+        ctx.client("sts").get_caller_identity()
+        return None
+    except ClientError as exc:
+        code = _error_code(exc)
+        if code in {"InvalidClientTokenId", "ExpiredToken", "UnrecognizedClientException", "SignatureDoesNotMatch"}:
+            return error(
+                "LIVE-CREDENTIALS",
+                (),
+                f"{where} refused the credentials ({code}): no live check could run",
+                "renew or fix the AWS credentials (profile, environment, role), or run `saasctl preflight --offline`",
+            )
+        return None  # it answered; the checks say what they can and cannot see
+    except BotoCoreError as exc:
+        return error(
+            "LIVE-UNREACHABLE",
+            (),
+            f"could not reach {where} ({type(exc).__name__}: {str(exc)[:160]}): no live check could run",
+            "check the network, the region and --endpoint-url, or run `saasctl preflight --offline`",
+        )
+
+
 def _could_not_run(check: LiveCheck, code: str, detail: str) -> Finding:
     denied = code in {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException"}
     reason = f"permission denied ({code})" if denied else f"the API call failed ({code}: {detail[:160]})"

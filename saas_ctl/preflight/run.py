@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -107,9 +107,15 @@ def run(
             from saas_ctl.preflight import live
 
             context = live.AwsContext(session, spec.platform.region, endpoint_url)
-            findings += live.run_checks(spec, context, deployed)
+            unreachable = live.unreachable(context)
+            if unreachable is None:
+                findings += live.run_checks(spec, context, deployed)
+                ran = Mode.LIVE
+            elif mode is Mode.LIVE:
+                findings.append(unreachable)
+            else:  # auto: one warning, and the offline rules' answer
+                findings.append(replace(unreachable, severity=Severity.WARNING))
             calls = context.calls
-            ran = Mode.LIVE
     located = [f.at_line(loaded.line_of(f.path)) for f in findings]
     located.sort(key=lambda f: (f.severity is not Severity.ERROR, f.line or 0))
     return Report(located, ran, catalog.as_of, calls)

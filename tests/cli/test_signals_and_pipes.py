@@ -3,6 +3,7 @@ nothing hangs, and a reader that goes away never turns a result into a failure."
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -71,3 +72,24 @@ def test_a_closed_stdout_does_not_turn_success_into_failure(large: Path) -> None
     process.stdout.close()
     _, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr) == (0, b"")
+
+
+def test_a_second_interrupt_of_apply_exits_at_once_while_operations_ignore_the_cancel(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tenants.yaml"
+    path.write_text(spec_text(3))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "saas_ctl", "apply", "-f", str(path), "--skip-preflight"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SAASCTL_ENGINE": "tests.fakes:stubborn_engine", "PYTHONPATH": str(REPO)},
+    )
+    time.sleep(3.0)  # start-up, then the platform's endless operation is running
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    process.communicate(timeout=30)
+    assert (process.returncode, time.monotonic() - started < 1.0) == (130, True)

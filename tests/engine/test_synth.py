@@ -40,3 +40,16 @@ def test_synth_apply_with_parallel_threads_finishes_and_synthesises_every_stack(
             for name in ("acme", "globex", "extra-0", "extra-1", "extra-2", "extra-3")
         ],
     ]
+
+
+def test_every_synth_result_says_nothing_was_deployed() -> None:
+    from saas_ctl import stacks
+    from saas_ctl.engine.synth import NOTHING_DEPLOYED, SynthEngine
+    from saas_ctl.spec.loader import load
+    from tests.conftest import EXAMPLE
+
+    target = stacks.platform_target(load(EXAMPLE).spec)
+    engine = SynthEngine()
+    results = [engine.up(target), engine.refresh(target), engine.destroy(target)]
+    assert [r.note for r in results] == [NOTHING_DEPLOYED] * 3
+    assert (results[1].changes, results[2].changes) == ({}, {})

@@ -478,3 +478,15 @@ def test_a_fleet_within_the_accounts_quotas_passes(moto: str) -> None:
     ctx = context(moto)
     with _applied_quotas(ctx, {"L-3032A538": 4000, "L-9EF96962": 5000, "L-DF5E4CA3": 5000}):
         assert list(live.compute_capacity(spec, ctx, None)) == []
+
+
+def test_an_unreachable_endpoint_is_one_error_in_live_mode() -> None:
+    report = run(loaded(), Mode.LIVE, "http://127.0.0.1:9")  # the discard port: nothing listens
+    assert [(f.code, f.severity) for f in report.findings] == [("LIVE-UNREACHABLE", Severity.ERROR)]
+    assert report.findings[0].message.startswith("could not reach http://127.0.0.1:9 (EndpointConnectionError")
+
+
+def test_an_unreachable_endpoint_is_one_warning_in_auto_mode() -> None:
+    report = run(loaded(), Mode.AUTO, "http://127.0.0.1:9")
+    assert [(f.code, f.severity) for f in report.findings] == [("LIVE-UNREACHABLE", Severity.WARNING)]
+    assert report.mode is Mode.OFFLINE
