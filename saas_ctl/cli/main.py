@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from saas_ctl import __version__
-from saas_ctl.cli import local, platform, tenant
+from saas_ctl.cli import help_format, local, platform, tenant
 from saas_ctl.cli.apply import apply
 from saas_ctl.cli.context import FileOption, GlobalOptions, JsonOption
 from saas_ctl.cli.install import install_pulumi
@@ -20,6 +20,7 @@ from saas_ctl.cli.plan import plan
 from saas_ctl.cli.preflight import preflight
 from saas_ctl.cli.spec_commands import schema, validate
 
+help_format.install()
 app = typer.Typer(
     name="saasctl",
     help=(
@@ -28,7 +29,7 @@ app = typer.Typer(
         "Exit codes: 0 success, 1 an operation failed, 2 invalid input or usage, 130 interrupted."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -1,0 +1,37 @@
+"""How options read in --help: a flag is a flag, a value shows its kind, Python's type names stay inside.
+
+Typer 0.29 prints a type for every option, flags included (``--json <bool>``, ``--help <bool>``), and
+Python's spelling of lists (``<list[str]>``). One override of its option class fixes both everywhere; it is
+checked against every help page by tests/cli/test_help.py, so a Typer upgrade that changes the hook fails
+there rather than in front of a user.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from typer.core import TyperArgument, TyperOption
+
+_LIST = re.compile(r"<list\[(.+)\]>")
+_option_type = TyperOption.display_type_rich
+_argument_type = TyperArgument.display_type_rich
+
+
+def _plain(shown: str | None) -> str | None:
+    return None if shown is None else _LIST.sub(r"<\1>", shown)  # repeatable ones say so in their help
+
+
+def _option_display_type(self: TyperOption, ctx: Any) -> str | None:
+    if self.is_flag or self.count:
+        return None  # a flag takes no value
+    return _plain(_option_type(self, ctx))
+
+
+def _argument_display_type(self: TyperArgument, ctx: Any) -> str | None:
+    return _plain(_argument_type(self, ctx))
+
+
+def install() -> None:
+    TyperOption.display_type_rich = _option_display_type  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = _argument_display_type  # type: ignore[method-assign,assignment]
