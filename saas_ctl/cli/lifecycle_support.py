@@ -13,16 +13,16 @@ from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from saas_ctl.cli.context import Application
 from saas_ctl.cli.output import Output
-from saas_ctl.engine.base import Status
 from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
-from saas_ctl.orchestrator import Options, RunReport
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
+    from rich.table import Table
+
     from saas_ctl.lifecycle import Runtime
+    from saas_ctl.orchestrator import RunReport
     from saas_ctl.spec.loader import LoadedSpec
 
 BackendOption = Annotated[
@@ -66,6 +66,7 @@ def runtime(app: Application, backend: str | None, local: bool, parallel: int = 
     from saas_ctl import local as emulator
     from saas_ctl.engine.select import engine_from_environment
     from saas_ctl.lifecycle import Runtime
+    from saas_ctl.orchestrator import Options
 
     workdir = Path.cwd()
     endpoint = emulator.endpoint(workdir) if local else None
@@ -159,6 +160,8 @@ def finish(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Print the results (a summary table, or one JSON document) and exit 0, 1 or 130."""
+    from saas_ctl.engine.base import Status
+
     results = [r for report in reports for r in report.results]
     interrupted = any(report.interrupted for report in reports)
     failed = [r for r in results if r.status is Status.FAILED]
@@ -192,6 +195,10 @@ def finish(
 
 
 def _summary(results: list[Any]) -> Table:
+    from rich.table import Table
+
+    from saas_ctl.engine.base import Status
+
     table = Table(title="result", title_justify="left")
     for column in ("stack", "operation", "status", "changes"):
         table.add_column(column, overflow="fold")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.interrupts import between_steps
 from saas_ctl.cli.output import reporting
-from saas_ctl.engine.base import StackResult
+
+if TYPE_CHECKING:
+    from saas_ctl.engine.base import StackResult
 
 
 def plan(

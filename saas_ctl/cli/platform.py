@@ -17,7 +17,7 @@ from saas_ctl.cli.lifecycle_support import (
     runtime,
 )
 from saas_ctl.cli.output import reporting
-from saas_ctl.engine.base import Operation
+from saas_ctl.engine.operations import Operation
 
 app = typer.Typer(
     help="Preview, deploy, refresh or destroy the shared platform stack (network, database, ALB, cluster).",

@@ -24,7 +24,7 @@ from saas_ctl.cli.lifecycle_support import (
     runtime,
 )
 from saas_ctl.cli.output import reporting
-from saas_ctl.engine.base import Operation
+from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import SaasctlError, UsageError
 
 if TYPE_CHECKING:

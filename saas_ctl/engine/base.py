@@ -7,21 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Literal, Protocol
 
-
-class Operation(StrEnum):
-    PREVIEW = "preview"
-    UP = "up"
-    DESTROY = "destroy"
-    REFRESH = "refresh"
-
-
-class Status(StrEnum):
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+# Defined apart so that the CLI can name them without loading this module; re-exported as part of the seam.
+from saas_ctl.engine.operations import Operation as Operation
+from saas_ctl.engine.operations import Status as Status
 
 
 @dataclass(frozen=True)
