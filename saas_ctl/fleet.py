@@ -109,5 +109,32 @@ def apply(
     return reports
 
 
+@dataclass(frozen=True)
+class FleetPreview:
+    reports: list[RunReport]
+    not_previewed: list[str]  # tenants whose stack needs a platform (or a cell) that does not exist yet
+    would_destroy: list[str]  # with prune: the orphans' stacks
+
+
+def preview(runtime: Runtime, loaded: LoadedSpec, shard: Shard = ALL, prune: bool = False) -> FleetPreview:
+    """What `apply` would change, stack by stack, changing nothing: the engine's preview of the platform and of
+    every tenant it can preview (a tenant needs the deployed platform and its cell to be previewed)."""
+    spec = loaded.spec
+    reports: list[RunReport] = []
+    if shard.updates_platform:
+        reports.append(lifecycle.platform(runtime, loaded, Operation.PREVIEW))
+    work = plan(loaded, lifecycle.deployed_tenants(runtime, spec), shard, prune)
+    try:
+        platform = lifecycle.platform_outputs(runtime, spec)
+    except Refused:
+        return FleetPreview(reports, work.tenants, work.orphans)
+    waiting = {name for names in lifecycle.missing_cells(spec, platform, work.tenants).values() for name in names}
+    ready = [name for name in work.tenants if name not in waiting]
+    kept = lifecycle.kept_data(runtime, spec, ready)
+    targets = lifecycle.tenant_targets(runtime, spec, ready, platform, kept=kept)
+    reports.append(runtime.new_orchestrator().run(Operation.PREVIEW, targets))
+    return FleetPreview(reports, [n for n in work.tenants if n in waiting], work.orphans)
+
+
 def orphan_targets(loaded: LoadedSpec, names: Sequence[str]) -> list[StackTarget]:
     return [stacks.orphan_target(loaded.spec, name) for name in names]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -342,6 +342,18 @@ def cells_for(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str]) -> Run
     return platform(runtime, loaded, Operation.UP)
 
 
+def preview_tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str]) -> list[RunReport]:
+    """What deploying the named tenants would change: their stacks' previews, and the platform's when some of
+    them are in a cell it does not have yet (their own stacks can be previewed only once it exists)."""
+    missing = missing_cells(loaded.spec, platform_outputs(runtime, loaded.spec), names)
+    waiting = {name for group in missing.values() for name in group}
+    reports = [platform(runtime, loaded, Operation.PREVIEW)] if missing else []
+    ready = [name for name in names if name not in waiting]
+    if ready:
+        reports.append(tenants(runtime, loaded, ready, Operation.PREVIEW))
+    return reports
+
+
 def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operation: Operation) -> RunReport:
     """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty)."""
     spec = loaded.spec
@@ -355,7 +367,12 @@ def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operatio
     return runtime.new_orchestrator().run(operation, targets, after)
 
 
-def add_tenant(runtime: Runtime, request: store.NewTenant, run_preflight: bool = True) -> LoadedSpec:
+def add_tenant(
+    runtime: Runtime,
+    request: store.NewTenant,
+    run_preflight: bool = True,
+    before_write: Callable[[LoadedSpec], None] | None = None,
+) -> LoadedSpec:
     """Declare the tenant in the file (validated, atomic); deploying it is a separate step.
 
     Before the new spec is written, everything that would refuse the deploy is asked: the platform is deployed,
@@ -367,6 +384,8 @@ def add_tenant(runtime: Runtime, request: store.NewTenant, run_preflight: bool =
         kept_data(runtime, candidate.spec, [request.name])
         if run_preflight:
             preflight(runtime, candidate, deployed_tenants(runtime, candidate.spec))
+        if before_write is not None:  # the CLI's preview and question, on a terminal
+            before_write(candidate)
 
     return store.add_tenant(runtime.file, request, check)
 

@@ -14,6 +14,7 @@ from saas_ctl.cli.lifecycle_support import (
     ParallelOption,
     SkipPreflightOption,
     YesOption,
+    changes_then_confirm,
     confirm,
     finish,
     preflight_unless_skipped,
@@ -47,6 +48,10 @@ def apply(
             "--platform-wait", min=0, help="Shards other than 1: seconds to wait for shard 1 to deploy the platform."
         ),
     ] = 1800.0,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Preview every stack the run would change and change nothing."),
+    ] = False,
     skip_preflight: SkipPreflightOption = False,
     yes: YesOption = False,
     file: FileOption = None,
@@ -57,7 +62,9 @@ def apply(
     """Converge everything to tenants.yaml: preflight, the platform, then every tenant (at most --parallel at once).
 
     A failing tenant does not stop the others (unless --fail-fast); the summary ends with the command that
-    retries just the failed ones. Exit code 1 if anything failed, 130 if interrupted.
+    retries just the failed ones. Exit code 1 if anything failed, 130 if interrupted. On a terminal it shows
+    what the preview says will change and asks first (--yes skips the question; off a terminal nothing is
+    asked). --dry-run only previews.
     """
     from saas_ctl import fleet, lifecycle
 
@@ -70,6 +77,17 @@ def apply(
         deployed = lifecycle.deployed_tenants(rt, loaded.spec)
         preflight_unless_skipped(cli.output, rt, loaded, skip_preflight, deployed)
         orphans = fleet.plan(loaded, deployed, part, prune).orphans
+        if dry_run:
+            with progress_and_signals(cli.output, rt):
+                seen = fleet.preview(rt, loaded, part, prune)
+            for name in seen.not_previewed:
+                cli.output.info(f"{name}: would be created once the platform (or its cell) is up")
+            extra = {"shard": shard, "dry_run": True, "not_previewed": seen.not_previewed}
+            finish(cli.output, seen.reports, extra={**extra, "would_destroy": seen.would_destroy})
+            return
+        changes_then_confirm(
+            cli.output, rt, "Apply these changes?", yes, lambda: fleet.preview(rt, loaded, part, prune).reports
+        )
         if orphans:
             confirm(
                 cli.output,

@@ -96,6 +96,27 @@ def preflight_unless_skipped(
         output.info("  " + describe(finding, str(rt.file)))
 
 
+def changes_then_confirm(
+    output: Output, rt: Runtime, question: str, yes: bool, preview: Callable[[], list[RunReport]]
+) -> None:
+    """On a terminal: show what the engine's preview says will change, per stack, and ask; --yes skips both.
+    Off a terminal (CI) nothing is asked and the change proceeds, as `--yes` would. A "no" changes nothing."""
+    if yes or not sys.stdin.isatty():
+        return
+    with progress_and_signals(output, rt):
+        reports = preview()
+    results = [r for report in reports for r in report.results]
+    if any(not r.ok for r in results) or any(report.interrupted for report in reports):
+        finish(output, reports)  # the preview failed or was interrupted: say why and stop (exit 1 or 130)
+    output.info("the preview says:")
+    for result in results:
+        changes = ", ".join(f"{k} {v}" for k, v in sorted(result.changes.items()) if k != "same") or "no changes"
+        output.info(f"  {result.target.label}: {changes}")
+    if not typer.confirm(question, default=False, err=True):
+        output.info("nothing was changed")
+        raise typer.Exit(EXIT_FAILED)
+
+
 def confirm(output: Output, question: str, yes: bool) -> None:
     """Destructive commands ask on a terminal and demand --yes elsewhere (CI never hangs on a prompt)."""
     if yes:

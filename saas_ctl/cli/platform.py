@@ -10,6 +10,7 @@ from saas_ctl.cli.lifecycle_support import (
     LocalOption,
     SkipPreflightOption,
     YesOption,
+    changes_then_confirm,
     confirm,
     finish,
     preflight_unless_skipped,
@@ -48,6 +49,13 @@ def _run(
             )
         if operation is Operation.UP:
             preflight_unless_skipped(cli.output, rt, loaded, skip_preflight)
+            changes_then_confirm(
+                cli.output,
+                rt,
+                "Apply these changes to the platform?",
+                yes,
+                lambda: [lifecycle.platform(rt, loaded, Operation.PREVIEW)],
+            )
         with progress_and_signals(cli.output, rt):
             report = lifecycle.platform(rt, loaded, operation)
         finish(cli.output, [report])
@@ -73,9 +81,14 @@ def up(
     backend: BackendOption = None,
     local: LocalOption = False,
     skip_preflight: SkipPreflightOption = False,
+    yes: YesOption = False,
 ) -> None:
-    """Create or update the platform stack (preflight runs first; any error stops it with exit code 2)."""
-    _run(ctx, Operation.UP, file, json_mode, backend, local, skip_preflight=skip_preflight)
+    """Create or update the platform stack (preflight runs first; any error stops it with exit code 2).
+
+    On a terminal it shows what the preview says will change and asks first; --yes skips the question, and
+    off a terminal (CI) nothing is asked.
+    """
+    _run(ctx, Operation.UP, file, json_mode, backend, local, skip_preflight=skip_preflight, yes=yes)
 
 
 @app.command()

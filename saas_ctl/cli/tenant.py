@@ -17,6 +17,7 @@ from saas_ctl.cli.lifecycle_support import (
     ParallelOption,
     SkipPreflightOption,
     YesOption,
+    changes_then_confirm,
     confirm,
     finish,
     preflight_unless_skipped,
@@ -129,6 +130,7 @@ def add(
     ] = None,
     image: Annotated[str | None, typer.Option(help="Container image. Default: from `defaults`.")] = None,
     no_deploy: Annotated[bool, typer.Option("--no-deploy", help="Only add the tenant to the file.")] = False,
+    yes: YesOption = False,
     skip_preflight: SkipPreflightOption = False,
     file: FileOption = None,
     json_mode: JsonOption = False,
@@ -137,7 +139,9 @@ def add(
 ) -> None:
     """Declare a tenant in the tenants file (comments and formatting kept, lowest free priority) and deploy it.
 
-    If the deploy fails the tenant stays in the file; `saasctl tenant up NAME` retries it.
+    If the deploy fails the tenant stays in the file; `saasctl tenant up NAME` retries it. On a terminal it
+    shows what the preview says will change and asks before writing the file; --yes skips the question, and
+    off a terminal (CI) nothing is asked.
     """
     from saas_ctl import lifecycle
     from saas_ctl.spec import store
@@ -158,7 +162,14 @@ def add(
                 )
             return
         rt = _ready_to_edit(cli, backend, local, skip_preflight)
-        loaded = lifecycle.add_tenant(rt, request, run_preflight=not skip_preflight)
+
+        def ask(candidate: LoadedSpec) -> None:
+            question = f"Add tenant {name} to {cli.file} and deploy it?"
+            changes_then_confirm(
+                cli.output, rt, question, yes, lambda: lifecycle.preview_tenants(rt, candidate, [name])
+            )
+
+        loaded = lifecycle.add_tenant(rt, request, run_preflight=not skip_preflight, before_write=ask)
         cli.output.success(f"added tenant {name} to {cli.file}")
         _deploy(cli, rt, loaded, [name], Operation.UP, extra={"added": name})
 
@@ -208,6 +219,7 @@ def _operate(
     local: bool,
     parallel: int,
     skip_preflight: bool = False,
+    yes: bool = True,
 ) -> None:
     from saas_ctl import lifecycle
 
@@ -223,6 +235,8 @@ def _operate(
         if operation is Operation.UP:
             lifecycle.platform_outputs(rt, loaded.spec)  # refused before preflight when there is no platform
             preflight_unless_skipped(cli.output, rt, loaded, skip_preflight)
+            question = f"Apply these changes to {len(chosen)} tenant stack(s)?"
+            changes_then_confirm(cli.output, rt, question, yes, lambda: lifecycle.preview_tenants(rt, loaded, chosen))
         _deploy(cli, rt, loaded, chosen, operation)
 
 
@@ -237,9 +251,14 @@ def up(
     local: LocalOption = False,
     parallel: ParallelOption = 4,
     skip_preflight: SkipPreflightOption = False,
+    yes: YesOption = False,
 ) -> None:
-    """Create or update tenant stacks as declared (preflight first). Needs the platform deployed."""
-    _operate(ctx, Operation.UP, names, all_, file, json_mode, backend, local, parallel, skip_preflight)
+    """Create or update tenant stacks as declared (preflight first). Needs the platform deployed.
+
+    On a terminal it shows what the preview says will change and asks first; --yes skips the question, and
+    off a terminal (CI) nothing is asked.
+    """
+    _operate(ctx, Operation.UP, names, all_, file, json_mode, backend, local, parallel, skip_preflight, yes)
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ class FileEngine:
         STATE.write_text(json.dumps(state))
     def _op(self, op, target):
         state = self._load()
+        state.setdefault("log", []).append(f"{op}:{target.label}")
         if f"{op}:{target.label}" in state["fail"]:
             return StackResult(target, op, Status.FAILED, error=f"{target.label}: injected failure")
         if op is Operation.UP:
@@ -53,7 +55,7 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def saasctl(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _env(workdir: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "SAASCTL_ENGINE": "my_engine:FileEngine",
@@ -64,9 +66,91 @@ def saasctl(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     }
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
         env.pop(key, None)
+    return env
+
+
+def saasctl(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "saas_ctl", *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "saas_ctl", *args],
+        cwd=workdir,
+        env=_env(workdir),
+        capture_output=True,
+        stdin=subprocess.DEVNULL,  # not a terminal, whoever runs the tests
+        text=True,
+        timeout=120,
     )
+
+
+def on_a_terminal(workdir: Path, answer: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """saasctl with a pseudo-terminal as stdin (a person at a terminal) who types ``answer``."""
+    main, secondary = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "saas_ctl", *args],
+            cwd=workdir,
+            env=_env(workdir),
+            stdin=secondary,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        os.write(main, f"{answer}\n".encode())
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        os.close(secondary)
+        os.close(main)
+    return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+
+
+def engine_log(workdir: Path) -> list[str]:
+    state = workdir / "engine-state.json"
+    return list(json.loads(state.read_text()).get("log", [])) if state.exists() else []
+
+
+def test_on_a_terminal_platform_up_previews_asks_and_changes_nothing_on_no(workdir: Path) -> None:
+    result = on_a_terminal(workdir, "n", "platform", "up")
+    assert result.returncode == 1, result.stderr
+    assert "the preview says:\n  saas-platform/dev: create 1\n" in result.stderr
+    assert "Apply these changes to the platform?" in result.stderr
+    assert "nothing was changed" in result.stderr
+    assert engine_log(workdir) == ["preview:saas-platform/dev"]
+
+
+def test_on_a_terminal_platform_up_goes_ahead_on_yes(workdir: Path) -> None:
+    result = on_a_terminal(workdir, "y", "platform", "up")
+    assert result.returncode == 0, result.stderr
+    assert engine_log(workdir) == ["preview:saas-platform/dev", "up:saas-platform/dev"]
+
+
+def test_yes_skips_the_question_on_a_terminal(workdir: Path) -> None:
+    assert on_a_terminal(workdir, "", "platform", "up", "--yes").returncode == 0
+    assert engine_log(workdir) == ["up:saas-platform/dev"]
+
+
+def test_off_a_terminal_nothing_is_asked(workdir: Path) -> None:
+    assert saasctl(workdir, "platform", "up").returncode == 0
+    assert engine_log(workdir) == ["up:saas-platform/dev"]
+
+
+def test_apply_dry_run_only_previews(workdir: Path) -> None:
+    assert saasctl(workdir, "platform", "up").returncode == 0
+    assert saasctl(workdir, "tenant", "add", "initech").returncode == 0
+    before = len(engine_log(workdir))
+    result = saasctl(workdir, "apply", "--dry-run", "--prune", "--parallel", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    assert [entry.split(":")[0] for entry in engine_log(workdir)[before:]] == ["preview"] * 3
+    document = json.loads(result.stdout)
+    assert (document["dry_run"], [r["operation"] for r in document["results"]]) == (True, ["preview"] * 3)
+
+
+def test_on_a_terminal_tenant_add_asks_before_writing_the_file(workdir: Path) -> None:
+    assert saasctl(workdir, "platform", "up").returncode == 0
+    before = (workdir / "tenants.yaml").read_text()
+    result = on_a_terminal(workdir, "n", "tenant", "add", "initech")
+    assert result.returncode == 1, result.stderr
+    assert "  saas-dev-tenants/initech: create 1\n" in result.stderr
+    assert (workdir / "tenants.yaml").read_text() == before
+    assert engine_log(workdir)[-1] == "preview:saas-dev-tenants/initech"
 
 
 def test_a_users_engine_drives_the_whole_lifecycle(workdir: Path) -> None:

@@ -18,7 +18,11 @@ from tests.conftest import REPO
 
 def saasctl(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "saas_ctl", *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-m", "saas_ctl", *args],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -82,6 +86,7 @@ def test_a_second_interrupt_of_apply_exits_at_once_while_operations_ignore_the_c
     process = subprocess.Popen(
         [sys.executable, "-m", "saas_ctl", "apply", "-f", str(path), "--skip-preflight"],
         cwd=REPO,
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "SAASCTL_ENGINE": "tests.fakes:stubborn_engine", "PYTHONPATH": str(REPO)},
