@@ -28,14 +28,22 @@ def plan_targets(spec: TenantsFile, tenants: Sequence[str] = ()) -> list[StackTa
     return targets + [stacks.tenant_target(spec, name, platform) for name in (tenants or declared)]
 
 
-def plan(spec: TenantsFile, tenants: Sequence[str] = (), stop: Callable[[], bool] = lambda: False) -> list[StackResult]:
-    """Synthesise every stack; ``stop`` is asked between stacks (a signal never lands inside a synthesis)."""
+def plan(
+    spec: TenantsFile,
+    tenants: Sequence[str] = (),
+    stop: Callable[[], bool] = lambda: False,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> list[StackResult]:
+    """Synthesise every stack; ``stop`` is asked between stacks (a signal never lands inside a synthesis),
+    ``progress`` told after each (done, total)."""
     engine = SynthEngine()
     results: list[StackResult] = []
-    for target in plan_targets(spec, tenants):
+    targets = plan_targets(spec, tenants)
+    for target in targets:
         if stop():
             raise Stopped(f"plan interrupted after {len(results)} stack(s); nothing was shown")
         results.append(engine.preview(target))
+        progress(len(results), len(targets))
     failed = [r for r in results if not r.ok]
     if failed:
         raise SaasctlError(

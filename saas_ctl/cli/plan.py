@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.interrupts import between_steps
-from saas_ctl.cli.output import reporting
+from saas_ctl.cli.output import Output, reporting
 
 if TYPE_CHECKING:
     from saas_ctl.engine.base import StackResult
@@ -18,29 +18,53 @@ if TYPE_CHECKING:
 def plan(
     ctx: typer.Context,
     tenant: Annotated[
-        list[str] | None, typer.Option("--tenant", "-t", help="Plan only this tenant's stack (repeatable).")
+        list[str] | None,
+        typer.Option("--tenant", "-t", help="Plan only this tenant's stack (repeatable); shows its resources."),
     ] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Every stack's resources with their AWS names, not one line a stack.")
+    ] = False,
     file: FileOption = None,
     json_mode: JsonOption = False,
 ) -> None:
-    """Show the resources the platform and tenant stacks would create, without AWS credentials or Pulumi CLI.
+    """Show what the platform and tenant stacks would create, without AWS credentials or Pulumi CLI.
 
-    The real programs run under Pulumi mocks; tenant stacks use placeholder platform outputs. With --json:
-    {"stacks": [{"project", "stack", "resources": [{"type", "name", "inputs"}]}]}, secret inputs masked.
+    The real programs run under Pulumi mocks; tenant stacks use placeholder platform outputs. By default one
+    line per stack (its resource count and the tenant settings that differ between tenants) and a total;
+    --tenant NAME or --detail list each stack's resources with the names AWS will know them by. With --json:
+    {"stacks": [{"project", "stack", "resources": [{"type", "name", "inputs", "options"}]}]}, secrets masked.
     """
     from saas_ctl import plan as planning  # imports pulumi: only when planning
+    from saas_ctl import plan_view
     from saas_ctl.spec import loader
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output), between_steps() as stop:
         spec = loader.load(cli.file).spec
-        results = planning.plan(spec, tenant or (), stop.is_set)
+        results = planning.plan(spec, tenant or (), stop.is_set, _progress(cli.output))
         if cli.output.json_mode:
             cli.output.document({"stacks": [_stack_json(r) for r in results]})
             return
-        for result in results:
-            title = f"{result.target.label}: {len(result.resources)} resources"
-            cli.output.records(("type", "count", "names"), _stack_rows(result), title, piped_prefix=result.target.label)
+        if tenant or detail:
+            for result in results:
+                title = f"{result.target.label}: {len(result.resources)} resources"
+                rows = plan_view.detail_rows(result)
+                cli.output.records(("type", "name", "AWS name"), rows, title, piped_prefix=result.target.label)
+        else:
+            columns, rows = plan_view.summary_rows(spec, results)
+            cli.output.records(columns, rows)
+        cli.output.info(plan_view.total(results))
+
+
+def _progress(output: Output) -> Callable[[int, int], None]:
+    """Progress on stderr while stacks are synthesised: about ten lines for a long plan, none for a short one."""
+
+    def report(done: int, total: int) -> None:
+        step = max(total // 10, 1)
+        if total >= 20 and (done % step == 0 or done == total):
+            output.info(f"synthesised {done} of {total} stacks")
+
+    return report
 
 
 def _stack_json(result: StackResult) -> dict[str, object]:
@@ -49,11 +73,3 @@ def _stack_json(result: StackResult) -> dict[str, object]:
         "stack": result.target.stack,
         "resources": [r.to_json() for r in result.resources],
     }
-
-
-def _stack_rows(result: StackResult) -> list[list[str]]:
-    counts = Counter(r.type for r in result.resources)
-    names: dict[str, list[str]] = {}
-    for resource in result.resources:
-        names.setdefault(resource.type, []).append(resource.name)
-    return [[kind, str(counts[kind]), ", ".join(names[kind])] for kind in sorted(counts)]

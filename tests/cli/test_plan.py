@@ -55,11 +55,28 @@ def test_plan_on_a_terminal_is_a_table_per_stack(runner: CliRunner, monkeypatch:
     assert "aws:iam/role:Role" in result.stdout
 
 
-def test_plan_piped_prints_one_line_per_stack_and_resource_type(runner: CliRunner) -> None:
+def test_plan_of_a_tenant_piped_prints_one_line_per_resource_with_its_aws_name(runner: CliRunner) -> None:
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE), "-t", "acme"])
     lines = result.stdout.splitlines()
-    assert "saas-dev-tenants/acme\taws:iam/role:Role\t2\tiam-execution, iam-task" in lines
-    assert all(line.startswith("saas-dev-tenants/acme\t") for line in lines)
+    assert "saas-dev-tenants/acme\taws:iam/role:Role\tiam-task\tsaas-acme-dev-task" in lines
+    assert len(lines) == 29 and all(line.startswith("saas-dev-tenants/acme\t") for line in lines)
+
+
+def test_plan_by_default_is_one_line_per_stack_with_the_settings_that_differ_and_a_total(
+    runner: CliRunner,
+) -> None:
+    result = runner.invoke(app, ["plan", "-f", str(EXAMPLE)])
+    assert result.stdout.splitlines() == [
+        "saas-platform/dev\tplatform\t39\t\t\t\t",
+        "saas-dev-tenants/acme\ttenant\t29\tacme.example.com\t10\t512\t1024",
+        "saas-dev-tenants/globex\ttenant\t29\tglobex.example.com\t20\t256\t512",
+    ]
+    assert "total: 3 stacks (platform and 2 tenants), 97 resources" in result.stderr
+
+
+def test_a_long_plan_reports_its_progress_on_stderr(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:
+    result = runner.invoke(app, ["plan", "-f", str(write_spec(fleet_yaml(19)))])
+    assert "synthesised 20 of 20 stacks" in result.stderr and "synthesised 2 of 20 stacks" in result.stderr
 
 
 def test_plan_of_an_invalid_file_exits_2_before_synthesising(
