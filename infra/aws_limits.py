@@ -188,5 +188,7 @@ TARGET_GROUPS_PER_REGION: Final = Quota("Target Groups per Region", "elasticload
 RULES_PER_ALB: Final = Quota("Rules per Application Load Balancer", "elasticloadbalancing", "L-7EED9B64", 100)
 SERVICES_PER_CLUSTER: Final = Quota("Services per cluster", "ecs", "L-9EF96962", 5000)
 NETWORK_INTERFACES_PER_REGION: Final = Quota("Network interfaces per Region", "vpc", "L-DF5E4CA3", 5000)
+ELASTIC_IPS_PER_REGION: Final = Quota("EC2-VPC Elastic IPs", "ec2", "L-0263D0A3", DEFAULT_ELASTIC_IPS_PER_REGION)
+VPCS_PER_REGION: Final = Quota("VPCs per Region", "vpc", "L-F678F1CE", DEFAULT_VPCS_PER_REGION)
 # Every subnet loses its first four and its last address to AWS.
 SUBNET_RESERVED_ADDRESSES: Final = 5

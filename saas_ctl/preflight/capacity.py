@@ -138,17 +138,23 @@ def load_balancers(spec: TenantsFile) -> Iterator[Finding]:
         )
 
 
-def target_groups(spec: TenantsFile) -> Iterator[Finding]:
-    need = len(spec.tenants)
-    quota, source = declared_quota(spec, "target_groups", limits.TARGET_GROUPS_PER_REGION)
-    if need > quota:
+def _one_per_tenant(spec: TenantsFile, code: str, field: str, quota: Quota, needs: str) -> Iterator[Finding]:
+    """A quota every tenant takes one of; ``needs`` says what, with ``{count}`` for the number of tenants."""
+    count = len(spec.tenants)
+    value, source = declared_quota(spec, field, quota)
+    if count > value:
         yield error(
-            "FLEET-TARGET-GROUPS",
+            code,
             ("tenants",),
-            f"{need} tenants need {need} target groups; {limits.TARGET_GROUPS_PER_REGION.name} is {quota} "
-            f"({source}), so {quota} tenants fit",
-            _raise_quota(limits.TARGET_GROUPS_PER_REGION, "target_groups"),
+            f"{count} tenants {needs.format(count=count)}; {quota.name} is {value} ({source}), so {value} tenants fit",
+            _raise_quota(quota, field),
         )
+
+
+def target_groups(spec: TenantsFile) -> Iterator[Finding]:
+    yield from _one_per_tenant(
+        spec, "FLEET-TARGET-GROUPS", "target_groups", limits.TARGET_GROUPS_PER_REGION, "need {count} target groups"
+    )
 
 
 def fargate_vcpus(spec: TenantsFile, fleet: FleetDemand) -> Iterator[Finding]:
@@ -209,15 +215,13 @@ def public_addresses(spec: TenantsFile, fleet: FleetDemand) -> Iterator[Finding]
 
 
 def services(spec: TenantsFile) -> Iterator[Finding]:
-    quota, source = declared_quota(spec, "services_per_cluster", limits.SERVICES_PER_CLUSTER)
-    if len(spec.tenants) > quota:
-        yield error(
-            "FLEET-SERVICES",
-            ("tenants",),
-            f"{len(spec.tenants)} tenants run {len(spec.tenants)} services in the one ECS cluster; "
-            f"{limits.SERVICES_PER_CLUSTER.name} is {quota} ({source}), so {quota} tenants fit",
-            _raise_quota(limits.SERVICES_PER_CLUSTER, "services_per_cluster"),
-        )
+    yield from _one_per_tenant(
+        spec,
+        "FLEET-SERVICES",
+        "services_per_cluster",
+        limits.SERVICES_PER_CLUSTER,
+        "run {count} services in the one ECS cluster",
+    )
 
 
 def network_interfaces(spec: TenantsFile, fleet: FleetDemand) -> Iterator[Finding]:

@@ -20,9 +20,6 @@ from saas_ctl.preflight.findings import Finding, error, info, warning
 from saas_ctl.spec import cells
 from saas_ctl.spec.models import Tenant, TenantsFile, resolve
 
-EIP_QUOTA = ("ec2", "L-0263D0A3")
-VPC_QUOTA = ("vpc", "L-F678F1CE")
-
 
 @dataclass
 class AwsContext:
@@ -205,22 +202,6 @@ def availability_zones(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | 
         )
 
 
-def _quota(ctx: AwsContext, service: str, code: str, default: int) -> int:
-    """The account's quota; its AWS default when the account has no value of its own; else the documented default."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    quotas = ctx.client("service-quotas")
-    try:
-        return int(quotas.get_service_quota(ServiceCode=service, QuotaCode=code)["Quota"]["Value"])
-    except ClientError as exc:
-        if _error_code(exc) != "NoSuchResourceException":
-            raise
-    try:
-        return int(quotas.get_aws_default_service_quota(ServiceCode=service, QuotaCode=code)["Quota"]["Value"])
-    except (ClientError, BotoCoreError):
-        return default
-
-
 def _ours(tags: list[dict[str, str]] | None, spec: TenantsFile) -> bool:
     values = {t["Key"]: t["Value"] for t in tags or []}
     return values.get("project") == spec.platform.project and values.get("environment") == spec.platform.environment
@@ -233,7 +214,7 @@ def elastic_ips(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -
         return
     addresses = ctx.client("ec2").describe_addresses()["Addresses"]
     ours = sum(1 for a in addresses if _ours(a.get("Tags"), spec))
-    quota = _quota(ctx, *EIP_QUOTA, default=aws_limits.DEFAULT_ELASTIC_IPS_PER_REGION)
+    quota, _ = _account_quota(ctx, spec, aws_limits.ELASTIC_IPS_PER_REGION)
     new = max(needed - ours, 0)
     if len(addresses) + new > quota:
         yield error(
@@ -249,7 +230,7 @@ def vpcs(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Itera
     existing = ctx.client("ec2").describe_vpcs()["Vpcs"]
     if any(_ours(v.get("Tags"), spec) for v in existing):
         return
-    quota = _quota(ctx, *VPC_QUOTA, default=aws_limits.DEFAULT_VPCS_PER_REGION)
+    quota, _ = _account_quota(ctx, spec, aws_limits.VPCS_PER_REGION)
     if len(existing) + 1 > quota:
         yield error(
             "LIVE-VPC-QUOTA",
@@ -345,8 +326,11 @@ def _target_groups_of(ctx: AwsContext, arn: str) -> int:
 # ---- the fleet against the account's quotas ----------------------------------------------------------------
 
 
-def _account_quota(ctx: AwsContext, spec: TenantsFile, quota: aws_limits.Quota, field: str) -> tuple[int, str]:
-    """The account's applied value of ``quota``; else the one the spec declares; else AWS's default."""
+def _account_quota(
+    ctx: AwsContext, spec: TenantsFile, quota: aws_limits.Quota, field: str | None = None
+) -> tuple[int, str]:
+    """The account's applied value of ``quota``; else the one the spec declares in ``platform.quotas.<field>``
+    (when it has such a field); else AWS's default; with where the value came from."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     quotas = ctx.client("service-quotas")
@@ -356,7 +340,7 @@ def _account_quota(ctx: AwsContext, spec: TenantsFile, quota: aws_limits.Quota, 
     except ClientError as exc:
         if _error_code(exc) != "NoSuchResourceException":
             raise
-    declared = getattr(spec.platform.quotas, field)
+    declared = getattr(spec.platform.quotas, field) if field else None
     if declared is not None:
         return int(declared), f"platform.quotas.{field}"
     try:
