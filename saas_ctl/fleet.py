@@ -128,11 +128,10 @@ def preview(runtime: Runtime, loaded: LoadedSpec, shard: Shard = ALL, prune: boo
         platform = lifecycle.platform_outputs(runtime, spec)
     except Refused:
         return FleetPreview(reports, work.tenants, work.orphans)
-    waiting = {name for names in lifecycle.missing_cells(spec, platform, work.tenants).values() for name in names}
+    waiting = lifecycle.waiting_for_cells(spec, platform, work.tenants)
     ready = [name for name in work.tenants if name not in waiting]
-    kept = lifecycle.kept_data(runtime, spec, ready)
-    targets = lifecycle.tenant_targets(runtime, spec, ready, platform, kept=kept)
-    reports.append(runtime.new_orchestrator().run(Operation.PREVIEW, targets))
+    if ready:  # (no names would mean every declared tenant)
+        reports.append(lifecycle.tenants(runtime, loaded, ready, Operation.PREVIEW, platform))
     return FleetPreview(reports, [n for n in work.tenants if n in waiting], work.orphans)
 
 

@@ -334,31 +334,48 @@ def refuse_missing_cells(spec: TenantsFile, platform: PlatformOutputs, names: Se
         )
 
 
-def cells_for(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str]) -> RunReport | None:
+def waiting_for_cells(spec: TenantsFile, platform: PlatformOutputs, names: Sequence[str]) -> set[str]:
+    """The named tenants whose cell the deployed platform does not have yet."""
+    return {name for group in missing_cells(spec, platform, names).values() for name in group}
+
+
+def cells_for(
+    runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], deployed: PlatformOutputs | None = None
+) -> RunReport | None:
     """Before deploying tenants in a cell the platform does not have yet: bring the platform up, as `apply`
-    always does; None when every cell they need is deployed."""
-    if not missing_cells(loaded.spec, platform_outputs(runtime, loaded.spec), names):
+    always does; None when every cell they need is deployed. ``deployed``: the platform's outputs, if read."""
+    if not missing_cells(loaded.spec, deployed or platform_outputs(runtime, loaded.spec), names):
         return None
     return platform(runtime, loaded, Operation.UP)
 
 
-def preview_tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str]) -> list[RunReport]:
+def preview_tenants(
+    runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], deployed: PlatformOutputs | None = None
+) -> list[RunReport]:
     """What deploying the named tenants would change: their stacks' previews, and the platform's when some of
-    them are in a cell it does not have yet (their own stacks can be previewed only once it exists)."""
-    missing = missing_cells(loaded.spec, platform_outputs(runtime, loaded.spec), names)
-    waiting = {name for group in missing.values() for name in group}
-    reports = [platform(runtime, loaded, Operation.PREVIEW)] if missing else []
+    them are in a cell it does not have yet (their own stacks can be previewed only once it exists).
+    ``deployed``: the platform's outputs, if already read."""
+    current = deployed or platform_outputs(runtime, loaded.spec)
+    waiting = waiting_for_cells(loaded.spec, current, names)
+    reports = [platform(runtime, loaded, Operation.PREVIEW)] if waiting else []
     ready = [name for name in names if name not in waiting]
     if ready:
-        reports.append(tenants(runtime, loaded, ready, Operation.PREVIEW))
+        reports.append(tenants(runtime, loaded, ready, Operation.PREVIEW, current))
     return reports
 
 
-def tenants(runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], operation: Operation) -> RunReport:
-    """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty)."""
+def tenants(
+    runtime: Runtime,
+    loaded: LoadedSpec,
+    names: Sequence[str],
+    operation: Operation,
+    deployed: PlatformOutputs | None = None,
+) -> RunReport:
+    """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty).
+    ``deployed``: the platform's outputs, if the caller has just read them (else they are read here)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
-    platform = platform_outputs(runtime, spec)
+    platform = deployed or platform_outputs(runtime, spec)
     if operation is not Operation.DESTROY:  # a destroy runs from the stack's state, not its program
         refuse_missing_cells(spec, platform, chosen)
     kept = kept_data(runtime, spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else {}

@@ -29,6 +29,7 @@ from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import SaasctlError, UsageError
 
 if TYPE_CHECKING:
+    from infra.outputs import PlatformOutputs
     from saas_ctl.lifecycle import Runtime
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.models import EffectiveTenant
@@ -193,18 +194,21 @@ def _deploy(
     names: list[str],
     operation: Operation,
     extra: dict[str, object] | None = None,
+    deployed: PlatformOutputs | None = None,
 ) -> None:
+    """``deployed``: the platform's outputs, if the command has read them already."""
     from saas_ctl import lifecycle
 
     retry = _retry_command(cli, "up" if operation is Operation.UP else str(operation))
     reports = []
     with progress_and_signals(cli.output, rt):
         # A tenant in a cell the platform does not have yet (tenant add opened one): the platform first.
-        platform = lifecycle.cells_for(rt, loaded, names) if operation is Operation.UP else None
+        platform = lifecycle.cells_for(rt, loaded, names, deployed) if operation is Operation.UP else None
         if platform is not None:
             reports.append(platform)
+            deployed = None  # changed: read again
         if platform is None or platform.ok:
-            reports.append(lifecycle.tenants(rt, loaded, names, operation))
+            reports.append(lifecycle.tenants(rt, loaded, names, operation, deployed))
     finish(cli.output, reports, retry, extra)
 
 
@@ -232,12 +236,14 @@ def _operate(
         rt = runtime(cli, backend, local, parallel=parallel)
         loaded = lifecycle.load(rt)
         chosen = names or [t.name for t in loaded.spec.tenants]
+        # Read once; refused here, before preflight, when there is no platform.
+        deployed = lifecycle.platform_outputs(rt, loaded.spec)
         if operation is Operation.UP:
-            lifecycle.platform_outputs(rt, loaded.spec)  # refused before preflight when there is no platform
             preflight_unless_skipped(cli.output, rt, loaded, skip_preflight)
             question = f"Apply these changes to {len(chosen)} tenant stack(s)?"
-            changes_then_confirm(cli.output, rt, question, yes, lambda: lifecycle.preview_tenants(rt, loaded, chosen))
-        _deploy(cli, rt, loaded, chosen, operation)
+            previews = lambda: lifecycle.preview_tenants(rt, loaded, chosen, deployed)  # noqa: E731
+            changes_then_confirm(cli.output, rt, question, yes, previews)
+        _deploy(cli, rt, loaded, chosen, operation, deployed=deployed)
 
 
 @app.command()
