@@ -12,40 +12,34 @@ from saas_ctl.spec.models import TenantsFile
 
 @dataclass(frozen=True)
 class CellView:
-    cell: int
-    tenants: int
-    capacity: int  # tenants_per_cell
+    occupancy: cells.Occupancy
     load_balancer_dns_name: str | None  # None: the platform has no such cell yet (`platform up` creates it)
 
     def to_json(self) -> dict[str, Any]:
+        taken = self.occupancy
         return {
-            "cell": self.cell,
-            "tenants": self.tenants,
-            "capacity": self.capacity,
-            "room": max(self.capacity - self.tenants, 0),
+            "cell": taken.cell,
+            "tenants": taken.tenants,
+            "capacity": taken.capacity,
+            "room": taken.room,
             "deployed": self.load_balancer_dns_name is not None,
             "load_balancer_dns_name": self.load_balancer_dns_name,
         }
 
     def describe(self) -> str:
+        taken = self.occupancy
         where = self.load_balancer_dns_name or "not deployed yet (`saasctl platform up` creates it)"
-        room = max(self.capacity - self.tenants, 0)
-        return f"cell {self.cell}: {self.tenants} of {self.capacity} tenants ({room} free)  {where}"
+        return f"cell {taken.cell}: {taken.tenants} of {taken.capacity} tenants ({taken.room} free)  {where}"
 
 
 def cell_views(spec: TenantsFile, platform: PlatformOutputs | None) -> list[CellView]:
     """Every cell the file asks for, and any more the deployed platform has, with its load balancer's name."""
     deployed = {n: platform.cell(n).load_balancer_dns_name for n in platform.cell_numbers()} if platform else {}
-    occupancy = {o.cell: o for o in cells.occupancy(spec)}
+    taken = {o.cell: o for o in cells.occupancy(spec)}
     per_cell = spec.platform.load_balancer.tenants_per_cell
     return [
-        CellView(
-            number,
-            occupancy[number].tenants if number in occupancy else 0,
-            per_cell,
-            deployed.get(number),
-        )
-        for number in sorted(set(occupancy) | set(deployed))
+        CellView(taken.get(number, cells.Occupancy(number, 0, per_cell)), deployed.get(number))
+        for number in sorted(set(taken) | set(deployed))
     ]
 
 

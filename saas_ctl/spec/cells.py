@@ -56,13 +56,11 @@ class Placement:
 def place(spec: TenantsFile) -> Placement:
     """Where a new tenant goes: the cell with the most room (the lowest-numbered of equals), or a new cell when
     every cell holds ``tenants_per_cell`` tenants; with the lowest priority free in that cell."""
-    per_cell = spec.platform.load_balancer.tenants_per_cell
-    cells = members(spec)
-    room = {cell: per_cell - len(tenants) for cell, tenants in cells.items()}
-    best = max(room, key=lambda cell: (room[cell], -cell))
-    if room[best] <= 0:
+    cells = occupancy(spec)
+    best = max(cells, key=lambda c: (c.room, -c.cell))
+    if best.room == 0:
         return Placement(len(cells) + 1, limits.ALB_PRIORITY_MIN, new_cell=True)
-    return Placement(best, lowest_free_priority(priorities_in(spec, best)), new_cell=False)
+    return Placement(best.cell, lowest_free_priority(priorities_in(spec, best.cell)), new_cell=False)
 
 
 def priority_after_move(spec: TenantsFile, tenant: Tenant, cell: int) -> int:
