@@ -116,14 +116,22 @@ class FleetPreview:
     would_destroy: list[str]  # with prune: the orphans' stacks
 
 
-def preview(runtime: Runtime, loaded: LoadedSpec, shard: Shard = ALL, prune: bool = False) -> FleetPreview:
+def preview(
+    runtime: Runtime,
+    loaded: LoadedSpec,
+    shard: Shard = ALL,
+    prune: bool = False,
+    deployed: Sequence[str] | None = None,
+) -> FleetPreview:
     """What `apply` would change, stack by stack, changing nothing: the engine's preview of the platform and of
-    every tenant it can preview (a tenant needs the deployed platform and its cell to be previewed)."""
+    every tenant it can preview (a tenant needs the deployed platform and its cell to be previewed).
+    ``deployed``: the tenant stacks that exist, if the caller has listed them."""
     spec = loaded.spec
     reports: list[RunReport] = []
     if shard.updates_platform:
         reports.append(lifecycle.platform(runtime, loaded, Operation.PREVIEW))
-    work = plan(loaded, lifecycle.deployed_tenants(runtime, spec), shard, prune)
+    listed = deployed if deployed is not None else lifecycle.deployed_tenants(runtime, spec)
+    work = plan(loaded, listed, shard, prune)
     try:
         platform = lifecycle.platform_outputs(runtime, spec)
     except Refused:

@@ -79,14 +79,18 @@ def apply(
         orphans = fleet.plan(loaded, deployed, part, prune).orphans
         if dry_run:
             with progress_and_signals(cli.output, rt):
-                seen = fleet.preview(rt, loaded, part, prune)
+                seen = fleet.preview(rt, loaded, part, prune, deployed)
             for name in seen.not_previewed:
                 cli.output.info(f"{name}: would be created once the platform (or its cell) is up")
             extra = {"shard": shard, "dry_run": True, "not_previewed": seen.not_previewed}
             finish(cli.output, seen.reports, extra={**extra, "would_destroy": seen.would_destroy})
             return
         changes_then_confirm(
-            cli.output, rt, "Apply these changes?", yes, lambda: fleet.preview(rt, loaded, part, prune).reports
+            cli.output,
+            rt,
+            "Apply these changes?",
+            yes,
+            lambda: fleet.preview(rt, loaded, part, prune, deployed).reports,
         )
         if orphans:
             confirm(
