@@ -14,7 +14,6 @@ SETTINGS = ("hosts", "cell", "priority", "cpu", "memory", "desired", "scaling", 
 
 
 def settings_of(tenant: EffectiveTenant) -> dict[str, str]:
-    scaling = tenant.autoscaling
     return {
         "hosts": ",".join(tenant.hosts),
         "cell": str(tenant.cell),
@@ -22,7 +21,7 @@ def settings_of(tenant: EffectiveTenant) -> dict[str, str]:
         "cpu": str(tenant.cpu),
         "memory": str(tenant.memory),
         "desired": str(tenant.desired_count),
-        "scaling": f"{scaling.min}-{scaling.max}@{scaling.cpu_target}%",
+        "scaling": tenant.autoscaling.describe(),
         "port": str(tenant.container_port),
         "image": tenant.image,
     }
@@ -41,8 +40,7 @@ def differing(spec: TenantsFile, names: Sequence[str]) -> tuple[list[str], dict[
 
 def summary_rows(spec: TenantsFile, results: Sequence[StackResult]) -> tuple[list[str], list[list[str]]]:
     """Columns and one row per stack: its label, kind and resource count, and its tenant's differing settings."""
-    tenants = [r.target.tenant for r in results if r.target.tenant]
-    keys, values = differing(spec, [t for t in tenants if t])
+    keys, values = differing(spec, [r.target.tenant for r in results if r.target.tenant])
     rows = []
     for result in results:
         own = values.get(result.target.tenant or "", {})
@@ -54,9 +52,9 @@ def summary_rows(spec: TenantsFile, results: Sequence[StackResult]) -> tuple[lis
 
 def total(results: Sequence[StackResult]) -> str:
     count = sum(len(r.resources) for r in results)
-    tenants = sum(1 for r in results if r.target.kind == "tenant")
-    platform = " (platform and" if any(r.target.kind == "platform" for r in results) else " ("
-    return f"total: {len(results)} stacks{platform} {tenants} tenants), {count} resources"
+    tenants = f"{sum(1 for r in results if r.target.kind == 'tenant')} tenants"
+    kinds = f"platform and {tenants}" if any(r.target.kind == "platform" for r in results) else tenants
+    return f"total: {len(results)} stacks ({kinds}), {count} resources"
 
 
 def _aws_name(inputs: dict[str, Any]) -> str:

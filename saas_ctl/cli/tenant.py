@@ -85,7 +85,6 @@ def list_tenants(
             return
         lines: list[list[str]] = []
         for name, t in tenants.items():
-            scaling = f"{t.autoscaling.min}-{t.autoscaling.max} @ {t.autoscaling.cpu_target}% cpu"
             lines.append(
                 [
                     name,
@@ -96,7 +95,7 @@ def list_tenants(
                     str(t.cpu),
                     str(t.memory),
                     str(t.desired_count),
-                    scaling,
+                    t.autoscaling.describe(),
                     t.image,
                 ]
             )

@@ -318,6 +318,10 @@ class Autoscaling(_Model):
     max: Annotated[int, Field(ge=1)] = 4
     cpu_target: Annotated[int, Field(ge=1, le=100)] = 60
 
+    def describe(self) -> str:
+        """``1-4 @ 60% cpu``: how listings show it."""
+        return f"{self.min}-{self.max} @ {self.cpu_target}% cpu"
+
 
 class AutoscalingOverride(_Model):
     min: Annotated[int, Field(ge=1)] | None = None
