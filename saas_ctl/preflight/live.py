@@ -249,7 +249,10 @@ def alb_rules(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> 
     platform_names = naming.PlatformNames(spec.platform.project, spec.platform.environment)
     balancers = {b["LoadBalancerName"]: b for b in _paginate(ctx, "elbv2", "describe_load_balancers", "LoadBalancers")}
     limits_by_name: dict[str, int] | None = None
-    for cell, tenants in cells.members(spec).items():
+    in_cell: dict[int, list[tuple[int, Tenant]]] = {}
+    for index, tenant in enumerate(spec.tenants):  # with its index, for the finding's path
+        in_cell.setdefault(cells.cell_of(tenant), []).append((index, tenant))
+    for cell, tenants in in_cell.items():
         name = platform_names.cell_load_balancer(cell)
         if name not in balancers:
             continue  # a cell not deployed yet; the offline capacity rules cover a new ALB
@@ -264,7 +267,7 @@ def _cell_rules(
     cell: int,
     name: str,
     arn: str,
-    tenants: list[Tenant],
+    tenants: list[tuple[int, Tenant]],
     limits_by_name: dict[str, int],
 ) -> Iterator[Finding]:
     elbv2 = ctx.client("elbv2")
@@ -275,10 +278,9 @@ def _cell_rules(
         if not rule["IsDefault"]
     ]
     hosts_at = {int(rule["Priority"]): _rule_hosts(rule) for rule in rules}
-    taken = set(hosts_at) | {t.priority or 0 for t in tenants}
+    taken = set(hosts_at) | {t.priority or 0 for _, t in tenants}
     new = 0
-    for tenant in tenants:
-        index = spec.tenants.index(tenant)
+    for index, tenant in tenants:
         priority = tenant.priority or 0
         wanted = {h.lower() for h in resolve(tenant, spec).hosts}
         if priority not in hosts_at:
@@ -363,34 +365,35 @@ def _quota_finding(
 
 def load_balancing_capacity(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
     """ALBs and target groups in the region: the account's other ones count against the same quotas."""
-    fleet = capacity.demand(spec)
+    cell_count = cells.cell_count(spec)
+    tenant_count = len(spec.tenants)
     platform_names = naming.PlatformNames(spec.platform.project, spec.platform.environment)
-    ours = {platform_names.cell_load_balancer(cell) for cell in range(1, fleet.cells + 1)}
+    ours = {platform_names.cell_load_balancer(cell) for cell in range(1, cell_count + 1)}
     balancers = _paginate(ctx, "elbv2", "describe_load_balancers", "LoadBalancers")
     others = sum(1 for b in balancers if b["LoadBalancerName"] not in ours and b.get("Type") == "application")
     value, source = _account_quota(ctx, spec, aws_limits.ALBS_PER_REGION, "application_load_balancers")
-    if others + fleet.cells > value:
+    if others + cell_count > value:
         yield _quota_finding(
             "LIVE-FLEET-ALBS",
             ("platform", "load_balancer"),
             aws_limits.ALBS_PER_REGION,
             value,
             source,
-            f"{others} other ALBs are in {ctx.region} and the fleet runs {fleet.cells} cells, so "
+            f"{others} other ALBs are in {ctx.region} and the fleet runs {cell_count} cells, so "
             f"{max(value - others, 0)} cells fit",
         )
     our_groups = {_target_group(spec, index) for index in range(len(spec.tenants))}
     groups = _paginate(ctx, "elbv2", "describe_target_groups", "TargetGroups")
     others = sum(1 for g in groups if g["TargetGroupName"] not in our_groups)
     value, source = _account_quota(ctx, spec, aws_limits.TARGET_GROUPS_PER_REGION, "target_groups")
-    if others + fleet.tenants > value:
+    if others + tenant_count > value:
         yield _quota_finding(
             "LIVE-FLEET-TARGET-GROUPS",
             ("tenants",),
             aws_limits.TARGET_GROUPS_PER_REGION,
             value,
             source,
-            f"{others} other target groups are in {ctx.region} and the {fleet.tenants} tenants need one each, so "
+            f"{others} other target groups are in {ctx.region} and the {tenant_count} tenants need one each, so "
             f"{max(value - others, 0)} tenants fit",
         )
 
