@@ -1,7 +1,5 @@
 """`saasctl apply`: converge every stack to tenants.yaml, in parallel, optionally as one shard of a CI matrix."""
 
-from __future__ import annotations
-
 import shlex
 from typing import Annotated
 

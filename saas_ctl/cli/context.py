@@ -1,7 +1,5 @@
 """Shared CLI state: the options every command accepts, and the application object built from them."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated

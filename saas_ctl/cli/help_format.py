@@ -6,8 +6,6 @@ checked against every help page by tests/cli/test_help.py, so a Typer upgrade th
 there rather than in front of a user.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Any
 

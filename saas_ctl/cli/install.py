@@ -1,7 +1,5 @@
 """`saasctl install-pulumi`: get the Pulumi CLI into a directory saasctl owns."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

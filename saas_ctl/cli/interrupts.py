@@ -4,8 +4,6 @@ event loop, which a KeyboardInterrupt raised inside it can leave hung or half-fi
 The first signal sets an event the work checks between steps and says so; a second one exits at once (130).
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
 import signal

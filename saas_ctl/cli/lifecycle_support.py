@@ -1,7 +1,5 @@
 """What the lifecycle commands share: their options, the runtime, confirmations, signals and result rendering."""
 
-from __future__ import annotations
-
 import contextlib
 import os
 import signal
@@ -62,7 +60,9 @@ ParallelOption = Annotated[
 ]
 
 
-def runtime(app: Application, backend: str | None, local: bool, parallel: int = 4, fail_fast: bool = False) -> Runtime:
+def runtime(
+    app: Application, backend: str | None, local: bool, parallel: int = 4, fail_fast: bool = False
+) -> "Runtime":
     from saas_ctl import local as emulator
     from saas_ctl.engine.select import engine_from_environment
     from saas_ctl.lifecycle import Runtime
@@ -78,7 +78,7 @@ SKIPPED_PREFLIGHT = "preflight skipped (--skip-preflight): AWS constraints were 
 
 
 def preflight_unless_skipped(
-    output: Output, rt: Runtime, loaded: LoadedSpec, skip: bool, deployed: list[str] | None = None
+    output: Output, rt: "Runtime", loaded: "LoadedSpec", skip: bool, deployed: list[str] | None = None
 ) -> None:
     """Preflight before a deploy (exit 2 on any error), or say loudly that it was skipped."""
     from saas_ctl import lifecycle
@@ -97,7 +97,7 @@ def preflight_unless_skipped(
 
 
 def changes_then_confirm(
-    output: Output, rt: Runtime, question: str, yes: bool, preview: Callable[[], list[RunReport]]
+    output: Output, rt: "Runtime", question: str, yes: bool, preview: "Callable[[], list[RunReport]]"
 ) -> None:
     """On a terminal: show what the engine's preview says will change, per stack, and ask; --yes skips both.
     Off a terminal (CI) nothing is asked and the change proceeds, as `--yes` would. A "no" changes nothing."""
@@ -128,7 +128,7 @@ def confirm(output: Output, question: str, yes: bool) -> None:
 
 
 @contextmanager
-def progress_and_signals(output: Output, rt: Runtime) -> Iterator[None]:
+def progress_and_signals(output: Output, rt: "Runtime") -> Iterator[None]:
     """Show progress on stderr; first Ctrl-C/SIGTERM cancels cleanly, a second one exits at once."""
     from saas_ctl.cli.progress import progress_for
 
@@ -176,7 +176,7 @@ def progress_and_signals(output: Output, rt: Runtime) -> Iterator[None]:
 
 def finish(
     output: Output,
-    reports: list[RunReport],
+    reports: "list[RunReport]",
     retry: Callable[[list[str]], str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
@@ -215,7 +215,7 @@ def finish(
         raise typer.Exit(EXIT_FAILED)
 
 
-def _summary(results: list[Any]) -> Table:
+def _summary(results: list[Any]) -> "Table":
     from rich.table import Table
 
     from saas_ctl.engine.base import Status

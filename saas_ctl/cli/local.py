@@ -1,16 +1,15 @@
 """`saasctl local ...`: a local AWS emulator for trying saasctl without an AWS account."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from saas_ctl.cli.context import JsonOption, application
+from saas_ctl.cli.groups import group_app
 from saas_ctl.cli.output import reporting
 
-app = typer.Typer(help="Run a local AWS emulator (moto server) that --local deploys to.", no_args_is_help=True)
+app = group_app("local")
 
 
 @app.command()

@@ -1,7 +1,5 @@
 """The root of the CLI: global options and one sub-app per noun."""
 
-from __future__ import annotations
-
 import signal
 import sys
 from pathlib import Path
@@ -11,9 +9,10 @@ from typing import Annotated
 import typer
 
 from saas_ctl import __version__
-from saas_ctl.cli import help_format, local, platform, tenant
+from saas_ctl.cli import help_format
 from saas_ctl.cli.apply import apply
 from saas_ctl.cli.context import FileOption, GlobalOptions, JsonOption
+from saas_ctl.cli.groups import HELP_OPTIONS, LazyGroups
 from saas_ctl.cli.install import install_pulumi
 from saas_ctl.cli.output import discard_stdout
 from saas_ctl.cli.plan import plan
@@ -28,18 +27,16 @@ app = typer.Typer(
         "environment and one stack per tenant, checked against AWS's constraints before anything deploys.\n\n"
         "Exit codes: 0 success, 1 an operation failed, 2 invalid input or usage, 130 interrupted."
     ),
+    cls=LazyGroups,  # platform, tenant and local are imported when a command line reaches them
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings=HELP_OPTIONS,
 )
 app.command()(validate)
 app.command()(preflight)
 app.command()(plan)
 app.command()(apply)
-app.add_typer(platform.app, name="platform")
-app.add_typer(tenant.app, name="tenant")
-app.add_typer(local.app, name="local")
 app.command()(schema)
 app.command("install-pulumi")(install_pulumi)
 

@@ -3,8 +3,6 @@
 With ``--json`` stdout carries exactly one JSON document (the result or the error) and nothing else.
 """
 
-from __future__ import annotations
-
 import contextlib
 import json
 import os

@@ -1,7 +1,5 @@
 """`saasctl plan`: what would be created, offline (no credentials, no Pulumi CLI)."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
@@ -67,7 +65,7 @@ def _progress(output: Output) -> Callable[[int, int], None]:
     return report
 
 
-def _stack_json(result: StackResult) -> dict[str, object]:
+def _stack_json(result: "StackResult") -> dict[str, object]:
     return {
         "project": result.target.project,
         "stack": result.target.stack,

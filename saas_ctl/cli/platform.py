@@ -1,10 +1,9 @@
 """`saasctl platform ...`: the shared platform stack of the environment."""
 
-from __future__ import annotations
-
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
+from saas_ctl.cli.groups import group_app
 from saas_ctl.cli.lifecycle_support import (
     BackendOption,
     LocalOption,
@@ -20,10 +19,7 @@ from saas_ctl.cli.lifecycle_support import (
 from saas_ctl.cli.output import reporting
 from saas_ctl.engine.operations import Operation
 
-app = typer.Typer(
-    help="Preview, deploy, refresh or destroy the shared platform stack (network, database, ALB, cluster).",
-    no_args_is_help=True,
-)
+app = group_app("platform")
 
 
 def _run(

@@ -1,7 +1,5 @@
 """`saasctl preflight`: check the spec against AWS's constraints before anything deploys."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -60,7 +58,7 @@ def preflight(
             raise typer.Exit(2)
 
 
-def render(output: Output, report: Report, file: str) -> None:
+def render(output: Output, report: "Report", file: str) -> None:
     from saas_ctl.preflight.run import describe
 
     if output.json_mode:

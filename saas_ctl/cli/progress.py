@@ -1,10 +1,8 @@
 """Progress of stack operations on stderr: plain lines (CI logs), or a live table on a terminal."""
 
-from __future__ import annotations
-
 import threading
 import time
-from typing import Any
+from typing import Any, Self
 
 from rich.console import Console
 from rich.live import Live
@@ -55,7 +53,7 @@ class PlainProgress:
             detail += f" ({update.current})"
         self.console.print(f"{_name(update)}: {update.state}{detail}", markup=False, highlight=False)
 
-    def __enter__(self) -> PlainProgress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: Any) -> None:
@@ -101,7 +99,7 @@ class LiveProgress:
         current = f" [dim]{escape(row.current)}[/dim]" if row.current and row.state is not State.SUCCEEDED else ""
         return f"[{STYLE[row.state]}]{row.state:<9}[/] {escape(_name(row))}{progress}{current}"
 
-    def __enter__(self) -> LiveProgress:
+    def __enter__(self) -> Self:
         self._live.__enter__()
         return self
 

@@ -1,7 +1,5 @@
 """`saasctl validate` and `saasctl schema`: commands about the tenants file itself."""
 
-from __future__ import annotations
-
 import json
 
 import typer

@@ -1,7 +1,5 @@
 """`saasctl tenant ...`: declare, deploy, list and destroy tenants."""
 
-from __future__ import annotations
-
 import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
@@ -10,6 +8,7 @@ import typer
 
 from saas_ctl.cli import tenant_inspect
 from saas_ctl.cli.context import Application, FileOption, JsonOption, application
+from saas_ctl.cli.groups import group_app
 from saas_ctl.cli.lifecycle_support import (
     SKIPPED_PREFLIGHT,
     BackendOption,
@@ -34,14 +33,14 @@ if TYPE_CHECKING:
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.models import EffectiveTenant
 
-app = typer.Typer(help="Declare, deploy, look at and destroy tenants.", no_args_is_help=True)
+app = group_app("tenant")
 
 Names = Annotated[list[str] | None, typer.Argument(help="Tenants to act on (default with --all: every declared one).")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every tenant declared in the file.")]
 LIST_COLUMNS = ("name", "state", "hosts", "cell", "priority", "cpu", "memory", "desired", "scaling", "image")
 
 
-def _tenant_json(tenant: EffectiveTenant) -> dict[str, object]:
+def _tenant_json(tenant: "EffectiveTenant") -> dict[str, object]:
     return tenant.model_dump(mode="json")
 
 
@@ -103,7 +102,7 @@ def list_tenants(
         cli.output.records(LIST_COLUMNS, lines)
 
 
-def _states(cli: Application, loaded: LoadedSpec, backend: str | None, local: bool) -> dict[str, str]:
+def _states(cli: Application, loaded: "LoadedSpec", backend: str | None, local: bool) -> dict[str, str]:
     from saas_ctl import lifecycle
 
     try:
@@ -163,7 +162,7 @@ def add(
             return
         rt = _ready_to_edit(cli, backend, local, skip_preflight)
 
-        def ask(candidate: LoadedSpec) -> None:
+        def ask(candidate: "LoadedSpec") -> None:
             question = f"Add tenant {name} to {cli.file} and deploy it?"
             changes_then_confirm(
                 cli.output, rt, question, yes, lambda: lifecycle.preview_tenants(rt, candidate, [name])
@@ -174,7 +173,7 @@ def add(
         _deploy(cli, rt, loaded, [name], Operation.UP, extra={"added": name})
 
 
-def _ready_to_edit(cli: Application, backend: str | None, local: bool, skip_preflight: bool) -> Runtime:
+def _ready_to_edit(cli: Application, backend: str | None, local: bool, skip_preflight: bool) -> "Runtime":
     """Before an edit that deploys: the current file must be valid and the engine able to deploy."""
     from saas_ctl import lifecycle
 
@@ -188,12 +187,12 @@ def _ready_to_edit(cli: Application, backend: str | None, local: bool, skip_pref
 
 def _deploy(
     cli: Application,
-    rt: Runtime,
-    loaded: LoadedSpec,
+    rt: "Runtime",
+    loaded: "LoadedSpec",
     names: list[str],
     operation: Operation,
     extra: dict[str, object] | None = None,
-    deployed: PlatformOutputs | None = None,
+    deployed: "PlatformOutputs | None" = None,
 ) -> None:
     """``deployed``: the platform's outputs, if the command has read them already."""
     from saas_ctl import lifecycle

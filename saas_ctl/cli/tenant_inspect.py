@@ -1,7 +1,5 @@
 """`saasctl tenant show` and `saasctl tenant logs`: looking at a deployed tenant."""
 
-from __future__ import annotations
-
 import contextlib
 import time
 from pathlib import Path
