@@ -35,6 +35,7 @@ def apply(
         str,
         typer.Option(
             "--shard",
+            metavar="K/N",
             help="Only this share K/N of the tenants, for N CI jobs sharing "
             "a backend; shard 1 also updates the platform.",
         ),
@@ -43,7 +44,10 @@ def apply(
     platform_wait: Annotated[
         float,
         typer.Option(
-            "--platform-wait", min=0, help="Shards other than 1: seconds to wait for shard 1 to deploy the platform."
+            "--platform-wait",
+            min=0,
+            metavar="SECONDS",
+            help="Shards other than 1: seconds to wait for shard 1 to deploy the platform.",
         ),
     ] = 1800.0,
     dry_run: Annotated[

@@ -1,13 +1,14 @@
 """Shared CLI state: the options every command accepts, and the application object built from them."""
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
-from saas_ctl.cli.output import Output
 from saas_ctl.spec import DEFAULT_FILE
+
+if TYPE_CHECKING:
+    from saas_ctl.cli.output import Output
 
 FileOption = Annotated[
     Path | None,
@@ -15,8 +16,9 @@ FileOption = Annotated[
         "--file",
         "-f",
         envvar="SAASCTL_FILE",
-        help=f"The tenants file (desired state). [env: SAASCTL_FILE] [default: ./{DEFAULT_FILE}]",
-        show_envvar=False,
+        metavar="FILE",
+        show_default=f"./{DEFAULT_FILE}",
+        help="The tenants file (desired state).",
     ),
 ]
 JsonOption = Annotated[
@@ -25,18 +27,16 @@ JsonOption = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class GlobalOptions:
+class GlobalOptions(NamedTuple):  # NamedTuples, not dataclasses: they cost `saasctl --help` far less to define
     file: Path | None = None
     json: bool = False
 
 
-@dataclass(frozen=True)
-class Application:
+class Application(NamedTuple):
     """What a command needs: the tenants file to act on and where to print."""
 
     file: Path
-    output: Output
+    output: "Output"
 
 
 def application(ctx: typer.Context, file: Path | None, json_mode: bool) -> Application:
@@ -44,4 +44,6 @@ def application(ctx: typer.Context, file: Path | None, json_mode: bool) -> Appli
     root = ctx.find_root().obj
     globals_ = root if isinstance(root, GlobalOptions) else GlobalOptions()
     chosen = file or globals_.file or Path(DEFAULT_FILE)
+    from saas_ctl.cli.output import Output  # rich's console and the error types: not for `saasctl --help`
+
     return Application(chosen, Output(json_mode or globals_.json))

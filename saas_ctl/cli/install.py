@@ -14,7 +14,11 @@ def install_pulumi(
     ctx: typer.Context,
     root: Annotated[
         Path | None,
-        typer.Option(help="Install directory. [default: ~/.local/share/saasctl/pulumi, or SAASCTL_PULUMI_ROOT]"),
+        typer.Option(
+            metavar="DIR",
+            show_default="$SAASCTL_PULUMI_ROOT, else ~/.local/share/saasctl/pulumi",
+            help="Install directory.",
+        ),
     ] = None,
     json_mode: JsonOption = False,
 ) -> None:

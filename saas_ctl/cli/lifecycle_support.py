@@ -28,9 +28,9 @@ BackendOption = Annotated[
     typer.Option(
         "--backend",
         envvar="PULUMI_BACKEND_URL",
-        show_envvar=False,
-        help="Pulumi state backend: s3://bucket/prefix (shared by a team), https://api.pulumi.com, or "
-        "file://DIR. [env: PULUMI_BACKEND_URL] [default: file://./.saasctl/state]",
+        metavar="URL",
+        show_default="file://./.saasctl/state",
+        help="Pulumi state backend: s3://bucket/prefix (shared by a team), https://api.pulumi.com, or file://DIR.",
     ),
 ]
 LocalOption = Annotated[
@@ -38,8 +38,7 @@ LocalOption = Annotated[
     typer.Option(
         "--local",
         envvar="SAASCTL_LOCAL",
-        show_envvar=False,
-        help="Deploy to the local AWS emulator started by `saasctl local start`. [env: SAASCTL_LOCAL]",
+        help="Deploy to the local AWS emulator started by `saasctl local start`.",
     ),
 ]
 YesOption = Annotated[
@@ -53,6 +52,7 @@ ParallelOption = Annotated[
     typer.Option(
         "--parallel",
         "-p",
+        metavar="N",
         min=1,
         max=64,
         help="Stack operations at once (each runs a Pulumi CLI and an AWS provider process).",

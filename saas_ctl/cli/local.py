@@ -5,17 +5,18 @@ from typing import Annotated
 
 import typer
 
+from saas_ctl.cli.commands import group_app
 from saas_ctl.cli.context import JsonOption, application
-from saas_ctl.cli.groups import group_app
+from saas_ctl.cli.help_text import epilog
 from saas_ctl.cli.output import reporting
 
 app = group_app("local")
 
 
-@app.command()
+@app.command(epilog=epilog("local start"))
 def start(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free one).")] = 0,
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port on 127.0.0.1 (0: any free one).")] = 0,
     json_mode: JsonOption = False,
 ) -> None:
     """Start the emulator in the background (it keeps running until `saasctl local stop`)."""
@@ -30,7 +31,7 @@ def start(
             cli.output.success(f"local AWS emulator at {emulator.url} (pid {emulator.pid}); deploy to it with --local")
 
 
-@app.command()
+@app.command(epilog=epilog("local stop"))
 def stop(ctx: typer.Context, json_mode: JsonOption = False) -> None:
     """Stop the emulator (everything deployed to it is gone)."""
     from saas_ctl import local
@@ -44,7 +45,7 @@ def stop(ctx: typer.Context, json_mode: JsonOption = False) -> None:
             cli.output.info("stopped the local emulator" if stopped else "the local emulator was not running")
 
 
-@app.command()
+@app.command(epilog=epilog("local status"))
 def status(ctx: typer.Context, json_mode: JsonOption = False) -> None:
     """Say whether the emulator runs, and where. Exit code 1 when it does not."""
     from saas_ctl import local

@@ -1,4 +1,4 @@
-"""The root of the CLI: global options and one sub-app per noun."""
+"""The root of the CLI: its global options; its commands and groups are listed in cli/commands.py."""
 
 import signal
 import sys
@@ -10,14 +10,8 @@ import typer
 
 from saas_ctl import __version__
 from saas_ctl.cli import help_format
-from saas_ctl.cli.apply import apply
+from saas_ctl.cli.commands import HELP_OPTIONS, LazyRoot
 from saas_ctl.cli.context import FileOption, GlobalOptions, JsonOption
-from saas_ctl.cli.groups import HELP_OPTIONS, LazyGroups
-from saas_ctl.cli.install import install_pulumi
-from saas_ctl.cli.output import discard_stdout
-from saas_ctl.cli.plan import plan
-from saas_ctl.cli.preflight import preflight
-from saas_ctl.cli.spec_commands import schema, validate
 
 help_format.install()
 app = typer.Typer(
@@ -27,18 +21,12 @@ app = typer.Typer(
         "environment and one stack per tenant, checked against AWS's constraints before anything deploys.\n\n"
         "Exit codes: 0 success, 1 an operation failed, 2 invalid input or usage, 130 interrupted."
     ),
-    cls=LazyGroups,  # platform, tenant and local are imported when a command line reaches them
+    cls=LazyRoot,  # each command is imported and built when a command line reaches it
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings=HELP_OPTIONS,
 )
-app.command()(validate)
-app.command()(preflight)
-app.command()(plan)
-app.command()(apply)
-app.command()(schema)
-app.command("install-pulumi")(install_pulumi)
 
 
 def _version(value: bool) -> None:
@@ -73,6 +61,8 @@ def main() -> None:
         try:
             sys.stdout.flush()
         except BrokenPipeError:  # a closed stdout never turns a result into a failure
+            from saas_ctl.cli.output import discard_stdout
+
             discard_stdout()
 
 

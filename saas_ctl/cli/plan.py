@@ -17,7 +17,9 @@ def plan(
     ctx: typer.Context,
     tenant: Annotated[
         list[str] | None,
-        typer.Option("--tenant", "-t", help="Plan only this tenant's stack (repeatable); shows its resources."),
+        typer.Option(
+            "--tenant", "-t", metavar="NAME", help="Plan only this tenant's stack (repeatable); shows its resources."
+        ),
     ] = None,
     detail: Annotated[
         bool, typer.Option("--detail", help="Every stack's resources with their AWS names, not one line a stack.")

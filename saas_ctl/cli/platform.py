@@ -2,8 +2,9 @@
 
 import typer
 
+from saas_ctl.cli.commands import group_app
 from saas_ctl.cli.context import FileOption, JsonOption, application
-from saas_ctl.cli.groups import group_app
+from saas_ctl.cli.help_text import epilog
 from saas_ctl.cli.lifecycle_support import (
     BackendOption,
     LocalOption,
@@ -57,7 +58,7 @@ def _run(
         finish(cli.output, [report])
 
 
-@app.command()
+@app.command(epilog=epilog("platform preview"))
 def preview(
     ctx: typer.Context,
     file: FileOption = None,
@@ -69,7 +70,7 @@ def preview(
     _run(ctx, Operation.PREVIEW, file, json_mode, backend, local)
 
 
-@app.command()
+@app.command(epilog=epilog("platform up"))
 def up(
     ctx: typer.Context,
     file: FileOption = None,
@@ -87,7 +88,7 @@ def up(
     _run(ctx, Operation.UP, file, json_mode, backend, local, skip_preflight=skip_preflight, yes=yes)
 
 
-@app.command()
+@app.command(epilog=epilog("platform refresh"))
 def refresh(
     ctx: typer.Context,
     file: FileOption = None,
@@ -99,7 +100,7 @@ def refresh(
     _run(ctx, Operation.REFRESH, file, json_mode, backend, local)
 
 
-@app.command()
+@app.command(epilog=epilog("platform destroy"))
 def destroy(
     ctx: typer.Context,
     file: FileOption = None,
@@ -112,7 +113,7 @@ def destroy(
     _run(ctx, Operation.DESTROY, file, json_mode, backend, local, yes=yes)
 
 
-@app.command()
+@app.command(epilog=epilog("platform outputs"))
 def outputs(
     ctx: typer.Context,
     file: FileOption = None,

@@ -16,7 +16,8 @@ EndpointOption = Annotated[
     typer.Option(
         "--endpoint-url",
         envvar="SAASCTL_AWS_ENDPOINT",
-        help="Send live checks to this AWS-compatible endpoint (e.g. a local moto server). [env: SAASCTL_AWS_ENDPOINT]",
+        metavar="URL",
+        help="Send live checks to this AWS-compatible endpoint (e.g. a local moto server).",
     ),
 ]
 

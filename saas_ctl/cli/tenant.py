@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from saas_ctl.cli import tenant_inspect
+from saas_ctl.cli.commands import group_app
 from saas_ctl.cli.context import Application, FileOption, JsonOption, application
-from saas_ctl.cli.groups import group_app
+from saas_ctl.cli.help_text import epilog
 from saas_ctl.cli.lifecycle_support import (
     SKIPPED_PREFLIGHT,
     BackendOption,
@@ -35,7 +36,10 @@ if TYPE_CHECKING:
 
 app = group_app("tenant")
 
-Names = Annotated[list[str] | None, typer.Argument(help="Tenants to act on (default with --all: every declared one).")]
+Names = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="NAME", help="Tenants to act on (default with --all: every declared one)."),
+]
 AllOption = Annotated[bool, typer.Option("--all", help="Every tenant declared in the file.")]
 LIST_COLUMNS = ("name", "state", "hosts", "cell", "priority", "cpu", "memory", "desired", "scaling", "image")
 
@@ -51,7 +55,7 @@ def _retry_command(cli: Application, verb: str) -> Callable[[list[str]], str]:
     return command
 
 
-@app.command("list")
+@app.command("list", epilog=epilog("tenant list"))
 def list_tenants(
     ctx: typer.Context,
     file: FileOption = None,
@@ -113,21 +117,29 @@ def _states(cli: Application, loaded: "LoadedSpec", backend: str | None, local: 
         return {}
 
 
-@app.command("add")
+@app.command("add", epilog=epilog("tenant add"))
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Tenant name: a DNS label (lowercase letters, digits, hyphens).")],
     host: Annotated[
         list[str] | None,
-        typer.Option("--host", help="A host routed to the tenant (repeatable, up to 5). Default: <name>.<domain>."),
+        typer.Option(
+            "--host",
+            metavar="HOST",
+            help="A host routed to the tenant (repeatable, up to 5). Default: <name>.<domain>.",
+        ),
     ] = None,
     cpu: Annotated[
-        int | None, typer.Option(help="Fargate cpu units (256, 512, 1024, ...). Default: from `defaults`.")
+        int | None,
+        typer.Option(metavar="UNITS", help="Fargate cpu units (256, 512, 1024, ...). Default: from `defaults`."),
     ] = None,
     memory: Annotated[
-        int | None, typer.Option(help="Fargate memory in MiB, valid for the cpu. Default: from `defaults`.")
+        int | None,
+        typer.Option(metavar="MIB", help="Fargate memory in MiB, valid for the cpu. Default: from `defaults`."),
     ] = None,
-    image: Annotated[str | None, typer.Option(help="Container image. Default: from `defaults`.")] = None,
+    image: Annotated[
+        str | None, typer.Option(metavar="IMAGE", help="Container image. Default: from `defaults`.")
+    ] = None,
     no_deploy: Annotated[bool, typer.Option("--no-deploy", help="Only add the tenant to the file.")] = False,
     yes: YesOption = False,
     skip_preflight: SkipPreflightOption = False,
@@ -244,7 +256,7 @@ def _operate(
         _deploy(cli, rt, loaded, chosen, operation, deployed=deployed)
 
 
-@app.command()
+@app.command(epilog=epilog("tenant up"))
 def up(
     ctx: typer.Context,
     names: Names = None,
@@ -265,7 +277,7 @@ def up(
     _operate(ctx, Operation.UP, names, all_, file, json_mode, backend, local, parallel, skip_preflight, yes)
 
 
-@app.command()
+@app.command(epilog=epilog("tenant preview"))
 def preview(
     ctx: typer.Context,
     names: Names = None,
@@ -280,7 +292,7 @@ def preview(
     _operate(ctx, Operation.PREVIEW, names, all_, file, json_mode, backend, local, parallel)
 
 
-@app.command()
+@app.command(epilog=epilog("tenant refresh"))
 def refresh(
     ctx: typer.Context,
     names: Names = None,
@@ -295,7 +307,7 @@ def refresh(
     _operate(ctx, Operation.REFRESH, names, all_, file, json_mode, backend, local, parallel)
 
 
-@app.command()
+@app.command(epilog=epilog("tenant destroy"))
 def destroy(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The tenant whose stack to destroy.")],
@@ -336,11 +348,13 @@ def destroy(
         )
 
 
-@app.command()
+@app.command(epilog=epilog("tenant move"))
 def move(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The tenant to move.")],
-    cell: Annotated[int, typer.Option("--cell", help="The cell to move it to: an existing one, or the next new one.")],
+    cell: Annotated[
+        int, typer.Option("--cell", metavar="N", help="The cell to move it to: an existing one, or the next new one.")
+    ],
     no_deploy: Annotated[
         bool, typer.Option("--no-deploy", help="Only write the new cell (and priority) to the file.")
     ] = False,
@@ -379,7 +393,7 @@ def move(
         _deploy(cli, rt, loaded, [name], Operation.UP, extra={"moved": name, "cell": cell})
 
 
-@app.command("remove")
+@app.command("remove", epilog=epilog("tenant remove"))
 def remove(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The tenant to remove from the file.")],
@@ -405,5 +419,5 @@ def remove(
 
 
 # Looking at a tenant (saas_ctl/cli/tenant_inspect.py), listed after the commands that change tenants.
-app.command("show")(tenant_inspect.show)
-app.command("logs")(tenant_inspect.logs)
+app.command("show", epilog=epilog("tenant show"))(tenant_inspect.show)
+app.command("logs", epilog=epilog("tenant logs"))(tenant_inspect.logs)

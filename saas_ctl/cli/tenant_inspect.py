@@ -110,7 +110,7 @@ def _print_view(output: Any, view: Any) -> None:
 def logs(
     ctx: typer.Context,
     name: NameArgument,
-    since: Annotated[str, typer.Option("--since", help="How far back: 30s, 10m, 2h, 1d.")] = "10m",
+    since: Annotated[str, typer.Option("--since", metavar="DURATION", help="How far back: 30s, 10m, 2h, 1d.")] = "10m",
     follow_: Annotated[bool, typer.Option("--follow", help="Keep printing new events until Ctrl-C.")] = False,
     file: FileOption = None,
     json_mode: JsonOption = False,
