@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from saas_ctl.engine import synth
+from saas_ctl.engine.base import StackTarget
 from tests.conftest import REPO
 
 SPEC = (REPO / "tenants.yaml").read_text() + "".join(
@@ -53,3 +57,67 @@ def test_every_synth_result_says_nothing_was_deployed() -> None:
     results = [engine.up(target), engine.refresh(target), engine.destroy(target)]
     assert [r.note for r in results] == [NOTHING_DEPLOYED] * 3
     assert (results[1].changes, results[2].changes) == ({}, {})
+
+
+# ---- the stack-trace patch (version-pinned) ----------------------------------------------------------------
+def _example_platform_target() -> StackTarget:
+    from saas_ctl import stacks
+    from saas_ctl.spec.loader import load
+    from tests.conftest import EXAMPLE
+
+    return stacks.platform_target(load(EXAMPLE).spec)
+
+
+def _untested_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(synth, "STACK_TRACE_PATCH_TESTED", frozenset({"0.0.0"}))
+
+
+needs_tested_sdk = pytest.mark.skipif(
+    not synth.stack_trace_patch_applies(),
+    reason=f"pulumi {synth.sdk_version()} is not one the stack-trace patch was tested with; it is not applied",
+)
+
+
+@needs_tested_sdk
+def test_a_synthesis_declares_the_same_resources_and_outputs_without_stack_traces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    patched = synth.synthesize(_example_platform_target())
+    _untested_sdk(monkeypatch)
+    assert synth.synthesize(_example_platform_target()) == patched
+    assert len(patched.resources) == 39
+
+
+def _what_the_program_sees(seen: list[object]) -> StackTarget:
+    def program() -> None:
+        from pulumi.runtime import resource as sdk
+
+        seen.append(sdk._get_stack_trace)
+
+    return StackTarget("probe", "dev", program, {"aws:region": "us-east-1"}, "platform")
+
+
+@needs_tested_sdk
+def test_while_a_program_runs_under_mocks_the_sdk_builds_no_stack_trace() -> None:
+    from pulumi.runtime.proto import source_pb2
+
+    seen: list[object] = []
+    synth.synthesize(_what_the_program_sees(seen))
+    assert seen == [source_pb2.StackTrace]
+
+
+def test_on_an_sdk_the_patch_was_not_tested_with_the_sdk_runs_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pulumi.runtime import resource as sdk
+
+    _untested_sdk(monkeypatch)
+    seen: list[object] = []
+    synth.synthesize(_what_the_program_sees(seen))
+    assert seen == [sdk._get_stack_trace] and sdk._get_stack_trace.__module__ == "pulumi.runtime.resource"
+
+
+def test_after_a_synthesis_the_sdk_has_its_own_function_back() -> None:
+    from pulumi.runtime import resource as sdk
+
+    original = sdk._get_stack_trace
+    synth.synthesize(_example_platform_target())
+    assert sdk._get_stack_trace is original and original.__module__ == "pulumi.runtime.resource"
