@@ -13,7 +13,8 @@ from infra.naming import GENERATION_FORMAT, TenantNames
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl import stacks
-from saas_ctl.engine.base import Engine, Operation, StackResult, StackTarget, Status
+from saas_ctl.engine import base as engine_base
+from saas_ctl.engine.base import Engine, ErrorKind, Operation, StackResult, StackTarget, Status
 from saas_ctl.errors import EXIT_INVALID, SaasctlError, UsageError
 from saas_ctl.orchestrator import Listener, Options, Orchestrator, RunReport, Verifier
 from saas_ctl.preflight.run import Mode, PreflightFailed, Report
@@ -58,9 +59,7 @@ def load(runtime: Runtime) -> LoadedSpec:
 
 def check_engine(runtime: Runtime) -> None:
     """Let the engine refuse early (no CLI, no passphrase) instead of failing every stack the same way."""
-    ready = getattr(runtime.engine, "check_ready", None)
-    if callable(ready):
-        ready()
+    engine_base.check_ready(runtime.engine)
 
 
 def deployed_tenants(runtime: Runtime, spec: TenantsFile) -> list[str]:
@@ -278,7 +277,7 @@ def after_deploy(runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs)
                 result,
                 status=Status.FAILED,
                 error=f"{result.target.label}: database: {exc.message}",
-                error_kind="database",
+                error_kind=ErrorKind.DATABASE,
             )
         outputs = result.outputs
         if timeout <= 0 or not outputs.get("task_definition_arn") or not outputs.get("service_name"):
@@ -289,7 +288,9 @@ def after_deploy(runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs)
         if state.ok:
             return result
         message = state.describe(outputs["service_name"], outputs.get("log_group_name"))
-        return replace(result, status=Status.FAILED, error=f"{result.target.label}: {message}", error_kind="unhealthy")
+        return replace(
+            result, status=Status.FAILED, error=f"{result.target.label}: {message}", error_kind=ErrorKind.UNHEALTHY
+        )
 
     return check
 
@@ -299,7 +300,7 @@ def _aws_behind_engine(runtime: Runtime) -> Any | None:
     ask (an engine that deploys nothing to AWS) or no way to ask (no credentials)."""
     from saas_ctl.preflight.run import aws_session
 
-    if not getattr(runtime.engine, "deploys_to_aws", True):
+    if not engine_base.capabilities(runtime.engine).deploys_to_aws:
         return None
     return aws_session(runtime.endpoint_url)
 
@@ -504,7 +505,7 @@ def _drop_database(
                 Status.FAILED,
                 error=f"{target.label}: the stack is destroyed but its database is not: {exc.message} "
                 f"(finish by hand as the master user: {by_hand})",
-                error_kind="database",
+                error_kind=ErrorKind.DATABASE,
             )
         ]
     return []

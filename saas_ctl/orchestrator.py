@@ -15,7 +15,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from saas_ctl.engine.base import Engine, EngineEvent, Operation, StackResult, StackTarget, Status
+from saas_ctl.engine import base as engine_base
+from saas_ctl.engine.base import Engine, EngineEvent, ErrorKind, Operation, StackResult, StackTarget, Status
 
 
 class State(StrEnum):
@@ -90,10 +91,8 @@ class Orchestrator:
     def cancel(self) -> None:
         """Start nothing new, and ask the engine to cancel what runs (when it can)."""
         self._stop.set()
-        cancel = getattr(self.engine, "cancel", None)
-        if callable(cancel):
-            for label in self.running_labels():
-                cancel(label)
+        for label in self.running_labels():
+            engine_base.cancel(self.engine, label)
 
     @property
     def cancelled(self) -> bool:
@@ -156,7 +155,7 @@ class Orchestrator:
                 result = run(target, self._sink(target))
             except Exception as exc:  # an engine that raises fails this stack only, never the whole run
                 result = StackResult(target, operation, Status.FAILED, error=_failure(target, exc))
-            if result.error_kind != "locked" or attempt >= self.options.lock_retries or self._stop.is_set():
+            if result.error_kind != ErrorKind.LOCKED or attempt >= self.options.lock_retries or self._stop.is_set():
                 break
             attempt += 1
             self.listener(Update(target, State.RETRYING, current=f"locked; retry {attempt} in {delay:.0f}s"))

@@ -9,6 +9,7 @@ from typing import Any
 from infra.naming import TenantNames
 from saas_ctl import stacks
 from saas_ctl.cell_view import tenant_load_balancer
+from saas_ctl.engine.base import last_update
 from saas_ctl.errors import UsageError
 from saas_ctl.spec.models import TenantsFile, resolve
 
@@ -55,12 +56,6 @@ def dns_records(spec: TenantsFile, hosts: tuple[str, ...], alb_dns_name: str | N
     # Without a hosted zone saasctl manages, the user points each host at the load balancer: a CNAME, or an
     # alias where their DNS offers one (a zone apex cannot be a CNAME).
     return False, [DnsRecord(host, "CNAME", alb_dns_name) for host in hosts]
-
-
-def last_update(engine: Any, target: Any) -> dict[str, Any] | None:
-    """The stack's most recent update (kind, result, end time), from engines that keep a history."""
-    history = getattr(engine, "last_update", None)
-    return history(target) if callable(history) else None
 
 
 def live_status(

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.outputs import PlatformOutputs
-from saas_ctl.engine.base import EngineEvent, EventSink, Operation, StackResult, StackTarget, Status
+from saas_ctl.engine.base import Capabilities, EngineEvent, EventSink, Operation, StackResult, StackTarget, Status
 
 
 @dataclass
 class MemoryEngine:
+    capabilities = Capabilities(cancel=True)
     stacks: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # project -> stack -> outputs
     calls: list[tuple[str, str]] = field(default_factory=list)
     failures: dict[tuple[str, str], str] = field(default_factory=dict)  # (operation, stack label) -> error

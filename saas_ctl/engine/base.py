@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 # Defined apart so that the CLI can name them without loading this module; re-exported as part of the seam.
+from saas_ctl.engine.operations import ErrorKind as ErrorKind
 from saas_ctl.engine.operations import Operation as Operation
 from saas_ctl.engine.operations import Status as Status
 
@@ -72,9 +73,8 @@ class StackResult:
     outputs: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     resources: tuple[PlannedResource, ...] = ()
-    # Why it failed, for callers that react to it: "locked" (another update holds the stack), "not_found",
-    # "credentials", ... None when it succeeded or the reason is not classified.
-    error_kind: str | None = None
+    # Why it failed, for callers that react to it; None when it succeeded or the reason is not classified.
+    error_kind: ErrorKind | None = None
     # What the reader must know about this result whatever its status (the synth engine: nothing deployed).
     note: str | None = None
 
@@ -105,3 +105,48 @@ class Engine(Protocol):
     def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
     def outputs(self, target: StackTarget) -> dict[str, Any]: ...
     def list_stacks(self, project: str) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine offers beyond the six operations, declared as its ``capabilities`` attribute. An engine
+    that declares nothing offers nothing more, and deploys to AWS."""
+
+    check_ready: bool = False  # check_ready(): refuse before any stack is touched (no CLI, no passphrase)
+    cancel: bool = False  # cancel(label): stop the running operation of one stack (Ctrl-C, SIGTERM)
+    last_update: bool = False  # last_update(target): the stack's most recent update, or None
+    deploys_to_aws: bool = True  # False: nothing to wait for or look up in AWS after its operations
+
+
+class ChecksReadiness(Protocol):
+    def check_ready(self) -> None: ...
+
+
+class Cancels(Protocol):
+    def cancel(self, label: str) -> None: ...
+
+
+class KeepsHistory(Protocol):
+    def last_update(self, target: StackTarget) -> dict[str, Any] | None: ...
+
+
+def capabilities(engine: object) -> Capabilities:
+    declared = getattr(engine, "capabilities", None)
+    return declared if isinstance(declared, Capabilities) else Capabilities()
+
+
+def check_ready(engine: object) -> None:
+    """Let the engine refuse early, if it can."""
+    if capabilities(engine).check_ready:
+        cast(ChecksReadiness, engine).check_ready()
+
+
+def cancel(engine: object, label: str) -> None:
+    """Ask the engine to stop one stack's running operation, if it can."""
+    if capabilities(engine).cancel:
+        cast(Cancels, engine).cancel(label)
+
+
+def last_update(engine: object, target: StackTarget) -> dict[str, Any] | None:
+    """The stack's most recent update (kind, result, end time), from an engine that keeps a history."""
+    return cast(KeepsHistory, engine).last_update(target) if capabilities(engine).last_update else None

@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from saas_ctl.engine.base import (
+    Capabilities,
     EngineEvent,
+    ErrorKind,
     EventSink,
     Operation,
     StackResult,
@@ -109,7 +111,7 @@ def ambient_plugin() -> str | None:
 
 def describe_error(
     exc: BaseException, target: StackTarget, settings: PulumiSettings, log: Path | None
-) -> tuple[str, str]:
+) -> tuple[ErrorKind, str]:
     """(kind, readable message) for an exception from the Automation API."""
     from pulumi.automation import errors
 
@@ -123,18 +125,18 @@ def describe_error(
             if settings.self_managed
             else f"pulumi cancel --stack {stack} --yes"
         )
-        return "locked", (
+        return ErrorKind.LOCKED, (
             f"stack {target.label} is locked by another update{holder}; if no update is running, "
             f"clear the lock: {clear}{where}"
         )
     if isinstance(exc, errors.StackNotFoundError):
-        return "not_found", f"stack {target.label} does not exist in {settings.backend_url}{where}"
+        return ErrorKind.NOT_FOUND, f"stack {target.label} does not exist in {settings.backend_url}{where}"
     if isinstance(exc, errors.StackAlreadyExistsError):
-        return "exists", f"stack {target.label} already exists in {settings.backend_url}{where}"
+        return ErrorKind.EXISTS, f"stack {target.label} already exists in {settings.backend_url}{where}"
     if isinstance(exc, errors.CommandError):
         text = str(exc)
         if "no resource plugin" in text or "could not find plugin" in text:
-            return "plugin", (
+            return ErrorKind.PLUGIN, (
                 f"the AWS provider plugin {aws_plugin_version()} is missing and could not be installed; "
                 f"run `pulumi plugin install resource aws {aws_plugin_version()}`{where}"
             )
@@ -143,19 +145,22 @@ def describe_error(
             or "no valid credential sources" in text
             or "failed to refresh cached credentials" in text
         ):
-            return "credentials", (
+            return ErrorKind.CREDENTIALS, (
                 f"AWS credentials were not found for {target.label}; set AWS_PROFILE or "
                 f"AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or use --local){where}"
             )
         if "update canceled" in text or "destroy canceled" in text or "refresh canceled" in text:
-            return "cancelled", f"{target.label}: cancelled; the stack's lock was released{where}"
+            return ErrorKind.CANCELLED, f"{target.label}: cancelled; the stack's lock was released{where}"
         if _INTERRUPTED.search(text):
             # The interrupt reached a set-up command (stack init or select, config) before the operation began.
-            return "cancelled", f"{target.label}: cancelled before the operation started; nothing was changed{where}"
+            return (
+                ErrorKind.CANCELLED,
+                f"{target.label}: cancelled before the operation started; nothing was changed{where}",
+            )
         if "passphrase" in text and "incorrect" in text:
-            return "passphrase", f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack {target.label}{where}"
-        return "failed", f"{target.label}: {_last_error_line(text)}{where}"
-    return "failed", f"{target.label}: {type(exc).__name__}: {exc}{where}"
+            return ErrorKind.PASSPHRASE, f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack {target.label}{where}"
+        return ErrorKind.FAILED, f"{target.label}: {_last_error_line(text)}{where}"
+    return ErrorKind.FAILED, f"{target.label}: {type(exc).__name__}: {exc}{where}"
 
 
 def _lock_holder(text: str) -> str:
@@ -190,6 +195,8 @@ def _last_error_line(text: str) -> str:
 
 class PulumiEngine:
     """Runs stack operations with the Pulumi CLI through the Automation API."""
+
+    capabilities = Capabilities(check_ready=True, cancel=True, last_update=True)
 
     def __init__(self, settings: PulumiSettings) -> None:
         self.settings = settings
@@ -311,7 +318,7 @@ class PulumiEngine:
                 kind, message = describe_error(exc, target, self.settings, log)
                 handle.write(f"--- {kind}: {exc}\n")
                 # Only the CLI's own word counts: a lock error mentions `pulumi cancel` in its hint.
-                status = Status.CANCELLED if kind == "cancelled" else Status.FAILED
+                status = Status.CANCELLED if kind is ErrorKind.CANCELLED else Status.FAILED
                 return StackResult(target, operation, status, error=message, error_kind=kind)
         return self._result(operation, target, result)
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from saas_ctl.engine.base import EventSink, Operation, PlannedResource, StackResult, StackTarget, Status
+from saas_ctl.engine.base import Capabilities, EventSink, Operation, PlannedResource, StackResult, StackTarget, Status
 from saas_ctl.engine.mocks import MASK, SynthMocks, SynthMonitor
 
 
@@ -185,7 +185,7 @@ class SynthEngine:
     """An Engine that deploys nothing: every operation synthesises the program and reports what it declares
     (``changes``: what a first deploy would create), each result saying that nothing was deployed."""
 
-    deploys_to_aws = False  # nothing to wait for or look up in AWS after its operations
+    capabilities = Capabilities(deploys_to_aws=False)  # nothing to wait for or look up in AWS after its operations
 
     def _run(self, operation: Operation, target: StackTarget, on_event: EventSink | None) -> StackResult:
         from saas_ctl.engine.base import EngineEvent

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from saas_ctl.cli.main import app
+from saas_ctl.engine.base import Capabilities
 from tests import fakes
 from tests.conftest import MINIMAL
 from tests.fakes import TENANTS, deployed_platform
@@ -19,8 +20,12 @@ from tests.fakes import TENANTS, deployed_platform
 class Broken(fakes.MemoryEngine):
     """The in-memory engine with one method that raises what the test asks."""
 
+    capabilities = Capabilities(check_ready=True, cancel=True)
     broken: str = ""
     raising: BaseException = RuntimeError("stack select: AccessDenied")
+
+    def check_ready(self) -> None:
+        pass
 
     def __getattribute__(self, name: str) -> object:
         if name == object.__getattribute__(self, "broken"):
