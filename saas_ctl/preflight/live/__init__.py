@@ -1,0 +1,147 @@
+"""Live preflight checks: read-only AWS calls that answer what no offline rule can.
+
+Every check is independent. One that cannot run (permission denied, API not supported by the endpoint,
+no network) becomes a warning naming the permission it needed, never a crash. Where one list call can
+answer for every tenant, it is made once, so the number of calls does not grow with the tenants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from saas_ctl.preflight.findings import Finding, error, warning
+from saas_ctl.preflight.live.certificate import certificate, covers
+from saas_ctl.preflight.live.context import AwsContext, error_code
+from saas_ctl.preflight.live.database import engine_version, instance_class
+from saas_ctl.preflight.live.leftovers import buckets, hosted_zone, leftovers, secrets
+from saas_ctl.preflight.live.load_balancers import alb_rules
+from saas_ctl.preflight.live.network import availability_zones, elastic_ips, vpcs
+from saas_ctl.preflight.live.quotas import compute_capacity, load_balancing_capacity
+from saas_ctl.spec.models import TenantsFile
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    name: str
+    permissions: tuple[str, ...]
+    run: Callable[[TenantsFile, AwsContext, set[str] | None], Iterator[Finding]]
+
+
+def run_checks(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None = None) -> list[Finding]:
+    """Run every live check; ``deployed`` names the tenants whose stacks exist (None: not known)."""
+    from botocore.exceptions import ClientError
+
+    findings: list[Finding] = []
+    for check in CHECKS:
+        try:
+            findings += list(check.run(spec, ctx, deployed))
+        except ClientError as exc:
+            findings.append(_could_not_run(check, exc.response.get("Error", {}).get("Code", "error"), str(exc)))
+        except Exception as exc:  # BotoCoreError, an unparsable answer from an emulator, a network failure...
+            findings.append(_could_not_run(check, type(exc).__name__, str(exc)))
+    return findings
+
+
+def unreachable(ctx: AwsContext) -> Finding | None:
+    """Whether AWS answers at all (sts:GetCallerIdentity, which needs no permission): without an answer every
+    check would fail the same way, so this is said once instead of once per check. None when it answers."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    where = ctx.endpoint_url or f"AWS in {ctx.region}"
+    try:
+        ctx.client("sts").get_caller_identity()
+        return None
+    except ClientError as exc:
+        code = error_code(exc)
+        if code in {"InvalidClientTokenId", "ExpiredToken", "UnrecognizedClientException", "SignatureDoesNotMatch"}:
+            return error(
+                "LIVE-CREDENTIALS",
+                (),
+                f"{where} refused the credentials ({code}): no live check could run",
+                "renew or fix the AWS credentials (profile, environment, role), or run `saasctl preflight --offline`",
+            )
+        return None  # it answered; the checks say what they can and cannot see
+    except BotoCoreError as exc:
+        return error(
+            "LIVE-UNREACHABLE",
+            (),
+            f"could not reach {where} ({type(exc).__name__}: {str(exc)[:160]}): no live check could run",
+            "check the network, the region and --endpoint-url, or run `saasctl preflight --offline`",
+        )
+
+
+def _could_not_run(check: LiveCheck, code: str, detail: str) -> Finding:
+    denied = code in {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException"}
+    reason = f"permission denied ({code})" if denied else f"the API call failed ({code}: {detail[:160]})"
+    return warning(
+        "LIVE-CHECK-SKIPPED",
+        (),
+        f"could not check {check.name}: {reason}",
+        f"this check needs {', '.join(check.permissions)}",
+    )
+
+
+CHECKS: tuple[LiveCheck, ...] = (
+    LiveCheck("the Aurora engine version", ("rds:DescribeDBEngineVersions",), engine_version),
+    LiveCheck(
+        "the database instance class",
+        ("rds:DescribeDBEngineVersions", "rds:DescribeOrderableDBInstanceOptions"),
+        instance_class,
+    ),
+    LiveCheck("availability zones", ("ec2:DescribeAvailabilityZones",), availability_zones),
+    LiveCheck("Elastic IP headroom", ("ec2:DescribeAddresses", "servicequotas:GetServiceQuota"), elastic_ips),
+    LiveCheck("VPC headroom", ("ec2:DescribeVpcs", "servicequotas:GetServiceQuota"), vpcs),
+    LiveCheck(
+        "the ALB's rules and target groups",
+        (
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeListeners",
+            "elasticloadbalancing:DescribeRules",
+            "elasticloadbalancing:DescribeAccountLimits",
+            "elasticloadbalancing:DescribeTargetGroups",
+        ),
+        alb_rules,
+    ),
+    LiveCheck(
+        "load balancers and target groups in the region",
+        (
+            "elasticloadbalancing:DescribeLoadBalancers",
+            "elasticloadbalancing:DescribeTargetGroups",
+            "servicequotas:GetServiceQuota",
+        ),
+        load_balancing_capacity,
+    ),
+    LiveCheck("Fargate, ECS and network interface quotas", ("servicequotas:GetServiceQuota",), compute_capacity),
+    LiveCheck("the certificate", ("acm:DescribeCertificate",), certificate),
+    LiveCheck("the hosted zone", ("route53:GetHostedZone", "route53:ListHostedZonesByName"), hosted_zone),
+    LiveCheck("bucket names", ("s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketTagging"), buckets),
+    LiveCheck("secret names", ("secretsmanager:ListSecrets",), secrets),
+    LiveCheck(
+        "leftover resources",
+        ("logs:DescribeLogGroups", "iam:ListRoles", "elasticloadbalancing:DescribeTargetGroups"),
+        leftovers,
+    ),
+)
+
+__all__ = [
+    "CHECKS",
+    "AwsContext",
+    "LiveCheck",
+    "alb_rules",
+    "availability_zones",
+    "buckets",
+    "certificate",
+    "compute_capacity",
+    "covers",
+    "elastic_ips",
+    "engine_version",
+    "hosted_zone",
+    "instance_class",
+    "leftovers",
+    "load_balancing_capacity",
+    "run_checks",
+    "secrets",
+    "unreachable",
+    "vpcs",
+]

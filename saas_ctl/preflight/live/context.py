@@ -1,0 +1,77 @@
+"""What every live check shares: boto3 clients that count their calls, list calls made once per run, the
+account's quotas."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from infra import aws_limits
+from saas_ctl.spec.models import TenantsFile
+
+
+@dataclass
+class AwsContext:
+    """boto3 clients for one region (optionally at one endpoint), counting the calls they make."""
+
+    session: Any
+    region: str
+    endpoint_url: str | None = None
+    calls: Counter[str] = field(default_factory=Counter)
+    clients: dict[str, Any] = field(default_factory=dict)
+    listed: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)  # one list call serves every check
+
+    def client(self, service: str) -> Any:
+        if service not in self.clients:
+            from botocore.config import Config
+
+            # Few retries and short timeouts: preflight must answer in seconds, and a check that cannot get
+            # an answer becomes a warning rather than a wait.
+            config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=20)
+            client = self.session.client(
+                service, region_name=self.region, endpoint_url=self.endpoint_url, config=config
+            )
+            client.meta.events.register("before-call", self._count)
+            self.clients[service] = client
+        return self.clients[service]
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
+
+
+def paginate(ctx: AwsContext, service: str, operation: str, key: str, **kwargs: Any) -> list[Any]:
+    memo = (service, operation, key, *(f"{k}={v}" for k, v in sorted(kwargs.items())))
+    if memo not in ctx.listed:
+        paginator = ctx.client(service).get_paginator(operation)
+        ctx.listed[memo] = [item for page in paginator.paginate(**kwargs) for item in page.get(key, [])]
+    return ctx.listed[memo]
+
+
+def error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", {}) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+def account_quota(
+    ctx: AwsContext, spec: TenantsFile, quota: aws_limits.Quota, field: str | None = None
+) -> tuple[int, str]:
+    """The account's applied value of ``quota``; else the one the spec declares in ``platform.quotas.<field>``
+    (when it has such a field); else AWS's default; with where the value came from."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    quotas = ctx.client("service-quotas")
+    try:
+        value = quotas.get_service_quota(ServiceCode=quota.service, QuotaCode=quota.code)["Quota"]["Value"]
+        return int(value), "your account's quota"
+    except ClientError as exc:
+        if error_code(exc) != "NoSuchResourceException":
+            raise
+    declared = getattr(spec.platform.quotas, field) if field else None
+    if declared is not None:
+        return int(declared), f"platform.quotas.{field}"
+    try:
+        value = quotas.get_aws_default_service_quota(ServiceCode=quota.service, QuotaCode=quota.code)["Quota"]["Value"]
+        return int(value), "AWS's default"
+    except (ClientError, BotoCoreError):
+        return quota.default, "AWS's documented default"

@@ -1,0 +1,235 @@
+"""Live checks of names taken or left over: the hosted zone, buckets, secrets, and resources an earlier
+destroy left behind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from infra import naming
+from saas_ctl.preflight.findings import Finding, error, info, warning
+from saas_ctl.preflight.live.context import AwsContext, error_code, paginate
+from saas_ctl.preflight.live.names import target_group_name
+from saas_ctl.spec.models import TenantsFile, resolve
+
+
+def _tenant_names(spec: TenantsFile) -> list[tuple[int, naming.TenantNames]]:
+    p = spec.platform
+    return [(i, naming.TenantNames(p.project, p.environment, p.region, t.name)) for i, t in enumerate(spec.tenants)]
+
+
+def _leftover(code: str, index: int, tenant: str, what: str, deployed: set[str] | None, fix: str) -> Finding | None:
+    if deployed is not None and tenant in deployed:
+        return None
+    message = f"{what} already exists"
+    if deployed is None:
+        message += f"; if tenant {tenant!r} is not deployed it is left over from an earlier run and would collide"
+        return warning(code, ("tenants", index, "name"), message, fix)
+    return error(
+        code,
+        ("tenants", index, "name"),
+        message + f" but tenant {tenant!r} is not deployed: creating it would fail (already exists)",
+        fix,
+    )
+
+
+def _kept_or_conflict(
+    code: str,
+    index: int,
+    spec: TenantsFile,
+    tenant: str,
+    what: str,
+    tags: dict[str, str],
+    delete: str,
+    deployed: set[str] | None,
+) -> Finding:
+    """A tenant's bucket or secret that exists before its stack does: its own kept data (from `tenant destroy`),
+    which the deploy adopts, or something else under its name, which would make the create fail."""
+    from saas_ctl.adoption import Owner
+
+    wrong = Owner.of(spec, tenant).mismatch(tags)
+    if wrong is None:
+        if deployed is None:  # its stack may exist: then this is simply its own resource
+            message = (
+                f"{what} is tenant {tenant!r}'s own: its deployed resource, or kept data (from an earlier "
+                "`tenant destroy`), which deploying adopts if its stack does not exist"
+            )
+        else:
+            message = (
+                f"{what} is tenant {tenant!r}'s kept data (from an earlier `tenant destroy`); deploying adopts it "
+                "(Pulumi import) instead of creating it"
+            )
+        return info(f"{code}-KEPT", ("tenants", index, "name"), message)
+    return error(
+        f"{code}-EXISTS",
+        ("tenants", index, "name"),
+        f"{what} already exists but is not tenant {tenant!r}'s kept data ({wrong}): creating it would fail "
+        "(already exists)",
+        f"delete it if it is not needed: {delete}; otherwise rename the tenant",
+    )
+
+
+def hosted_zone(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    """platform.dns names a public hosted zone that exists, and (given by ID) contains every tenant host."""
+    from botocore.exceptions import ClientError
+
+    from saas_ctl.preflight.offline import in_zone
+
+    dns = spec.platform.dns
+    if dns is None:
+        return
+    route53 = ctx.client("route53")
+    path = ("platform", "dns")
+    if dns.zone_id:
+        try:
+            zone = route53.get_hosted_zone(Id=dns.zone_id)["HostedZone"]
+        except ClientError as exc:
+            if error_code(exc) != "NoSuchHostedZone":
+                raise
+            yield error("DNS-ZONE", path, f"hosted zone {dns.zone_id} does not exist", "check platform.dns.zone_id")
+            return
+    else:
+        zones = route53.list_hosted_zones_by_name(DNSName=str(dns.zone_name), MaxItems="1")["HostedZones"]
+        wanted = str(dns.zone_name).rstrip(".") + "."
+        zone = next((z for z in zones if z["Name"] == wanted and not z["Config"].get("PrivateZone")), None)
+        if zone is None:
+            yield error(
+                "DNS-ZONE",
+                path,
+                f"there is no public hosted zone {dns.zone_name} in this account",
+                "create it or fix the name",
+            )
+            return
+    if zone.get("Config", {}).get("PrivateZone"):
+        yield error("DNS-ZONE", path, f"hosted zone {zone['Name']} is private: the internet could not resolve tenants")
+        return
+    for index, tenant in enumerate(spec.tenants):
+        for host in resolve(tenant, spec).hosts:
+            if not in_zone(host, zone["Name"]):
+                yield error(
+                    "DNS-HOST-OUTSIDE-ZONE",
+                    ("tenants", index, "name"),
+                    f"host {host} of tenant {tenant.name!r} is not inside the hosted zone {zone['Name'].rstrip('.')}",
+                )
+
+
+def buckets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    from botocore.exceptions import ClientError
+
+    from saas_ctl.adoption import bucket_tags
+
+    s3 = ctx.client("s3")
+    ours = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    for index, names in _tenant_names(spec):
+        bucket = names.bucket
+        if bucket in ours:
+            if deployed is not None and names.tenant in deployed:
+                continue
+            yield _kept_or_conflict(
+                "LIVE-BUCKET",
+                index,
+                spec,
+                names.tenant,
+                f"bucket {bucket}",
+                bucket_tags(s3, bucket),
+                f"aws s3 rb s3://{bucket} --force",
+                deployed,
+            )
+            continue
+        try:
+            s3.head_bucket(Bucket=bucket)
+            status = 200
+        except ClientError as exc:
+            status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+            if status not in (403, 404):
+                raise
+        if status != 404:  # 403: another account owns it; 200 but not listed as ours: the same
+            yield error(
+                "LIVE-BUCKET-TAKEN",
+                ("tenants", index, "name"),
+                f"bucket name {bucket} is owned by another AWS account (BucketAlreadyExists)",
+                "bucket names are global: change the project, environment or tenant name",
+            )
+
+
+def secrets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    prefix = f"{spec.platform.project}-{spec.platform.environment}/"
+    listed = paginate(
+        ctx,
+        "secretsmanager",
+        "list_secrets",
+        "SecretList",
+        IncludePlannedDeletion=True,
+        Filters=[{"Key": "name", "Values": [prefix]}],
+    )
+    by_name = {s["Name"]: s for s in listed}
+    for index, names in _tenant_names(spec):
+        secret = by_name.get(names.secret)
+        if secret is None:
+            continue
+        if secret.get("DeletedDate"):
+            yield error(
+                "LIVE-SECRET-PENDING-DELETION",
+                ("tenants", index, "name"),
+                f"secret {names.secret} is scheduled for deletion; creating it would fail ('a secret with "
+                "this name is already scheduled for deletion')",
+                f"restore it: aws secretsmanager restore-secret --secret-id {names.secret}  (or delete it "
+                f"now: aws secretsmanager delete-secret --secret-id {names.secret} "
+                "--force-delete-without-recovery)",
+            )
+            continue
+        if deployed is not None and names.tenant in deployed:
+            continue
+        yield _kept_or_conflict(
+            "LIVE-SECRET",
+            index,
+            spec,
+            names.tenant,
+            f"secret {names.secret}",
+            {t["Key"]: t["Value"] for t in secret.get("Tags", [])},
+            f"aws secretsmanager delete-secret --secret-id {names.secret} --force-delete-without-recovery",
+            deployed,
+        )
+
+
+def leftovers(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    p = spec.platform
+    log_groups = {
+        g["logGroupName"]
+        for g in paginate(
+            ctx, "logs", "describe_log_groups", "logGroups", logGroupNamePrefix=f"/saasctl/{p.project}-{p.environment}/"
+        )
+    }
+    roles = {r["RoleName"] for r in paginate(ctx, "iam", "list_roles", "Roles")}
+    groups = {g["TargetGroupName"] for g in paginate(ctx, "elbv2", "describe_target_groups", "TargetGroups")}
+    for index, names in _tenant_names(spec):
+        target_group = target_group_name(spec, index)
+        candidates = [
+            (
+                names.log_group in log_groups,
+                f"log group {names.log_group}",
+                f"aws logs delete-log-group --log-group-name {names.log_group}",
+            ),
+            (
+                names.execution_role in roles,
+                f"IAM role {names.execution_role}",
+                f"aws iam delete-role --role-name {names.execution_role} (after deleting its policies)",
+            ),
+            (
+                names.task_role in roles,
+                f"IAM role {names.task_role}",
+                f"aws iam delete-role --role-name {names.task_role} (after deleting its policies)",
+            ),
+            (
+                target_group in groups,
+                f"target group {target_group}",
+                f"aws elbv2 delete-target-group --target-group-arn <arn of {target_group}>",
+            ),
+        ]
+        for exists, what, command in candidates:
+            found = (
+                _leftover("LIVE-LEFTOVER", index, names.tenant, what, deployed, f"delete it: {command}")
+                if exists
+                else None
+            )
+            if found:
+                yield found
