@@ -11,8 +11,9 @@ from infra import naming
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.engine.base import StackTarget
+from saas_ctl.program_inputs import platform_inputs, tenant_inputs
 from saas_ctl.spec.cells import cell_count
-from saas_ctl.spec.models import TenantsFile, resolve
+from saas_ctl.spec.models import TenantsFile
 
 
 def platform_project(spec: TenantsFile) -> str:
@@ -45,10 +46,12 @@ def platform_target(
     """``generation``: the platform's lifetime stamp (see ``saas_ctl.lifecycle.platform_generation``); ``cells``:
     how many cells to run when more than the file needs (see ``saas_ctl.lifecycle.cells_to_run``)."""
 
+    inputs = platform_inputs(spec, cells)
+
     def program() -> None:
         from infra.platform.program import platform_program
 
-        platform_program(spec, endpoint_url=endpoint_url, generation=generation, cells=cells)
+        platform_program(inputs, endpoint_url=endpoint_url, generation=generation)
 
     return StackTarget(platform_project(spec), spec.platform.environment, program, _config(spec), kind="platform")
 
@@ -62,15 +65,15 @@ def tenant_target(
     endpoint_url: str | None = None,
     kept: KeptData = NOTHING_KEPT,
 ) -> StackTarget:
-    tenant = resolve(next(t for t in spec.tenants if t.name == name), spec)
+    tenant = tenant_inputs(spec, name)
 
     def program() -> None:
         from infra.tenant.program import tenant_program
 
-        tenant_program(tenant, spec.platform, platform, delete_data=delete_data, endpoint_url=endpoint_url, kept=kept)
+        tenant_program(tenant, platform, delete_data=delete_data, endpoint_url=endpoint_url, kept=kept)
 
     return StackTarget(
-        tenants_project(spec), name, program, _config(spec, name, tenant.tags), kind="tenant", tenant=name
+        tenants_project(spec), name, program, _config(spec, name, dict(tenant.tags)), kind="tenant", tenant=name
     )
 
 

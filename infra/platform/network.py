@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
 
 from infra.addressing import nat_gateway_count, plan_subnets
+from infra.inputs import NatGateways
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class NetworkArgs:
     name: str
     vpc_cidr: str
     availability_zones: int
-    nat_gateways: Literal["single", "per_az", "none"]
+    nat_gateways: NatGateways
 
 
 class Network(pulumi.ComponentResource):

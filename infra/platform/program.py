@@ -6,26 +6,25 @@ import pulumi
 import pulumi_aws as aws
 
 from infra import aws_modules, naming
+from infra.inputs import PlatformInputs
 from infra.outputs import PlatformOutputs
 from infra.platform.database import Database, DatabaseArgs
 from infra.platform.load_balancer import LoadBalancer, LoadBalancerArgs
 from infra.platform.network import Network, NetworkArgs
 from infra.platform.security import SecurityGroups, SecurityGroupsArgs
 from infra.provider import ProviderSettings, aws_provider
-from saas_ctl.spec.cells import cell_count
-from saas_ctl.spec.models import Dns, TenantsFile
 
 
-def dns_zone_id(dns: Dns | None, parent: pulumi.Resource) -> pulumi.Input[str]:
+def dns_zone_id(inputs: PlatformInputs, parent: pulumi.Resource) -> pulumi.Input[str]:
     """The hosted zone tenant records go in: as given, or looked up by name (a public zone); "" without DNS."""
-    if dns is None:
+    if not inputs.environment.dns:
         return ""
-    if dns.zone_id:
-        return dns.zone_id
+    if inputs.dns_zone_id:
+        return inputs.dns_zone_id
     zone = aws.route53.get_zone_output(
         # Through a component of the program, which carries the explicit provider (as the network's
         # availability-zone lookup does).
-        name=dns.zone_name,
+        name=inputs.dns_zone_name,
         private_zone=False,
         opts=pulumi.InvokeOutputOptions(parent=parent),
     )
@@ -33,55 +32,48 @@ def dns_zone_id(dns: Dns | None, parent: pulumi.Resource) -> pulumi.Input[str]:
 
 
 def platform_program(
-    spec: TenantsFile,
+    platform: PlatformInputs,
     endpoint_url: str | None = None,
     generation: str = naming.GENERATION_EXAMPLE,
-    cells: int | None = None,
 ) -> PlatformOutputs:
-    """Create the platform of ``spec.platform`` and export :class:`PlatformOutputs` as stack outputs.
-
-    ``cells`` runs that many cells (ALBs) when more than the spec's tenants need (default: as they need).
+    """Create the platform and export :class:`PlatformOutputs` as stack outputs; it runs ``platform.cells``
+    cells (ALBs).
 
     ``generation`` names this platform's lifetime (the UTC time its stack was first deployed, kept across
     updates): the cluster's final snapshot is named with it.
 
     Runs under the Automation API (as an inline program), under ``pulumi.runtime.set_mocks`` (offline
-    synthesis and tests), or by hand from a ``__main__.py`` that loads a spec and calls it.
+    synthesis and tests), or by hand from a ``__main__.py`` that loads a spec, translates it
+    (``saas_ctl.program_inputs``) and calls it.
     """
     aws_modules.load()
-    platform = spec.platform
-    names = naming.PlatformNames(platform.project, platform.environment)
-    provider = aws_provider(
-        "aws",
-        ProviderSettings(
-            platform.region, naming.tags(platform.project, platform.environment, None, platform.tags), endpoint_url
-        ),
-    )
+    env = platform.environment
+    names = naming.PlatformNames(env.project, env.environment)
+    tags = naming.tags(env.project, env.environment, None, platform.tags)
+    provider = aws_provider("aws", ProviderSettings(env.region, tags, endpoint_url))
     opts = pulumi.ResourceOptions(providers=[provider])
 
     network = Network(
         "network",
-        NetworkArgs(
-            names.vpc, platform.network.vpc_cidr, platform.network.availability_zones, platform.network.nat_gateways
-        ),
+        NetworkArgs(names.vpc, platform.vpc_cidr, platform.availability_zones, platform.nat_gateways),
         opts,
     )
     groups = SecurityGroups(
         "security",
-        SecurityGroupsArgs(names.base, network.vpc_id, platform.network.vpc_cidr),
+        SecurityGroupsArgs(names.base, network.vpc_id, platform.vpc_cidr),
         opts,
     )
     database = Database(
         "database",
         DatabaseArgs(
             names=names,
-            engine_version=platform.database.engine_version,
-            instance_class=platform.database.instance_class,
-            instances=platform.database.instances,
-            backup_retention_days=platform.database.backup_retention_days,
-            deletion_protection=platform.database.deletion_protection,
+            engine_version=platform.engine_version,
+            instance_class=platform.instance_class,
+            instances=platform.instances,
+            backup_retention_days=platform.backup_retention_days,
+            deletion_protection=platform.deletion_protection,
             final_snapshot_identifier=None if platform.throwaway else names.db_final_snapshot_identifier(generation),
-            log_retention_days=platform.log_retention_days,
+            log_retention_days=env.log_retention_days,
             subnet_ids=network.private_subnet_ids,
             security_group_id=groups.database_id,
         ),
@@ -96,11 +88,11 @@ def platform_program(
                 names.cell_load_balancer(cell),
                 network.public_subnet_ids,
                 groups.alb_id,
-                platform.load_balancer.certificate_arn,
+                platform.certificate_arn,
             ),
             opts,
         )
-        for cell in range(1, max(cells or 0, cell_count(spec)) + 1)
+        for cell in range(1, platform.cells + 1)
     ]
     alb = balancers[0]
     # Container Insights writes here; created first, with the environment's retention, instead of by ECS
@@ -108,7 +100,7 @@ def platform_program(
     insights = aws.cloudwatch.LogGroup(
         "cluster-insights",
         name=names.container_insights_log_group,
-        retention_in_days=platform.log_retention_days,
+        retention_in_days=env.log_retention_days,
         opts=pulumi.ResourceOptions(provider=provider),
     )
     cluster = aws.ecs.Cluster(
@@ -136,8 +128,8 @@ def platform_program(
         database_resource_id=database.resource_id,
         database_master_secret_arn=database.master_secret_arn,
         database_cluster_arn=database.arn,
-        dns_zone_id=dns_zone_id(platform.dns, network),
-        deletion_protection=platform.database.deletion_protection,
+        dns_zone_id=dns_zone_id(platform, network),
+        deletion_protection=platform.deletion_protection,
         generation=generation,
         cells=[
             {

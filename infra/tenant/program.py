@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra import aws_modules, naming
+from infra.inputs import TenantInputs
 from infra.outputs import PlatformOutputs
 from infra.provider import ProviderSettings, aws_provider
 from infra.tenant.firewall import FirewallArgs, TenantFirewall
@@ -15,7 +16,6 @@ from infra.tenant.routing import RoutingArgs, TenantRouting
 from infra.tenant.secret import SecretArgs, TenantSecret
 from infra.tenant.service import DatabaseConnection, ServiceArgs, TenantService
 from infra.tenant.storage import StorageArgs, TenantStorage
-from saas_ctl.spec.models import EffectiveTenant, Platform
 
 
 def db_user_arn(cluster_arn: str, region: str, resource_id: str, user: str) -> str:
@@ -26,24 +26,24 @@ def db_user_arn(cluster_arn: str, region: str, resource_id: str, user: str) -> s
 
 
 def tenant_program(
-    tenant: EffectiveTenant,
-    platform_spec: Platform,
+    tenant: TenantInputs,
     platform: PlatformOutputs,
     *,
     delete_data: bool = False,
     endpoint_url: str | None = None,
     kept: KeptData = NOTHING_KEPT,
 ) -> None:
-    """Create one tenant's stack. ``tenant`` carries its effective settings (``saas_ctl.spec.models.resolve``).
+    """Create one tenant's stack. ``tenant`` carries its effective settings (``saas_ctl.program_inputs``).
 
     ``delete_data`` makes the next destroy delete the bucket's objects and the secret immediately; by
     default both are retained in the account when the stack is destroyed. ``kept`` names data an earlier
     destroy kept: it is imported (adopted) instead of created.
     """
     aws_modules.load()
-    region = platform_spec.region
-    names = naming.TenantNames(platform_spec.project, platform_spec.environment, region, tenant.name)
-    tags = naming.tags(platform_spec.project, platform_spec.environment, tenant.name, tenant.tags)
+    env = tenant.environment
+    region = env.region
+    names = naming.TenantNames(env.project, env.environment, region, tenant.name)
+    tags = naming.tags(env.project, env.environment, tenant.name, tenant.tags)
     provider = aws_provider("aws", ProviderSettings(region, tags, endpoint_url))
     opts = pulumi.ResourceOptions(providers=[provider])
     cell = platform.cell(tenant.cell)
@@ -52,7 +52,7 @@ def tenant_program(
     logs = aws.cloudwatch.LogGroup(
         "logs",
         name=names.log_group,
-        retention_in_days=platform_spec.log_retention_days,
+        retention_in_days=env.log_retention_days,
         opts=pulumi.ResourceOptions(provider=provider),
     )
     secret = TenantSecret(
@@ -106,10 +106,10 @@ def tenant_program(
             cpu=tenant.cpu,
             memory=tenant.memory,
             desired_count=tenant.desired_count,
-            min_count=tenant.autoscaling.min,
-            max_count=tenant.autoscaling.max,
-            cpu_target=tenant.autoscaling.cpu_target,
-            environment=tenant.environment,
+            min_count=tenant.min_count,
+            max_count=tenant.max_count,
+            cpu_target=tenant.cpu_target,
+            environment=tenant.variables,
             execution_role_arn=iam.execution_role_arn,
             task_role_arn=iam.task_role_arn,
             log_group_name=logs.name,
@@ -132,7 +132,7 @@ def tenant_program(
         opts,
     )
 
-    if platform_spec.dns is not None:
+    if env.dns:
         # One alias record per host, at its cell's load balancer (A: the ALB is IPv4); the health of its targets
         # decides whether Route 53 answers.
         for host in tenant.hosts:

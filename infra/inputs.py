@@ -1,0 +1,62 @@
+"""What the programs are built from: plain values, no spec. infra/ is a leaf: it knows AWS and Pulumi, not
+tenants.yaml; saas_ctl/program_inputs.py is the one place that turns a spec into these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+NatGateways = Literal["single", "per_az", "none"]
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What names and tags every resource of an environment: shared by the platform and its tenants."""
+
+    project: str
+    environment: str
+    region: str
+    log_retention_days: int
+    dns: bool = False  # whether a hosted zone is managed: tenants get alias records in it
+
+
+@dataclass(frozen=True)
+class PlatformInputs:
+    environment: Environment
+    tags: Mapping[str, str]  # the user's platform tags (naming.tags adds project and environment)
+    vpc_cidr: str
+    availability_zones: int
+    nat_gateways: NatGateways
+    engine_version: str
+    instance_class: str
+    instances: int
+    backup_retention_days: int
+    deletion_protection: bool
+    throwaway: bool  # destroyed without a final snapshot
+    certificate_arn: str | None
+    cells: int  # load balancers to run
+    dns_zone_id: str | None = None
+    dns_zone_name: str | None = None
+
+
+@dataclass(frozen=True)
+class TenantInputs:
+    """One tenant's effective settings (its defaults applied)."""
+
+    environment: Environment
+    name: str
+    hosts: tuple[str, ...]
+    priority: int
+    cell: int
+    tags: Mapping[str, str]  # the user's tags, the platform's included
+    image: str
+    container_port: int
+    cpu: int
+    memory: int
+    desired_count: int
+    min_count: int
+    max_count: int
+    cpu_target: int
+    health_check_path: str
+    variables: dict[str, str] = field(default_factory=dict)  # the container's environment variables

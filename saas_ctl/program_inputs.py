@@ -1,0 +1,61 @@
+"""The one place a spec becomes what the Pulumi programs are built from (infra/inputs.py): the programs never
+see tenants.yaml, its defaults or its cells."""
+
+from __future__ import annotations
+
+from infra.inputs import Environment, PlatformInputs, TenantInputs
+from saas_ctl.spec.cells import cell_count
+from saas_ctl.spec.models import TenantsFile, resolve
+
+
+def environment(spec: TenantsFile) -> Environment:
+    platform = spec.platform
+    return Environment(
+        platform.project, platform.environment, platform.region, platform.log_retention_days, platform.dns is not None
+    )
+
+
+def platform_inputs(spec: TenantsFile, cells: int | None = None) -> PlatformInputs:
+    """``cells``: how many cells to run when more than the file's tenants need (default: as they need)."""
+    platform = spec.platform
+    database = platform.database
+    return PlatformInputs(
+        environment=environment(spec),
+        tags=dict(platform.tags),
+        vpc_cidr=platform.network.vpc_cidr,
+        availability_zones=platform.network.availability_zones,
+        nat_gateways=platform.network.nat_gateways,
+        engine_version=database.engine_version,
+        instance_class=database.instance_class,
+        instances=database.instances,
+        backup_retention_days=database.backup_retention_days,
+        deletion_protection=database.deletion_protection,
+        throwaway=platform.throwaway,
+        certificate_arn=platform.load_balancer.certificate_arn,
+        cells=max(cells or 0, cell_count(spec)),
+        dns_zone_id=platform.dns.zone_id if platform.dns else None,
+        dns_zone_name=platform.dns.zone_name if platform.dns else None,
+    )
+
+
+def tenant_inputs(spec: TenantsFile, name: str) -> TenantInputs:
+    """The named tenant's effective settings (its defaults applied, ``resolve``)."""
+    tenant = resolve(next(t for t in spec.tenants if t.name == name), spec)
+    return TenantInputs(
+        environment=environment(spec),
+        name=tenant.name,
+        hosts=tenant.hosts,
+        priority=tenant.priority,
+        cell=tenant.cell,
+        tags=tenant.tags,
+        image=tenant.image,
+        container_port=tenant.container_port,
+        cpu=tenant.cpu,
+        memory=tenant.memory,
+        desired_count=tenant.desired_count,
+        min_count=tenant.autoscaling.min,
+        max_count=tenant.autoscaling.max,
+        cpu_target=tenant.autoscaling.cpu_target,
+        health_check_path=tenant.health_check_path,
+        variables=tenant.environment,
+    )
