@@ -16,7 +16,7 @@ from infra.outputs import PlatformOutputs
 from saas_ctl import lifecycle, stacks
 from saas_ctl.engine.base import Operation, StackTarget
 from saas_ctl.errors import UsageError
-from saas_ctl.lifecycle import Refused, Runtime
+from saas_ctl.lifecycle import Refused, Session
 from saas_ctl.orchestrator import RunReport
 from saas_ctl.spec.loader import LoadedSpec
 
@@ -65,7 +65,7 @@ def plan(loaded: LoadedSpec, deployed: Sequence[str], shard: Shard, prune: bool)
 
 
 def wait_for_platform(
-    runtime: Runtime,
+    session: Session,
     loaded: LoadedSpec,
     wait_seconds: float,
     sleep: Callable[[float], None] = time.sleep,
@@ -77,7 +77,7 @@ def wait_for_platform(
     everyone = [t.name for t in loaded.spec.tenants]
     while True:
         try:
-            platform = lifecycle.platform_outputs(runtime, loaded.spec)
+            platform = lifecycle.platform_outputs(session, loaded.spec)
             lifecycle.refuse_missing_cells(loaded.spec, platform, everyone)
             return platform
         except Refused:
@@ -88,24 +88,24 @@ def wait_for_platform(
 
 
 def apply(
-    runtime: Runtime, loaded: LoadedSpec, shard: Shard = ALL, prune: bool = False, platform_wait_seconds: float = 0.0
+    session: Session, loaded: LoadedSpec, shard: Shard = ALL, prune: bool = False, platform_wait_seconds: float = 0.0
 ) -> list[RunReport]:
     """Platform first (shard 1 only), then every tenant of the shard, then (with ``prune``) its orphans."""
     spec = loaded.spec
     reports: list[RunReport] = []
     if shard.updates_platform:
-        platform_report = lifecycle.platform(runtime, loaded, Operation.UP)
+        platform_report = lifecycle.platform(session, loaded, Operation.UP)
         reports.append(platform_report)
         if not platform_report.ok:
             return reports  # tenants would be built against a platform that is not what the file says
-    platform = wait_for_platform(runtime, loaded, 0.0 if shard.updates_platform else platform_wait_seconds)
-    work = plan(loaded, lifecycle.deployed_tenants(runtime, spec), shard, prune)
-    kept = lifecycle.kept_data(runtime, spec, work.tenants)
-    orchestrator = runtime.new_orchestrator()
-    targets = lifecycle.tenant_targets(runtime, spec, work.tenants, platform, kept=kept)
-    reports.append(orchestrator.run(Operation.UP, targets, lifecycle.after_deploy(runtime, spec, platform)))
-    if work.orphans and not orchestrator.cancelled and not (runtime.options.fail_fast and reports[-1].failed):
-        reports.append(runtime.new_orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
+    platform = wait_for_platform(session, loaded, 0.0 if shard.updates_platform else platform_wait_seconds)
+    work = plan(loaded, lifecycle.deployed_tenants(session, spec), shard, prune)
+    kept = lifecycle.kept_data(session, spec, work.tenants)
+    orchestrator = session.orchestrator()
+    targets = lifecycle.tenant_targets(session, spec, work.tenants, platform, kept=kept)
+    reports.append(orchestrator.run(Operation.UP, targets, lifecycle.after_deploy(session, spec, platform)))
+    if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):
+        reports.append(session.orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
     return reports
 
 
@@ -117,7 +117,7 @@ class FleetPreview:
 
 
 def preview(
-    runtime: Runtime,
+    session: Session,
     loaded: LoadedSpec,
     shard: Shard = ALL,
     prune: bool = False,
@@ -129,17 +129,17 @@ def preview(
     spec = loaded.spec
     reports: list[RunReport] = []
     if shard.updates_platform:
-        reports.append(lifecycle.platform(runtime, loaded, Operation.PREVIEW))
-    listed = deployed if deployed is not None else lifecycle.deployed_tenants(runtime, spec)
+        reports.append(lifecycle.platform(session, loaded, Operation.PREVIEW))
+    listed = deployed if deployed is not None else lifecycle.deployed_tenants(session, spec)
     work = plan(loaded, listed, shard, prune)
     try:
-        platform = lifecycle.platform_outputs(runtime, spec)
+        platform = lifecycle.platform_outputs(session, spec)
     except Refused:
         return FleetPreview(reports, work.tenants, work.orphans)
     waiting = lifecycle.waiting_for_cells(spec, platform, work.tenants)
     ready = [name for name in work.tenants if name not in waiting]
     if ready:  # (no names would mean every declared tenant)
-        reports.append(lifecycle.tenants(runtime, loaded, ready, Operation.PREVIEW, platform))
+        reports.append(lifecycle.tenants(session, loaded, ready, Operation.PREVIEW, platform))
     return FleetPreview(reports, [n for n in work.tenants if n in waiting], work.orphans)
 
 

@@ -16,7 +16,7 @@ from saas_ctl import stacks
 from saas_ctl.engine import base as engine_base
 from saas_ctl.engine.base import Engine, ErrorKind, Operation, StackResult, StackTarget, Status
 from saas_ctl.errors import EXIT_INVALID, SaasctlError, UsageError
-from saas_ctl.orchestrator import Listener, Options, Orchestrator, RunReport, Verifier
+from saas_ctl.orchestrator import Cancellation, Listener, Options, Orchestrator, RunReport, Verifier
 from saas_ctl.preflight.run import Mode, PreflightFailed, Report
 from saas_ctl.preflight.run import run as run_preflight
 from saas_ctl.spec import loader, store
@@ -31,20 +31,24 @@ class Refused(SaasctlError):
     exit_code = EXIT_INVALID
 
 
-@dataclass
-class Runtime:
-    """What a lifecycle operation runs with."""
+@dataclass(frozen=True)
+class Session:
+    """What one command's lifecycle operations run with; it does not change while they run. The listener comes
+    with the command's progress display (``with_listener``); the cancellation is the command's one cancel,
+    shared by every orchestrator the session starts."""
 
     engine: Engine
     file: Path
     endpoint_url: str | None = None  # a local AWS emulator (`saasctl local`), or None for AWS
-    listener: Listener | None = None
     options: Options = field(default_factory=Options)
-    orchestrator: Orchestrator | None = None
+    listener: Listener | None = None
+    cancellation: Cancellation = field(default_factory=Cancellation)
 
-    def new_orchestrator(self, options: Options | None = None) -> Orchestrator:
-        self.orchestrator = Orchestrator(self.engine, options or self.options, self.listener)
-        return self.orchestrator
+    def orchestrator(self, options: Options | None = None) -> Orchestrator:
+        return Orchestrator(self.engine, options or self.options, self.listener, cancellation=self.cancellation)
+
+    def with_listener(self, listener: Listener) -> Session:
+        return replace(self, listener=listener)
 
 
 class TenantState(StrEnum):
@@ -53,39 +57,39 @@ class TenantState(StrEnum):
     ORPHANED = "orphaned"
 
 
-def load(runtime: Runtime) -> LoadedSpec:
-    return loader.load(runtime.file)
+def load(session: Session) -> LoadedSpec:
+    return loader.load(session.file)
 
 
-def check_engine(runtime: Runtime) -> None:
+def check_engine(session: Session) -> None:
     """Let the engine refuse early (no CLI, no passphrase) instead of failing every stack the same way."""
-    engine_base.check_ready(runtime.engine)
+    engine_base.check_ready(session.engine)
 
 
-def deployed_tenants(runtime: Runtime, spec: TenantsFile) -> list[str]:
-    return runtime.engine.list_stacks(stacks.tenants_project(spec))
+def deployed_tenants(session: Session, spec: TenantsFile) -> list[str]:
+    return session.engine.list_stacks(stacks.tenants_project(spec))
 
 
-def preflight(runtime: Runtime, loaded: LoadedSpec, deployed: Sequence[str] | None = None) -> Report:
+def preflight(session: Session, loaded: LoadedSpec, deployed: Sequence[str] | None = None) -> Report:
     """Preflight before a deploy; raises :class:`PreflightFailed` (exit 2) on any error."""
-    report = run_preflight(loaded, Mode.AUTO, runtime.endpoint_url, set(deployed) if deployed is not None else None)
+    report = run_preflight(loaded, Mode.AUTO, session.endpoint_url, set(deployed) if deployed is not None else None)
     if report.errors:
-        raise PreflightFailed(report, str(runtime.file))
+        raise PreflightFailed(report, str(session.file))
     return report
 
 
-def platform_target(runtime: Runtime, spec: TenantsFile, deployed: Mapping[str, Any] | None = None) -> StackTarget:
+def platform_target(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None = None) -> StackTarget:
     """The platform stack; ``deployed`` (its current outputs) keeps the platform's generation across updates,
     and every deployed cell a tenant stack still routes through."""
     return stacks.platform_target(
         spec,
-        endpoint_url=runtime.endpoint_url,
+        endpoint_url=session.endpoint_url,
         generation=platform_generation(deployed),
-        cells=cells_to_run(runtime, spec, deployed),
+        cells=cells_to_run(session, spec, deployed),
     )
 
 
-def cells_to_run(runtime: Runtime, spec: TenantsFile, deployed: Mapping[str, Any] | None) -> int:
+def cells_to_run(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None) -> int:
     """The cells the platform runs: what the file needs, and never fewer than the highest cell a deployed tenant
     stack still uses. A tenant moved out of a cell in the file still routes through it until its stack is
     updated, so the cell's ALB is removed only by the platform update after that (the next `apply`)."""
@@ -97,8 +101,8 @@ def cells_to_run(runtime: Runtime, spec: TenantsFile, deployed: Mapping[str, Any
         return wanted
     tenants = stacks.tenants_project(spec)
     in_use = [
-        int(runtime.engine.outputs(stacks.orphan_target(spec, name)).get("cell", 1))
-        for name in runtime.engine.list_stacks(tenants)
+        int(session.engine.outputs(stacks.orphan_target(spec, name)).get("cell", 1))
+        for name in session.engine.list_stacks(tenants)
     ]
     return max([wanted, *in_use])
 
@@ -111,30 +115,30 @@ def platform_generation(deployed: Mapping[str, Any] | None, now: datetime | None
     return (now or datetime.now(UTC)).strftime(GENERATION_FORMAT)
 
 
-def platform(runtime: Runtime, loaded: LoadedSpec, operation: Operation) -> RunReport:
+def platform(session: Session, loaded: LoadedSpec, operation: Operation) -> RunReport:
     spec = loaded.spec
-    check_engine(runtime)
-    deployed = runtime.engine.outputs(stacks.platform_target(spec))
+    check_engine(session)
+    deployed = session.engine.outputs(stacks.platform_target(spec))
     if operation is Operation.DESTROY:
-        refuse_platform_destroy(runtime, loaded, deployed)
-    target = platform_target(runtime, spec, deployed)
-    return runtime.new_orchestrator(Options(parallel=1)).run(operation, [target])
+        refuse_platform_destroy(session, loaded, deployed)
+    target = platform_target(session, spec, deployed)
+    return session.orchestrator(Options(parallel=1)).run(operation, [target])
 
 
-def refuse_platform_destroy(runtime: Runtime, loaded: LoadedSpec, deployed: Mapping[str, Any]) -> None:
+def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Mapping[str, Any]) -> None:
     """What makes a platform destroy fail half-way is refused before anything is deleted: tenant stacks that
     still use it, and a database with deletion protection (AWS refuses to delete the cluster, after Pulumi
     has deleted the instances, load balancer and NAT in parallel)."""
     spec = loaded.spec
-    remaining = deployed_tenants(runtime, spec)
+    remaining = deployed_tenants(session, spec)
     if remaining:
         raise Refused(
             f"refusing to destroy the platform while {len(remaining)} tenant stack(s) exist: {', '.join(remaining)}",
             hint="destroy the tenants first: " + " ; ".join(f"saasctl tenant destroy {n}" for n in remaining),
         )
-    where = f"{runtime.file}:{loaded.line_of(('platform', 'database', 'deletion_protection')) or '-'}"
+    where = f"{session.file}:{loaded.line_of(('platform', 'database', 'deletion_protection')) or '-'}"
     steps = (
-        f"1. set platform.database.deletion_protection: false in {runtime.file}; 2. saasctl platform up (turns it "
+        f"1. set platform.database.deletion_protection: false in {session.file}; 2. saasctl platform up (turns it "
         "off in AWS and in Pulumi); 3. saasctl platform destroy"
     )
     if spec.platform.database.deletion_protection:
@@ -150,10 +154,10 @@ def refuse_platform_destroy(runtime: Runtime, loaded: LoadedSpec, deployed: Mapp
             hint="run `saasctl platform up` to turn it off, then `saasctl platform destroy`",
         )
     if not spec.platform.throwaway and deployed.get("generation"):
-        refuse_taken_snapshot(runtime, spec, str(deployed["generation"]))
+        refuse_taken_snapshot(session, spec, str(deployed["generation"]))
 
 
-def refuse_taken_snapshot(runtime: Runtime, spec: TenantsFile, generation: str) -> None:
+def refuse_taken_snapshot(session: Session, spec: TenantsFile, generation: str) -> None:
     """The destroy ends with the cluster's final snapshot; if a snapshot already has its name, DeleteDBCluster
     fails (DBClusterSnapshotAlreadyExistsFault) after everything else is gone. Checked in AWS first (when
     credentials allow: read-only rds:DescribeDBClusterSnapshots)."""
@@ -161,13 +165,13 @@ def refuse_taken_snapshot(runtime: Runtime, spec: TenantsFile, generation: str) 
 
     from infra.naming import PlatformNames
 
-    session = _aws_behind_engine(runtime)
-    if session is None:
+    aws = _aws_behind_engine(session)
+    if aws is None:
         return
     identifier = PlatformNames(spec.platform.project, spec.platform.environment).db_final_snapshot_identifier(
         generation
     )
-    rds = session.client("rds", region_name=spec.platform.region, endpoint_url=runtime.endpoint_url)
+    rds = aws.client("rds", region_name=spec.platform.region, endpoint_url=session.endpoint_url)
     try:
         rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=identifier)
     except ClientError as exc:
@@ -185,10 +189,10 @@ def refuse_taken_snapshot(runtime: Runtime, spec: TenantsFile, generation: str) 
     )
 
 
-def platform_outputs(runtime: Runtime, spec: TenantsFile) -> PlatformOutputs:
+def platform_outputs(session: Session, spec: TenantsFile) -> PlatformOutputs:
     """The deployed platform's outputs, read once per run; refuses when the platform is not deployed."""
-    check_engine(runtime)
-    outputs = runtime.engine.outputs(platform_target(runtime, spec))
+    check_engine(session)
+    outputs = session.engine.outputs(platform_target(session, spec))
     if not outputs:
         raise Refused(
             f"the platform stack {stacks.platform_project(spec)}/{spec.platform.environment} is not deployed",
@@ -201,7 +205,7 @@ def platform_outputs(runtime: Runtime, spec: TenantsFile) -> PlatformOutputs:
 
 
 def tenant_targets(
-    runtime: Runtime,
+    session: Session,
     spec: TenantsFile,
     names: Sequence[str],
     platform: PlatformOutputs,
@@ -212,7 +216,7 @@ def tenant_targets(
     unknown = [n for n in names if n not in declared]
     if unknown:
         raise UsageError(
-            f"tenant {unknown[0]!r} is not declared in {runtime.file}",
+            f"tenant {unknown[0]!r} is not declared in {session.file}",
             hint=f"declared tenants: {', '.join(sorted(declared)) or 'none'}",
         )
     return [
@@ -221,14 +225,14 @@ def tenant_targets(
             name,
             platform,
             delete_data=delete_data,
-            endpoint_url=runtime.endpoint_url,
+            endpoint_url=session.endpoint_url,
             kept=(kept or {}).get(name, NOTHING_KEPT),
         )
         for name in names
     ]
 
 
-def kept_data(runtime: Runtime, spec: TenantsFile, names: Sequence[str]) -> dict[str, KeptData]:
+def kept_data(session: Session, spec: TenantsFile, names: Sequence[str]) -> dict[str, KeptData]:
     """For each tenant about to be deployed for the first time: the data an earlier destroy kept, to adopt.
 
     Raises :class:`~saas_ctl.adoption.KeptDataConflict` (exit 2) before anything is touched when a bucket or
@@ -236,18 +240,18 @@ def kept_data(runtime: Runtime, spec: TenantsFile, names: Sequence[str]) -> dict
     and nothing can be deployed either) every tenant is created as new."""
     from saas_ctl.preflight.run import aws_session
 
-    deployed = set(deployed_tenants(runtime, spec))
+    deployed = set(deployed_tenants(session, spec))
     new = [name for name in names if name not in deployed]
-    session = aws_session(runtime.endpoint_url) if new else None
-    if session is None:
+    aws = aws_session(session.endpoint_url) if new else None
+    if aws is None:
         return {}
     from saas_ctl.adoption import find_kept_data
 
-    found = {name: find_kept_data(spec, name, session, runtime.endpoint_url) for name in new}
+    found = {name: find_kept_data(spec, name, aws, session.endpoint_url) for name in new}
     return {name: kept for name, kept in found.items() if kept != NOTHING_KEPT}
 
 
-def after_deploy(runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs) -> Verifier | None:
+def after_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs) -> Verifier | None:
     """What makes a tenant usable once its stack is up, run on the tenant's own thread: its database role and
     database (RDS Data API), then the wait until ECS has rolled out its new task definition
     (``SAASCTL_ROLLOUT_TIMEOUT`` seconds, default 600; 0 turns the wait off). Either failing fails that
@@ -258,13 +262,13 @@ def after_deploy(runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs)
 
     from saas_ctl import rollout
 
-    session = _aws_behind_engine(runtime)
-    if session is None:
+    aws = _aws_behind_engine(session)
+    if aws is None:
         return None
     region = spec.platform.region
     timeout = float(os.environ.get(rollout.TIMEOUT_VARIABLE) or rollout.DEFAULT_TIMEOUT_SECONDS)
-    ecs = session.client("ecs", region_name=region, endpoint_url=runtime.endpoint_url)
-    database = _data_api(runtime, session, spec, platform)
+    ecs = aws.client("ecs", region_name=region, endpoint_url=session.endpoint_url)
+    database = _data_api(session, aws, spec, platform)
 
     def check(result: StackResult) -> StackResult:
         from saas_ctl import tenant_database
@@ -295,20 +299,20 @@ def after_deploy(runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs)
     return check
 
 
-def _aws_behind_engine(runtime: Runtime) -> Any | None:
+def _aws_behind_engine(session: Session) -> Any | None:
     """A boto3 session for saasctl's own calls about what the engine deployed; None when there is nothing to
     ask (an engine that deploys nothing to AWS) or no way to ask (no credentials)."""
     from saas_ctl.preflight.run import aws_session
 
-    if not engine_base.capabilities(runtime.engine).deploys_to_aws:
+    if not engine_base.capabilities(session.engine).deploys_to_aws:
         return None
-    return aws_session(runtime.endpoint_url)
+    return aws_session(session.endpoint_url)
 
 
-def _data_api(runtime: Runtime, session: Any, spec: TenantsFile, platform: PlatformOutputs) -> Any:
+def _data_api(session: Session, aws: Any, spec: TenantsFile, platform: PlatformOutputs) -> Any:
     from saas_ctl.tenant_database import DataApi
 
-    client = session.client("rds-data", region_name=spec.platform.region, endpoint_url=runtime.endpoint_url)
+    client = aws.client("rds-data", region_name=spec.platform.region, endpoint_url=session.endpoint_url)
     return DataApi(client, str(platform.database_cluster_arn), str(platform.database_master_secret_arn))
 
 
@@ -341,32 +345,32 @@ def waiting_for_cells(spec: TenantsFile, platform: PlatformOutputs, names: Seque
 
 
 def cells_for(
-    runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], deployed: PlatformOutputs | None = None
+    session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: PlatformOutputs | None = None
 ) -> RunReport | None:
     """Before deploying tenants in a cell the platform does not have yet: bring the platform up, as `apply`
     always does; None when every cell they need is deployed. ``deployed``: the platform's outputs, if read."""
-    if not missing_cells(loaded.spec, deployed or platform_outputs(runtime, loaded.spec), names):
+    if not missing_cells(loaded.spec, deployed or platform_outputs(session, loaded.spec), names):
         return None
-    return platform(runtime, loaded, Operation.UP)
+    return platform(session, loaded, Operation.UP)
 
 
 def preview_tenants(
-    runtime: Runtime, loaded: LoadedSpec, names: Sequence[str], deployed: PlatformOutputs | None = None
+    session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: PlatformOutputs | None = None
 ) -> list[RunReport]:
     """What deploying the named tenants would change: their stacks' previews, and the platform's when some of
     them are in a cell it does not have yet (their own stacks can be previewed only once it exists).
     ``deployed``: the platform's outputs, if already read."""
-    current = deployed or platform_outputs(runtime, loaded.spec)
+    current = deployed or platform_outputs(session, loaded.spec)
     waiting = waiting_for_cells(loaded.spec, current, names)
-    reports = [platform(runtime, loaded, Operation.PREVIEW)] if waiting else []
+    reports = [platform(session, loaded, Operation.PREVIEW)] if waiting else []
     ready = [name for name in names if name not in waiting]
     if ready:
-        reports.append(tenants(runtime, loaded, ready, Operation.PREVIEW, current))
+        reports.append(tenants(session, loaded, ready, Operation.PREVIEW, current))
     return reports
 
 
 def tenants(
-    runtime: Runtime,
+    session: Session,
     loaded: LoadedSpec,
     names: Sequence[str],
     operation: Operation,
@@ -376,17 +380,17 @@ def tenants(
     ``deployed``: the platform's outputs, if the caller has just read them (else they are read here)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
-    platform = deployed or platform_outputs(runtime, spec)
+    platform = deployed or platform_outputs(session, spec)
     if operation is not Operation.DESTROY:  # a destroy runs from the stack's state, not its program
         refuse_missing_cells(spec, platform, chosen)
-    kept = kept_data(runtime, spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else {}
-    after = after_deploy(runtime, spec, platform) if operation is Operation.UP else None
-    targets = tenant_targets(runtime, spec, chosen, platform, kept=kept)
-    return runtime.new_orchestrator().run(operation, targets, after)
+    kept = kept_data(session, spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else {}
+    after = after_deploy(session, spec, platform) if operation is Operation.UP else None
+    targets = tenant_targets(session, spec, chosen, platform, kept=kept)
+    return session.orchestrator().run(operation, targets, after)
 
 
 def add_tenant(
-    runtime: Runtime,
+    session: Session,
     request: store.NewTenant,
     run_preflight: bool = True,
     before_write: Callable[[LoadedSpec], None] | None = None,
@@ -398,24 +402,24 @@ def add_tenant(
     refuses leaves the file as it was."""
 
     def check(candidate: LoadedSpec) -> None:
-        platform_outputs(runtime, candidate.spec)
-        kept_data(runtime, candidate.spec, [request.name])
+        platform_outputs(session, candidate.spec)
+        kept_data(session, candidate.spec, [request.name])
         if run_preflight:
-            preflight(runtime, candidate, deployed_tenants(runtime, candidate.spec))
+            preflight(session, candidate, deployed_tenants(session, candidate.spec))
         if before_write is not None:  # the CLI's preview and question, on a terminal
             before_write(candidate)
 
-    return store.add_tenant(runtime.file, request, check)
+    return store.add_tenant(session.file, request, check)
 
 
-def move_tenant(runtime: Runtime, name: str, cell: int, run_preflight: bool = True) -> LoadedSpec:
+def move_tenant(session: Session, name: str, cell: int, run_preflight: bool = True) -> LoadedSpec:
     """Put the tenant in another cell in the file (validated, atomic, preflighted before it is written);
     deploying it (which moves its rule, target group and DNS records) is a separate step."""
 
     def check(candidate: LoadedSpec) -> None:
-        preflight(runtime, candidate, deployed_tenants(runtime, candidate.spec))
+        preflight(session, candidate, deployed_tenants(session, candidate.spec))
 
-    return store.move_tenant(runtime.file, name, cell, check if run_preflight else None)
+    return store.move_tenant(session.file, name, cell, check if run_preflight else None)
 
 
 @dataclass(frozen=True)
@@ -425,37 +429,37 @@ class DestroyOutcome:
     removed_from_file: bool
 
 
-def destroy_tenant(runtime: Runtime, name: str, delete_data: bool) -> DestroyOutcome:
+def destroy_tenant(session: Session, name: str, delete_data: bool) -> DestroyOutcome:
     """Destroy the tenant's stack and remove it; then remove the tenant from the file.
 
     A failed destroy leaves both the stack and the file entry. Without ``delete_data`` the bucket and the
     secret are retained in the account (the program marks them ``retain_on_delete``).
     """
-    loaded = load(runtime)
+    loaded = load(session)
     spec = loaded.spec
-    check_engine(runtime)
+    check_engine(session)
     declared = any(t.name == name for t in spec.tenants)
-    deployed = name in deployed_tenants(runtime, spec)
+    deployed = name in deployed_tenants(session, spec)
     if not declared and not deployed:
-        raise UsageError(f"tenant {name!r} is neither declared in {runtime.file} nor deployed")
+        raise UsageError(f"tenant {name!r} is neither declared in {session.file} nor deployed")
     names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
     report = RunReport(Operation.DESTROY)
     if deployed:
         platform = None
         if delete_data:
-            platform = platform_outputs(runtime, spec) if declared else None
-            prepare = _allow_data_deletion(runtime, spec, name, declared, names, platform)
+            platform = platform_outputs(session, spec) if declared else None
+            prepare = _allow_data_deletion(session, spec, name, declared, names, platform)
             if not prepare.ok:
                 return DestroyOutcome(prepare, [], False)
         # Destroy works from the stack's state; the program is not run, so the platform need not be there.
         target = stacks.orphan_target(spec, name)
-        report = runtime.new_orchestrator(Options(parallel=1)).run(Operation.DESTROY, [target])
+        report = session.orchestrator(Options(parallel=1)).run(Operation.DESTROY, [target])
         if not report.ok:
             return DestroyOutcome(report, [], False)
         if platform is not None:
-            report.results.extend(_drop_database(runtime, spec, platform, target, names))
+            report.results.extend(_drop_database(session, spec, platform, target, names))
     if declared:
-        store.remove_tenant(runtime.file, name)
+        store.remove_tenant(session.file, name)
     kept = (
         []
         if delete_data
@@ -465,7 +469,7 @@ def destroy_tenant(runtime: Runtime, name: str, delete_data: bool) -> DestroyOut
 
 
 def _allow_data_deletion(
-    runtime: Runtime,
+    session: Session,
     spec: TenantsFile,
     name: str,
     declared: bool,
@@ -476,26 +480,26 @@ def _allow_data_deletion(
     that follows removes its data."""
     if not declared or platform is None:
         raise Refused(
-            f"tenant {name!r} is orphaned (not in {runtime.file}); --delete-data needs its settings",
+            f"tenant {name!r} is orphaned (not in {session.file}); --delete-data needs its settings",
             hint=f"destroy without --delete-data, then delete bucket {names.bucket} and secret {names.secret} yourself",
         )
-    targets = tenant_targets(runtime, spec, [name], platform, delete_data=True)
-    return runtime.new_orchestrator(Options(parallel=1)).run(Operation.UP, targets)
+    targets = tenant_targets(session, spec, [name], platform, delete_data=True)
+    return session.orchestrator(Options(parallel=1)).run(Operation.UP, targets)
 
 
 def _drop_database(
-    runtime: Runtime, spec: TenantsFile, platform: PlatformOutputs, target: StackTarget, names: TenantNames
+    session: Session, spec: TenantsFile, platform: PlatformOutputs, target: StackTarget, names: TenantNames
 ) -> list[StackResult]:
     """After `tenant destroy --delete-data`: the tenant's database and role go too (a failure is reported with
     the statements to finish by hand; the stack is already gone)."""
     from saas_ctl import tenant_database
 
-    session = _aws_behind_engine(runtime)
-    if session is None:
+    aws = _aws_behind_engine(session)
+    if aws is None:
         return []
     statements = tenant_database.drop_statements(names.database_user)
     try:
-        tenant_database.run(statements, _data_api(runtime, session, spec, platform))
+        tenant_database.run(statements, _data_api(session, aws, spec, platform))
     except tenant_database.DatabaseError as exc:
         by_hand = "; ".join(s.sql for s in statements)
         return [
@@ -511,9 +515,9 @@ def _drop_database(
     return []
 
 
-def tenant_states(runtime: Runtime, loaded: LoadedSpec) -> dict[str, TenantState]:
+def tenant_states(session: Session, loaded: LoadedSpec) -> dict[str, TenantState]:
     spec = loaded.spec
-    deployed = set(deployed_tenants(runtime, spec))
+    deployed = set(deployed_tenants(session, spec))
     states = {t.name: TenantState.DEPLOYED if t.name in deployed else TenantState.NOT_DEPLOYED for t in spec.tenants}
     for name in sorted(deployed - states.keys()):
         states[name] = TenantState.ORPHANED

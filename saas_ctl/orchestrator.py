@@ -71,6 +71,39 @@ Listener = Callable[[Update], None]
 Verifier = Callable[[StackResult], StackResult]
 
 
+class Cancellation:
+    """The one cancel of a command: its signal handler cancels, and every orchestrator the command runs sees it
+    (it starts nothing new) and has the engine stop what runs. Knows which stacks are running, for the message
+    of a second interrupt. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._running: dict[str, Engine] = {}
+
+    def cancel(self) -> None:
+        self._event.set()
+        with self._lock:
+            running = list(self._running.items())
+        for label, engine in running:
+            engine_base.cancel(engine, label)
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def running_labels(self) -> list[str]:
+        with self._lock:
+            return sorted(self._running)
+
+    def started(self, label: str, engine: Engine) -> None:
+        with self._lock:
+            self._running[label] = engine
+
+    def finished(self, label: str) -> None:
+        with self._lock:
+            self._running.pop(label, None)
+
+
 class Orchestrator:
     def __init__(
         self,
@@ -78,29 +111,30 @@ class Orchestrator:
         options: Options = Options(),
         listener: Listener | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        cancellation: Cancellation | None = None,
     ) -> None:
         self.engine = engine
         self.options = options
         self.listener = listener or (lambda update: None)
         self.sleep = sleep
-        self._stop = threading.Event()
+        self.cancellation = cancellation or Cancellation()
+        self._failed_fast = threading.Event()
         self._lock = threading.Lock()
-        self._running: set[str] = set()
         self._in_flight = 0
 
     def cancel(self) -> None:
         """Start nothing new, and ask the engine to cancel what runs (when it can)."""
-        self._stop.set()
-        for label in self.running_labels():
-            engine_base.cancel(self.engine, label)
+        self.cancellation.cancel()
 
     @property
     def cancelled(self) -> bool:
-        return self._stop.is_set()
+        return self.cancellation.is_set()
+
+    def _stopped(self) -> bool:
+        return self.cancellation.is_set() or self._failed_fast.is_set()
 
     def running_labels(self) -> list[str]:
-        with self._lock:
-            return list(self._running)
+        return self.cancellation.running_labels()
 
     def run(self, operation: Operation, targets: Sequence[StackTarget], after: Verifier | None = None) -> RunReport:
         """``after`` checks each succeeded result (for example that the tenant's service became healthy) and
@@ -113,7 +147,7 @@ class Orchestrator:
         with ThreadPoolExecutor(max_workers=max(1, self.options.parallel), thread_name_prefix="saasctl") as pool:
             running: dict[Future[StackResult], StackTarget] = {}
             while pending or running:
-                while pending and len(running) < self.options.parallel and not self._stop.is_set():
+                while pending and len(running) < self.options.parallel and not self._stopped():
                     target = pending.pop(0)
                     running[pool.submit(self._one, operation, target, report, after)] = target
                 if not running:
@@ -124,25 +158,25 @@ class Orchestrator:
                     result = future.result()
                     results[target.label] = result
                     if result.status is Status.FAILED and self.options.fail_fast:
-                        self._stop.set()
+                        self._failed_fast.set()
         for target in pending:  # never started: cancelled by a signal or by --fail-fast
             result = StackResult(target, operation, Status.CANCELLED, error="not started")
             results[target.label] = result
             self.listener(Update(target, State.CANCELLED))
         report.results = [results[t.label] for t in targets]
-        report.interrupted = self._stop.is_set() and any(r.status is Status.CANCELLED for r in report.results)
+        report.interrupted = self._stopped() and any(r.status is Status.CANCELLED for r in report.results)
         return report
 
     def _one(self, operation: Operation, target: StackTarget, report: RunReport, after: Verifier | None) -> StackResult:
         with self._lock:
-            self._running.add(target.label)
             self._in_flight += 1
             report.max_in_flight = max(report.max_in_flight, self._in_flight)
+        self.cancellation.started(target.label, self.engine)
         try:
             return self._with_lock_retries(operation, target, after)
         finally:
+            self.cancellation.finished(target.label)
             with self._lock:
-                self._running.discard(target.label)
                 self._in_flight -= 1
 
     def _with_lock_retries(self, operation: Operation, target: StackTarget, after: Verifier | None) -> StackResult:
@@ -155,7 +189,7 @@ class Orchestrator:
                 result = run(target, self._sink(target))
             except Exception as exc:  # an engine that raises fails this stack only, never the whole run
                 result = StackResult(target, operation, Status.FAILED, error=_failure(target, exc))
-            if result.error_kind != ErrorKind.LOCKED or attempt >= self.options.lock_retries or self._stop.is_set():
+            if result.error_kind != ErrorKind.LOCKED or attempt >= self.options.lock_retries or self._stopped():
                 break
             attempt += 1
             self.listener(Update(target, State.RETRYING, current=f"locked; retry {attempt} in {delay:.0f}s"))

@@ -17,7 +17,7 @@ from saas_ctl.cli.lifecycle_support import (
     finish,
     preflight_unless_skipped,
     progress_and_signals,
-    runtime,
+    session,
 )
 from saas_ctl.cli.output import reporting
 
@@ -73,15 +73,15 @@ def apply(
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         part = fleet.Shard.parse(shard)
-        rt = runtime(cli, backend, local, parallel=parallel, fail_fast=fail_fast)
+        rt = session(cli, backend, local, parallel=parallel, fail_fast=fail_fast)
         loaded = lifecycle.load(rt)
         lifecycle.check_engine(rt)
         deployed = lifecycle.deployed_tenants(rt, loaded.spec)
         preflight_unless_skipped(cli.output, rt, loaded, skip_preflight, deployed)
         orphans = fleet.plan(loaded, deployed, part, prune).orphans
         if dry_run:
-            with progress_and_signals(cli.output, rt):
-                seen = fleet.preview(rt, loaded, part, prune, deployed)
+            with progress_and_signals(cli.output, rt) as live:
+                seen = fleet.preview(live, loaded, part, prune, deployed)
             for name in seen.not_previewed:
                 cli.output.info(f"{name}: would be created once the platform (or its cell) is up")
             extra = {"shard": shard, "dry_run": True, "not_previewed": seen.not_previewed}
@@ -92,7 +92,7 @@ def apply(
             rt,
             "Apply these changes?",
             yes,
-            lambda: fleet.preview(rt, loaded, part, prune, deployed).reports,
+            lambda live: fleet.preview(live, loaded, part, prune, deployed).reports,
         )
         if orphans:
             confirm(
@@ -100,8 +100,8 @@ def apply(
                 f"Destroy the stacks of {len(orphans)} tenant(s) no longer declared ({', '.join(orphans)})?",
                 yes,
             )
-        with progress_and_signals(cli.output, rt):
-            reports = fleet.apply(rt, loaded, part, prune, platform_wait)
+        with progress_and_signals(cli.output, rt) as live:
+            reports = fleet.apply(live, loaded, part, prune, platform_wait)
 
         def retry(names: list[str]) -> str:
             return shlex.join(["saasctl", "tenant", "up", *names, "-f", str(cli.file)])

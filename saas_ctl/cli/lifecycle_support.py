@@ -1,4 +1,4 @@
-"""What the lifecycle commands share: their options, the runtime, confirmations, signals and result rendering."""
+"""What the lifecycle commands share: their options, the session, confirmations, signals and result rendering."""
 
 import contextlib
 import os
@@ -19,7 +19,7 @@ from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
 if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
     from rich.table import Table
 
-    from saas_ctl.lifecycle import Runtime
+    from saas_ctl.lifecycle import Session
     from saas_ctl.orchestrator import RunReport
     from saas_ctl.spec.loader import LoadedSpec
 
@@ -60,25 +60,25 @@ ParallelOption = Annotated[
 ]
 
 
-def runtime(
+def session(
     app: Application, backend: str | None, local: bool, parallel: int = 4, fail_fast: bool = False
-) -> "Runtime":
+) -> "Session":
     from saas_ctl import local as emulator
     from saas_ctl.engine.select import engine_from_environment
-    from saas_ctl.lifecycle import Runtime
+    from saas_ctl.lifecycle import Session
     from saas_ctl.orchestrator import Options
 
     workdir = Path.cwd()
     endpoint = emulator.endpoint(workdir) if local else None
     engine = engine_from_environment(workdir, backend)
-    return Runtime(engine, app.file, endpoint, options=Options(parallel=parallel, fail_fast=fail_fast))
+    return Session(engine, app.file, endpoint, options=Options(parallel=parallel, fail_fast=fail_fast))
 
 
 SKIPPED_PREFLIGHT = "preflight skipped (--skip-preflight): AWS constraints were not checked"
 
 
 def preflight_unless_skipped(
-    output: Output, rt: "Runtime", loaded: "LoadedSpec", skip: bool, deployed: list[str] | None = None
+    output: Output, rt: "Session", loaded: "LoadedSpec", skip: bool, deployed: list[str] | None = None
 ) -> None:
     """Preflight before a deploy (exit 2 on any error), or say loudly that it was skipped."""
     from saas_ctl import lifecycle
@@ -97,14 +97,14 @@ def preflight_unless_skipped(
 
 
 def changes_then_confirm(
-    output: Output, rt: "Runtime", question: str, yes: bool, preview: "Callable[[], list[RunReport]]"
+    output: Output, rt: "Session", question: str, yes: bool, preview: "Callable[[Session], list[RunReport]]"
 ) -> None:
     """On a terminal: show what the engine's preview says will change, per stack, and ask; --yes skips both.
     Off a terminal (CI) nothing is asked and the change proceeds, as `--yes` would. A "no" changes nothing."""
     if yes or not sys.stdin.isatty():
         return
-    with progress_and_signals(output, rt):
-        reports = preview()
+    with progress_and_signals(output, rt) as shown:
+        reports = preview(shown)
     results = [r for report in reports for r in report.results]
     if any(not r.ok for r in results) or any(report.interrupted for report in reports):
         finish(output, reports)  # the preview failed or was interrupted: say why and stop (exit 1 or 130)
@@ -128,25 +128,25 @@ def confirm(output: Output, question: str, yes: bool) -> None:
 
 
 @contextmanager
-def progress_and_signals(output: Output, rt: "Runtime") -> Iterator[None]:
-    """Show progress on stderr; first Ctrl-C/SIGTERM cancels cleanly, a second one exits at once."""
+def progress_and_signals(output: Output, rt: "Session") -> "Iterator[Session]":
+    """Show progress on stderr; first Ctrl-C/SIGTERM cancels cleanly, a second one exits at once. Yields the
+    session whose operations report to the display (run them with it)."""
     from saas_ctl.cli.progress import progress_for
 
     display = progress_for(output.stderr)
-    rt.listener = display
+    shown = rt.with_listener(display)
     interrupts = {"count": 0}
 
     def handle(signum: int, frame: FrameType | None) -> None:
         interrupts["count"] += 1
-        orchestrator = rt.orchestrator
-        if interrupts["count"] == 1 and orchestrator is not None:
+        if interrupts["count"] == 1:
             output.stderr.print(
                 "[yellow]interrupted: starting nothing new, cancelling running operations "
                 "(press Ctrl-C again to exit at once)[/yellow]"
             )
-            orchestrator.cancel()
+            rt.cancellation.cancel()
             return
-        running = sorted(orchestrator.running_labels()) if orchestrator is not None else []
+        running = rt.cancellation.running_labels()
         if running:
             output.stderr.print(
                 "these stacks may be left locked; clear a lock with `pulumi cancel` (Pulumi Cloud) "
@@ -168,7 +168,7 @@ def progress_and_signals(output: Output, rt: "Runtime") -> Iterator[None]:
             previous[sig] = signal.signal(sig, handle)
     try:
         with display:
-            yield
+            yield shown
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -15,7 +15,7 @@ from saas_ctl.cli.lifecycle_support import (
     finish,
     preflight_unless_skipped,
     progress_and_signals,
-    runtime,
+    session,
 )
 from saas_ctl.cli.output import reporting
 from saas_ctl.engine.operations import Operation
@@ -37,7 +37,7 @@ def _run(
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        rt = runtime(cli, backend, local, parallel=1)
+        rt = session(cli, backend, local, parallel=1)
         loaded = lifecycle.load(rt)
         if operation is Operation.DESTROY:
             platform = loaded.spec.platform
@@ -51,10 +51,10 @@ def _run(
                 rt,
                 "Apply these changes to the platform?",
                 yes,
-                lambda: [lifecycle.platform(rt, loaded, Operation.PREVIEW)],
+                lambda live: [lifecycle.platform(live, loaded, Operation.PREVIEW)],
             )
-        with progress_and_signals(cli.output, rt):
-            report = lifecycle.platform(rt, loaded, operation)
+        with progress_and_signals(cli.output, rt) as live:
+            report = lifecycle.platform(live, loaded, operation)
         finish(cli.output, [report])
 
 
@@ -128,7 +128,7 @@ def outputs(
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        rt = runtime(cli, backend, local)
+        rt = session(cli, backend, local)
         spec = lifecycle.load(rt).spec
         platform = lifecycle.platform_outputs(rt, spec)
         values = platform.as_dict()

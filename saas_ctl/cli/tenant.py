@@ -22,7 +22,7 @@ from saas_ctl.cli.lifecycle_support import (
     finish,
     preflight_unless_skipped,
     progress_and_signals,
-    runtime,
+    session,
 )
 from saas_ctl.cli.output import reporting
 from saas_ctl.engine.operations import Operation
@@ -30,7 +30,7 @@ from saas_ctl.errors import SaasctlError, UsageError
 
 if TYPE_CHECKING:
     from infra.outputs import PlatformOutputs
-    from saas_ctl.lifecycle import Runtime
+    from saas_ctl.lifecycle import Session
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.models import EffectiveTenant
 
@@ -110,7 +110,7 @@ def _states(cli: Application, loaded: "LoadedSpec", backend: str | None, local: 
     from saas_ctl import lifecycle
 
     try:
-        rt = runtime(cli, backend, local)
+        rt = session(cli, backend, local)
         return {name: str(state) for name, state in lifecycle.tenant_states(rt, loaded).items()}
     except SaasctlError as exc:
         cli.output.warn(f"deployed state unknown: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
@@ -177,7 +177,7 @@ def add(
         def ask(candidate: "LoadedSpec") -> None:
             question = f"Add tenant {name} to {cli.file} and deploy it?"
             changes_then_confirm(
-                cli.output, rt, question, yes, lambda: lifecycle.preview_tenants(rt, candidate, [name])
+                cli.output, rt, question, yes, lambda live: lifecycle.preview_tenants(live, candidate, [name])
             )
 
         loaded = lifecycle.add_tenant(rt, request, run_preflight=not skip_preflight, before_write=ask)
@@ -185,11 +185,11 @@ def add(
         _deploy(cli, rt, loaded, [name], Operation.UP, extra={"added": name})
 
 
-def _ready_to_edit(cli: Application, backend: str | None, local: bool, skip_preflight: bool) -> "Runtime":
+def _ready_to_edit(cli: Application, backend: str | None, local: bool, skip_preflight: bool) -> "Session":
     """Before an edit that deploys: the current file must be valid and the engine able to deploy."""
     from saas_ctl import lifecycle
 
-    rt = runtime(cli, backend, local)
+    rt = session(cli, backend, local)
     lifecycle.load(rt)
     lifecycle.check_engine(rt)
     if skip_preflight:
@@ -199,7 +199,7 @@ def _ready_to_edit(cli: Application, backend: str | None, local: bool, skip_pref
 
 def _deploy(
     cli: Application,
-    rt: "Runtime",
+    rt: "Session",
     loaded: "LoadedSpec",
     names: list[str],
     operation: Operation,
@@ -211,14 +211,14 @@ def _deploy(
 
     retry = _retry_command(cli, "up" if operation is Operation.UP else str(operation))
     reports = []
-    with progress_and_signals(cli.output, rt):
+    with progress_and_signals(cli.output, rt) as live:
         # A tenant in a cell the platform does not have yet (tenant add opened one): the platform first.
-        platform = lifecycle.cells_for(rt, loaded, names, deployed) if operation is Operation.UP else None
+        platform = lifecycle.cells_for(live, loaded, names, deployed) if operation is Operation.UP else None
         if platform is not None:
             reports.append(platform)
             deployed = None  # changed: read again
         if platform is None or platform.ok:
-            reports.append(lifecycle.tenants(rt, loaded, names, operation, deployed))
+            reports.append(lifecycle.tenants(live, loaded, names, operation, deployed))
     finish(cli.output, reports, retry, extra)
 
 
@@ -243,7 +243,7 @@ def _operate(
             raise UsageError("name the tenants to act on, or pass --all")
         if names and all_:
             raise UsageError("pass tenant names or --all, not both")
-        rt = runtime(cli, backend, local, parallel=parallel)
+        rt = session(cli, backend, local, parallel=parallel)
         loaded = lifecycle.load(rt)
         chosen = names or [t.name for t in loaded.spec.tenants]
         # Read once; refused here, before preflight, when there is no platform.
@@ -251,7 +251,7 @@ def _operate(
         if operation is Operation.UP:
             preflight_unless_skipped(cli.output, rt, loaded, skip_preflight)
             question = f"Apply these changes to {len(chosen)} tenant stack(s)?"
-            previews = lambda: lifecycle.preview_tenants(rt, loaded, chosen, deployed)  # noqa: E731
+            previews = lambda live: lifecycle.preview_tenants(live, loaded, chosen, deployed)  # noqa: E731
             changes_then_confirm(cli.output, rt, question, yes, previews)
         _deploy(cli, rt, loaded, chosen, operation, deployed=deployed)
 
@@ -335,9 +335,9 @@ def destroy(
     with reporting(cli.output):
         what = "and DELETE ITS DATA (bucket objects, secret)" if delete_data else "(its bucket and secret are kept)"
         confirm(cli.output, f"Destroy tenant {name} {what}?", yes)
-        rt = runtime(cli, backend, local)
-        with progress_and_signals(cli.output, rt):
-            outcome = lifecycle.destroy_tenant(rt, name, delete_data)
+        rt = session(cli, backend, local)
+        with progress_and_signals(cli.output, rt) as live:
+            outcome = lifecycle.destroy_tenant(live, name, delete_data)
         if outcome.report.ok and not cli.output.json_mode:
             if outcome.removed_from_file:
                 cli.output.success(f"removed tenant {name} from {cli.file}")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
-from saas_ctl.cli.lifecycle_support import BackendOption, LocalOption, runtime
+from saas_ctl.cli.lifecycle_support import BackendOption, LocalOption, session
 from saas_ctl.cli.output import reporting
 from saas_ctl.errors import SaasctlError, UsageError
 
@@ -53,11 +53,11 @@ def show(
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        rt = runtime(cli, backend, local)
+        rt = session(cli, backend, local)
         spec = loader.load(cli.file).spec
-        session = _aws(rt.endpoint_url, "--live") if live else None
+        aws = _aws(rt.endpoint_url, "--live") if live else None
         try:
-            view = view_of(rt.engine, spec, name, str(cli.file), session, rt.endpoint_url)
+            view = view_of(rt.engine, spec, name, str(cli.file), aws, rt.endpoint_url)
         except (ClientError, BotoCoreError) as exc:
             raise SaasctlError(f"could not read tenant {name}'s live state: {exc}") from None
         if cli.output.json_mode:

@@ -187,13 +187,13 @@ def test_the_platform_wait_ends_at_its_deadline_not_at_the_next_poll(
     engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
 ) -> None:
     from saas_ctl.fleet import wait_for_platform
-    from saas_ctl.lifecycle import Refused, Runtime
+    from saas_ctl.lifecycle import Refused, Session
     from saas_ctl.spec.loader import load
 
     path = write_spec(MINIMAL)
     slept: list[float] = []
     with pytest.raises(Refused):
-        wait_for_platform(Runtime(engine, path), load(path), 1.0, sleep=slept.append, poll_seconds=15.0)
+        wait_for_platform(Session(engine, path), load(path), 1.0, sleep=slept.append, poll_seconds=15.0)
     assert slept and all(seconds <= 1.0 for seconds in slept)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from infra.outputs import PlatformOutputs
-from saas_ctl.lifecycle import Runtime, cells_to_run
+from saas_ctl.lifecycle import Session, cells_to_run
 from saas_ctl.spec.loader import load_bytes
 from tests.conftest import fleet_yaml
 from tests.fakes import TENANTS, MemoryEngine
@@ -18,22 +18,22 @@ def _deployed(cells: int) -> dict[str, object]:
 
 
 def test_a_new_platform_runs_the_cells_the_file_needs() -> None:
-    assert cells_to_run(Runtime(MemoryEngine(), Path("t.yaml")), TWO_CELLS, None) == 2
+    assert cells_to_run(Session(MemoryEngine(), Path("t.yaml")), TWO_CELLS, None) == 2
 
 
 def test_a_cell_no_deployed_tenant_uses_any_more_is_removed() -> None:
     engine = MemoryEngine()
     engine.deploy(TENANTS, "t0003", {"cell": 2})
-    assert cells_to_run(Runtime(engine, Path("t.yaml")), TWO_CELLS, _deployed(3)) == 2
+    assert cells_to_run(Session(engine, Path("t.yaml")), TWO_CELLS, _deployed(3)) == 2
 
 
 def test_a_cell_a_deployed_tenant_still_routes_through_is_kept() -> None:
     engine = MemoryEngine()
     engine.deploy(TENANTS, "moved-in-the-file", {"cell": 3})  # its entry says another cell; its stack, cell 3
-    assert cells_to_run(Runtime(engine, Path("t.yaml")), TWO_CELLS, _deployed(3)) == 3
+    assert cells_to_run(Session(engine, Path("t.yaml")), TWO_CELLS, _deployed(3)) == 3
 
 
 def test_tenant_stacks_are_not_read_when_the_platform_is_not_shrinking() -> None:
     engine = MemoryEngine()
-    assert cells_to_run(Runtime(engine, Path("t.yaml")), TWO_CELLS, _deployed(2)) == 2
+    assert cells_to_run(Session(engine, Path("t.yaml")), TWO_CELLS, _deployed(2)) == 2
     assert engine.calls == []
