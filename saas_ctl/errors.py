@@ -30,6 +30,16 @@ class SaasctlError(Exception):
         return {"error": self.message, "hint": self.hint}
 
 
+class ExitStatus(Exception):
+    """A command has printed its result (or said why it stops) and ends with this exit code: 1 when something
+    failed or the user said no, 2 when a check found errors, 130 when interrupted. Raised anywhere below the
+    CLI's edge; ``saas_ctl.cli.output.reporting`` turns it into the process's exit code, as it does errors."""
+
+    def __init__(self, exit_code: int) -> None:
+        super().__init__(exit_code)
+        self.exit_code = exit_code
+
+
 class UsageError(SaasctlError):
     """Invalid input or usage: exit code 2."""
 

@@ -41,7 +41,7 @@ def install_pulumi(
                 f"could not install the Pulumi CLI into {target}: {exc}",
                 hint="install it by hand: https://www.pulumi.com/docs/iac/download-install/",
             ) from None
-        if cli.output.json_mode:
-            cli.output.document({"installed": str(target), "version": str(command.version)})
-        else:
-            cli.output.success(f"Pulumi CLI {command.version} installed in {target}")
+        cli.output.done(
+            {"installed": str(target), "version": str(command.version)},
+            f"Pulumi CLI {command.version} installed in {target}",
+        )

@@ -14,7 +14,7 @@ import typer
 
 from saas_ctl.cli.context import Application
 from saas_ctl.cli.output import Output
-from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
+from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, ExitStatus, UsageError
 
 if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
     from rich.table import Table
@@ -114,7 +114,7 @@ def changes_then_confirm(
         output.info(f"  {result.target.label}: {changes}")
     if not typer.confirm(question, default=False, err=True):
         output.info("nothing was changed")
-        raise typer.Exit(EXIT_FAILED)
+        raise ExitStatus(EXIT_FAILED)
 
 
 def confirm(output: Output, question: str, yes: bool) -> None:
@@ -124,7 +124,7 @@ def confirm(output: Output, question: str, yes: bool) -> None:
     if not sys.stdin.isatty():
         raise UsageError(f"{question} Refusing without --yes because stdin is not a terminal")
     if not typer.confirm(question, default=False, err=True):
-        raise typer.Exit(EXIT_FAILED)
+        raise ExitStatus(EXIT_FAILED)
 
 
 @contextmanager
@@ -188,16 +188,14 @@ def finish(
     failed = [r for r in results if r.status is Status.FAILED]
     failed_tenants = [r.target.tenant for r in failed if r.target.tenant]
     retry_command = retry(failed_tenants) if retry and failed_tenants else None
-    if output.json_mode:
-        output.document(
-            {
-                "results": [r.to_json() for r in results],
-                "interrupted": interrupted,
-                "retry": retry_command,
-                **(extra or {}),
-            }
-        )
-    else:
+    document = {
+        "results": [r.to_json() for r in results],
+        "interrupted": interrupted,
+        "retry": retry_command,
+        **(extra or {}),
+    }
+
+    def text() -> None:
         if results:
             output.stderr.print(_summary(results))
         for note in dict.fromkeys(r.note for r in results if r.note):
@@ -209,10 +207,12 @@ def finish(
         if interrupted:
             cancelled = [r.target.tenant or r.target.label for r in results if r.status is Status.CANCELLED]
             output.stderr.print(f"interrupted; not completed: {', '.join(cancelled)}", markup=False)
+
+    output.result(document, text)
     if interrupted:
-        raise typer.Exit(EXIT_INTERRUPTED)
+        raise ExitStatus(EXIT_INTERRUPTED)
     if failed:
-        raise typer.Exit(EXIT_FAILED)
+        raise ExitStatus(EXIT_FAILED)
 
 
 def _summary(results: list[Any]) -> "Table":

@@ -9,6 +9,7 @@ from saas_ctl.cli.commands import group_app
 from saas_ctl.cli.context import JsonOption, application
 from saas_ctl.cli.help_text import epilog
 from saas_ctl.cli.output import reporting
+from saas_ctl.errors import EXIT_FAILED, ExitStatus
 
 app = group_app("local")
 
@@ -25,10 +26,10 @@ def start(
     cli = application(ctx, None, json_mode)
     with reporting(cli.output):
         emulator = local.start(Path.cwd(), port)
-        if cli.output.json_mode:
-            cli.output.document({"running": True, "url": emulator.url, "pid": emulator.pid})
-        else:
-            cli.output.success(f"local AWS emulator at {emulator.url} (pid {emulator.pid}); deploy to it with --local")
+        cli.output.done(
+            {"running": True, "url": emulator.url, "pid": emulator.pid},
+            f"local AWS emulator at {emulator.url} (pid {emulator.pid}); deploy to it with --local",
+        )
 
 
 @app.command(epilog=epilog("local stop"))
@@ -39,10 +40,8 @@ def stop(ctx: typer.Context, json_mode: JsonOption = False) -> None:
     cli = application(ctx, None, json_mode)
     with reporting(cli.output):
         stopped = local.stop(Path.cwd())
-        if cli.output.json_mode:
-            cli.output.document({"stopped": stopped})
-        else:
-            cli.output.info("stopped the local emulator" if stopped else "the local emulator was not running")
+        said = "stopped the local emulator" if stopped else "the local emulator was not running"
+        cli.output.result({"stopped": stopped}, lambda: cli.output.info(said))
 
 
 @app.command(epilog=epilog("local status"))
@@ -53,9 +52,8 @@ def status(ctx: typer.Context, json_mode: JsonOption = False) -> None:
     cli = application(ctx, None, json_mode)
     with reporting(cli.output):
         emulator = local.status(Path.cwd())
-        if cli.output.json_mode:
-            cli.output.document({"running": emulator is not None, "url": emulator.url if emulator else None})
-        else:
-            cli.output.info(f"running at {emulator.url} (pid {emulator.pid})" if emulator else "not running")
+        said = f"running at {emulator.url} (pid {emulator.pid})" if emulator else "not running"
+        document = {"running": emulator is not None, "url": emulator.url if emulator else None}
+        cli.output.result(document, lambda: cli.output.info(said))
         if emulator is None:
-            raise typer.Exit(1)
+            raise ExitStatus(EXIT_FAILED)

@@ -7,13 +7,13 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import typer
 from rich.console import Console
 
-from saas_ctl.errors import EXIT_INTERRUPTED, SaasctlError
+from saas_ctl.errors import EXIT_INTERRUPTED, ExitStatus, SaasctlError
 
 
 class Output:
@@ -30,6 +30,17 @@ class Output:
             sys.stdout.flush()
         except BrokenPipeError:
             discard_stdout()
+
+    def result(self, document: Any, text: Callable[[], None]) -> None:
+        """A command's result: under --json the one ``document``; otherwise what ``text`` prints."""
+        if self.json_mode:
+            self.document(document)
+        else:
+            text()
+
+    def done(self, document: Any, message: str) -> None:
+        """A command's result that a person reads as one line of success."""
+        self.result(document, lambda: self.success(message))
 
     def print(self, renderable: Any = "") -> None:
         """Human result output (stdout); user data is never parsed as markup."""
@@ -110,9 +121,12 @@ def _escape(text: str) -> str:
 
 @contextlib.contextmanager
 def reporting(output: Output) -> Iterator[None]:
-    """The one place where saasctl errors become messages and exit codes; nothing reaches the user as a traceback."""
+    """The one place where saasctl errors become messages and exit codes, and where a command that has printed
+    its result ends with its exit status; nothing reaches the user as a traceback."""
     try:
         yield
+    except ExitStatus as status:
+        raise typer.Exit(status.exit_code) from None
     except SaasctlError as exc:
         output.error(exc)
         raise typer.Exit(exc.exit_code) from None

@@ -133,12 +133,13 @@ def outputs(
         platform = lifecycle.platform_outputs(rt, spec)
         values = platform.as_dict()
         views = cell_views(spec, platform)
-        if cli.output.json_mode:
-            cli.output.document({"outputs": values, "cells": [view.to_json() for view in views]})
-        else:
+
+        def text() -> None:
             for key, value in values.items():
                 if key != "cells":
                     cli.output.print(f"{key}: {value}")
             cli.output.print("cells:")
             for view in views:
                 cli.output.print(f"  {view.describe()}")
+
+        cli.output.result({"outputs": values, "cells": [view.to_json() for view in views]}, text)

@@ -6,7 +6,7 @@ import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.output import Output, reporting
-from saas_ctl.errors import UsageError
+from saas_ctl.errors import EXIT_INVALID, ExitStatus, UsageError
 
 if TYPE_CHECKING:
     from saas_ctl.preflight.run import Report
@@ -56,7 +56,7 @@ def preflight(
         report = checks.run(loaded, mode, endpoint_url)
         render(cli.output, report, str(cli.file))
         if report.errors:
-            raise typer.Exit(2)
+            raise ExitStatus(EXIT_INVALID)
 
 
 def render(output: Output, report: "Report", file: str) -> None:

@@ -19,13 +19,11 @@ def validate(ctx: typer.Context, file: FileOption = None, json_mode: JsonOption 
     with reporting(app.output):
         loaded = loader.load(app.file)
         platform = loaded.spec.platform
-        if app.output.json_mode:
-            app.output.document({"valid": True, "file": str(app.file), "tenants": len(loaded.spec.tenants)})
-        else:
-            app.output.success(
-                f"{app.file} is valid: platform {platform.project}-{platform.environment} in {platform.region}, "
-                f"{len(loaded.spec.tenants)} tenant(s)"
-            )
+        app.output.done(
+            {"valid": True, "file": str(app.file), "tenants": len(loaded.spec.tenants)},
+            f"{app.file} is valid: platform {platform.project}-{platform.environment} in {platform.region}, "
+            f"{len(loaded.spec.tenants)} tenant(s)",
+        )
 
 
 def schema(ctx: typer.Context, json_mode: JsonOption = False) -> None:

@@ -164,13 +164,11 @@ def add(
         if no_deploy:
             spec = store.add_tenant(cli.file, request).spec
             added = resolve(next(t for t in spec.tenants if t.name == name), spec)
-            if cli.output.json_mode:
-                cli.output.document({"added": _tenant_json(added), "deployed": False})
-            else:
-                cli.output.success(
-                    f"added tenant {name} to {cli.file} (cell {added.cell}, priority {added.priority}, "
-                    f"hosts {', '.join(added.hosts)})"
-                )
+            cli.output.done(
+                {"added": _tenant_json(added), "deployed": False},
+                f"added tenant {name} to {cli.file} (cell {added.cell}, priority {added.priority}, "
+                f"hosts {', '.join(added.hosts)})",
+            )
             return
         rt = _ready_to_edit(cli, backend, local, skip_preflight)
 
@@ -381,10 +379,10 @@ def move(
         if no_deploy:
             spec = store.move_tenant(cli.file, name, cell).spec
             moved = next(t for t in spec.tenants if t.name == name)
-            if cli.output.json_mode:
-                cli.output.document({"moved": name, "cell": cell, "priority": moved.priority, "deployed": False})
-            else:
-                cli.output.success(f"tenant {name} is now in cell {cell} (priority {moved.priority}) in {cli.file}")
+            cli.output.done(
+                {"moved": name, "cell": cell, "priority": moved.priority, "deployed": False},
+                f"tenant {name} is now in cell {cell} (priority {moved.priority}) in {cli.file}",
+            )
             return
         confirm(cli.output, f"Move tenant {name} to cell {cell}? Its traffic moves to another load balancer.", yes)
         rt = _ready_to_edit(cli, backend, local, skip_preflight)
@@ -412,10 +410,7 @@ def remove(
                 f"`saasctl tenant destroy {name}` destroys the stack and removes the tenant"
             )
         store.remove_tenant(cli.file, name)
-        if cli.output.json_mode:
-            cli.output.document({"removed": name, "deployed": False})
-        else:
-            cli.output.success(f"removed tenant {name} from {cli.file}")
+        cli.output.done({"removed": name, "deployed": False}, f"removed tenant {name} from {cli.file}")
 
 
 # Looking at a tenant (saas_ctl/cli/tenant_inspect.py), listed after the commands that change tenants.

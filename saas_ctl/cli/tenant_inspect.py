@@ -60,10 +60,7 @@ def show(
             view = view_of(rt.engine, spec, name, str(cli.file), aws, rt.endpoint_url)
         except (ClientError, BotoCoreError) as exc:
             raise SaasctlError(f"could not read tenant {name}'s live state: {exc}") from None
-        if cli.output.json_mode:
-            cli.output.document(view.to_json())
-            return
-        _print_view(cli.output, view)
+        cli.output.result(view.to_json(), lambda: _print_view(cli.output, view))
 
 
 def _print_view(output: Any, view: Any) -> None:

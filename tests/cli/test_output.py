@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from saas_ctl.cli.main import app
 from saas_ctl.cli.output import Output
 from tests import fakes
-from tests.conftest import MINIMAL, fleet_yaml
+from tests.conftest import MINIMAL, REPO, fleet_yaml
 from tests.fakes import deployed_platform
 
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-0-AbCdEf"
@@ -38,3 +38,21 @@ def test_tenant_list_piped_prints_one_line_per_tenant(runner: CliRunner, write_s
     assert all(
         line.endswith("public.ecr.aws/a/very/long/repository/name/for/wrapping:tag") for line in lines.splitlines()
     )
+
+
+def test_exit_codes_are_set_in_one_place_only() -> None:
+    # typer.Exit (the process's exit code) is raised by output.reporting alone, and by --version, which ends
+    # before any command runs; the rest of the CLI raises ExitStatus or a SaasctlError for it to turn.
+    raising = sorted(
+        f"{path.name}:{number}"
+        for path in (REPO / "saas_ctl").rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "raise typer.Exit" in line
+    )
+    assert [entry.split(":")[0] for entry in raising] == ["main.py", "output.py", "output.py", "output.py"]
+
+
+def test_a_result_is_the_document_under_json_and_the_text_otherwise(capsys: pytest.CaptureFixture[str]) -> None:
+    Output(json_mode=True).result({"valid": True}, lambda: print("never"))
+    Output(json_mode=False).result({"valid": True}, lambda: print("in words"))
+    assert capsys.readouterr().out == '{\n  "valid": true\n}\nin words\n'
