@@ -219,7 +219,7 @@ def test_listing_the_local_file_backend_reads_its_checkpoints(tmp_path: Path) ->
 
 
 def test_the_error_line_is_the_cause_not_the_clis_closing_consequences() -> None:
-    from saas_ctl.engine.pulumi_engine import _last_error_line
+    from saas_ctl.engine.pulumi_errors import _last_error_line
 
     output = (
         " +  aws:ec2:Vpc network-vpc creating (0s) error: creating EC2 VPC: VpcLimitExceeded:\n"

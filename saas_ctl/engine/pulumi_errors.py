@@ -1,0 +1,93 @@
+"""What an Automation API error means: its kind and one readable line naming the stack and what to do."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from saas_ctl.engine.base import ErrorKind, StackTarget
+from saas_ctl.engine.pulumi_settings import ORGANIZATION, PulumiSettings, aws_plugin_version, qualified_stack_name
+
+
+def describe_error(
+    exc: BaseException, target: StackTarget, settings: PulumiSettings, log: Path | None
+) -> tuple[ErrorKind, str]:
+    """(kind, readable message) for an exception from the Automation API."""
+    from pulumi.automation import errors
+
+    where = f" (full output: {log})" if log else ""
+    stack = qualified_stack_name(settings, target)
+    if isinstance(exc, errors.ConcurrentUpdateError):
+        holder = _lock_holder(str(exc))
+        clear = (
+            f"delete the lock under {settings.backend_url}/.pulumi/locks/{ORGANIZATION}/{target.project}/"
+            f"{target.stack}/"
+            if settings.self_managed
+            else f"pulumi cancel --stack {stack} --yes"
+        )
+        return ErrorKind.LOCKED, (
+            f"stack {target.label} is locked by another update{holder}; if no update is running, "
+            f"clear the lock: {clear}{where}"
+        )
+    if isinstance(exc, errors.StackNotFoundError):
+        return ErrorKind.NOT_FOUND, f"stack {target.label} does not exist in {settings.backend_url}{where}"
+    if isinstance(exc, errors.StackAlreadyExistsError):
+        return ErrorKind.EXISTS, f"stack {target.label} already exists in {settings.backend_url}{where}"
+    if isinstance(exc, errors.CommandError):
+        text = str(exc)
+        if "no resource plugin" in text or "could not find plugin" in text:
+            return ErrorKind.PLUGIN, (
+                f"the AWS provider plugin {aws_plugin_version()} is missing and could not be installed; "
+                f"run `pulumi plugin install resource aws {aws_plugin_version()}`{where}"
+            )
+        if (
+            "NoCredentialProviders" in text
+            or "no valid credential sources" in text
+            or "failed to refresh cached credentials" in text
+        ):
+            return ErrorKind.CREDENTIALS, (
+                f"AWS credentials were not found for {target.label}; set AWS_PROFILE or "
+                f"AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or use --local){where}"
+            )
+        if "update canceled" in text or "destroy canceled" in text or "refresh canceled" in text:
+            return ErrorKind.CANCELLED, f"{target.label}: cancelled; the stack's lock was released{where}"
+        if _INTERRUPTED.search(text):
+            # The interrupt reached a set-up command (stack init or select, config) before the operation began.
+            return (
+                ErrorKind.CANCELLED,
+                f"{target.label}: cancelled before the operation started; nothing was changed{where}",
+            )
+        if "passphrase" in text and "incorrect" in text:
+            return ErrorKind.PASSPHRASE, f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack {target.label}{where}"
+        return ErrorKind.FAILED, f"{target.label}: {_last_error_line(text)}{where}"
+    return ErrorKind.FAILED, f"{target.label}: {type(exc).__name__}: {exc}{where}"
+
+
+def _lock_holder(text: str) -> str:
+    for line in text.splitlines():
+        if "locked by" in line:
+            return " (" + line.strip().split("locked by", 1)[1].strip(" :") + ")"
+    return ""
+
+
+# A CLI process that SIGINT ended before it could answer (the Automation API reports its return code, -2).
+_INTERRUPTED = re.compile(r"^\s*code: -2\s*$", re.MULTILINE)
+
+# Error lines that follow the cause and say nothing about it (the real CLI ends a failed update with these).
+_CONSEQUENCES = (
+    "update failed",
+    "preview failed",
+    "destroy failed",
+    "refresh failed",
+    "resource monitor has terminated",
+)
+
+
+def _last_error_line(text: str) -> str:
+    """The line that says why: the first error that is not one of the CLI's closing consequences."""
+    lines = [line.strip().lstrip("+-~ ").strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if "error:" in line.lower()]
+    causes = [line for line in errors if not any(c in line.lower() for c in _CONSEQUENCES)]
+    if causes:
+        return causes[0].rstrip(":")[:500]
+    return (errors or lines or ["the Pulumi CLI failed"])[-1][:500]
