@@ -1,13 +1,17 @@
-"""Fixtures shared by every test layer: the example spec, spec files in tmp_path, the real CLI app."""
+"""Fixtures shared by every test layer: the example spec, the one spec builder, spec files in tmp_path, the real
+CLI app, and the one offline environment (a machine without AWS credentials)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from saas_ctl.spec.loader import LoadedSpec, load_bytes
+from saas_ctl.spec.models import TenantsFile
 from tests import fakes
 
 pytest_plugins = ["tests.moto_server"]
@@ -70,6 +74,50 @@ def fleet_yaml(
     return "\n".join(lines) + "\n"
 
 
+def loaded_of(text: str = MINIMAL) -> LoadedSpec:
+    """A spec read from YAML text exactly as from a file (refused the same way when invalid)."""
+    return load_bytes(text.encode(), "t.yaml")
+
+
+def spec_of(text: str = MINIMAL) -> TenantsFile:
+    return loaded_of(text).spec
+
+
+# ---- the offline environment --------------------------------------------------------------------------------
+AWS_CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE")
+
+
+def offline_variables(home: Path) -> dict[str, str]:
+    """What makes a machine one without AWS credentials (with AWS_CREDENTIAL_VARIABLES unset): credential
+    files that do not exist, no instance metadata, an empty user cache. Preflight's auto mode then runs
+    offline, as on CI, and nothing can reach a real account."""
+    return {
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "none"),
+        "AWS_CONFIG_FILE": str(home / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+
+
+def offline_environment(home: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """A child process's environment on that machine: ``base`` (default: this process's) without credentials."""
+    inherited = dict(os.environ if base is None else base)
+    return {
+        **{k: v for k, v in inherited.items() if k not in AWS_CREDENTIAL_VARIABLES},
+        **offline_variables(home),
+    }
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """This process on that machine; returns the home its variables point into."""
+    for key in AWS_CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(key, raising=False)
+    for key, value in offline_variables(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    return tmp_path
+
+
 @pytest.fixture
 def example_text() -> str:
     return EXAMPLE.read_text()
@@ -91,13 +139,8 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> fakes.MemoryEngine:
-    """The in-memory engine plugged in through SAASCTL_ENGINE; no AWS credentials, so preflight runs offline."""
+def engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, offline: Path) -> fakes.MemoryEngine:
+    """The in-memory engine plugged in through SAASCTL_ENGINE, offline (preflight runs its offline rules)."""
     monkeypatch.setenv("SAASCTL_ENGINE", "tests.fakes:engine")
     monkeypatch.chdir(tmp_path)
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     return fakes.reset()

@@ -10,9 +10,8 @@ import pytest
 from infra import naming
 from infra.tenant.kept import NOTHING_KEPT
 from saas_ctl.adoption import KeptDataConflict, find_kept_data
-from saas_ctl.spec.loader import load_bytes
 from saas_ctl.spec.models import TenantsFile
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, spec_of
 from tests.moto_server import REGION, client, other_account_credentials
 
 NAMES = naming.TenantNames("saas", "dev", REGION, "acme")
@@ -20,7 +19,7 @@ ACME_TAGS = naming.tags("saas", "dev", "acme", {"cost-center": "x"})
 
 
 def spec() -> TenantsFile:
-    return load_bytes(MINIMAL.encode(), "t.yaml").spec
+    return spec_of(MINIMAL)
 
 
 def session() -> Any:

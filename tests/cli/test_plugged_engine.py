@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL, REPO
+from tests.conftest import MINIMAL, REPO, offline_environment
 
 ENGINE = """
 import json, pathlib
@@ -56,17 +56,11 @@ def workdir(tmp_path: Path) -> Path:
 
 
 def _env(workdir: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
+    return {
+        **offline_environment(workdir),
         "SAASCTL_ENGINE": "my_engine:FileEngine",
         "PYTHONPATH": f"{workdir}{os.pathsep}{REPO}",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_SHARED_CREDENTIALS_FILE": str(workdir / "none"),
-        "AWS_CONFIG_FILE": str(workdir / "none"),
     }
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
-        env.pop(key, None)
-    return env
 
 
 def saasctl(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -13,16 +13,7 @@ from typer.testing import CliRunner
 from saas_ctl.cli.main import app
 from tests.conftest import EXAMPLE, MINIMAL
 
-
-@pytest.fixture(autouse=True)
-def offline_machine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No AWS credentials and an empty user cache: auto mode runs offline, as on CI."""
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+pytestmark = pytest.mark.usefixtures("offline")  # auto mode runs offline, as on CI
 
 
 def test_preflight_on_the_example_passes_offline(runner: CliRunner) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from saas_ctl.engine import synth
 from saas_ctl.engine.base import StackTarget
-from tests.conftest import REPO
+from tests.conftest import REPO, offline_environment
 
 SPEC = (REPO / "tenants.yaml").read_text() + "".join(
     f"  - name: extra-{i}\n    priority: {100 + i}\n" for i in range(4)
@@ -24,13 +24,9 @@ def test_synth_apply_with_parallel_threads_finishes_and_synthesises_every_stack(
     result = subprocess.run(
         [sys.executable, "-m", "saas_ctl", "apply", "--parallel", "4", "--json"],
         cwd=tmp_path,
-        env={
-            "SAASCTL_ENGINE": "synth",
-            "PATH": "",
-            "HOME": str(tmp_path),
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "PYTHONPATH": str(REPO),
-        },
+        env=offline_environment(
+            tmp_path, {"SAASCTL_ENGINE": "synth", "PATH": "", "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
+        ),
         capture_output=True,
         text=True,
         timeout=180,

@@ -6,11 +6,10 @@ from pathlib import Path
 
 from infra.outputs import PlatformOutputs
 from saas_ctl.lifecycle import Session, cells_to_run
-from saas_ctl.spec.loader import load_bytes
-from tests.conftest import fleet_yaml
+from tests.conftest import fleet_yaml, spec_of
 from tests.fakes import TENANTS, MemoryEngine
 
-TWO_CELLS = load_bytes(fleet_yaml(3, tenants_per_cell=2).encode(), "t.yaml").spec  # t0003 in cell 2
+TWO_CELLS = spec_of(fleet_yaml(3, tenants_per_cell=2))  # t0003 in cell 2
 
 
 def _deployed(cells: int) -> dict[str, object]:

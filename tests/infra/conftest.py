@@ -12,13 +12,7 @@ import pytest
 from saas_ctl import stacks
 from saas_ctl.engine.base import PlannedResource
 from saas_ctl.engine.synth import Synthesis, synthesize
-from saas_ctl.spec.loader import load_bytes
-from saas_ctl.spec.models import TenantsFile
-from tests.conftest import EXAMPLE
-
-
-def spec_of(text: str) -> TenantsFile:
-    return load_bytes(text.encode(), "t.yaml").spec
+from tests.conftest import EXAMPLE, spec_of
 
 
 @cache

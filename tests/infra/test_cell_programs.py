@@ -13,8 +13,8 @@ from infra.outputs import CellNotDeployed, PlatformOutputs
 from saas_ctl import stacks
 from saas_ctl.cli.main import app
 from saas_ctl.engine.synth import synthesize
-from tests.conftest import fleet_yaml
-from tests.infra.conftest import of_type, one, spec_of, synth_platform, synth_tenant
+from tests.conftest import fleet_yaml, spec_of
+from tests.infra.conftest import of_type, one, synth_platform, synth_tenant
 
 PRE_CELLS = Path(__file__).parent.parent / "fixtures" / "pre_cells"
 THREE_CELLS = fleet_yaml(5, tenants_per_cell=2)  # t0001-t0002 in cell 1, t0003-t0004 in 2, t0005 in 3

@@ -7,7 +7,8 @@ import json
 from saas_ctl import stacks
 from saas_ctl.engine.mocks import short_id
 from saas_ctl.engine.synth import Synthesis, synthesize
-from tests.infra.conftest import named, of_type, one, spec_of, synth_platform, uses_stack_provider
+from tests.conftest import spec_of
+from tests.infra.conftest import named, of_type, one, synth_platform, uses_stack_provider
 
 SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 SG_EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"

@@ -13,8 +13,8 @@ from infra.tenant.kept import KeptData
 from saas_ctl import stacks
 from saas_ctl.engine.mocks import short_id
 from saas_ctl.engine.synth import Synthesis, synthesize
-from tests.conftest import MINIMAL
-from tests.infra.conftest import of_type, one, policy, spec_of, synth_tenant, uses_stack_provider
+from tests.conftest import MINIMAL, spec_of
+from tests.infra.conftest import of_type, one, policy, synth_tenant, uses_stack_provider
 
 BUCKET = "saas-acme-dev-5e68bd74"
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, offline_variables
 
 PULUMI_VERSION = "3.274.1"  # the version scripts/build-pulumi builds
 
@@ -179,9 +179,7 @@ def real(tmp_path: Path) -> Iterator[RealEngine]:
             "SAASCTL_PULUMI_ROOT": str(tmp_path / "no-installed-cli"),
             "SAASCTL_DOUBLE_RECORD": str(record),
             # No AWS credentials: preflight stays offline, and nothing can reach a real account.
-            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-            "AWS_CONFIG_FILE": str(tmp_path / "none"),
-            "AWS_EC2_METADATA_DISABLED": "true",
+            **offline_variables(tmp_path),
         }
     )
     yield RealEngine(workdir, env, record)

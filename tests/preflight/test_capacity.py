@@ -8,11 +8,11 @@ from saas_ctl.errors import SpecError
 from saas_ctl.preflight import capacity
 from saas_ctl.preflight.findings import Finding, Severity
 from saas_ctl.spec.loader import load_bytes
-from tests.conftest import fleet_yaml
+from tests.conftest import fleet_yaml, spec_of
 
 
 def findings(text: str) -> list[Finding]:
-    return capacity.check(load_bytes(text.encode(), "t.yaml").spec)
+    return capacity.check(spec_of(text))
 
 
 def only(text: str, code: str) -> Finding:
@@ -39,7 +39,7 @@ def test_a_large_fleet_without_cells_is_refused_when_the_file_is_read(tenants: i
 
 
 def test_the_demand_counts_every_tenant_at_its_maximum() -> None:
-    spec = load_bytes(fleet_yaml(10, defaults="autoscaling: {min: 1, max: 3}").encode(), "t.yaml").spec
+    spec = spec_of(fleet_yaml(10, defaults="autoscaling: {min: 1, max: 3}"))
     fleet = capacity.demand(spec)
     # 10 tenants x 3 tasks x 0.25 vCPU; 2 per AZ each (3 over 2 AZs, rounded up) plus one database instance
     assert (fleet.tasks, fleet.vcpus, fleet.private_addresses_per_az) == (30, 7.5, 21)

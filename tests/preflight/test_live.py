@@ -18,15 +18,15 @@ from infra.naming import TenantNames, tags
 from saas_ctl.preflight import live
 from saas_ctl.preflight.findings import Finding, Severity
 from saas_ctl.preflight.run import Mode, run
-from saas_ctl.spec.loader import LoadedSpec, load_bytes
-from tests.conftest import MINIMAL, fleet_yaml
+from saas_ctl.spec.loader import LoadedSpec
+from tests.conftest import MINIMAL, fleet_yaml, loaded_of
 from tests.moto_server import REGION, client, other_account_credentials
 
 ACME = TenantNames("saas", "dev", REGION, "acme")
 
 
 def loaded(text: str = MINIMAL) -> LoadedSpec:
-    return load_bytes(text.encode(), "t.yaml")
+    return loaded_of(text)
 
 
 def context(url: str, region: str = REGION) -> live.AwsContext:

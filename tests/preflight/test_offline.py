@@ -7,8 +7,7 @@ import pytest
 from saas_ctl.preflight import catalog as versions
 from saas_ctl.preflight.findings import Finding, Severity
 from saas_ctl.preflight.offline import check
-from saas_ctl.spec.loader import load_bytes
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, spec_of
 
 SNAPSHOT = "saasctl's bundled snapshot of us-east-1 as of 2025-11-18 (with releases through 2026-06-14)"
 
@@ -19,7 +18,7 @@ def no_user_catalog(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def findings(text: str) -> list[Finding]:
-    spec = load_bytes(text.encode(), "t.yaml").spec
+    spec = spec_of(text)
     return check(spec, versions.load(spec.platform.region))
 
 

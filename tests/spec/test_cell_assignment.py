@@ -9,14 +9,9 @@ import pytest
 
 from saas_ctl.errors import SpecError
 from saas_ctl.spec import cells
-from saas_ctl.spec.loader import load, load_bytes
-from saas_ctl.spec.models import TenantsFile
+from saas_ctl.spec.loader import load
 from saas_ctl.spec.store import NewTenant, add_tenant, move_tenant, remove_tenant
-from tests.conftest import MINIMAL, fleet_yaml
-
-
-def spec_of(text: str) -> TenantsFile:
-    return load_bytes(text.encode(), "t.yaml").spec
+from tests.conftest import MINIMAL, fleet_yaml, spec_of
 
 
 def test_a_tenant_without_a_cell_is_in_cell_1() -> None:
