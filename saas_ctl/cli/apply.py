@@ -1,6 +1,5 @@
 """`saasctl apply`: converge every stack to tenants.yaml, in parallel, optionally as one shard of a CI matrix."""
 
-import shlex
 from typing import Annotated
 
 import typer
@@ -11,12 +10,9 @@ from saas_ctl.cli.lifecycle_support import (
     LocalOption,
     ParallelOption,
     SkipPreflightOption,
+    Terminal,
     YesOption,
-    changes_then_confirm,
-    confirm,
-    finish,
-    preflight_unless_skipped,
-    progress_and_signals,
+    conclude,
     session,
 )
 from saas_ctl.cli.output import reporting
@@ -68,42 +64,11 @@ def apply(
     what the preview says will change and asks first (--yes skips the question; off a terminal nothing is
     asked). --dry-run only previews.
     """
-    from saas_ctl import fleet, lifecycle
+    from saas_ctl.service.apply import ApplyRequest
+    from saas_ctl.service.apply import apply as run_apply
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        part = fleet.Shard.parse(shard)
         rt = session(cli, backend, local, parallel=parallel, fail_fast=fail_fast)
-        loaded = lifecycle.load(rt)
-        lifecycle.check_engine(rt)
-        deployed = lifecycle.deployed_tenants(rt, loaded.spec)
-        preflight_unless_skipped(cli.output, rt, loaded, skip_preflight, deployed)
-        orphans = fleet.plan(loaded, deployed, part, prune).orphans
-        if dry_run:
-            with progress_and_signals(cli.output, rt) as live:
-                seen = fleet.preview(live, loaded, part, prune, deployed)
-            for name in seen.not_previewed:
-                cli.output.info(f"{name}: would be created once the platform (or its cell) is up")
-            extra = {"shard": shard, "dry_run": True, "not_previewed": seen.not_previewed}
-            finish(cli.output, seen.reports, extra={**extra, "would_destroy": seen.would_destroy})
-            return
-        changes_then_confirm(
-            cli.output,
-            rt,
-            "Apply these changes?",
-            yes,
-            lambda live: fleet.preview(live, loaded, part, prune, deployed).reports,
-        )
-        if orphans:
-            confirm(
-                cli.output,
-                f"Destroy the stacks of {len(orphans)} tenant(s) no longer declared ({', '.join(orphans)})?",
-                yes,
-            )
-        with progress_and_signals(cli.output, rt) as live:
-            reports = fleet.apply(live, loaded, part, prune, platform_wait)
-
-        def retry(names: list[str]) -> str:
-            return shlex.join(["saasctl", "tenant", "up", *names, "-f", str(cli.file)])
-
-        finish(cli.output, reports, retry, extra={"shard": shard})
+        request = ApplyRequest(shard, prune, platform_wait, dry_run, skip_preflight, yes)
+        conclude(cli.output, run_apply(rt, Terminal(cli.output), request))

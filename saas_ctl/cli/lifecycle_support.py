@@ -5,7 +5,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,13 +14,14 @@ import typer
 
 from saas_ctl.cli.context import Application
 from saas_ctl.cli.output import Output
-from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, ExitStatus, UsageError
+from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, ExitStatus
 
 if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
     from rich.table import Table
 
     from saas_ctl.lifecycle import Session
     from saas_ctl.orchestrator import RunReport
+    from saas_ctl.service.interaction import Outcome
     from saas_ctl.spec.loader import LoadedSpec
 
 BackendOption = Annotated[
@@ -74,57 +75,58 @@ def session(
     return Session(engine, app.file, endpoint, options=Options(parallel=parallel, fail_fast=fail_fast))
 
 
-SKIPPED_PREFLIGHT = "preflight skipped (--skip-preflight): AWS constraints were not checked"
+class Terminal:
+    """The service layer's Interaction at the CLI: notices and warnings on stderr, questions asked there only
+    when stdin is a terminal, and a progress display with Ctrl-C handling while stacks run."""
+
+    def __init__(self, output: Output) -> None:
+        self.output = output
+
+    @property
+    def interactive(self) -> bool:
+        return sys.stdin.isatty()
+
+    def notice(self, text: str) -> None:
+        self.output.info(text)
+
+    def warn(self, text: str) -> None:
+        self.output.warn(text)
+
+    def ask(self, question: str) -> bool:
+        return typer.confirm(question, default=False, err=True)
+
+    def running(self, session: "Session") -> "AbstractContextManager[Session]":
+        return progress_and_signals(self.output, session)
 
 
 def preflight_unless_skipped(
     output: Output, rt: "Session", loaded: "LoadedSpec", skip: bool, deployed: list[str] | None = None
 ) -> None:
-    """Preflight before a deploy (exit 2 on any error), or say loudly that it was skipped."""
-    from saas_ctl import lifecycle
-    from saas_ctl.preflight.run import describe
+    from saas_ctl.service import policy
 
-    if skip:
-        output.warn(SKIPPED_PREFLIGHT)
-        return
-    report = lifecycle.preflight(
-        rt, loaded, deployed if deployed is not None else lifecycle.deployed_tenants(rt, loaded.spec)
-    )
-    count = len(report.warnings)
-    output.info(f"preflight passed ({report.mode}, {count} warning{'s' if count != 1 else ''})")
-    for finding in report.warnings:
-        output.info("  " + describe(finding, str(rt.file)))
+    policy.preflight_or_warn(rt, Terminal(output), loaded, skip, deployed)
 
 
 def changes_then_confirm(
     output: Output, rt: "Session", question: str, yes: bool, preview: "Callable[[Session], list[RunReport]]"
 ) -> None:
-    """On a terminal: show what the engine's preview says will change, per stack, and ask; --yes skips both.
-    Off a terminal (CI) nothing is asked and the change proceeds, as `--yes` would. A "no" changes nothing."""
-    if yes or not sys.stdin.isatty():
-        return
-    with progress_and_signals(output, rt) as shown:
-        reports = preview(shown)
-    results = [r for report in reports for r in report.results]
-    if any(not r.ok for r in results) or any(report.interrupted for report in reports):
-        finish(output, reports)  # the preview failed or was interrupted: say why and stop (exit 1 or 130)
-    output.info("the preview says:")
-    for result in results:
-        changes = ", ".join(f"{k} {v}" for k, v in sorted(result.changes.items()) if k != "same") or "no changes"
-        output.info(f"  {result.target.label}: {changes}")
-    if not typer.confirm(question, default=False, err=True):
-        output.info("nothing was changed")
-        raise ExitStatus(EXIT_FAILED)
+    """policy.confirm_changes at the terminal; a preview that failed ends the command with its results."""
+    from saas_ctl.service import policy
+
+    failed = policy.confirm_changes(rt, Terminal(output), question, yes, preview)
+    if failed is not None:
+        finish(output, failed)
 
 
 def confirm(output: Output, question: str, yes: bool) -> None:
-    """Destructive commands ask on a terminal and demand --yes elsewhere (CI never hangs on a prompt)."""
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise UsageError(f"{question} Refusing without --yes because stdin is not a terminal")
-    if not typer.confirm(question, default=False, err=True):
-        raise ExitStatus(EXIT_FAILED)
+    from saas_ctl.service import policy
+
+    policy.confirm_destructive(Terminal(output), question, yes)
+
+
+def conclude(output: Output, outcome: "Outcome") -> None:
+    """Print what a service ran and end with its exit status."""
+    finish(output, outcome.reports, outcome.retry, outcome.extra)
 
 
 @contextmanager

@@ -9,12 +9,9 @@ from saas_ctl.cli.lifecycle_support import (
     BackendOption,
     LocalOption,
     SkipPreflightOption,
+    Terminal,
     YesOption,
-    changes_then_confirm,
-    confirm,
-    finish,
-    preflight_unless_skipped,
-    progress_and_signals,
+    conclude,
     session,
 )
 from saas_ctl.cli.output import reporting
@@ -33,29 +30,12 @@ def _run(
     skip_preflight: bool = True,
     yes: bool = True,
 ) -> None:
-    from saas_ctl import lifecycle
+    from saas_ctl.service.platform import platform
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         rt = session(cli, backend, local, parallel=1)
-        loaded = lifecycle.load(rt)
-        if operation is Operation.DESTROY:
-            platform = loaded.spec.platform
-            confirm(
-                cli.output, f"Destroy the platform {platform.project}-{platform.environment} and everything in it?", yes
-            )
-        if operation is Operation.UP:
-            preflight_unless_skipped(cli.output, rt, loaded, skip_preflight)
-            changes_then_confirm(
-                cli.output,
-                rt,
-                "Apply these changes to the platform?",
-                yes,
-                lambda live: [lifecycle.platform(live, loaded, Operation.PREVIEW)],
-            )
-        with progress_and_signals(cli.output, rt) as live:
-            report = lifecycle.platform(live, loaded, operation)
-        finish(cli.output, [report])
+        conclude(cli.output, platform(rt, Terminal(cli.output), operation, skip_preflight, yes))
 
 
 @app.command(epilog=epilog("platform preview"))

@@ -11,16 +11,16 @@ from saas_ctl.cli.commands import group_app
 from saas_ctl.cli.context import Application, FileOption, JsonOption, application
 from saas_ctl.cli.help_text import epilog
 from saas_ctl.cli.lifecycle_support import (
-    SKIPPED_PREFLIGHT,
     BackendOption,
     LocalOption,
     ParallelOption,
     SkipPreflightOption,
+    Terminal,
     YesOption,
     changes_then_confirm,
+    conclude,
     confirm,
     finish,
-    preflight_unless_skipped,
     progress_and_signals,
     session,
 )
@@ -191,6 +191,8 @@ def _ready_to_edit(cli: Application, backend: str | None, local: bool, skip_pref
     lifecycle.load(rt)
     lifecycle.check_engine(rt)
     if skip_preflight:
+        from saas_ctl.service.policy import SKIPPED_PREFLIGHT
+
         cli.output.warn(SKIPPED_PREFLIGHT)
     return rt
 
@@ -204,20 +206,9 @@ def _deploy(
     extra: dict[str, object] | None = None,
     deployed: "PlatformOutputs | None" = None,
 ) -> None:
-    """``deployed``: the platform's outputs, if the command has read them already."""
-    from saas_ctl import lifecycle
+    from saas_ctl.service.tenants import deploy
 
-    retry = _retry_command(cli, "up" if operation is Operation.UP else str(operation))
-    reports = []
-    with progress_and_signals(cli.output, rt) as live:
-        # A tenant in a cell the platform does not have yet (tenant add opened one): the platform first.
-        platform = lifecycle.cells_for(live, loaded, names, deployed) if operation is Operation.UP else None
-        if platform is not None:
-            reports.append(platform)
-            deployed = None  # changed: read again
-        if platform is None or platform.ok:
-            reports.append(lifecycle.tenants(live, loaded, names, operation, deployed))
-    finish(cli.output, reports, retry, extra)
+    conclude(cli.output, deploy(rt, Terminal(cli.output), loaded, names, operation, extra, deployed))
 
 
 def _operate(
@@ -233,25 +224,12 @@ def _operate(
     skip_preflight: bool = False,
     yes: bool = True,
 ) -> None:
-    from saas_ctl import lifecycle
+    from saas_ctl.service.tenants import operate
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        if not names and not all_:
-            raise UsageError("name the tenants to act on, or pass --all")
-        if names and all_:
-            raise UsageError("pass tenant names or --all, not both")
         rt = session(cli, backend, local, parallel=parallel)
-        loaded = lifecycle.load(rt)
-        chosen = names or [t.name for t in loaded.spec.tenants]
-        # Read once; refused here, before preflight, when there is no platform.
-        deployed = lifecycle.platform_outputs(rt, loaded.spec)
-        if operation is Operation.UP:
-            preflight_unless_skipped(cli.output, rt, loaded, skip_preflight)
-            question = f"Apply these changes to {len(chosen)} tenant stack(s)?"
-            previews = lambda live: lifecycle.preview_tenants(live, loaded, chosen, deployed)  # noqa: E731
-            changes_then_confirm(cli.output, rt, question, yes, previews)
-        _deploy(cli, rt, loaded, chosen, operation, deployed=deployed)
+        conclude(cli.output, operate(rt, Terminal(cli.output), operation, names or [], all_, skip_preflight, yes))
 
 
 @app.command(epilog=epilog("tenant up"))

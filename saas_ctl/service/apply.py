@@ -1,0 +1,57 @@
+"""`saasctl apply`: converge every stack to the file, optionally as one shard of a CI matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from saas_ctl import fleet, lifecycle
+from saas_ctl.service import policy
+from saas_ctl.service.interaction import Interaction, Outcome
+from saas_ctl.service.tenants import retry_command
+
+if TYPE_CHECKING:
+    from saas_ctl.lifecycle import Session
+
+
+@dataclass(frozen=True)
+class ApplyRequest:
+    shard: str = "1/1"
+    prune: bool = False
+    platform_wait: float = 1800.0  # shards other than 1: seconds to wait for the platform
+    dry_run: bool = False
+    skip_preflight: bool = False
+    yes: bool = False
+
+
+def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
+    """Preflight, then (after a preview and a yes at a terminal) the platform and every tenant of the shard;
+    with ``prune``, the stacks of tenants no longer declared too. ``dry_run`` previews and changes nothing."""
+    part = fleet.Shard.parse(request.shard)
+    loaded = lifecycle.load(session)
+    lifecycle.check_engine(session)
+    deployed = lifecycle.deployed_tenants(session, loaded.spec)
+    policy.preflight_or_warn(session, ui, loaded, request.skip_preflight, deployed)
+    orphans = fleet.plan(loaded, deployed, part, request.prune).orphans
+    if request.dry_run:
+        with ui.running(session) as live:
+            seen = fleet.preview(live, loaded, part, request.prune, deployed)
+        for name in seen.not_previewed:
+            ui.notice(f"{name}: would be created once the platform (or its cell) is up")
+        extra = {"shard": request.shard, "dry_run": True, "not_previewed": seen.not_previewed}
+        return Outcome(seen.reports, extra={**extra, "would_destroy": seen.would_destroy})
+    failed = policy.confirm_changes(
+        session,
+        ui,
+        "Apply these changes?",
+        request.yes,
+        lambda live: fleet.preview(live, loaded, part, request.prune, deployed).reports,
+    )
+    if failed is not None:
+        return Outcome(failed)
+    if orphans:
+        question = f"Destroy the stacks of {len(orphans)} tenant(s) no longer declared ({', '.join(orphans)})?"
+        policy.confirm_destructive(ui, question, request.yes)
+    with ui.running(session) as live:
+        reports = fleet.apply(live, loaded, part, request.prune, request.platform_wait)
+    return Outcome(reports, retry_command(session.file, "up"), {"shard": request.shard})

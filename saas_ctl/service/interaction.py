@@ -1,0 +1,39 @@
+"""What the service layer needs from whoever runs a command, and what it gives back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from saas_ctl.lifecycle import Session
+    from saas_ctl.orchestrator import RunReport
+
+
+class Interaction(Protocol):
+    """A terminal, or CI: says things, asks (only when ``interactive``), and shows stack operations running."""
+
+    @property
+    def interactive(self) -> bool: ...
+
+    def notice(self, text: str) -> None: ...
+
+    def warn(self, text: str) -> None: ...
+
+    def ask(self, question: str) -> bool: ...
+
+    def running(self, session: Session) -> AbstractContextManager[Session]:
+        """Progress shown and interrupts handled while the block runs; yields the session to run with."""
+        ...
+
+
+@dataclass
+class Outcome:
+    """What a command ran: its reports, how to retry what failed (given the failed tenants), and what the
+    JSON document adds."""
+
+    reports: list[RunReport]
+    retry: Callable[[list[str]], str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,72 @@
+"""The policy every deploying command follows: preflight first (or say loudly that it was skipped), show what
+will change and ask before changing anything at a terminal, and demand --yes for what destroys off one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from saas_ctl import lifecycle
+from saas_ctl.errors import EXIT_FAILED, ExitStatus, UsageError
+from saas_ctl.service.interaction import Interaction
+
+if TYPE_CHECKING:
+    from saas_ctl.lifecycle import Session
+    from saas_ctl.orchestrator import RunReport
+    from saas_ctl.spec.loader import LoadedSpec
+
+SKIPPED_PREFLIGHT = "preflight skipped (--skip-preflight): AWS constraints were not checked"
+
+
+def preflight_or_warn(
+    session: Session, ui: Interaction, loaded: LoadedSpec, skip: bool, deployed: Sequence[str] | None = None
+) -> None:
+    """Preflight before a deploy (exit 2 on any error, with every finding), or warn that it was skipped."""
+    from saas_ctl.preflight.run import describe
+
+    if skip:
+        ui.warn(SKIPPED_PREFLIGHT)
+        return
+    known = list(deployed) if deployed is not None else lifecycle.deployed_tenants(session, loaded.spec)
+    report = lifecycle.preflight(session, loaded, known)
+    count = len(report.warnings)
+    ui.notice(f"preflight passed ({report.mode}, {count} warning{'s' if count != 1 else ''})")
+    for finding in report.warnings:
+        ui.notice("  " + describe(finding, str(session.file)))
+
+
+def confirm_changes(
+    session: Session,
+    ui: Interaction,
+    question: str,
+    yes: bool,
+    preview: Callable[[Session], list[RunReport]],
+) -> list[RunReport] | None:
+    """At a terminal: show what the engine's preview says will change, stack by stack, and ask; --yes skips
+    both, and off a terminal (CI) nothing is asked. "No" changes nothing (exit 1). Returns the preview's
+    reports when the preview itself failed or was interrupted: the command ends with them, changing nothing."""
+    if yes or not ui.interactive:
+        return None
+    with ui.running(session) as live:
+        reports = preview(live)
+    results = [r for report in reports for r in report.results]
+    if any(not r.ok for r in results) or any(report.interrupted for report in reports):
+        return reports
+    ui.notice("the preview says:")
+    for result in results:
+        changes = ", ".join(f"{k} {v}" for k, v in sorted(result.changes.items()) if k != "same") or "no changes"
+        ui.notice(f"  {result.target.label}: {changes}")
+    if not ui.ask(question):
+        ui.notice("nothing was changed")
+        raise ExitStatus(EXIT_FAILED)
+    return None
+
+
+def confirm_destructive(ui: Interaction, question: str, yes: bool) -> None:
+    """What destroys asks at a terminal and needs --yes off one (CI never hangs on a prompt)."""
+    if yes:
+        return
+    if not ui.interactive:
+        raise UsageError(f"{question} Refusing without --yes because stdin is not a terminal")
+    if not ui.ask(question):
+        raise ExitStatus(EXIT_FAILED)

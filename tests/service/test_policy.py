@@ -1,0 +1,106 @@
+"""The service layer's policy with a scripted Interaction and the in-memory engine: what runs, what is asked,
+and what is refused, without a terminal."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from saas_ctl import lifecycle
+from saas_ctl.engine.operations import Operation
+from saas_ctl.errors import ExitStatus, UsageError
+from saas_ctl.lifecycle import Session
+from saas_ctl.service import policy
+from saas_ctl.service.apply import ApplyRequest, apply
+from saas_ctl.service.platform import platform
+from tests.conftest import MINIMAL
+from tests.fakes import MemoryEngine, deployed_platform
+
+
+class Scripted:
+    """An Interaction that answers from a script and records what it was told and asked."""
+
+    def __init__(self, interactive: bool = True, answers: tuple[bool, ...] = ()) -> None:
+        self.interactive = interactive
+        self.answers = list(answers)
+        self.said: list[str] = []
+        self.asked: list[str] = []
+
+    def notice(self, text: str) -> None:
+        self.said.append(text)
+
+    def warn(self, text: str) -> None:
+        self.said.append(f"warning: {text}")
+
+    def ask(self, question: str) -> bool:
+        self.asked.append(question)
+        return self.answers.pop(0)
+
+    @contextmanager
+    def running(self, session: Session) -> Iterator[Session]:
+        yield session
+
+
+@pytest.fixture
+def session(tmp_path: Path, offline: Path) -> Session:
+    spec = tmp_path / "tenants.yaml"
+    spec.write_text(MINIMAL)
+    return Session(MemoryEngine(), spec)
+
+
+def _operations(session: Session) -> list[str]:
+    engine = session.engine
+    assert isinstance(engine, MemoryEngine)
+    return [operation for operation, _ in engine.calls if operation in ("preview", "up", "destroy", "refresh")]
+
+
+def test_off_a_terminal_nothing_is_previewed_or_asked_and_the_change_runs(session: Session) -> None:
+    ui = Scripted(interactive=False)
+    outcome = platform(session, ui, Operation.UP, skip_preflight=False, yes=False)
+    assert _operations(session) == ["up"] and ui.asked == [] and outcome.reports[0].ok
+    assert ui.said[0].startswith("preflight passed (offline, ")
+
+
+def test_at_a_terminal_a_no_after_the_preview_changes_nothing(session: Session) -> None:
+    ui = Scripted(answers=(False,))
+    with pytest.raises(ExitStatus) as ended:
+        platform(session, ui, Operation.UP, skip_preflight=True, yes=False)
+    assert ended.value.exit_code == 1 and _operations(session) == ["preview"]
+    assert ui.asked == ["Apply these changes to the platform?"] and ui.said[-1] == "nothing was changed"
+
+
+def test_a_failed_preview_ends_the_command_with_it_and_asks_nothing(session: Session) -> None:
+    engine = session.engine
+    assert isinstance(engine, MemoryEngine)
+    engine.failures[("preview", "saas-platform/dev")] = "no credentials"
+    ui = Scripted(answers=(True,))
+    outcome = platform(session, ui, Operation.UP, skip_preflight=True, yes=False)
+    assert [r.error for r in outcome.reports[0].results] == ["no credentials"] and ui.asked == []
+    assert _operations(session) == ["preview"]
+
+
+def test_skipping_preflight_is_said_as_a_warning(session: Session) -> None:
+    ui = Scripted(interactive=False)
+    policy.preflight_or_warn(session, ui, lifecycle.load(session), skip=True)
+    assert ui.said == [f"warning: {policy.SKIPPED_PREFLIGHT}"]
+
+
+def test_what_destroys_needs_yes_off_a_terminal(session: Session) -> None:
+    with pytest.raises(UsageError, match="Refusing without --yes because stdin is not a terminal"):
+        platform(session, Scripted(interactive=False), Operation.DESTROY, yes=False)
+    assert _operations(session) == []
+
+
+def test_apply_dry_run_only_previews(session: Session) -> None:
+    engine = session.engine
+    assert isinstance(engine, MemoryEngine)
+    deployed_platform(engine)
+    outcome = apply(session, Scripted(interactive=False), ApplyRequest(dry_run=True))
+    assert set(_operations(session)) == {"preview"} and outcome.extra["dry_run"] is True
+
+
+def test_apply_retries_the_failed_tenants_with_one_shell_quoted_command(session: Session) -> None:
+    outcome = apply(session, Scripted(interactive=False), ApplyRequest(skip_preflight=True))
+    assert outcome.retry is not None
+    assert outcome.retry(["acme"]) == f"saasctl tenant up acme -f {session.file}"
