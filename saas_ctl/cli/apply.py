@@ -4,18 +4,11 @@ from typing import Annotated
 
 import typer
 
-from saas_ctl.cli.context import FileOption, JsonOption, application
-from saas_ctl.cli.lifecycle_support import (
-    BackendOption,
-    LocalOption,
-    ParallelOption,
-    SkipPreflightOption,
-    Terminal,
-    YesOption,
-    conclude,
-    session,
-)
+from saas_ctl.cli.context import FileOption, JsonOption, application, session
+from saas_ctl.cli.options import BackendOption, LocalOption, ParallelOption, SkipPreflightOption, YesOption
 from saas_ctl.cli.output import reporting
+from saas_ctl.cli.results import conclude
+from saas_ctl.cli.terminal import Terminal
 
 
 def apply(

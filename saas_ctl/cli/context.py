@@ -9,6 +9,7 @@ from saas_ctl.spec import DEFAULT_FILE
 
 if TYPE_CHECKING:
     from saas_ctl.cli.output import Output
+    from saas_ctl.lifecycle import Session
 
 FileOption = Annotated[
     Path | None,
@@ -47,3 +48,17 @@ def application(ctx: typer.Context, file: Path | None, json_mode: bool) -> Appli
     from saas_ctl.cli.output import Output  # rich's console and the error types: not for `saasctl --help`
 
     return Application(chosen, Output(json_mode or globals_.json))
+
+
+def session(
+    app: Application, backend: str | None, local: bool, parallel: int = 4, fail_fast: bool = False
+) -> "Session":
+    from saas_ctl import local as emulator
+    from saas_ctl.engine.select import engine_from_environment
+    from saas_ctl.lifecycle import Session
+    from saas_ctl.orchestrator import Options
+
+    workdir = Path.cwd()
+    endpoint = emulator.endpoint(workdir) if local else None
+    engine = engine_from_environment(workdir, backend)
+    return Session(engine, app.file, endpoint, options=Options(parallel=parallel, fail_fast=fail_fast))

@@ -3,18 +3,12 @@
 import typer
 
 from saas_ctl.cli.commands import group_app
-from saas_ctl.cli.context import FileOption, JsonOption, application
+from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.help_text import epilog
-from saas_ctl.cli.lifecycle_support import (
-    BackendOption,
-    LocalOption,
-    SkipPreflightOption,
-    Terminal,
-    YesOption,
-    conclude,
-    session,
-)
+from saas_ctl.cli.options import BackendOption, LocalOption, SkipPreflightOption, YesOption
 from saas_ctl.cli.output import reporting
+from saas_ctl.cli.results import conclude
+from saas_ctl.cli.terminal import Terminal
 from saas_ctl.engine.operations import Operation
 
 app = group_app("platform")

@@ -1,36 +1,21 @@
 """`saasctl tenant ...`: declare, deploy, list and destroy tenants."""
 
-import shlex
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from saas_ctl.cli import tenant_inspect
 from saas_ctl.cli.commands import group_app
-from saas_ctl.cli.context import Application, FileOption, JsonOption, application
+from saas_ctl.cli.context import Application, FileOption, JsonOption, application, session
 from saas_ctl.cli.help_text import epilog
-from saas_ctl.cli.lifecycle_support import (
-    BackendOption,
-    LocalOption,
-    ParallelOption,
-    SkipPreflightOption,
-    Terminal,
-    YesOption,
-    changes_then_confirm,
-    conclude,
-    confirm,
-    finish,
-    progress_and_signals,
-    session,
-)
+from saas_ctl.cli.options import BackendOption, LocalOption, ParallelOption, SkipPreflightOption, YesOption
 from saas_ctl.cli.output import reporting
+from saas_ctl.cli.results import conclude
+from saas_ctl.cli.terminal import Terminal
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import SaasctlError, UsageError
 
 if TYPE_CHECKING:
-    from infra.outputs import PlatformOutputs
-    from saas_ctl.lifecycle import Session
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.models import EffectiveTenant
 
@@ -46,13 +31,6 @@ LIST_COLUMNS = ("name", "state", "hosts", "cell", "priority", "cpu", "memory", "
 
 def _tenant_json(tenant: "EffectiveTenant") -> dict[str, object]:
     return tenant.model_dump(mode="json")
-
-
-def _retry_command(cli: Application, verb: str) -> Callable[[list[str]], str]:
-    def command(names: list[str]) -> str:
-        return shlex.join(["saasctl", "tenant", verb, *names, "-f", str(cli.file)])
-
-    return command
 
 
 @app.command("list", epilog=epilog("tenant list"))
@@ -154,7 +132,6 @@ def add(
     shows what the preview says will change and asks before writing the file; --yes skips the question, and
     off a terminal (CI) nothing is asked.
     """
-    from saas_ctl import lifecycle
     from saas_ctl.spec import store
     from saas_ctl.spec.models import resolve
 
@@ -170,45 +147,10 @@ def add(
                 f"hosts {', '.join(added.hosts)})",
             )
             return
-        rt = _ready_to_edit(cli, backend, local, skip_preflight)
+        from saas_ctl.service import tenants
 
-        def ask(candidate: "LoadedSpec") -> None:
-            question = f"Add tenant {name} to {cli.file} and deploy it?"
-            changes_then_confirm(
-                cli.output, rt, question, yes, lambda live: lifecycle.preview_tenants(live, candidate, [name])
-            )
-
-        loaded = lifecycle.add_tenant(rt, request, run_preflight=not skip_preflight, before_write=ask)
-        cli.output.success(f"added tenant {name} to {cli.file}")
-        _deploy(cli, rt, loaded, [name], Operation.UP, extra={"added": name})
-
-
-def _ready_to_edit(cli: Application, backend: str | None, local: bool, skip_preflight: bool) -> "Session":
-    """Before an edit that deploys: the current file must be valid and the engine able to deploy."""
-    from saas_ctl import lifecycle
-
-    rt = session(cli, backend, local)
-    lifecycle.load(rt)
-    lifecycle.check_engine(rt)
-    if skip_preflight:
-        from saas_ctl.service.policy import SKIPPED_PREFLIGHT
-
-        cli.output.warn(SKIPPED_PREFLIGHT)
-    return rt
-
-
-def _deploy(
-    cli: Application,
-    rt: "Session",
-    loaded: "LoadedSpec",
-    names: list[str],
-    operation: Operation,
-    extra: dict[str, object] | None = None,
-    deployed: "PlatformOutputs | None" = None,
-) -> None:
-    from saas_ctl.service.tenants import deploy
-
-    conclude(cli.output, deploy(rt, Terminal(cli.output), loaded, names, operation, extra, deployed))
+        rt = session(cli, backend, local)
+        conclude(cli.output, tenants.add(rt, Terminal(cli.output), request, yes, skip_preflight))
 
 
 def _operate(
@@ -305,23 +247,13 @@ def destroy(
     A failed destroy leaves both the stack and the file entry. The tenant's data (bucket, secret) is kept
     unless --delete-data is given.
     """
-    from saas_ctl import lifecycle
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        what = "and DELETE ITS DATA (bucket objects, secret)" if delete_data else "(its bucket and secret are kept)"
-        confirm(cli.output, f"Destroy tenant {name} {what}?", yes)
+        from saas_ctl.service import tenants
+
         rt = session(cli, backend, local)
-        with progress_and_signals(cli.output, rt) as live:
-            outcome = lifecycle.destroy_tenant(live, name, delete_data)
-        if outcome.report.ok and not cli.output.json_mode:
-            if outcome.removed_from_file:
-                cli.output.success(f"removed tenant {name} from {cli.file}")
-            for kept in outcome.kept:
-                cli.output.info(f"kept {kept} (delete it yourself, or destroy with --delete-data)")
-        finish(
-            cli.output, [outcome.report], extra={"kept": outcome.kept, "removed_from_file": outcome.removed_from_file}
-        )
+        conclude(cli.output, tenants.destroy(rt, Terminal(cli.output), name, delete_data, yes))
 
 
 @app.command(epilog=epilog("tenant move"))
@@ -349,7 +281,6 @@ def move(
     alias record). Without platform.dns, repoint the tenant's CNAMEs yourself (`saasctl tenant show NAME`).
     A new cell is created first (the platform is brought up). Asks first; --yes skips the question.
     """
-    from saas_ctl import lifecycle
     from saas_ctl.spec import store
 
     cli = application(ctx, file, json_mode)
@@ -362,11 +293,10 @@ def move(
                 f"tenant {name} is now in cell {cell} (priority {moved.priority}) in {cli.file}",
             )
             return
-        confirm(cli.output, f"Move tenant {name} to cell {cell}? Its traffic moves to another load balancer.", yes)
-        rt = _ready_to_edit(cli, backend, local, skip_preflight)
-        loaded = lifecycle.move_tenant(rt, name, cell, run_preflight=not skip_preflight)
-        cli.output.success(f"tenant {name} is now in cell {cell} in {cli.file}")
-        _deploy(cli, rt, loaded, [name], Operation.UP, extra={"moved": name, "cell": cell})
+        from saas_ctl.service import tenants
+
+        rt = session(cli, backend, local)
+        conclude(cli.output, tenants.move(rt, Terminal(cli.output), name, cell, yes, skip_preflight))
 
 
 @app.command("remove", epilog=epilog("tenant remove"))

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from saas_ctl.cli.context import FileOption, JsonOption, application
-from saas_ctl.cli.lifecycle_support import BackendOption, LocalOption, session
+from saas_ctl.cli.context import FileOption, JsonOption, application, session
+from saas_ctl.cli.options import BackendOption, LocalOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.errors import SaasctlError, UsageError
 

@@ -22,6 +22,8 @@ class Interaction(Protocol):
 
     def warn(self, text: str) -> None: ...
 
+    def success(self, text: str) -> None: ...
+
     def ask(self, question: str) -> bool: ...
 
     def running(self, session: Session) -> AbstractContextManager[Session]:
@@ -31,9 +33,11 @@ class Interaction(Protocol):
 
 @dataclass
 class Outcome:
-    """What a command ran: its reports, how to retry what failed (given the failed tenants), and what the
-    JSON document adds."""
+    """What a command ran: its reports, how to retry what failed (given the failed tenants), what the JSON
+    document adds, and the lines a person reads after the run (the document carries the same facts)."""
 
     reports: list[RunReport]
     retry: Callable[[list[str]], str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    done: list[str] = field(default_factory=list)  # for a person, after the run: what it achieved
+    notes: list[str] = field(default_factory=list)  # and what they should know

@@ -17,7 +17,73 @@ from saas_ctl.service.interaction import Interaction, Outcome
 if TYPE_CHECKING:
     from infra.outputs import PlatformOutputs
     from saas_ctl.lifecycle import Session
+    from saas_ctl.orchestrator import RunReport
     from saas_ctl.spec.loader import LoadedSpec
+    from saas_ctl.spec.store import NewTenant
+
+
+class _PreviewFailed(Exception):
+    def __init__(self, reports: list[RunReport]) -> None:
+        super().__init__()
+        self.reports = reports
+
+
+def ready_to_edit(session: Session, ui: Interaction, skip_preflight: bool) -> None:
+    """Before an edit that deploys: the current file must be valid and the engine able to deploy."""
+    lifecycle.load(session)
+    lifecycle.check_engine(session)
+    if skip_preflight:
+        ui.warn(policy.SKIPPED_PREFLIGHT)
+
+
+def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_preflight: bool) -> Outcome:
+    """Declare the tenant (in the cell with the most room) and deploy it. Everything that could refuse is
+    asked before the file is written: the platform, kept data, preflight and, at a terminal, the person after
+    the preview. If the deploy fails the tenant stays declared; the outcome's retry deploys it again."""
+    ready_to_edit(session, ui, skip_preflight)
+
+    def ask(candidate: LoadedSpec) -> None:
+        failed = policy.confirm_changes(
+            session,
+            ui,
+            f"Add tenant {request.name} to {session.file} and deploy it?",
+            yes,
+            lambda live: lifecycle.preview_tenants(live, candidate, [request.name]),
+        )
+        if failed is not None:
+            raise _PreviewFailed(failed)
+
+    try:
+        loaded = lifecycle.add_tenant(session, request, run_preflight=not skip_preflight, before_write=ask)
+    except _PreviewFailed as stopped:
+        return Outcome(stopped.reports)
+    ui.success(f"added tenant {request.name} to {session.file}")
+    return deploy(session, ui, loaded, [request.name], Operation.UP, extra={"added": request.name})
+
+
+def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, skip_preflight: bool) -> Outcome:
+    """Write the tenant's new cell (asked first: its traffic moves), then deploy it there."""
+    policy.confirm_destructive(
+        ui, f"Move tenant {name} to cell {cell}? Its traffic moves to another load balancer.", yes
+    )
+    ready_to_edit(session, ui, skip_preflight)
+    loaded = lifecycle.move_tenant(session, name, cell, run_preflight=not skip_preflight)
+    ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
+    return deploy(session, ui, loaded, [name], Operation.UP, extra={"moved": name, "cell": cell})
+
+
+def destroy(session: Session, ui: Interaction, name: str, delete_data: bool, yes: bool) -> Outcome:
+    """Destroy and remove the tenant's stack, then its entry in the file; its data is kept unless
+    ``delete_data``. Asked first, or needs ``yes`` off a terminal."""
+    what = "and DELETE ITS DATA (bucket objects, secret)" if delete_data else "(its bucket and secret are kept)"
+    policy.confirm_destructive(ui, f"Destroy tenant {name} {what}?", yes)
+    with ui.running(session) as live:
+        ended = lifecycle.destroy_tenant(live, name, delete_data)
+    outcome = Outcome([ended.report], extra={"kept": ended.kept, "removed_from_file": ended.removed_from_file})
+    if ended.report.ok:
+        outcome.done += [f"removed tenant {name} from {session.file}"] if ended.removed_from_file else []
+        outcome.notes += [f"kept {kept} (delete it yourself, or destroy with --delete-data)" for kept in ended.kept]
+    return outcome
 
 
 def retry_command(file: Path, verb: str) -> Callable[[list[str]], str]:

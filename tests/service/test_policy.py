@@ -11,9 +11,10 @@ from saas_ctl import lifecycle
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import ExitStatus, UsageError
 from saas_ctl.lifecycle import Session
-from saas_ctl.service import policy
+from saas_ctl.service import policy, tenants
 from saas_ctl.service.apply import ApplyRequest, apply
 from saas_ctl.service.platform import platform
+from saas_ctl.spec.store import NewTenant
 from tests.conftest import MINIMAL
 from tests.fakes import MemoryEngine, deployed_platform
 
@@ -104,3 +105,24 @@ def test_apply_retries_the_failed_tenants_with_one_shell_quoted_command(session:
     outcome = apply(session, Scripted(interactive=False), ApplyRequest(skip_preflight=True))
     assert outcome.retry is not None
     assert outcome.retry(["acme"]) == f"saasctl tenant up acme -f {session.file}"
+
+
+def test_a_failed_preview_before_tenant_add_leaves_the_file_unwritten(session: Session) -> None:
+    engine = session.engine
+    assert isinstance(engine, MemoryEngine)
+    deployed_platform(engine)
+    engine.failures[("preview", "saas-dev-tenants/initech")] = "no credentials"
+    before = session.file.read_text()
+    outcome = tenants.add(session, Scripted(answers=(True,)), NewTenant(name="initech"), yes=False, skip_preflight=True)
+    assert [r.error for report in outcome.reports for r in report.results if not r.ok] == ["no credentials"]
+    assert session.file.read_text() == before and _operations(session) == ["preview"]
+
+
+def test_a_destroyed_tenant_says_what_was_removed_and_what_was_kept(session: Session) -> None:
+    engine = session.engine
+    assert isinstance(engine, MemoryEngine)
+    deployed_platform(engine)
+    engine.deploy("saas-dev-tenants", "acme", {"bucket_name": "b", "secret_arn": "s"})
+    outcome = tenants.destroy(session, Scripted(interactive=False), "acme", delete_data=False, yes=True)
+    assert outcome.done == [f"removed tenant acme from {session.file}"]
+    assert outcome.extra["removed_from_file"] is True and "acme" not in session.file.read_text()

@@ -1,0 +1,44 @@
+"""The options the commands that operate on stacks share."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
+    pass
+
+BackendOption = Annotated[
+    str | None,
+    typer.Option(
+        "--backend",
+        envvar="PULUMI_BACKEND_URL",
+        metavar="URL",
+        show_default="file://./.saasctl/state",
+        help="Pulumi state backend: s3://bucket/prefix (shared by a team), https://api.pulumi.com, or file://DIR.",
+    ),
+]
+LocalOption = Annotated[
+    bool,
+    typer.Option(
+        "--local",
+        envvar="SAASCTL_LOCAL",
+        help="Deploy to the local AWS emulator started by `saasctl local start`.",
+    ),
+]
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (required when not on a terminal).")
+]
+SkipPreflightOption = Annotated[
+    bool, typer.Option("--skip-preflight", help="Deploy without checking AWS constraints first (not recommended).")
+]
+ParallelOption = Annotated[
+    int,
+    typer.Option(
+        "--parallel",
+        "-p",
+        metavar="N",
+        min=1,
+        max=64,
+        help="Stack operations at once (each runs a Pulumi CLI and an AWS provider process).",
+    ),
+]
