@@ -1,0 +1,22 @@
+"""The `tenant` group, its shared arguments, and the JSON form of a tenant."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from saas_ctl.cli.commands import group_app
+
+if TYPE_CHECKING:
+    from saas_ctl.spec.models import EffectiveTenant
+
+app = group_app("tenant")
+
+Names = Annotated[
+    list[str] | None,
+    typer.Argument(metavar="NAME", help="Tenants to act on (default with --all: every declared one)."),
+]
+AllOption = Annotated[bool, typer.Option("--all", help="Every tenant declared in the file.")]
+
+
+def tenant_json(tenant: "EffectiveTenant") -> dict[str, object]:
+    return tenant.model_dump(mode="json")

@@ -1,0 +1,56 @@
+"""`saasctl tenant move`: move a tenant to another cell, then deploy it there."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from saas_ctl.cli.context import FileOption, JsonOption, application, session
+from saas_ctl.cli.options import BackendOption, LocalOption, SkipPreflightOption, YesOption
+from saas_ctl.cli.output import reporting
+from saas_ctl.cli.results import conclude
+from saas_ctl.cli.terminal import Terminal
+
+if TYPE_CHECKING:
+    pass
+
+
+def move(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The tenant to move.")],
+    cell: Annotated[
+        int, typer.Option("--cell", metavar="N", help="The cell to move it to: an existing one, or the next new one.")
+    ],
+    no_deploy: Annotated[
+        bool, typer.Option("--no-deploy", help="Only write the new cell (and priority) to the file.")
+    ] = False,
+    yes: YesOption = False,
+    skip_preflight: SkipPreflightOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+) -> None:
+    """Move a tenant to another cell (load balancer): write its new cell, then deploy it there.
+
+    The tenant's new target group and listener rule are created on the new cell's ALB, its service switches to
+    them, its DNS records (with platform.dns) point at the new ALB, then the old rule and target group are
+    deleted. Clients that still resolve the old ALB get its 404 until their DNS cache expires (60 s for an
+    alias record). Without platform.dns, repoint the tenant's CNAMEs yourself (`saasctl tenant show NAME`).
+    A new cell is created first (the platform is brought up). Asks first; --yes skips the question.
+    """
+    from saas_ctl.spec import store
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        if no_deploy:
+            spec = store.move_tenant(cli.file, name, cell).spec
+            moved = next(t for t in spec.tenants if t.name == name)
+            cli.output.done(
+                {"moved": name, "cell": cell, "priority": moved.priority, "deployed": False},
+                f"tenant {name} is now in cell {cell} (priority {moved.priority}) in {cli.file}",
+            )
+            return
+        from saas_ctl.service import tenants
+
+        rt = session(cli, backend, local)
+        conclude(cli.output, tenants.move(rt, Terminal(cli.output), name, cell, yes, skip_preflight))

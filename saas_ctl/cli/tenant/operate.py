@@ -1,0 +1,86 @@
+"""`saasctl tenant up|preview|refresh`: operate on the named tenants' stacks."""
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from saas_ctl.cli.context import FileOption, JsonOption, application, session
+from saas_ctl.cli.options import BackendOption, LocalOption, ParallelOption, SkipPreflightOption, YesOption
+from saas_ctl.cli.output import reporting
+from saas_ctl.cli.results import conclude
+from saas_ctl.cli.terminal import Terminal
+from saas_ctl.engine.operations import Operation
+
+if TYPE_CHECKING:
+    pass
+
+from saas_ctl.cli.tenant.group import AllOption, Names
+
+
+def _operate(
+    ctx: typer.Context,
+    operation: Operation,
+    names: list[str] | None,
+    all_: bool,
+    file: FileOption,
+    json_mode: bool,
+    backend: str | None,
+    local: bool,
+    parallel: int,
+    skip_preflight: bool = False,
+    yes: bool = True,
+) -> None:
+    from saas_ctl.service.tenants import operate
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        rt = session(cli, backend, local, parallel=parallel)
+        conclude(cli.output, operate(rt, Terminal(cli.output), operation, names or [], all_, skip_preflight, yes))
+
+
+def up(
+    ctx: typer.Context,
+    names: Names = None,
+    all_: AllOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+    parallel: ParallelOption = 4,
+    skip_preflight: SkipPreflightOption = False,
+    yes: YesOption = False,
+) -> None:
+    """Create or update tenant stacks as declared (preflight first). Needs the platform deployed.
+
+    On a terminal it shows what the preview says will change and asks first; --yes skips the question, and
+    off a terminal (CI) nothing is asked.
+    """
+    _operate(ctx, Operation.UP, names, all_, file, json_mode, backend, local, parallel, skip_preflight, yes)
+
+
+def preview(
+    ctx: typer.Context,
+    names: Names = None,
+    all_: AllOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+    parallel: ParallelOption = 4,
+) -> None:
+    """Show what `tenant up` would change."""
+    _operate(ctx, Operation.PREVIEW, names, all_, file, json_mode, backend, local, parallel)
+
+
+def refresh(
+    ctx: typer.Context,
+    names: Names = None,
+    all_: AllOption = False,
+    file: FileOption = None,
+    json_mode: JsonOption = False,
+    backend: BackendOption = None,
+    local: LocalOption = False,
+    parallel: ParallelOption = 4,
+) -> None:
+    """Reconcile tenant stacks' state with what exists in AWS."""
+    _operate(ctx, Operation.REFRESH, names, all_, file, json_mode, backend, local, parallel)
