@@ -13,7 +13,7 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from saas_ctl.cli.help_text import epilog
+from saas_ctl.cli.help_text import epilog, overview_epilog
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
@@ -67,7 +67,13 @@ ENTRIES = {
 
 def group_app(name: str) -> typer.Typer:
     """The Typer app of one group, documented from ENTRIES."""
-    return typer.Typer(name=name, help=ENTRIES[name].help, no_args_is_help=True, context_settings=HELP_OPTIONS)
+    return typer.Typer(
+        name=name,
+        help=ENTRIES[name].help,
+        epilog=overview_epilog(name),
+        no_args_is_help=True,
+        context_settings=HELP_OPTIONS,
+    )
 
 
 class _Listed(TyperCommand):

@@ -97,6 +97,28 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# The root's and each group's page: a few of their commands' examples (tests check they are among them).
+OVERVIEWS: dict[str, tuple[str, ...]] = {
+    "": (
+        "saasctl validate",
+        "saasctl plan",
+        "saasctl apply --dry-run",
+        "saasctl tenant add initech",
+        "saasctl tenant show acme --live --json",
+    ),
+    "platform": ("saasctl platform up", "saasctl platform outputs --json"),
+    "tenant": ("saasctl tenant list", "saasctl tenant add initech", "saasctl tenant show acme --live --json"),
+    "local": ("saasctl local start", "saasctl local status --json"),
+}
+
+
+def overview_epilog(path: str) -> str:
+    """The end of the root's or a group's help page: a few examples; each command's page names its variables."""
+    lines = ["Examples:", *(f"  {example}" for example in OVERVIEWS[path])]
+    lines += ["", "Each command's --help ends with its examples and the environment variables it reads."]
+    return escape("\n".join(lines))
+
+
 def examples(path: str) -> tuple[str, ...]:
     return COMMANDS[path][0]
 

@@ -12,6 +12,7 @@ from saas_ctl import __version__
 from saas_ctl.cli import help_format
 from saas_ctl.cli.commands import HELP_OPTIONS, LazyRoot
 from saas_ctl.cli.context import FileOption, GlobalOptions, JsonOption
+from saas_ctl.cli.help_text import overview_epilog
 
 help_format.install()
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
         "environment and one stack per tenant, checked against AWS's constraints before anything deploys.\n\n"
         "Exit codes: 0 success, 1 an operation failed, 2 invalid input or usage, 130 interrupted."
     ),
+    epilog=overview_epilog(""),
     cls=LazyRoot,  # each command is imported and built when a command line reaches it
     no_args_is_help=True,
     add_completion=True,

@@ -104,6 +104,13 @@ def test_a_commands_readme_examples_are_the_ones_its_help_page_ends_with(path: s
     assert _readme_examples().get(path) == _help_examples(path)
 
 
+@pytest.mark.parametrize("path", ["", "platform", "tenant", "local"], ids=lambda p: p or "saasctl")
+def test_the_root_and_group_pages_show_examples_from_the_readme(path: str) -> None:
+    shown = _help_examples(path)
+    listed = [example for examples in _readme_examples().values() for example in examples]
+    assert shown and set(shown) <= set(listed)
+
+
 @pytest.mark.parametrize("path", sorted(COMMANDS))
 def test_every_example_parses_as_the_command_it_illustrates(path: str) -> None:
     for example in _help_examples(path):
