@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,3 +85,14 @@ def test_the_root_help_page_imports_no_command() -> None:
 def test_a_group_is_built_when_a_command_line_names_it(runner: CliRunner) -> None:
     result = runner.invoke(app, ["local", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "Usage: saasctl local" in result.output and "start" in result.output
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [("saasctl ten", "tenant"), ("saasctl tenant mo", "move"), ("saasctl tenant move --c", "--cell")],
+)
+def test_shell_completion_reaches_into_groups_loaded_on_demand(words: str, expected: str, tmp_path: Path) -> None:
+    env = {**os.environ, "_SAASCTL_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(words.count(" "))}
+    as_installed = "import sys; sys.argv = ['saasctl']; from saas_ctl.cli.main import main; main()"
+    found = subprocess.run([sys.executable, "-c", as_installed], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert found.stdout.split() == [expected]
