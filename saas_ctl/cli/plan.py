@@ -42,18 +42,19 @@ def plan(
     with reporting(cli.output), between_steps() as stop:
         spec = loader.load(cli.file).spec
         results = planning.plan(spec, tenant or (), stop.is_set, _progress(cli.output))
-        if cli.output.json_mode:
-            cli.output.document({"stacks": [_stack_json(r) for r in results]})
-            return
-        if tenant or detail:
-            for result in results:
-                title = f"{result.target.label}: {len(result.resources)} resources"
-                rows = plan_view.detail_rows(result)
-                cli.output.records(("type", "name", "AWS name"), rows, title, piped_prefix=result.target.label)
-        else:
-            columns, rows = plan_view.summary_rows(spec, results)
-            cli.output.records(columns, rows)
-        cli.output.info(plan_view.total(results))
+
+        def text() -> None:
+            if tenant or detail:
+                for result in results:
+                    title = f"{result.target.label}: {len(result.resources)} resources"
+                    rows = plan_view.detail_rows(result)
+                    cli.output.records(("type", "name", "AWS name"), rows, title, piped_prefix=result.target.label)
+            else:
+                columns, rows = plan_view.summary_rows(spec, results)
+                cli.output.records(columns, rows)
+            cli.output.info(plan_view.total(results))
+
+        cli.output.result({"stacks": [_stack_json(r) for r in results]}, text)
 
 
 def _progress(output: Output) -> Callable[[int, int], None]:

@@ -62,16 +62,16 @@ def preflight(
 def render(output: Output, report: "Report", file: str) -> None:
     from saas_ctl.preflight.run import describe
 
-    if output.json_mode:
-        output.document(report.to_json())
-        return
-    for finding in report.findings:
-        output.info(describe(finding, file))
-    summary = (
-        f"preflight ({report.mode}, versions as of {report.catalog_date}): {len(report.errors)} error(s), "
-        f"{len(report.warnings)} warning(s)"
-    )
-    if report.errors:
-        output.info(summary)
-    else:
-        output.success(summary)
+    def text() -> None:
+        for finding in report.findings:
+            output.info(describe(finding, file))
+        summary = (
+            f"preflight ({report.mode}, versions as of {report.catalog_date}): {len(report.errors)} error(s), "
+            f"{len(report.warnings)} warning(s)"
+        )
+        if report.errors:
+            output.info(summary)
+        else:
+            output.success(summary)
+
+    output.result(report.to_json(), text)

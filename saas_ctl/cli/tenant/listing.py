@@ -42,11 +42,8 @@ def list_tenants(
         if not declared_only:
             states = _states(cli, loaded, backend, local)
         tenants = {t.name: resolve(t, spec) for t in spec.tenants}
-        if cli.output.json_mode:
-            rows = [{**tenant_json(t), "state": states.get(name)} for name, t in tenants.items()]
-            rows += [{"name": n, "state": s} for n, s in states.items() if n not in tenants]
-            cli.output.document({"tenants": rows})
-            return
+        documented = [{**tenant_json(t), "state": states.get(name)} for name, t in tenants.items()]
+        documented += [{"name": n, "state": s} for n, s in states.items() if n not in tenants]
         lines: list[list[str]] = []
         for name, t in tenants.items():
             lines.append(
@@ -64,7 +61,7 @@ def list_tenants(
                 ]
             )
         lines += [[name, state, *["-"] * 8] for name, state in states.items() if name not in tenants]
-        cli.output.records(LIST_COLUMNS, lines)
+        cli.output.result({"tenants": documented}, lambda: cli.output.records(LIST_COLUMNS, lines))
 
 
 def _states(cli: Application, loaded: "LoadedSpec", backend: str | None, local: bool) -> dict[str, str]:
