@@ -227,6 +227,13 @@ class Database(_Model):
     deletion_protection: bool = True
 
 
+# saasctl's bound on an environment's cells (each is one ALB): 1,000 cells hold 100,000 tenants, where the
+# region's ALB quota starts at 50 (preflight checks the account's). It keeps a mistyped cell number from
+# asking for a billion load balancers (found by tests/spec/test_fuzz.py: the spec's cells are built per number).
+MAX_CELLS = 1000
+Cell = Annotated[int, Field(ge=1, le=MAX_CELLS)]
+
+
 class LoadBalancer(_Model):
     """The environment's load balancers: one per cell, each serving the tenants assigned to it."""
 
@@ -241,7 +248,7 @@ class LoadBalancer(_Model):
             "for port changes and cell moves in flight."
         ),
     )
-    cells: Annotated[int, Field(ge=1)] = Field(
+    cells: Cell = Field(
         default=1,
         description="Cells to run at least (each is one ALB); more are added as tenants are assigned to them.",
     )
@@ -353,7 +360,7 @@ class Tenant(_Model):
         None,
         description="ALB listener rule priority, unique in its cell; `saasctl tenant add` assigns one, then it stays.",
     )
-    cell: Annotated[int, Field(ge=1)] | None = Field(
+    cell: Cell | None = Field(
         None,
         description=(
             "The cell (ALB) serving the tenant; `saasctl tenant add` assigns the one with the most room, then it "

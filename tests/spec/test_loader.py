@@ -364,3 +364,18 @@ def test_an_environment_past_the_task_definition_size_is_refused() -> None:
     _line, message = _only_issue(MINIMAL + f"    environment: {{{values}}}\n")
     assert message.startswith("tenant 'acme''s environment takes 61,")
     assert "ECS allows 64 KiB for the whole definition" in message
+
+
+@pytest.mark.parametrize("line", ["    cell: 1000000000000\n", "    cell: 1001\n"])
+def test_a_cell_number_past_saasctls_bound_is_refused_at_its_line(line: str) -> None:
+    with pytest.raises(SpecError) as refused:
+        load_bytes((MINIMAL + line).encode(), "t.yaml")
+    assert [(issue.line, issue.path) for issue in refused.value.issues] == [(14, "tenants[0].cell")]
+    assert "less than or equal to 1000" in refused.value.issues[0].message
+
+
+def test_the_cells_to_run_are_bounded_too() -> None:
+    text = MINIMAL.replace("  database:\n", "  load_balancer:\n    cells: 5000\n  database:\n")
+    with pytest.raises(SpecError) as refused:
+        load_bytes(text.encode(), "t.yaml")
+    assert [issue.path for issue in refused.value.issues] == ["platform.load_balancer.cells"]
