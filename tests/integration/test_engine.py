@@ -147,7 +147,7 @@ def test_a_second_update_of_a_locked_stack_reports_the_lock(
     target = platform(real)
     first = _up_holding_the_lock(real, engine, target)
     second = engine.up(target)
-    assert second.status is Status.FAILED and second.error_kind == "locked"
+    assert (second.status, second.error_kind) == (Status.FAILED, "locked"), second.error
     assert "is locked by another update" in (second.error or "")
     assert "delete the lock under file://" in (second.error or "")
     assert first().ok
