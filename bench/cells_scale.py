@@ -16,13 +16,13 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.specgen import spec_text  # noqa: E402
+from bench.worktree import checked_out  # noqa: E402
 
 # The last commit without cells (it only added the golden plans the cells change is checked against).
 BASELINE = "a5ef7befe52952e6637d0933e89c0c9674c235ed"
@@ -86,31 +86,22 @@ def main() -> None:
         "--baseline-tenants", type=int, help="tenants in the baseline's file (default: as many as --tenants)"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as directory:
-        baseline_tree = Path(directory) / "baseline"
-        subprocess.run(
-            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(baseline_tree), BASELINE],
-            check=True,
-            capture_output=True,
-        )
-        try:
-            plan_tenants = min(args.plan_tenants, args.tenants)
-            base = args.baseline_tenants or args.tenants
-            sides = {
-                "before": (baseline_tree, spec_text(base, cells=False), base, min(plan_tenants, base)),
-                "after": (REPO, spec_text(args.tenants), args.tenants, plan_tenants),
-            }
-            # Alternate the two sides and keep each one's best: this machine's speed drifts over minutes, and
-            # one side measured after the other would carry the drift into the ratio.
-            best: dict[str, dict[str, float]] = {"before": {}, "after": {}}
-            for round_ in range(args.rounds):
-                for side, (tree, text, tenants, planned) in sides.items():
-                    found = measure(tree, text, tenants, planned if round_ < args.plan_rounds else 0)
-                    for key, value in found.items():
-                        best[side][key] = min(value, best[side].get(key, value))
-            before, after = best["before"], best["after"]
-        finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(baseline_tree)], check=False)
+    with checked_out(BASELINE) as baseline_tree:
+        plan_tenants = min(args.plan_tenants, args.tenants)
+        base = args.baseline_tenants or args.tenants
+        sides = {
+            "before": (baseline_tree, spec_text(base, cells=False), base, min(plan_tenants, base)),
+            "after": (REPO, spec_text(args.tenants), args.tenants, plan_tenants),
+        }
+        # Alternate the two sides and keep each one's best: this machine's speed drifts over minutes, and
+        # one side measured after the other would carry the drift into the ratio.
+        best: dict[str, dict[str, float]] = {"before": {}, "after": {}}
+        for round_ in range(args.rounds):
+            for side, (tree, text, tenants, planned) in sides.items():
+                found = measure(tree, text, tenants, planned if round_ < args.plan_rounds else 0)
+                for key, value in found.items():
+                    best[side][key] = min(value, best[side].get(key, value))
+        before, after = best["before"], best["after"]
     print("per tenant")
     before_label = f"before cells ({args.baseline_tenants or args.tenants})"
     print(f"{'':<22}{before_label:>18}{f'in cells ({args.tenants})':>18}{'ratio':>8}")

@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.specgen import spec_text  # noqa: E402
+from bench.worktree import checked_out  # noqa: E402
 
 # The commit before any work on issue 12 (the README's architecture notes of 2026-11-29).
 BASELINE = "f01dc45"
@@ -52,13 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         spec = Path(directory) / "tenants.yaml"
         spec.write_text(spec_text(args.tenants, cells=False))  # one cell: a file the baseline reads too
-        baseline = Path(directory) / "baseline"
-        subprocess.run(
-            ["git", "-C", str(REPO), "worktree", "add", "--detach", str(baseline), BASELINE],
-            check=True,
-            capture_output=True,
-        )
-        try:
+        with checked_out(BASELINE) as baseline:
             commands = {"plan": ["plan", "-f", str(spec)], "plan --json": ["plan", "-f", str(spec), "--json"]}
             best: dict[tuple[str, str], float] = {}
             for _ in range(args.rounds):
@@ -66,8 +61,6 @@ def main() -> None:
                     for side, tree in (("before", baseline), ("after", REPO)):
                         found = seconds(tree, command)
                         best[side, label] = min(found, best.get((side, label), found))
-        finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(baseline)], check=False)
     print(f"{args.tenants} tenants, best of {args.rounds} alternating rounds; baseline {BASELINE}")
     print(f"{'':<14}{'baseline':>10}{'now':>10}{'ratio':>8}")
     for label in commands:
