@@ -25,21 +25,25 @@ from bench.specgen import spec_text
 from infra.outputs import PlatformOutputs
 from saas_ctl import fleet
 from saas_ctl.engine.base import EventSink, Operation, StackResult, StackTarget, Status
-from saas_ctl.lifecycle import Runtime
+from saas_ctl.lifecycle import Session
 from saas_ctl.orchestrator import Options
+from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.loader import load
 
 
 class DelayEngine:
-    """Every operation sleeps ``delay`` seconds and succeeds; the platform reports placeholder outputs."""
+    """Every operation sleeps ``delay`` seconds and succeeds; the platform reports placeholder outputs with the
+    cells the spec needs (what the platform program would run)."""
 
-    def __init__(self, delay: float) -> None:
+    def __init__(self, delay: float, cells: int = 1) -> None:
         self.delay = delay
+        self.cells = cells
         self.deployed: dict[str, dict[str, Any]] = {}
 
     def _op(self, operation: Operation, target: StackTarget) -> StackResult:
         time.sleep(self.delay)
-        outputs = PlatformOutputs.placeholder("us-east-1", "saas-dev").as_dict() if target.kind == "platform" else {}
+        platform = PlatformOutputs.placeholder("us-east-1", "saas-dev", cells=self.cells)
+        outputs = platform.as_dict() if target.kind == "platform" else {}
         self.deployed[target.label] = outputs
         return StackResult(target, operation, Status.SUCCEEDED, {"same": 25}, outputs)
 
@@ -65,11 +69,11 @@ class DelayEngine:
 def run(count: int, parallel: int, delay: float, directory: Path) -> tuple[float, int]:
     path = directory / f"fleet-{count}.yaml"
     path.write_text(spec_text(count))
-    runtime = Runtime(DelayEngine(delay), path, options=Options(parallel=parallel))
     loaded = load(path)
+    session = Session(DelayEngine(delay, cell_count(loaded.spec)), path, options=Options(parallel=parallel))
     tracemalloc.start()
     start = time.perf_counter()
-    reports = fleet.apply(runtime, loaded)
+    reports = fleet.apply(session, loaded)
     elapsed = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
