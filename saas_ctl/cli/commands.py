@@ -83,15 +83,13 @@ class _Listed(TyperCommand):
 class LazyRoot(TyperGroup):
     """The root group: the entries of ENTRIES, listed from there and built on first use."""
 
-    _built: dict[str, Any] = {}  # noqa: RUF012 -- one cache per process: each entry is built once
-
     def list_commands(self, ctx: Any) -> list[str]:
         return list(ENTRIES)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in ENTRIES:
             return None
-        return self._built.get(cmd_name) or _Listed(name=cmd_name, help=ENTRIES[cmd_name].help)
+        return _BUILT.get(cmd_name) or _Listed(name=cmd_name, help=ENTRIES[cmd_name].help)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
@@ -100,15 +98,18 @@ class LazyRoot(TyperGroup):
         return name, command, rest
 
 
+_BUILT: dict[str, Any] = {}  # each entry is built once per process
+
+
 def load(name: str) -> Any:
     """The click command (or group) of one entry, built from its module on first use."""
-    if name not in LazyRoot._built:
+    if name not in _BUILT:
         entry = ENTRIES[name]
         target = getattr(importlib.import_module(entry.module), entry.attribute)
         if isinstance(target, typer.Typer):
-            LazyRoot._built[name] = typer.main.get_group(target)
+            _BUILT[name] = typer.main.get_group(target)
         else:
             single = typer.Typer(add_completion=False, context_settings=HELP_OPTIONS)
             single.command(name, epilog=epilog(name))(target)
-            LazyRoot._built[name] = typer.main.get_command(single)
-    return LazyRoot._built[name]
+            _BUILT[name] = typer.main.get_command(single)
+    return _BUILT[name]

@@ -112,11 +112,16 @@ OVERVIEWS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _ending(examples: Sequence[str], last: str) -> str:
+    """Examples, one a line, then one paragraph; escaped, as the help renderer reads markup."""
+    return escape("\n".join(["Examples:", *(f"  {example}" for example in examples), "", last]))
+
+
 def overview_epilog(path: str) -> str:
     """The end of the root's or a group's help page: a few examples; each command's page names its variables."""
-    lines = ["Examples:", *(f"  {example}" for example in OVERVIEWS[path])]
-    lines += ["", "Each command's --help ends with its examples and the environment variables it reads."]
-    return escape("\n".join(lines))
+    return _ending(
+        OVERVIEWS[path], "Each command's --help ends with its examples and the environment variables it reads."
+    )
 
 
 def examples(path: str) -> tuple[str, ...]:
@@ -129,7 +134,5 @@ def environment(path: str) -> tuple[str, ...]:
 
 def epilog(path: str) -> str:
     """The end of `saasctl <path> --help`: its examples, one a line, and the environment variables it reads."""
-    lines = ["Examples:", *(f"  {example}" for example in examples(path))]
-    variables: Sequence[str] = environment(path)
-    lines += ["", "Environment: " + (", ".join(variables) if variables else "none read")]
-    return escape("\n".join(lines))
+    variables = environment(path)
+    return _ending(examples(path), "Environment: " + (", ".join(variables) if variables else "none read"))

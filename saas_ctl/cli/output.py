@@ -86,23 +86,23 @@ class Output:
             discard_stdout()
 
     def success(self, text: str) -> None:
-        self.stderr.print(f"[green]✓[/green] {_escape(text)}")
+        self.stderr.print(f"[green]✓[/green] {markup_escaped(text)}")
 
     def info(self, text: str) -> None:
         self.stderr.print(text, markup=False)
 
     def warn(self, text: str) -> None:
-        self.stderr.print(f"[yellow]warning:[/yellow] {_escape(text)}")
+        self.stderr.print(f"[yellow]warning:[/yellow] {markup_escaped(text)}")
 
     def error(self, error: SaasctlError) -> None:
         if self.json_mode:
             self.document(error.to_json())
             return
-        self.stderr.print(f"[red]error:[/red] {_escape(error.message)}")
+        self.stderr.print(f"[red]error:[/red] {markup_escaped(error.message)}")
         for line in error.details():
             self.stderr.print(line, markup=False)
         if error.hint:
-            self.stderr.print(f"[dim]hint:[/dim] {_escape(error.hint)}")
+            self.stderr.print(f"[dim]hint:[/dim] {markup_escaped(error.hint)}")
 
 
 def discard_stdout() -> None:
@@ -113,7 +113,8 @@ def discard_stdout() -> None:
     os.close(devnull)
 
 
-def _escape(text: str) -> str:
+def markup_escaped(text: str) -> str:
+    """User or AWS text in a line that has markup of its own: printed as it is."""
     from rich.markup import escape
 
     return escape(text)

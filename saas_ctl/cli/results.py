@@ -4,7 +4,7 @@ exit status (1 when something failed, 130 when interrupted)."""
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from saas_ctl.cli.output import Output
+from saas_ctl.cli.output import Output, markup_escaped
 from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, ExitStatus
 
 if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
@@ -51,7 +51,7 @@ def finish(
         for note in dict.fromkeys(r.note for r in results if r.note):
             output.stderr.print(f"note: {note}", markup=False)
         for result in failed:
-            output.stderr.print(f"[red]failed:[/red] {_escape(result.error or 'unknown error')}")
+            output.stderr.print(f"[red]failed:[/red] {markup_escaped(result.error or 'unknown error')}")
         if retry_command:
             output.stderr.print(f"retry the failed ones: {retry_command}", markup=False)
         if interrupted:
@@ -76,11 +76,10 @@ def _summary(results: list[Any]) -> "Table":
     colour = {Status.SUCCEEDED: "green", Status.FAILED: "red", Status.CANCELLED: "yellow"}
     for r in results:
         changes = ", ".join(f"{k} {v}" for k, v in sorted(r.changes.items())) or "-"
-        table.add_row(_escape(r.target.label), str(r.operation), f"[{colour[r.status]}]{r.status}[/]", _escape(changes))
+        table.add_row(
+            markup_escaped(r.target.label),
+            str(r.operation),
+            f"[{colour[r.status]}]{r.status}[/]",
+            markup_escaped(changes),
+        )
     return table
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
