@@ -3,6 +3,7 @@ orchestrator it starts, and knows which stacks are running wherever they were st
 
 import dataclasses
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -48,8 +49,9 @@ def test_the_cancellation_names_the_stacks_running_and_cancels_them() -> None:
         target=lambda: reports.append(session.orchestrator().run(Operation.UP, _targets("a", "b")))
     )
     worker.start()
-    while len(session.cancellation.running_labels()) < 2:
-        threading.Event().wait(0.01)
+    deadline = time.monotonic() + 5  # the engine takes 5 s per stack: both start long before it ends
+    while len(session.cancellation.running_labels()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert session.cancellation.running_labels() == ["p-dev-tenants/a", "p-dev-tenants/b"]
     session.cancellation.cancel()
     worker.join(timeout=5)
