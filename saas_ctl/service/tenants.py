@@ -1,5 +1,5 @@
-"""`saasctl tenant up|preview|refresh`: the named tenants' stacks, and the deploy that `tenant add` and
-`tenant move` end with."""
+"""`saasctl tenant up|preview|refresh|add|move|destroy`: the named tenants' stacks, and the edits of the file
+that deploy (add, move) or follow a destroy."""
 
 from __future__ import annotations
 
