@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ class MemoryEngine:
     max_in_flight: int = 0
     cancelled: list[str] = field(default_factory=list)
     platform_cells: int = 1  # how many cells a platform `up` reports (the real count is the programs' job)
+    on_start: Callable[[list[tuple[str, str]]], None] | None = None  # called with the calls so far, as one starts
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cancel: threading.Event = field(default_factory=threading.Event)
 
@@ -36,6 +38,9 @@ class MemoryEngine:
             self.calls.append((str(operation), target.label))
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            calls = list(self.calls)
+        if self.on_start:
+            self.on_start(calls)
         try:
             key = (str(operation), target.label)
             if key in self.raises:

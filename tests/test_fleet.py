@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -135,9 +134,15 @@ def test_a_signal_mid_run_cancels_and_exits_130(
     runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
 ) -> None:
     deployed_platform(engine)
-    engine.delay = 0.4
-    # The platform takes 0.4 s; the signal lands while the first two tenants run.
-    threading.Timer(0.6, lambda: os.kill(os.getpid(), signal.SIGTERM)).start()
+    engine.delay = 1.0
+
+    def signal_as_the_second_tenant_starts(calls: list[tuple[str, str]]) -> None:
+        tenant_ups = [label for operation, label in calls if operation == "up" and label.startswith(TENANTS)]
+        if len(tenant_ups) == 2 and calls[-1] == ("up", tenant_ups[-1]):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    # The signal lands while the first two tenants run, however slow the machine is.
+    engine.on_start = signal_as_the_second_tenant_starts
     result = runner.invoke(app, ["apply", "-f", str(write_spec(many(8))), "--parallel", "2", "--json"])
     assert result.exit_code == 130
     document = json.loads(result.stdout)

@@ -77,9 +77,9 @@ def test_locked_stack_fails_after_the_retry_bound() -> None:
 
 
 def test_cancel_mid_run_starts_nothing_new_and_cancels_the_running() -> None:
-    engine = MemoryEngine(delay=0.5)
+    engine = MemoryEngine(delay=1.0)
     orchestrator = Orchestrator(engine, Options(parallel=2))
-    threading.Timer(0.1, orchestrator.cancel).start()
+    engine.on_start = lambda calls: orchestrator.cancel() if len(calls) == 2 else None  # as the second starts
     report = orchestrator.run(Operation.UP, targets(6))
     assert report.interrupted
     assert sorted(engine.cancelled) == ["p-dev-tenants/t000", "p-dev-tenants/t001"]

@@ -40,23 +40,48 @@ def hundred(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _signal_after(process: subprocess.Popen[bytes], signum: int, after: float) -> tuple[int, str]:
-    time.sleep(after)
+def _wait_for_line(process: subprocess.Popen[bytes], marker: str) -> list[str]:
+    """Read the process's stderr until a line contains marker (the point where a signal must land); the lines
+    read are returned for the assertions, since communicate() sees only what follows them."""
+    assert process.stderr is not None
+    lines: list[str] = []
+    while marker not in (line := process.stderr.readline().decode()):
+        assert line, f"the process ended before printing {marker!r}: {''.join(lines)}"
+        lines.append(line)
+    return [*lines, line]
+
+
+def _wait_until_it_handles(process: subprocess.Popen[bytes], signum: int) -> None:
+    """Wait until the process has installed its handler for signum (Linux's SigCgt mask), so the signal meets
+    saasctl's handler rather than Python's default, whatever the machine's start-up time."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        caught = next(
+            line for line in Path(f"/proc/{process.pid}/status").read_text().splitlines() if line.startswith("SigCgt")
+        )
+        if int(caught.split()[1], 16) & (1 << (signum - 1)):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the process did not handle signal {signum} within 30 s")
+
+
+def _signal_at(process: subprocess.Popen[bytes], signum: int, marker: str) -> tuple[int, str]:
+    before = _wait_for_line(process, marker)
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
-    return process.returncode, stderr.decode()
+    return process.returncode, "".join(before) + stderr.decode()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_plan_interrupted_mid_synthesis_exits_130_without_hanging(hundred: Path, signum: int) -> None:
-    code, stderr = _signal_after(saasctl("plan", "-f", str(hundred)), signum, 3.0)
+    code, stderr = _signal_at(saasctl("plan", "-f", str(hundred)), signum, "synthesised 10 of 101 stacks")
     assert code == 130, stderr
     assert "error: plan interrupted after " in stderr
 
 
 def test_a_second_interrupt_of_plan_exits_at_once(hundred: Path) -> None:
     process = saasctl("plan", "-f", str(hundred))
-    time.sleep(3.0)
+    _wait_for_line(process, "synthesised 10 of 101 stacks")
     process.send_signal(signal.SIGINT)
     process.send_signal(signal.SIGINT)
     started = time.monotonic()
@@ -65,9 +90,12 @@ def test_a_second_interrupt_of_plan_exits_at_once(hundred: Path) -> None:
 
 
 def test_sigterm_outside_stack_operations_exits_130(large: Path) -> None:
-    code, stderr = _signal_after(saasctl("validate", "-f", str(large)), signal.SIGTERM, 0.8)
-    assert code == 130, stderr
-    assert "Traceback" not in stderr
+    process = saasctl("validate", "-f", str(large))
+    _wait_until_it_handles(process, signal.SIGTERM)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert b"Traceback" not in stderr
 
 
 def test_a_closed_stdout_does_not_turn_success_into_failure(large: Path) -> None:
@@ -91,7 +119,7 @@ def test_a_second_interrupt_of_apply_exits_at_once_while_operations_ignore_the_c
         stderr=subprocess.PIPE,
         env={**os.environ, "SAASCTL_ENGINE": "tests.fakes:stubborn_engine", "PYTHONPATH": str(REPO)},
     )
-    time.sleep(3.0)  # start-up, then the platform's endless operation is running
+    _wait_for_line(process, "platform dev: running")  # the platform's endless operation
     process.send_signal(signal.SIGINT)
     time.sleep(0.3)
     process.send_signal(signal.SIGINT)
