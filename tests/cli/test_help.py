@@ -40,6 +40,8 @@ def test_a_help_page_shows_no_value_for_flags_and_no_python_types(runner: CliRun
     assert result.exit_code == 0, result.output
     assert "<bool>" not in result.output
     assert "list[" not in result.output
+    assert not re.search(r"<(str|int|float|path)>", result.output)
+    assert "{" not in result.output.split("Usage:", 1)[1].splitlines()[0]
 
 
 def test_h_is_help_everywhere(runner: CliRunner) -> None:
@@ -50,7 +52,14 @@ def test_h_is_help_everywhere(runner: CliRunner) -> None:
 
 def test_a_value_option_names_what_it_takes(runner: CliRunner) -> None:
     output = runner.invoke(app, ["tenant", "add", "--help"], env={"COLUMNS": "200"}).output
-    assert re.search(r"--cpu +UNITS +Fargate cpu units", output) and re.search(r"name +<str> +Tenant name", output)
+    assert re.search(r"--cpu +UNITS +Fargate cpu units", output)
+
+
+def test_an_argument_reads_as_its_metavar_in_the_usage_line_and_its_table(runner: CliRunner) -> None:
+    add = runner.invoke(app, ["tenant", "add", "--help"], env={"COLUMNS": "200"}).output
+    up = runner.invoke(app, ["tenant", "up", "--help"], env={"COLUMNS": "200"}).output
+    assert "Usage: saasctl tenant add [OPTIONS] NAME " in add and re.search(r"\* +NAME +Tenant name", add)
+    assert "Usage: saasctl tenant up [OPTIONS] [NAME]... " in up
 
 
 def test_shell_completion_can_be_installed(runner: CliRunner) -> None:

@@ -18,7 +18,9 @@ from saas_ctl.cli.tenant.group import tenant_json
 
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Tenant name: a DNS label (lowercase letters, digits, hyphens).")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="Tenant name: a DNS label (lowercase letters, digits, hyphens).")
+    ],
     host: Annotated[
         list[str] | None,
         typer.Option(

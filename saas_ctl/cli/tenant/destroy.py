@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def destroy(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The tenant whose stack to destroy.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant whose stack to destroy.")],
     delete_data: Annotated[
         bool,
         typer.Option(

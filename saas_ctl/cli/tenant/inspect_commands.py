@@ -12,7 +12,7 @@ from saas_ctl.cli.options import BackendOption, LocalOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.errors import SaasctlError, UsageError
 
-NameArgument = Annotated[str, typer.Argument(help="The tenant.")]
+NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The tenant.")]
 
 
 def _aws(endpoint_url: str | None, what: str) -> Any:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def move(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The tenant to move.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant to move.")],
     cell: Annotated[
         int, typer.Option("--cell", metavar="N", help="The cell to move it to: an existing one, or the next new one.")
     ],

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def remove(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The tenant to remove from the file.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant to remove from the file.")],
     no_deploy: Annotated[bool, typer.Option("--no-deploy", help="Only remove the tenant from the file.")] = False,
     file: FileOption = None,
     json_mode: JsonOption = False,
