@@ -16,10 +16,11 @@ import contextlib
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from saas_ctl.engine.base import (
     Capabilities,
@@ -30,7 +31,7 @@ from saas_ctl.engine.base import (
     StackTarget,
     Status,
 )
-from saas_ctl.engine.pulumi_errors import describe_error
+from saas_ctl.engine.pulumi_errors import describe_error, is_torn_read
 from saas_ctl.engine.pulumi_processes import child_processes, private_work_dir
 from saas_ctl.engine.pulumi_progress import OperationProgress, write_log_line
 from saas_ctl.engine.pulumi_settings import (
@@ -47,14 +48,21 @@ from saas_ctl.engine.pulumi_settings import (
 )
 from saas_ctl.errors import SaasctlError, UsageError
 
+_T = TypeVar("_T")
+
+# Pauses before reading a stack's state again after finding it mid-write (pulumi_errors.is_torn_read): about
+# 4 s in all, far longer than one checkpoint write takes, short enough that a damaged file is reported soon.
+TORN_READ_PAUSES = (0.2, 0.5, 1.0, 2.0)
+
 
 class PulumiEngine:
     """Runs stack operations with the Pulumi CLI through the Automation API."""
 
     capabilities = Capabilities(check_ready=True, cancel=True, last_update=True)
 
-    def __init__(self, settings: PulumiSettings) -> None:
+    def __init__(self, settings: PulumiSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
+        self.sleep = sleep  # between reads of a stack's state found mid-write
         self._plugin_lock = threading.Lock()
         self._plugin_ready = False
         self._command: Any = None
@@ -123,6 +131,17 @@ class PulumiEngine:
         stack.set_all_config(config_map(target), path=True)
         return stack
 
+    def _once_readable(self, read: Callable[[], _T]) -> _T:
+        """``read()``, again while it finds the stack's state mid-write by another operation."""
+        for pause in (*TORN_READ_PAUSES, None):
+            try:
+                return read()
+            except Exception as exc:
+                if pause is None or not is_torn_read(exc):
+                    raise
+                self.sleep(pause)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
     def _ensure_plugin(self, workspace: Any) -> None:
         with self._plugin_lock:
             if self._plugin_ready:
@@ -165,7 +184,8 @@ class PulumiEngine:
         with open(log, "a", encoding="utf-8") as handle, private_work_dir() as work_dir:
             handle.write(f"\n=== {datetime.now(UTC).isoformat()} {operation} {target.label}\n")
             try:
-                stack = self._stack(target, work_dir, create=operation is not Operation.DESTROY)
+                create = operation is not Operation.DESTROY
+                stack = self._once_readable(lambda: self._stack(target, work_dir, create))
                 result = call(stack, lambda line: write_log_line(handle, line), progress)
             except SaasctlError:
                 raise
@@ -235,13 +255,21 @@ class PulumiEngine:
 
     def outputs(self, target: StackTarget) -> dict[str, Any]:
         """The stack's outputs; empty when the stack does not exist."""
-        with self._existing(target) as stack:
-            return {} if stack is None else {key: value.value for key, value in stack.outputs().items()}
+
+        def read() -> dict[str, Any]:
+            with self._existing(target) as stack:
+                return {} if stack is None else {key: value.value for key, value in stack.outputs().items()}
+
+        return self._once_readable(read)
 
     def last_update(self, target: StackTarget) -> dict[str, Any] | None:
         """The stack's most recent operation: kind (update, destroy...), result and when it ended."""
-        with self._existing(target) as stack:
-            history = [] if stack is None else stack.history(page_size=1)
+
+        def read() -> list[Any]:
+            with self._existing(target) as stack:
+                return [] if stack is None else stack.history(page_size=1)
+
+        history = self._once_readable(read)
         if not history:
             return None
         latest = history[0]

@@ -35,6 +35,13 @@ def describe_error(
         return ErrorKind.EXISTS, f"stack {target.label} already exists in {settings.backend_url}{where}"
     if isinstance(exc, errors.CommandError):
         text = str(exc)
+        if is_torn_read(exc):
+            state = f"{settings.backend_url}/.pulumi/stacks/{target.project}/{target.stack}.json"
+            return ErrorKind.FAILED, (
+                f"the state of stack {target.label} cannot be read (failed to load checkpoint: empty or cut "
+                f"short); if no other operation on it is running, {state} is damaged: restore it from the "
+                f".json.bak beside it or from .pulumi/history/{where}"
+            )
         if "no resource plugin" in text or "could not find plugin" in text:
             return ErrorKind.PLUGIN, (
                 f"the AWS provider plugin {aws_plugin_version()} is missing and could not be installed; "
@@ -61,6 +68,15 @@ def describe_error(
             return ErrorKind.PASSPHRASE, f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack {target.label}{where}"
         return ErrorKind.FAILED, f"{target.label}: {_last_error_line(text)}{where}"
     return ErrorKind.FAILED, f"{target.label}: {type(exc).__name__}: {exc}{where}"
+
+
+def is_torn_read(exc: BaseException) -> bool:
+    """A command read the stack's checkpoint while another operation was writing it: the file backend
+    rewrites it in place, so a reader can find it empty (``failed to load checkpoint: EOF``) or cut short
+    (``unexpected end of JSON input``). Seen in a set-up command running beside an update of the same
+    stack; a moment later the reader meets the lock instead, or the finished state."""
+    text = str(exc)
+    return "failed to load checkpoint" in text and ("EOF" in text or "unexpected end of JSON input" in text)
 
 
 def _lock_holder(text: str) -> str:

@@ -161,10 +161,6 @@ def test_cancel_stops_a_running_update_and_releases_the_lock(
     monkeypatch.setenv("SAASCTL_DOUBLE_DELAY", "create:network-vpc=5")
     target = platform(real)
     running = _up_holding_the_lock(real, engine, target)
-    deadline = time.monotonic() + 60
-    while not real.calls():  # the update itself is running (set-up commands take the lock too)
-        assert time.monotonic() < deadline, "the update never reached the provider"
-        time.sleep(0.05)
     engine.cancel(target.label)
     result = running()
     assert (result.status, result.error_kind) == (Status.CANCELLED, "cancelled")
@@ -177,25 +173,22 @@ def test_cancel_stops_a_running_update_and_releases_the_lock(
 
 
 def _up_holding_the_lock(real: RealEngine, engine: PulumiEngine, target: StackTarget) -> Callable[[], StackResult]:
-    """Start an update on a thread; return once it holds the stack's lock. The result is the call's."""
+    """Start an update on a thread; return once the update itself runs (the provider has been called), so it
+    holds the stack's lock. A lock file alone is not enough: set-up commands take the lock for a moment too.
+    The result is the call's."""
     results: list[StackResult] = []
     runner = threading.Thread(target=lambda: results.append(engine.up(target)))
     runner.start()
-    _wait_for_lock(real)
+    deadline = time.monotonic() + 60
+    while not real.calls():
+        assert time.monotonic() < deadline and runner.is_alive(), f"the update never reached the provider: {results}"
+        time.sleep(0.05)
 
     def result() -> StackResult:
         runner.join(timeout=120)
         return results[0]
 
     return result
-
-
-def _wait_for_lock(real: RealEngine, timeout: float = 60) -> None:
-    locks = real.workdir / ".saasctl" / "state" / ".pulumi" / "locks"
-    deadline = time.monotonic() + timeout
-    while not any(p.is_file() for p in locks.rglob("*.json")) if locks.exists() else True:
-        assert time.monotonic() < deadline, "the first update never took the stack's lock"
-        time.sleep(0.05)
 
 
 def load_bytes_spec(real: RealEngine, old: str, new: str) -> TenantsFile:
@@ -260,3 +253,38 @@ def test_last_update_names_the_kind_result_and_time_of_the_latest_operation(
     update = engine.last_update(platform(real))
     assert update is not None and (update["kind"], update["result"]) == ("update", "succeeded")
     assert update["end_time"] is not None and update["end_time"].startswith("20")
+
+
+def _state_file(real: RealEngine) -> Path:
+    return real.workdir / ".saasctl" / "state" / ".pulumi" / "stacks" / "itest-platform" / "test.json"
+
+
+def test_state_found_mid_write_is_read_again_until_it_is_whole(real: RealEngine, engine: PulumiEngine) -> None:
+    # What a command beside a running update of the same stack meets: the file backend rewrites the state in place.
+    deployed = engine.up(platform(real)).outputs
+    state = _state_file(real)
+    whole = state.read_bytes()
+    state.write_bytes(b"")
+    pauses: list[float] = []
+
+    def the_writer_finishes(pause: float) -> None:
+        pauses.append(pause)
+        state.write_bytes(whole)
+
+    engine.sleep = the_writer_finishes
+    assert engine.outputs(platform(real)) == deployed
+    assert pauses == [0.2]
+
+
+def test_state_that_stays_unreadable_is_reported_with_where_to_restore_it(
+    real: RealEngine, engine: PulumiEngine
+) -> None:
+    assert engine.up(platform(real)).ok
+    _state_file(real).write_bytes(b'{"version": 3, "checkpoint": {')
+    result = engine.up(platform(real))
+    assert (result.status, result.error_kind) == (Status.FAILED, "failed")
+    assert (result.error or "").startswith(
+        "the state of stack itest-platform/test cannot be read (failed to load checkpoint: empty or cut short); "
+        f"if no other operation on it is running, file://{real.workdir}/.saasctl/state/.pulumi/stacks/"
+        "itest-platform/test.json is damaged: restore it from the .json.bak beside it or from .pulumi/history/"
+    ), result.error

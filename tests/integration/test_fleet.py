@@ -34,8 +34,12 @@ def test_two_concurrent_tenant_ups_on_one_stack_both_end_well(real: RealEngine) 
     declare(real, 1)
     real.ok("platform", "up")
     slow = {"SAASCTL_DOUBLE_DELAY": "create:service-task=4"}
+    mark = real.mark()
     first = real.popen("tenant", "up", "t01", "--json", env=slow)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 120
+    while not real.calls_since(mark):  # the first update is running: it holds the lock until its slow task
+        assert time.monotonic() < deadline and first.poll() is None, "the first update never started"
+        time.sleep(0.05)
     second = real.run("tenant", "up", "t01", "--json")
     _, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err
