@@ -132,7 +132,8 @@ class PulumiEngine:
         return stack
 
     def _once_readable(self, read: Callable[[], _T]) -> _T:
-        """``read()``, again while it finds the stack's state mid-write by another operation."""
+        """``read()``, again while it finds the stack's state mid-write by another operation (the file backend's
+        metadata sidecar, rewritten in place: pulumi_errors.is_torn_read)."""
         for pause in (*TORN_READ_PAUSES, None):
             try:
                 return read()

@@ -38,9 +38,10 @@ def describe_error(
         if is_torn_read(exc):
             state = f"{settings.backend_url}/.pulumi/stacks/{target.project}/{target.stack}.json"
             return ErrorKind.FAILED, (
-                f"the state of stack {target.label} cannot be read (failed to load checkpoint: empty or cut "
-                f"short); if no other operation on it is running, {state} is damaged: restore it from the "
-                f".json.bak beside it or from .pulumi/history/{where}"
+                f"the state of stack {target.label} cannot be read (failed to load checkpoint: a file is empty "
+                f"or cut short); if no other operation on it is running, {state} or its .attrs file beside it "
+                f"is damaged: delete an empty .attrs file; restore the state from the .json.bak beside it or "
+                f"from .pulumi/history/{where}"
             )
         if "no resource plugin" in text or "could not find plugin" in text:
             return ErrorKind.PLUGIN, (
@@ -71,10 +72,11 @@ def describe_error(
 
 
 def is_torn_read(exc: BaseException) -> bool:
-    """A command read the stack's checkpoint while another operation was writing it: the file backend
-    rewrites it in place, so a reader can find it empty (``failed to load checkpoint: EOF``) or cut short
-    (``unexpected end of JSON input``). Seen in a set-up command running beside an update of the same
-    stack; a moment later the reader meets the lock instead, or the finished state."""
+    """A command read the stack's state while another operation was writing it. The file backend writes the
+    state itself atomically (a temporary file, renamed) but rewrites its metadata sidecar (``<stack>.json.attrs``)
+    in place, truncating it first, so a reader beside an update can find it empty: ``failed to load checkpoint:
+    EOF`` (``unexpected end of JSON input`` for a file cut short). A moment later the reader meets the lock
+    instead, or the finished state."""
     text = str(exc)
     return "failed to load checkpoint" in text and ("EOF" in text or "unexpected end of JSON input" in text)
 

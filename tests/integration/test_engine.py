@@ -255,14 +255,15 @@ def test_last_update_names_the_kind_result_and_time_of_the_latest_operation(
     assert update["end_time"] is not None and update["end_time"].startswith("20")
 
 
-def _state_file(real: RealEngine) -> Path:
-    return real.workdir / ".saasctl" / "state" / ".pulumi" / "stacks" / "itest-platform" / "test.json"
+def _state_file(real: RealEngine, suffix: str = "") -> Path:
+    return real.workdir / ".saasctl" / "state" / ".pulumi" / "stacks" / "itest-platform" / f"test.json{suffix}"
 
 
 def test_state_found_mid_write_is_read_again_until_it_is_whole(real: RealEngine, engine: PulumiEngine) -> None:
-    # What a command beside a running update of the same stack meets: the file backend rewrites the state in place.
+    # What a command beside a running update of the same stack meets: the file backend rewrites the state's
+    # metadata sidecar in place (truncate, then write), and a reader can find it empty.
     deployed = engine.up(platform(real)).outputs
-    state = _state_file(real)
+    state = _state_file(real, ".attrs")
     whole = state.read_bytes()
     state.write_bytes(b"")
     pauses: list[float] = []
@@ -280,11 +281,14 @@ def test_state_that_stays_unreadable_is_reported_with_where_to_restore_it(
     real: RealEngine, engine: PulumiEngine
 ) -> None:
     assert engine.up(platform(real)).ok
-    _state_file(real).write_bytes(b'{"version": 3, "checkpoint": {')
+    _state_file(real, ".attrs").write_bytes(b"")
     result = engine.up(platform(real))
     assert (result.status, result.error_kind) == (Status.FAILED, "failed")
     assert (result.error or "").startswith(
-        "the state of stack itest-platform/test cannot be read (failed to load checkpoint: empty or cut short); "
-        f"if no other operation on it is running, file://{real.workdir}/.saasctl/state/.pulumi/stacks/"
-        "itest-platform/test.json is damaged: restore it from the .json.bak beside it or from .pulumi/history/"
+        "the state of stack itest-platform/test cannot be read (failed to load checkpoint: a file is empty or cut "
+        f"short); if no other operation on it is running, file://{real.workdir}/.saasctl/state/.pulumi/stacks/"
+        "itest-platform/test.json or its .attrs file beside it is damaged: delete an empty .attrs file; restore "
+        "the state from the .json.bak beside it or from .pulumi/history/"
     ), result.error
+    _state_file(real, ".attrs").unlink()  # what the message says to do
+    assert engine.up(platform(real)).ok
