@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,20 +26,17 @@ def test_preflight_on_the_example_passes_offline(runner: CliRunner) -> None:
     }
 
 
-def test_retired_engine_version_exits_2_within_a_second_naming_valid_versions(
+def test_retired_engine_version_exits_2_naming_valid_versions(
     runner: CliRunner, write_spec: Callable[[str], Path]
 ) -> None:
     path = write_spec(MINIMAL.replace('"15.8"', '"15.4"'))
-    start = time.monotonic()
-    result = runner.invoke(app, ["preflight", "-f", str(path)])
-    elapsed = time.monotonic() - start
+    result = runner.invoke(app, ["preflight", "-f", str(path)])  # its cost is measured in bench/preflight.py
     assert result.exit_code == 2
     assert (
         f"error DB-ENGINE-VERSION {path}:7 platform.database.engine_version: Aurora PostgreSQL 15.4 has been retired"
         in result.stderr
     )
     assert "fix: available 15.x versions: 15.6, 15.7, 15.8, 15.10, 15.12, 15.13, 15.14, 15.15" in result.stderr
-    assert elapsed < 1.0
 
 
 def test_preflight_json_findings_carry_code_severity_path_line_and_fix(
