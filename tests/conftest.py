@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from saas_ctl.spec.loader import LoadedSpec, load_bytes
@@ -15,6 +16,13 @@ from saas_ctl.spec.models import TenantsFile
 from tests import fakes
 
 pytest_plugins = ["tests.moto_server"]
+
+# Property tests assert behaviour, never speed: no per-example deadline (a slow machine is not a failure). In CI
+# (CI set) the examples are derived from each test rather than drawn at random, so a run that lands is
+# repeatable; anywhere else every run explores new examples.
+settings.register_profile("default", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "tenants.yaml"
