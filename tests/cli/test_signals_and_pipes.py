@@ -4,6 +4,7 @@ nothing hangs, and a reader that goes away never turns a result into a failure."
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -21,6 +22,7 @@ def saasctl(*args: str) -> subprocess.Popen[bytes]:
         [sys.executable, "-m", "saas_ctl", *args],
         cwd=REPO,
         stdin=subprocess.DEVNULL,
+        bufsize=0,  # unbuffered: _wait_for_line reads no further than the line it waits for
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -40,15 +42,20 @@ def hundred(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _wait_for_line(process: subprocess.Popen[bytes], marker: str) -> list[str]:
+def _wait_for_line(process: subprocess.Popen[bytes], marker: str, timeout: float = 60) -> list[str]:
     """Read the process's stderr until a line contains marker (the point where a signal must land); the lines
     read are returned for the assertions, since communicate() sees only what follows them."""
     assert process.stderr is not None
     lines: list[str] = []
-    while marker not in (line := process.stderr.readline().decode()):
+    deadline = time.monotonic() + timeout
+    while True:
+        ready, _, _ = select.select([process.stderr], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready, f"no {marker!r} within {timeout} s: {''.join(lines)}"
+        line = process.stderr.readline().decode()
         assert line, f"the process ended before printing {marker!r}: {''.join(lines)}"
         lines.append(line)
-    return [*lines, line]
+        if marker in line:
+            return lines
 
 
 def _wait_until_it_handles(process: subprocess.Popen[bytes], signum: int) -> None:
@@ -115,6 +122,7 @@ def test_a_second_interrupt_of_apply_exits_at_once_while_operations_ignore_the_c
         [sys.executable, "-m", "saas_ctl", "apply", "-f", str(path), "--skip-preflight"],
         cwd=REPO,
         stdin=subprocess.DEVNULL,
+        bufsize=0,  # unbuffered: _wait_for_line reads no further than the line it waits for
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "SAASCTL_ENGINE": "tests.fakes:stubborn_engine", "PYTHONPATH": str(REPO)},
