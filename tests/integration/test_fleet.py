@@ -33,7 +33,8 @@ def test_apply_with_parallel_4_deploys_twelve_tenants_with_progress_for_each(rea
 def test_two_concurrent_tenant_ups_on_one_stack_both_end_well(real: RealEngine) -> None:
     declare(real, 1)
     real.ok("platform", "up")
-    slow = {"SAASCTL_DOUBLE_DELAY": "create:service-task=4"}
+    # Slow enough that the second command (a new process: imports, preflight, set-up) starts while it runs.
+    slow = {"SAASCTL_DOUBLE_DELAY": "create:service-task=15"}
     mark = real.mark()
     first = real.popen("tenant", "up", "t01", "--json", env=slow)
     deadline = time.monotonic() + 120
