@@ -1,11 +1,8 @@
 """The options the commands that operate on stacks share."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
-    pass
 
 BackendOption = Annotated[
     str | None,

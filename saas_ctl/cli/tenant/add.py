@@ -1,6 +1,6 @@
 """`saasctl tenant add`: declare a tenant, then deploy it."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -8,12 +8,8 @@ from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import BackendOption, LocalOption, SkipPreflightOption, YesOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
-from saas_ctl.cli.terminal import Terminal
-
-if TYPE_CHECKING:
-    pass
-
 from saas_ctl.cli.tenant.group import tenant_json
+from saas_ctl.cli.terminal import Terminal
 
 
 def add(

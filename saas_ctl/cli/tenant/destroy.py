@@ -1,6 +1,6 @@
 """`saasctl tenant destroy`: destroy a tenant's stack, then its entry in the file."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -9,9 +9,6 @@ from saas_ctl.cli.options import BackendOption, LocalOption, YesOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.terminal import Terminal
-
-if TYPE_CHECKING:
-    pass
 
 
 def destroy(

@@ -1,6 +1,6 @@
 """`saasctl tenant move`: move a tenant to another cell, then deploy it there."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -9,9 +9,6 @@ from saas_ctl.cli.options import BackendOption, LocalOption, SkipPreflightOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.terminal import Terminal
-
-if TYPE_CHECKING:
-    pass
 
 
 def move(

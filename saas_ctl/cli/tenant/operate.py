@@ -1,20 +1,14 @@
 """`saasctl tenant up|preview|refresh`: operate on the named tenants' stacks."""
 
-from typing import TYPE_CHECKING
-
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import BackendOption, LocalOption, ParallelOption, SkipPreflightOption, YesOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
+from saas_ctl.cli.tenant.group import AllOption, Names
 from saas_ctl.cli.terminal import Terminal
 from saas_ctl.engine.operations import Operation
-
-if TYPE_CHECKING:
-    pass
-
-from saas_ctl.cli.tenant.group import AllOption, Names
 
 
 def _operate(

@@ -1,15 +1,12 @@
 """`saasctl tenant remove`: remove a tenant from the file only."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.output import reporting
 from saas_ctl.errors import UsageError
-
-if TYPE_CHECKING:
-    pass
 
 
 def remove(
