@@ -59,6 +59,12 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
+    except KeyboardInterrupt:
+        # The signal came while Typer was still building the command (before its own handling, which ends an
+        # interrupted command line with 130, and before a command's output.reporting): the same exit, no trace.
+        from saas_ctl.errors import EXIT_INTERRUPTED
+
+        raise SystemExit(EXIT_INTERRUPTED) from None
     finally:
         try:
             sys.stdout.flush()

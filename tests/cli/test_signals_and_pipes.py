@@ -98,6 +98,8 @@ def test_a_second_interrupt_of_plan_exits_at_once(hundred: Path) -> None:
 
 def test_sigterm_outside_stack_operations_exits_130(large: Path) -> None:
     process = saasctl("validate", "-f", str(large))
+    # The signal lands as soon as saasctl handles it: while Typer builds the command, parses the line or the
+    # file is validated, whichever the machine has reached. Each ends the same way.
     _wait_until_it_handles(process, signal.SIGTERM)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=30)
@@ -134,3 +136,24 @@ def test_a_second_interrupt_of_apply_exits_at_once_while_operations_ignore_the_c
     started = time.monotonic()
     process.communicate(timeout=30)
     assert (process.returncode, time.monotonic() - started < 1.0) == (130, True)
+
+
+def test_an_interrupt_while_typer_builds_the_command_exits_130_without_a_trace(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The window the subprocess test above reaches only sometimes: before Typer's own handling begins.
+    from saas_ctl.cli import main as entry
+
+    def building_the_command() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entry, "app", building_the_command)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as ended:
+            entry.main()
+    except KeyboardInterrupt:
+        pytest.fail("the interrupt escaped main() (a traceback and exit -2 for the user)")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert (ended.value.code, capsys.readouterr().err) == (130, "")
