@@ -134,14 +134,14 @@ class PulumiEngine:
     def _once_readable(self, read: Callable[[], _T]) -> _T:
         """``read()``, again while it finds the stack's state mid-write by another operation (the file backend's
         metadata sidecar, rewritten in place: pulumi_errors.is_torn_read)."""
-        for pause in (*TORN_READ_PAUSES, None):
+        for pause in TORN_READ_PAUSES:
             try:
                 return read()
             except Exception as exc:
-                if pause is None or not is_torn_read(exc):
+                if not is_torn_read(exc):
                     raise
                 self.sleep(pause)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        return read()  # the last attempt: what it raises is the answer
 
     def _ensure_plugin(self, workspace: Any) -> None:
         with self._plugin_lock:
