@@ -25,8 +25,8 @@ from bench.specgen import spec_text
 from infra.outputs import PlatformOutputs
 from saas_ctl import fleet
 from saas_ctl.engine.base import EventSink, Operation, StackResult, StackTarget, Status
-from saas_ctl.lifecycle import Session
-from saas_ctl.orchestrator import Options
+from saas_ctl.orchestration.orchestrator import Options
+from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.loader import load
 

@@ -46,6 +46,12 @@ class UsageError(SaasctlError):
     exit_code = EXIT_INVALID
 
 
+class Refused(SaasctlError):
+    """An operation refused because of the current state (it would be unsafe or cannot work): exit 2."""
+
+    exit_code = EXIT_INVALID
+
+
 @dataclass(frozen=True)
 class SpecIssue:
     """One thing wrong with a tenants.yaml: where (file, line, field path), what, and what is valid."""

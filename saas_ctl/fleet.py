@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from infra.outputs import PlatformOutputs
 from saas_ctl import lifecycle, stacks
 from saas_ctl.engine.base import Operation, StackTarget
-from saas_ctl.errors import UsageError
-from saas_ctl.lifecycle import Refused, Session
-from saas_ctl.orchestrator import RunReport
+from saas_ctl.errors import Refused, UsageError
+from saas_ctl.orchestration.orchestrator import RunReport
+from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import LoadedSpec
 
 _SHARD_RE = re.compile(r"(\d+)/(\d+)")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from infra.naming import GENERATION_FORMAT, TenantNames
@@ -14,41 +13,16 @@ from infra.outputs import PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl import stacks
 from saas_ctl.engine import base as engine_base
-from saas_ctl.engine.base import Engine, ErrorKind, Operation, StackResult, StackTarget, Status
-from saas_ctl.errors import EXIT_INVALID, SaasctlError, UsageError
-from saas_ctl.orchestrator import Cancellation, Listener, Options, Orchestrator, RunReport, Verifier
+from saas_ctl.engine.base import ErrorKind, Operation, StackResult, StackTarget, Status
+from saas_ctl.errors import Refused, SaasctlError, UsageError
+from saas_ctl.orchestration.orchestrator import Options, RunReport, Verifier
+from saas_ctl.orchestration.session import Session
 from saas_ctl.preflight.run import Mode, PreflightFailed, Report
 from saas_ctl.preflight.run import run as run_preflight
 from saas_ctl.spec import loader, store
 from saas_ctl.spec.cells import cell_count, cell_of
 from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.spec.models import TenantsFile
-
-
-class Refused(SaasctlError):
-    """An operation refused because of the current state (it would be unsafe or cannot work): exit 2."""
-
-    exit_code = EXIT_INVALID
-
-
-@dataclass(frozen=True)
-class Session:
-    """What one command's lifecycle operations run with; it does not change while they run. The listener comes
-    with the command's progress display (``with_listener``); the cancellation is the command's one cancel,
-    shared by every orchestrator the session starts."""
-
-    engine: Engine
-    file: Path
-    endpoint_url: str | None = None  # a local AWS emulator (`saasctl local`), or None for AWS
-    options: Options = field(default_factory=Options)
-    listener: Listener | None = None
-    cancellation: Cancellation = field(default_factory=Cancellation)
-
-    def orchestrator(self, options: Options | None = None) -> Orchestrator:
-        return Orchestrator(self.engine, options or self.options, self.listener, cancellation=self.cancellation)
-
-    def with_listener(self, listener: Listener) -> Session:
-        return replace(self, listener=listener)
 
 
 class TenantState(StrEnum):

@@ -191,8 +191,9 @@ def test_shard_parse_rejects_nonsense(text: str) -> None:
 def test_the_platform_wait_ends_at_its_deadline_not_at_the_next_poll(
     engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
 ) -> None:
+    from saas_ctl.errors import Refused
     from saas_ctl.fleet import wait_for_platform
-    from saas_ctl.lifecycle import Refused, Session
+    from saas_ctl.orchestration.session import Session
     from saas_ctl.spec.loader import load
 
     path = write_spec(MINIMAL)

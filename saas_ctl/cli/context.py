@@ -9,7 +9,7 @@ from saas_ctl.spec import DEFAULT_FILE
 
 if TYPE_CHECKING:
     from saas_ctl.cli.output import Output
-    from saas_ctl.lifecycle import Session
+    from saas_ctl.orchestration.session import Session
 
 FileOption = Annotated[
     Path | None,
@@ -55,8 +55,8 @@ def session(
 ) -> "Session":
     from saas_ctl import local as emulator
     from saas_ctl.engine.select import engine_from_environment
-    from saas_ctl.lifecycle import Session
-    from saas_ctl.orchestrator import Options
+    from saas_ctl.orchestration.orchestrator import Options
+    from saas_ctl.orchestration.session import Session
 
     workdir = Path.cwd()
     endpoint = emulator.endpoint(workdir) if local else None

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from saas_ctl.orchestrator import State, Update
+from saas_ctl.orchestration.orchestrator import State, Update
 
 STYLE = {
     State.QUEUED: "dim",

@@ -10,7 +10,7 @@ from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, ExitStatus
 if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
     from rich.table import Table
 
-    from saas_ctl.orchestrator import RunReport
+    from saas_ctl.orchestration.orchestrator import RunReport
     from saas_ctl.service.interaction import Outcome
 
 

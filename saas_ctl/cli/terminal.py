@@ -16,7 +16,7 @@ from saas_ctl.cli.output import Output
 from saas_ctl.errors import EXIT_INTERRUPTED
 
 if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
-    from saas_ctl.lifecycle import Session
+    from saas_ctl.orchestration.session import Session
 
 
 class Terminal:

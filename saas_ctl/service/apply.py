@@ -11,7 +11,7 @@ from saas_ctl.service.interaction import Interaction, Outcome
 from saas_ctl.service.tenants import retry_command
 
 if TYPE_CHECKING:
-    from saas_ctl.lifecycle import Session
+    from saas_ctl.orchestration.session import Session
 
 
 @dataclass(frozen=True)

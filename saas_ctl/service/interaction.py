@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from saas_ctl.lifecycle import Session
-    from saas_ctl.orchestrator import RunReport
+    from saas_ctl.orchestration.orchestrator import RunReport
+    from saas_ctl.orchestration.session import Session
 
 
 class Interaction(Protocol):

@@ -10,7 +10,7 @@ from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
 
 if TYPE_CHECKING:
-    from saas_ctl.lifecycle import Session
+    from saas_ctl.orchestration.session import Session
 
 
 def platform(

@@ -11,8 +11,8 @@ from saas_ctl.errors import EXIT_FAILED, ExitStatus, UsageError
 from saas_ctl.service.interaction import Interaction
 
 if TYPE_CHECKING:
-    from saas_ctl.lifecycle import Session
-    from saas_ctl.orchestrator import RunReport
+    from saas_ctl.orchestration.orchestrator import RunReport
+    from saas_ctl.orchestration.session import Session
     from saas_ctl.spec.loader import LoadedSpec
 
 SKIPPED_PREFLIGHT = "preflight skipped (--skip-preflight): AWS constraints were not checked"

@@ -16,8 +16,8 @@ from saas_ctl.service.interaction import Interaction, Outcome
 
 if TYPE_CHECKING:
     from infra.outputs import PlatformOutputs
-    from saas_ctl.lifecycle import Session
-    from saas_ctl.orchestrator import RunReport
+    from saas_ctl.orchestration.orchestrator import RunReport
+    from saas_ctl.orchestration.session import Session
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.store import NewTenant
 

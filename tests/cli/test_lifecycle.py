@@ -290,7 +290,7 @@ def test_tenant_remove_without_no_deploy_points_to_destroy(
 def test_locked_stack_is_retried_then_succeeds(
     runner: CliRunner, engine: fakes.MemoryEngine, spec: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from saas_ctl import orchestrator
+    from saas_ctl.orchestration import orchestrator
 
     monkeypatch.setattr(orchestrator.Options, "__init__", _fast_backoff(orchestrator.Options.__init__))
     deployed_platform(engine)

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from saas_ctl.cli.progress import LiveProgress, PlainProgress
 from saas_ctl.engine.base import StackTarget
-from saas_ctl.orchestrator import State, Update
+from saas_ctl.orchestration.orchestrator import State, Update
 
 
 def target(name: str) -> StackTarget:

@@ -10,7 +10,7 @@ import pytest
 from saas_ctl import lifecycle
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import ExitStatus, UsageError
-from saas_ctl.lifecycle import Session
+from saas_ctl.orchestration.session import Session
 from saas_ctl.service import policy, tenants
 from saas_ctl.service.apply import ApplyRequest, apply
 from saas_ctl.service.platform import platform

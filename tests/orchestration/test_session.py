@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from saas_ctl.engine.base import Operation, StackTarget, Status
-from saas_ctl.lifecycle import Session
-from saas_ctl.orchestrator import Options
+from saas_ctl.orchestration.orchestrator import Options
+from saas_ctl.orchestration.session import Session
 from tests.fakes import MemoryEngine
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from saas_ctl.engine.base import Operation, StackTarget, Status
-from saas_ctl.orchestrator import Options, Orchestrator, State, Update
+from saas_ctl.orchestration.orchestrator import Options, Orchestrator, State, Update
 from tests.fakes import MemoryEngine
 
 
