@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from infra.outputs import PlatformOutputs
 from saas_ctl import lifecycle, stacks
+from saas_ctl.aws import hooks
 from saas_ctl.engine.base import Operation, StackTarget
 from saas_ctl.errors import Refused, UsageError
 from saas_ctl.orchestration.orchestrator import RunReport
@@ -99,11 +100,12 @@ def apply(
         if not platform_report.ok:
             return reports  # tenants would be built against a platform that is not what the file says
     platform = wait_for_platform(session, loaded, 0.0 if shard.updates_platform else platform_wait_seconds)
-    work = plan(loaded, lifecycle.deployed_tenants(session, spec), shard, prune)
-    kept = lifecycle.kept_data(session, spec, work.tenants)
+    deployed = lifecycle.deployed_tenants(session, spec)
+    work = plan(loaded, deployed, shard, prune)
+    kept = hooks.kept_data(session, spec, work.tenants, deployed)
     orchestrator = session.orchestrator()
     targets = lifecycle.tenant_targets(session, spec, work.tenants, platform, kept=kept)
-    reports.append(orchestrator.run(Operation.UP, targets, lifecycle.after_deploy(session, spec, platform)))
+    reports.append(orchestrator.run(Operation.UP, targets, hooks.after_deploy(session, spec, platform)))
     if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):
         reports.append(session.orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
     return reports

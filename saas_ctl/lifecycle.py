@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -12,10 +12,11 @@ from infra.naming import GENERATION_FORMAT, TenantNames
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl import stacks
+from saas_ctl.aws import hooks
 from saas_ctl.engine import base as engine_base
-from saas_ctl.engine.base import ErrorKind, Operation, StackResult, StackTarget, Status
-from saas_ctl.errors import Refused, SaasctlError, UsageError
-from saas_ctl.orchestration.orchestrator import Options, RunReport, Verifier
+from saas_ctl.engine.base import Operation, StackTarget
+from saas_ctl.errors import Refused, UsageError
+from saas_ctl.orchestration.orchestrator import Options, RunReport
 from saas_ctl.orchestration.session import Session
 from saas_ctl.preflight.run import Mode, PreflightFailed, Report
 from saas_ctl.preflight.run import run as run_preflight
@@ -135,25 +136,9 @@ def refuse_taken_snapshot(session: Session, spec: TenantsFile, generation: str) 
     """The destroy ends with the cluster's final snapshot; if a snapshot already has its name, DeleteDBCluster
     fails (DBClusterSnapshotAlreadyExistsFault) after everything else is gone. Checked in AWS first (when
     credentials allow: read-only rds:DescribeDBClusterSnapshots)."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from infra.naming import PlatformNames
-
-    aws = _aws_behind_engine(session)
-    if aws is None:
+    identifier = hooks.final_snapshot_taken(session, spec, generation)
+    if identifier is None:
         return
-    identifier = PlatformNames(spec.platform.project, spec.platform.environment).db_final_snapshot_identifier(
-        generation
-    )
-    rds = aws.client("rds", region_name=spec.platform.region, endpoint_url=session.endpoint_url)
-    try:
-        rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=identifier)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "DBClusterSnapshotNotFoundFault":
-            return
-        raise SaasctlError(f"could not check for the final snapshot {identifier}: {exc}") from None
-    except BotoCoreError as exc:
-        raise SaasctlError(f"could not check for the final snapshot {identifier}: {exc}") from None
     raise Refused(
         f"refusing to destroy the platform: a DB cluster snapshot named {identifier} (this platform's final "
         "snapshot) already exists, so deleting the cluster would fail after everything else was deleted; "
@@ -204,90 +189,6 @@ def tenant_targets(
         )
         for name in names
     ]
-
-
-def kept_data(session: Session, spec: TenantsFile, names: Sequence[str]) -> dict[str, KeptData]:
-    """For each tenant about to be deployed for the first time: the data an earlier destroy kept, to adopt.
-
-    Raises :class:`~saas_ctl.adoption.KeptDataConflict` (exit 2) before anything is touched when a bucket or
-    secret of theirs exists but is not their kept data. Without AWS credentials (nothing can be looked up,
-    and nothing can be deployed either) every tenant is created as new."""
-    from saas_ctl.preflight.run import aws_session
-
-    deployed = set(deployed_tenants(session, spec))
-    new = [name for name in names if name not in deployed]
-    aws = aws_session(session.endpoint_url) if new else None
-    if aws is None:
-        return {}
-    from saas_ctl.adoption import find_kept_data
-
-    found = {name: find_kept_data(spec, name, aws, session.endpoint_url) for name in new}
-    return {name: kept for name, kept in found.items() if kept != NOTHING_KEPT}
-
-
-def after_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs) -> Verifier | None:
-    """What makes a tenant usable once its stack is up, run on the tenant's own thread: its database role and
-    database (RDS Data API), then the wait until ECS has rolled out its new task definition
-    (``SAASCTL_ROLLOUT_TIMEOUT`` seconds, default 600; 0 turns the wait off). Either failing fails that
-    tenant, with the reason.
-
-    None when nothing can be done: an engine that deploys nothing to AWS, or no AWS credentials."""
-    import os
-
-    from saas_ctl import rollout
-
-    aws = _aws_behind_engine(session)
-    if aws is None:
-        return None
-    region = spec.platform.region
-    timeout = float(os.environ.get(rollout.TIMEOUT_VARIABLE) or rollout.DEFAULT_TIMEOUT_SECONDS)
-    ecs = aws.client("ecs", region_name=region, endpoint_url=session.endpoint_url)
-    database = _data_api(session, aws, spec, platform)
-
-    def check(result: StackResult) -> StackResult:
-        from saas_ctl import tenant_database
-
-        names = TenantNames(spec.platform.project, spec.platform.environment, region, result.target.tenant or "")
-        try:
-            tenant_database.run(tenant_database.provision_statements(names.database_user), database)
-        except tenant_database.DatabaseError as exc:
-            return replace(
-                result,
-                status=Status.FAILED,
-                error=f"{result.target.label}: database: {exc.message}",
-                error_kind=ErrorKind.DATABASE,
-            )
-        outputs = result.outputs
-        if timeout <= 0 or not outputs.get("task_definition_arn") or not outputs.get("service_name"):
-            return result
-        state = rollout.wait_for_rollout(
-            ecs, str(platform.cluster_name), outputs["service_name"], outputs["task_definition_arn"], timeout
-        )
-        if state.ok:
-            return result
-        message = state.describe(outputs["service_name"], outputs.get("log_group_name"))
-        return replace(
-            result, status=Status.FAILED, error=f"{result.target.label}: {message}", error_kind=ErrorKind.UNHEALTHY
-        )
-
-    return check
-
-
-def _aws_behind_engine(session: Session) -> Any | None:
-    """A boto3 session for saasctl's own calls about what the engine deployed; None when there is nothing to
-    ask (an engine that deploys nothing to AWS) or no way to ask (no credentials)."""
-    from saas_ctl.preflight.run import aws_session
-
-    if not engine_base.capabilities(session.engine).deploys_to_aws:
-        return None
-    return aws_session(session.endpoint_url)
-
-
-def _data_api(session: Session, aws: Any, spec: TenantsFile, platform: PlatformOutputs) -> Any:
-    from saas_ctl.tenant_database import DataApi
-
-    client = aws.client("rds-data", region_name=spec.platform.region, endpoint_url=session.endpoint_url)
-    return DataApi(client, str(platform.database_cluster_arn), str(platform.database_master_secret_arn))
 
 
 def missing_cells(spec: TenantsFile, platform: PlatformOutputs, names: Sequence[str]) -> dict[int, list[str]]:
@@ -357,8 +258,12 @@ def tenants(
     platform = deployed or platform_outputs(session, spec)
     if operation is not Operation.DESTROY:  # a destroy runs from the stack's state, not its program
         refuse_missing_cells(spec, platform, chosen)
-    kept = kept_data(session, spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else {}
-    after = after_deploy(session, spec, platform) if operation is Operation.UP else None
+    kept = (
+        hooks.kept_data(session, spec, chosen, deployed_tenants(session, spec))
+        if operation in (Operation.UP, Operation.PREVIEW)
+        else {}
+    )
+    after = hooks.after_deploy(session, spec, platform) if operation is Operation.UP else None
     targets = tenant_targets(session, spec, chosen, platform, kept=kept)
     return session.orchestrator().run(operation, targets, after)
 
@@ -377,7 +282,7 @@ def add_tenant(
 
     def check(candidate: LoadedSpec) -> None:
         platform_outputs(session, candidate.spec)
-        kept_data(session, candidate.spec, [request.name])
+        hooks.kept_data(session, candidate.spec, [request.name], deployed_tenants(session, candidate.spec))
         if run_preflight:
             preflight(session, candidate, deployed_tenants(session, candidate.spec))
         if before_write is not None:  # the CLI's preview and question, on a terminal
@@ -431,7 +336,7 @@ def destroy_tenant(session: Session, name: str, delete_data: bool) -> DestroyOut
         if not report.ok:
             return DestroyOutcome(report, [], False)
         if platform is not None:
-            report.results.extend(_drop_database(session, spec, platform, target, names))
+            report.results.extend(hooks.drop_database(session, spec, platform, target, names))
     if declared:
         store.remove_tenant(session.file, name)
     kept = (
@@ -459,34 +364,6 @@ def _allow_data_deletion(
         )
     targets = tenant_targets(session, spec, [name], platform, delete_data=True)
     return session.orchestrator(Options(parallel=1)).run(Operation.UP, targets)
-
-
-def _drop_database(
-    session: Session, spec: TenantsFile, platform: PlatformOutputs, target: StackTarget, names: TenantNames
-) -> list[StackResult]:
-    """After `tenant destroy --delete-data`: the tenant's database and role go too (a failure is reported with
-    the statements to finish by hand; the stack is already gone)."""
-    from saas_ctl import tenant_database
-
-    aws = _aws_behind_engine(session)
-    if aws is None:
-        return []
-    statements = tenant_database.drop_statements(names.database_user)
-    try:
-        tenant_database.run(statements, _data_api(session, aws, spec, platform))
-    except tenant_database.DatabaseError as exc:
-        by_hand = "; ".join(s.sql for s in statements)
-        return [
-            StackResult(
-                target,
-                Operation.DESTROY,
-                Status.FAILED,
-                error=f"{target.label}: the stack is destroyed but its database is not: {exc.message} "
-                f"(finish by hand as the master user: {by_hand})",
-                error_kind=ErrorKind.DATABASE,
-            )
-        ]
-    return []
 
 
 def tenant_states(session: Session, loaded: LoadedSpec) -> dict[str, TenantState]:

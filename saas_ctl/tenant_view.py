@@ -8,12 +8,11 @@ from typing import Any
 
 from infra.naming import TenantNames
 from saas_ctl import stacks
+from saas_ctl.aws.live import live_status
 from saas_ctl.cell_view import tenant_load_balancer
 from saas_ctl.engine.base import last_update
 from saas_ctl.errors import UsageError
 from saas_ctl.spec.models import TenantsFile, resolve
-
-EVENTS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -58,43 +57,6 @@ def dns_records(spec: TenantsFile, hosts: tuple[str, ...], alb_dns_name: str | N
     return False, [DnsRecord(host, "CNAME", alb_dns_name) for host in hosts]
 
 
-def live_status(
-    session: Any, region: str, endpoint_url: str | None, cluster: str, outputs: dict[str, Any]
-) -> dict[str, Any]:
-    """Read-only: ecs:DescribeServices (tasks, events) and elasticloadbalancing:DescribeTargetHealth."""
-    ecs = session.client("ecs", region_name=region, endpoint_url=endpoint_url)
-    elbv2 = session.client("elbv2", region_name=region, endpoint_url=endpoint_url)
-    live: dict[str, Any] = {"service": None, "targets": []}
-    service_name = outputs.get("service_name")
-    if service_name:
-        found = ecs.describe_services(cluster=cluster, services=[service_name]).get("services", [])
-        if found:
-            service = found[0]
-            live["service"] = {
-                "status": service.get("status"),
-                "running": service.get("runningCount", 0),
-                "desired": service.get("desiredCount", 0),
-                "pending": service.get("pendingCount", 0),
-                "events": [
-                    {"at": str(e.get("createdAt")), "message": e.get("message")}
-                    for e in service.get("events", [])[:EVENTS_SHOWN]
-                ],
-            }
-    group = outputs.get("target_group_arn")
-    if group:
-        health = elbv2.describe_target_health(TargetGroupArn=group).get("TargetHealthDescriptions", [])
-        live["targets"] = [
-            {
-                "target": d["Target"]["Id"],
-                "port": d["Target"].get("Port"),
-                "state": d.get("TargetHealth", {}).get("State"),
-                "reason": d.get("TargetHealth", {}).get("Description"),
-            }
-            for d in health
-        ]
-    return live
-
-
 def show(
     engine: Any,
     spec: TenantsFile,
@@ -125,7 +87,8 @@ def show(
     managed, records = dns_records(spec, hosts, tenant_load_balancer(platform, cell))
     live = None
     if session is not None and deployed:
-        live = live_status(session, spec.platform.region, endpoint_url, str(platform.get("cluster_name", "")), outputs)
+        cluster = str(platform.get("cluster_name", ""))
+        live = live_status(session, spec.platform.region, endpoint_url, cluster, outputs, name)
     if deployed and not outputs.get("log_group_name"):  # an engine that does not report it: the name is known
         names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
         outputs = {**outputs, "log_group_name": names.log_group}

@@ -53,7 +53,7 @@ def application(ctx: typer.Context, file: Path | None, json_mode: bool) -> Appli
 def session(
     app: Application, backend: str | None, local: bool, parallel: int = 4, fail_fast: bool = False
 ) -> "Session":
-    from saas_ctl import local as emulator
+    from saas_ctl.aws import emulator
     from saas_ctl.engine.select import engine_from_environment
     from saas_ctl.orchestration.orchestrator import Options
     from saas_ctl.orchestration.session import Session

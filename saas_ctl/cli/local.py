@@ -21,7 +21,7 @@ def start(
     json_mode: JsonOption = False,
 ) -> None:
     """Start the emulator in the background (it keeps running until `saasctl local stop`)."""
-    from saas_ctl import local
+    from saas_ctl.aws import emulator as local
 
     cli = application(ctx, None, json_mode)
     with reporting(cli.output):
@@ -35,7 +35,7 @@ def start(
 @app.command(epilog=epilog("local stop"))
 def stop(ctx: typer.Context, json_mode: JsonOption = False) -> None:
     """Stop the emulator (everything deployed to it is gone)."""
-    from saas_ctl import local
+    from saas_ctl.aws import emulator as local
 
     cli = application(ctx, None, json_mode)
     with reporting(cli.output):
@@ -47,7 +47,7 @@ def stop(ctx: typer.Context, json_mode: JsonOption = False) -> None:
 @app.command(epilog=epilog("local status"))
 def status(ctx: typer.Context, json_mode: JsonOption = False) -> None:
     """Say whether the emulator runs, and where. Exit code 1 when it does not."""
-    from saas_ctl import local
+    from saas_ctl.aws import emulator as local
 
     cli = application(ctx, None, json_mode)
     with reporting(cli.output):

@@ -8,7 +8,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from saas_ctl.errors import SaasctlError, UsageError
+from saas_ctl.aws import session as aws
+from saas_ctl.errors import UsageError
 from saas_ctl.preflight import catalog as versions
 from saas_ctl.preflight import offline
 from saas_ctl.preflight.findings import Finding, Severity
@@ -72,18 +73,6 @@ def describe(finding: Finding, file: str) -> str:
     return text + (f"\n    fix: {finding.fix}" if finding.fix else "")
 
 
-def aws_session(endpoint_url: str | None) -> Any | None:
-    """A boto3 session with credentials, or None. A local endpoint gets dummy credentials if none are set."""
-    import boto3
-
-    session = boto3.Session()
-    if session.get_credentials() is not None:
-        return session
-    if endpoint_url:
-        return boto3.Session(aws_access_key_id="test", aws_secret_access_key="test")
-    return None
-
-
 def run(
     loaded: LoadedSpec,
     mode: Mode = Mode.AUTO,
@@ -97,7 +86,7 @@ def run(
     calls: Counter[str] = Counter()
     ran = Mode.OFFLINE
     if mode is not Mode.OFFLINE:
-        session = session or aws_session(endpoint_url)
+        session = session or aws.session(endpoint_url)
         if session is None and mode is Mode.LIVE:
             raise UsageError(
                 "--live needs AWS credentials (environment, profile or instance role) or --endpoint-url",
@@ -123,31 +112,23 @@ def run(
 
 def refresh_catalog(loaded: LoadedSpec, endpoint_url: str | None = None, context: Any | None = None) -> Path:
     """Store the region's live list of Aurora PostgreSQL versions in the user's cache."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from saas_ctl.preflight import live
 
     region = loaded.spec.platform.region
     if context is None:
-        session = aws_session(endpoint_url)
+        session = aws.session(endpoint_url)
         if session is None:
             raise UsageError("--refresh-catalog needs AWS credentials or --endpoint-url")
         context = live.AwsContext(session, region, endpoint_url)
-    try:
+    listing = f"could not list aurora-postgresql versions in {region}"
+    with aws.boundary(listing, hint="this needs rds:DescribeDBEngineVersions"):
         pages = context.client("rds").get_paginator("describe_db_engine_versions").paginate(Engine=versions.ENGINE)
         found = [v["EngineVersion"] for page in pages for v in page["DBEngineVersions"]]
-    except (ClientError, BotoCoreError) as exc:
-        raise SaasctlError(
-            f"could not list aurora-postgresql versions in {region}: {exc}",
-            hint="this needs rds:DescribeDBEngineVersions",
-        ) from None
     if not found:
         raise UsageError(f"AWS listed no aurora-postgresql versions in {region}; the catalogue was not changed")
-    try:
+    with aws.boundary("could not list the AWS Regions", hint="this needs ec2:DescribeRegions"):
         described = context.client("ec2").describe_regions(AllRegions=True).get("Regions", [])
         regions = [r["RegionName"] for r in described]
-    except (ClientError, BotoCoreError) as exc:
-        raise SaasctlError(f"could not list the AWS Regions: {exc}", hint="this needs ec2:DescribeRegions") from None
     if regions:
         versions.store_regions(regions)
     return versions.store(region, found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from infra.naming import TenantNames
 from infra.outputs import PlatformOutputs
 from saas_ctl.cli.main import app
 from tests import fakes
@@ -408,3 +410,24 @@ def test_tenant_add_before_the_platform_is_deployed_writes_nothing_and_can_be_re
         assert result.exit_code == 2
         assert "the platform stack saas-platform/dev is not deployed" in result.stderr
     assert spec.read_text() == before
+
+
+def test_a_kept_data_lookup_that_cannot_reach_aws_is_one_line_and_exit_1(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deployed_platform(engine)
+    with socket.socket() as closed:  # bound, never listening: AWS refuses the connection
+        closed.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.setenv("AWS_ENDPOINT_URL", nowhere)
+        result = runner.invoke(app, ["tenant", "up", "acme", "-f", str(spec), "--skip-preflight"])
+    assert result.exit_code == 1
+    bucket = TenantNames("saas", "dev", "us-east-1", "acme").bucket
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert line.startswith(
+        f'error: could not look for bucket {bucket}: Could not connect to the endpoint URL: "{nowhere}/'
+    )
+    assert "Traceback" not in result.stderr
+    assert ("up", f"{TENANTS}/acme") not in engine.calls

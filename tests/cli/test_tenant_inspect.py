@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from saas_ctl.aws.logs import fetch, follow, parse_since
 from saas_ctl.cli.main import app
-from saas_ctl.tenant_logs import fetch, follow, parse_since
 from tests import fakes
 from tests.conftest import MINIMAL
 from tests.fakes import TENANTS, deployed_platform

@@ -10,21 +10,9 @@ import typer
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import BackendOption, LocalOption
 from saas_ctl.cli.output import reporting
-from saas_ctl.errors import SaasctlError, UsageError
+from saas_ctl.errors import UsageError
 
 NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The tenant.")]
-
-
-def _aws(endpoint_url: str | None, what: str) -> Any:
-    from saas_ctl.preflight.run import aws_session
-
-    session = aws_session(endpoint_url)
-    if session is None:
-        raise UsageError(
-            f"{what} needs AWS credentials (environment, profile or instance role)",
-            hint="or --local for the local emulator",
-        )
-    return session
 
 
 def show(
@@ -46,8 +34,7 @@ def show(
 
     Example: saasctl tenant show acme --live
     """
-    from botocore.exceptions import BotoCoreError, ClientError
-
+    from saas_ctl.aws import session as aws
     from saas_ctl.spec import loader
     from saas_ctl.tenant_view import show as view_of
 
@@ -55,11 +42,8 @@ def show(
     with reporting(cli.output):
         rt = session(cli, backend, local)
         spec = loader.load(cli.file).spec
-        aws = _aws(rt.endpoint_url, "--live") if live else None
-        try:
-            view = view_of(rt.engine, spec, name, str(cli.file), aws, rt.endpoint_url)
-        except (ClientError, BotoCoreError) as exc:
-            raise SaasctlError(f"could not read tenant {name}'s live state: {exc}") from None
+        found = aws.required(rt.endpoint_url, "--live") if live else None
+        view = view_of(rt.engine, spec, name, str(cli.file), found, rt.endpoint_url)
         cli.output.result(view.to_json(), lambda: _print_view(cli.output, view))
 
 
@@ -117,11 +101,10 @@ def logs(
 
     Example: saasctl tenant logs acme --since 1h --follow
     """
-    from botocore.exceptions import BotoCoreError, ClientError
-
     from infra.naming import TenantNames
-    from saas_ctl import local as emulator
-    from saas_ctl import tenant_logs
+    from saas_ctl.aws import emulator
+    from saas_ctl.aws import logs as tenant_logs
+    from saas_ctl.aws import session as aws
     from saas_ctl.spec import loader
 
     cli = application(ctx, file, json_mode)
@@ -136,8 +119,8 @@ def logs(
         group = TenantNames(p.project, p.environment, p.region, name).log_group
         endpoint = emulator.endpoint(Path.cwd()) if local else None
         start = int((time.time() - tenant_logs.parse_since(since)) * 1000)
-        client = _aws(endpoint, "tenant logs").client("logs", region_name=p.region, endpoint_url=endpoint)
-        try:
+        client = aws.required(endpoint, "tenant logs").client("logs", region_name=p.region, endpoint_url=endpoint)
+        with tenant_logs.reading(group, name):
             if not follow_:
                 lines = tenant_logs.fetch(client, group, start)
                 if cli.output.json_mode:
@@ -149,11 +132,3 @@ def logs(
             with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends --follow: that is success
                 for line in tenant_logs.follow(client, group, start):
                     cli.output.print(line.render())
-        except ClientError as exc:
-            if tenant_logs.log_group_missing(exc):
-                raise SaasctlError(
-                    f"log group {group} does not exist", hint=f"is tenant {name} deployed? (saasctl tenant show {name})"
-                ) from None
-            raise SaasctlError(f"could not read log group {group}: {exc}") from None
-        except BotoCoreError as exc:
-            raise SaasctlError(f"could not read log group {group}: {exc}") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from saas_ctl.aws.session import AwsError
 from saas_ctl.preflight.findings import Finding, error, warning
 from saas_ctl.preflight.live.certificate import certificate, covers
 from saas_ctl.preflight.live.context import AwsContext, error_code
@@ -38,6 +39,8 @@ def run_checks(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None = N
             findings += list(check.run(spec, ctx, deployed))
         except ClientError as exc:
             findings.append(_could_not_run(check, exc.response.get("Error", {}).get("Code", "error"), str(exc)))
+        except AwsError as exc:  # a call through saasctl's own boundary (the kept-data tag lookup)
+            findings.append(_could_not_run(check, exc.code or "error", exc.cause))
         except Exception as exc:  # BotoCoreError, an unparsable answer from an emulator, a network failure...
             findings.append(_could_not_run(check, type(exc).__name__, str(exc)))
     return findings

@@ -44,7 +44,7 @@ def _kept_or_conflict(
 ) -> Finding:
     """A tenant's bucket or secret that exists before its stack does: its own kept data (from `tenant destroy`),
     which the deploy adopts, or something else under its name, which would make the create fail."""
-    from saas_ctl.adoption import Owner
+    from saas_ctl.aws.adoption import Owner
 
     wrong = Owner.of(spec, tenant).mismatch(tags)
     if wrong is None:
@@ -115,7 +115,7 @@ def hosted_zone(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -
 def buckets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
     from botocore.exceptions import ClientError
 
-    from saas_ctl.adoption import bucket_tags
+    from saas_ctl.aws.adoption import bucket_tags
 
     s3 = ctx.client("s3")
     ours = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from saas_ctl.aws.session import AwsError, boundary
 from saas_ctl.errors import SaasctlError
 
 # The database the Data API connects to for these statements: the cluster's own initial database.
@@ -93,20 +94,16 @@ class DataApi:
     database: str = ADMIN_DATABASE
 
     def __call__(self, statement: Statement) -> list[list[dict[str, Any]]]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
-            answer = self.client.execute_statement(
-                resourceArn=self.cluster_arn,
-                secretArn=self.secret_arn,
-                database=self.database,
-                sql=statement.sql,
-                parameters=[{"name": n, "value": {"stringValue": v}} for n, v in statement.parameters],
-            )
-        except ClientError as exc:
-            message = exc.response.get("Error", {}).get("Message") or str(exc)
-            raise DatabaseError(f"{statement.sql}: {message}") from None
-        except BotoCoreError as exc:
-            raise DatabaseError(f"{statement.sql}: {exc}") from None
+            with boundary(statement.sql):
+                answer = self.client.execute_statement(
+                    resourceArn=self.cluster_arn,
+                    secretArn=self.secret_arn,
+                    database=self.database,
+                    sql=statement.sql,
+                    parameters=[{"name": n, "value": {"stringValue": v}} for n, v in statement.parameters],
+                )
+        except AwsError as exc:
+            raise DatabaseError(f"{statement.sql}: {exc.answer}") from None
         records: list[list[dict[str, Any]]] = answer.get("records") or []
         return records

@@ -15,8 +15,13 @@ from typing import Any
 
 from infra import naming
 from infra.tenant.kept import NOTHING_KEPT, KeptData
+from saas_ctl.aws.session import AwsError, ask, boundary
 from saas_ctl.errors import EXIT_INVALID, SaasctlError
 from saas_ctl.spec.models import TenantsFile
+
+_NO_BUCKET: frozenset[str | int] = frozenset({404, "404", "NoSuchBucket", "NotFound"})
+_NO_SECRET: frozenset[str | int] = frozenset({"ResourceNotFoundException"})
+_NO_TAGS: frozenset[str | int] = frozenset({"NoSuchTagSet"})
 
 
 class KeptDataConflict(SaasctlError):
@@ -49,24 +54,12 @@ class Owner:
         return ", ".join(wrong) or None
 
 
-def _code(exc: Any) -> str:
-    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-
-
-def _status(exc: Any) -> int:
-    return int(getattr(exc, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
-
-
 def bucket_tags(s3: Any, bucket: str) -> dict[str, str]:
     """A bucket's tags; none at all is an empty dict (S3 answers NoSuchTagSet)."""
-    from botocore.exceptions import ClientError
-
-    try:
-        return {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket).get("TagSet", [])}
-    except ClientError as exc:
-        if _code(exc) != "NoSuchTagSet":
-            raise
-        return {}
+    answer = ask(
+        f"could not read the tags of bucket {bucket}", lambda: s3.get_bucket_tagging(Bucket=bucket), {"NoSuchTagSet"}
+    )
+    return {t["Key"]: t["Value"] for t in (answer or {}).get("TagSet", [])}
 
 
 def _foreign_bucket(bucket: str) -> KeptDataConflict:
@@ -78,18 +71,18 @@ def _foreign_bucket(bucket: str) -> KeptDataConflict:
 
 def kept_bucket(s3: Any, bucket: str, owner: Owner) -> str | None:
     """The bucket's name when it is this tenant's kept bucket; None when it does not exist."""
-    from botocore.exceptions import ClientError
-
     try:
-        s3.head_bucket(Bucket=bucket)
-    except ClientError as exc:
-        if _status(exc) == 404 or _code(exc) in ("404", "NoSuchBucket", "NotFound"):
-            return None
-        if _status(exc) == 403:
+        found = ask(f"could not look for bucket {bucket}", lambda: s3.head_bucket(Bucket=bucket), _NO_BUCKET)
+    except AwsError as exc:
+        if exc.status == 403:
             raise _foreign_bucket(bucket) from None
         raise
+    if found is None:
+        return None
     # HeadBucket answers 200 for a bucket of another account that grants us access; only our own list knows.
-    if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+    with boundary("could not list the account's buckets"):
+        ours = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    if bucket not in ours:
         raise _foreign_bucket(bucket)
     wrong = owner.mismatch(bucket_tags(s3, bucket))
     if wrong:
@@ -102,14 +95,9 @@ def kept_bucket(s3: Any, bucket: str, owner: Owner) -> str | None:
 
 def kept_secret(secretsmanager: Any, name: str, owner: Owner) -> tuple[str, str | None] | None:
     """(ARN, current version ID) when the secret is this tenant's kept secret; None when it does not exist."""
-    from botocore.exceptions import ClientError
-
-    try:
-        secret = secretsmanager.describe_secret(SecretId=name)
-    except ClientError as exc:
-        if _code(exc) == "ResourceNotFoundException":
-            return None
-        raise
+    secret = ask(f"could not look for secret {name}", lambda: secretsmanager.describe_secret(SecretId=name), _NO_SECRET)
+    if secret is None:
+        return None
     if secret.get("DeletedDate"):
         when = secret["DeletedDate"]
         raise KeptDataConflict(

@@ -12,8 +12,8 @@ import pytest
 from botocore.stub import Stubber
 from typer.testing import CliRunner
 
+from saas_ctl.aws.rollout import Outcome, wait_for_rollout
 from saas_ctl.cli.main import app
-from saas_ctl.rollout import Outcome, wait_for_rollout
 from tests import fakes
 from tests.conftest import MINIMAL
 from tests.fakes import deployed_platform

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from saas_ctl.errors import UsageError
+from saas_ctl.aws.session import AwsError, boundary
+from saas_ctl.errors import SaasctlError, UsageError
 
 _SINCE = re.compile(r"(\d+)([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -79,5 +81,15 @@ def follow(
             sleep(poll_seconds)
 
 
-def log_group_missing(exc: Any) -> bool:
-    return bool(getattr(exc, "response", {}).get("Error", {}).get("Code") == "ResourceNotFoundException")
+@contextlib.contextmanager
+def reading(group: str, tenant: str) -> Iterator[None]:
+    """Reads of ``group`` inside the block fail as one line: the group is missing, or why it could not be read."""
+    try:
+        with boundary(f"could not read log group {group}"):
+            yield
+    except AwsError as exc:
+        if exc.code == "ResourceNotFoundException":
+            raise SaasctlError(
+                f"log group {group} does not exist", hint=f"is tenant {tenant} deployed? (saasctl tenant show {tenant})"
+            ) from None
+        raise

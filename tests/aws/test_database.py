@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from saas_ctl.tenant_database import (
+from saas_ctl.aws.database import (
     DataApi,
     DatabaseError,
     Statement,

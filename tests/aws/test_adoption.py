@@ -9,7 +9,7 @@ import pytest
 
 from infra import naming
 from infra.tenant.kept import NOTHING_KEPT
-from saas_ctl.adoption import KeptDataConflict, find_kept_data
+from saas_ctl.aws.adoption import KeptDataConflict, find_kept_data
 from saas_ctl.spec.models import TenantsFile
 from tests.conftest import MINIMAL, spec_of
 from tests.moto_server import REGION, client, other_account_credentials

@@ -1,0 +1,149 @@
+"""What saasctl asks and does in AWS itself around the engine's stack operations: the data an earlier destroy
+kept, before a tenant's first deploy; the tenant's database and the wait for its rollout, after a deploy; its
+database dropped after `tenant destroy --delete-data`; the platform's final snapshot name, before a destroy."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from infra.naming import PlatformNames, TenantNames
+from infra.outputs import PlatformOutputs
+from infra.tenant.kept import NOTHING_KEPT, KeptData
+from saas_ctl.aws import session as aws
+from saas_ctl.engine import base as engine_base
+from saas_ctl.engine.base import ErrorKind, Operation, StackResult, StackTarget, Status
+from saas_ctl.orchestration.orchestrator import Verifier
+from saas_ctl.orchestration.session import Session
+from saas_ctl.spec.models import TenantsFile
+
+
+def behind_engine(session: Session) -> Any | None:
+    """A boto3 session for saasctl's own calls about what the engine deployed; None when there is nothing to
+    ask (an engine that deploys nothing to AWS) or no way to ask (no credentials)."""
+    if not engine_base.capabilities(session.engine).deploys_to_aws:
+        return None
+    return aws.session(session.endpoint_url)
+
+
+def kept_data(
+    session: Session, spec: TenantsFile, names: Sequence[str], deployed: Sequence[str]
+) -> dict[str, KeptData]:
+    """For each tenant about to be deployed for the first time (not in ``deployed``, the tenant stacks that
+    exist): the data an earlier destroy kept, to adopt.
+
+    Raises :class:`~saas_ctl.aws.adoption.KeptDataConflict` (exit 2) before anything is touched when a bucket or
+    secret of theirs exists but is not their kept data. Without AWS credentials (nothing can be looked up,
+    and nothing can be deployed either) every tenant is created as new."""
+    existing = set(deployed)
+    new = [name for name in names if name not in existing]
+    found_session = aws.session(session.endpoint_url) if new else None
+    if found_session is None:
+        return {}
+    from saas_ctl.aws.adoption import find_kept_data
+
+    found = {name: find_kept_data(spec, name, found_session, session.endpoint_url) for name in new}
+    return {name: kept for name, kept in found.items() if kept != NOTHING_KEPT}
+
+
+def after_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs) -> Verifier | None:
+    """What makes a tenant usable once its stack is up, run on the tenant's own thread: its database role and
+    database (RDS Data API), then the wait until ECS has rolled out its new task definition
+    (``SAASCTL_ROLLOUT_TIMEOUT`` seconds, default 600; 0 turns the wait off). Either failing fails that
+    tenant, with the reason.
+
+    None when nothing can be done: an engine that deploys nothing to AWS, or no AWS credentials."""
+    from saas_ctl.aws import database as tenant_database
+    from saas_ctl.aws import rollout
+
+    found = behind_engine(session)
+    if found is None:
+        return None
+    region = spec.platform.region
+    timeout = float(os.environ.get(rollout.TIMEOUT_VARIABLE) or rollout.DEFAULT_TIMEOUT_SECONDS)
+    ecs = found.client("ecs", region_name=region, endpoint_url=session.endpoint_url)
+    database = data_api(session, found, spec, platform)
+
+    def check(result: StackResult) -> StackResult:
+        names = TenantNames(spec.platform.project, spec.platform.environment, region, result.target.tenant or "")
+        try:
+            tenant_database.run(tenant_database.provision_statements(names.database_user), database)
+        except tenant_database.DatabaseError as exc:
+            return replace(
+                result,
+                status=Status.FAILED,
+                error=f"{result.target.label}: database: {exc.message}",
+                error_kind=ErrorKind.DATABASE,
+            )
+        outputs = result.outputs
+        if timeout <= 0 or not outputs.get("task_definition_arn") or not outputs.get("service_name"):
+            return result
+        service = outputs["service_name"]
+        with aws.boundary(f"{result.target.label}: could not follow the rollout of service {service}"):
+            state = rollout.wait_for_rollout(
+                ecs, str(platform.cluster_name), service, outputs["task_definition_arn"], timeout
+            )
+        if state.ok:
+            return result
+        message = state.describe(service, outputs.get("log_group_name"))
+        return replace(
+            result, status=Status.FAILED, error=f"{result.target.label}: {message}", error_kind=ErrorKind.UNHEALTHY
+        )
+
+    return check
+
+
+def data_api(session: Session, found: Any, spec: TenantsFile, platform: PlatformOutputs) -> Any:
+    from saas_ctl.aws.database import DataApi
+
+    client = found.client("rds-data", region_name=spec.platform.region, endpoint_url=session.endpoint_url)
+    return DataApi(client, str(platform.database_cluster_arn), str(platform.database_master_secret_arn))
+
+
+def drop_database(
+    session: Session, spec: TenantsFile, platform: PlatformOutputs, target: StackTarget, names: TenantNames
+) -> list[StackResult]:
+    """After `tenant destroy --delete-data`: the tenant's database and role go too (a failure is reported with
+    the statements to finish by hand; the stack is already gone)."""
+    from saas_ctl.aws import database as tenant_database
+
+    found = behind_engine(session)
+    if found is None:
+        return []
+    statements = tenant_database.drop_statements(names.database_user)
+    try:
+        tenant_database.run(statements, data_api(session, found, spec, platform))
+    except tenant_database.DatabaseError as exc:
+        by_hand = "; ".join(s.sql for s in statements)
+        return [
+            StackResult(
+                target,
+                Operation.DESTROY,
+                Status.FAILED,
+                error=f"{target.label}: the stack is destroyed but its database is not: {exc.message} "
+                f"(finish by hand as the master user: {by_hand})",
+                error_kind=ErrorKind.DATABASE,
+            )
+        ]
+    return []
+
+
+def final_snapshot_taken(session: Session, spec: TenantsFile, generation: str) -> str | None:
+    """The name of the platform's final snapshot when a DB cluster snapshot already has it (the destroy would
+    then fail after everything else is gone); None when it is free, or cannot be asked (read-only
+    rds:DescribeDBClusterSnapshots, when credentials allow)."""
+    found = behind_engine(session)
+    if found is None:
+        return None
+    identifier = PlatformNames(spec.platform.project, spec.platform.environment).db_final_snapshot_identifier(
+        generation
+    )
+    rds = found.client("rds", region_name=spec.platform.region, endpoint_url=session.endpoint_url)
+    answer = aws.ask(
+        f"could not check for the final snapshot {identifier}",
+        lambda: rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=identifier),
+        {"DBClusterSnapshotNotFoundFault"},
+    )
+    return None if answer is None else identifier
