@@ -1,5 +1,5 @@
 """What the programs are built from: plain values, no spec. infra/ is a leaf: it knows AWS and Pulumi, not
-tenants.yaml; saas_ctl/program_inputs.py is the one place that turns a spec into these."""
+tenants.yaml; saas_ctl/stacks/inputs.py is the one place that turns a spec into these."""
 
 from __future__ import annotations
 

@@ -13,13 +13,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from infra.outputs import PlatformOutputs
-from saas_ctl import lifecycle, stacks
+from saas_ctl import lifecycle
 from saas_ctl.aws import hooks
 from saas_ctl.engine.base import Operation, StackTarget
 from saas_ctl.errors import Refused, UsageError
 from saas_ctl.orchestration.orchestrator import RunReport
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import LoadedSpec
+from saas_ctl.stacks import state, targets
+from saas_ctl.stacks.state import Deployed
 
 _SHARD_RE = re.compile(r"(\d+)/(\d+)")
 
@@ -69,16 +71,18 @@ def wait_for_platform(
     session: Session,
     loaded: LoadedSpec,
     wait_seconds: float,
+    deployed: Deployed | None = None,
     sleep: Callable[[float], None] = time.sleep,
     poll_seconds: float = 15.0,
 ) -> PlatformOutputs:
-    """Read the platform's outputs; shards other than the first may wait for shard 1 to deploy it (with every
-    cell the file's tenants are in)."""
+    """The platform's outputs (from ``deployed``, else read); shards other than the first may wait for shard 1
+    to deploy it (with every cell the file's tenants are in), reading it again at every poll."""
     deadline = time.monotonic() + wait_seconds
     everyone = [t.name for t in loaded.spec.tenants]
+    current = deployed or state.read(session, loaded.spec)
     while True:
         try:
-            platform = lifecycle.platform_outputs(session, loaded.spec)
+            platform = current.platform()
             lifecycle.refuse_missing_cells(loaded.spec, platform, everyone)
             return platform
         except Refused:
@@ -86,26 +90,34 @@ def wait_for_platform(
             if remaining <= 0:
                 raise
             sleep(min(poll_seconds, remaining))
+            current = current.platform_changed()
 
 
 def apply(
-    session: Session, loaded: LoadedSpec, shard: Shard = ALL, prune: bool = False, platform_wait_seconds: float = 0.0
+    session: Session,
+    loaded: LoadedSpec,
+    shard: Shard = ALL,
+    prune: bool = False,
+    platform_wait_seconds: float = 0.0,
+    deployed: Deployed | None = None,
 ) -> list[RunReport]:
-    """Platform first (shard 1 only), then every tenant of the shard, then (with ``prune``) its orphans."""
+    """Platform first (shard 1 only), then every tenant of the shard, then (with ``prune``) its orphans.
+    ``deployed``: what the command has read of the deployed state (else it is read here)."""
     spec = loaded.spec
+    deployed = deployed or state.read(session, spec)
     reports: list[RunReport] = []
     if shard.updates_platform:
-        platform_report = lifecycle.platform(session, loaded, Operation.UP)
+        platform_report = lifecycle.platform(session, loaded, Operation.UP, deployed)
         reports.append(platform_report)
         if not platform_report.ok:
             return reports  # tenants would be built against a platform that is not what the file says
-    platform = wait_for_platform(session, loaded, 0.0 if shard.updates_platform else platform_wait_seconds)
-    deployed = lifecycle.deployed_tenants(session, spec)
-    work = plan(loaded, deployed, shard, prune)
-    kept = hooks.kept_data(session, spec, work.tenants, deployed)
+        deployed = deployed.platform_changed()
+    platform = wait_for_platform(session, loaded, 0.0 if shard.updates_platform else platform_wait_seconds, deployed)
+    work = plan(loaded, deployed.tenants, shard, prune)
+    kept = hooks.kept_data(session, spec, work.tenants, deployed.tenants)
     orchestrator = session.orchestrator()
-    targets = lifecycle.tenant_targets(session, spec, work.tenants, platform, kept=kept)
-    reports.append(orchestrator.run(Operation.UP, targets, hooks.after_deploy(session, spec, platform)))
+    stacks = lifecycle.tenant_targets(session, spec, work.tenants, platform, kept=kept)
+    reports.append(orchestrator.run(Operation.UP, stacks, hooks.after_deploy(session, spec, platform)))
     if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):
         reports.append(session.orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
     return reports
@@ -123,27 +135,27 @@ def preview(
     loaded: LoadedSpec,
     shard: Shard = ALL,
     prune: bool = False,
-    deployed: Sequence[str] | None = None,
+    deployed: Deployed | None = None,
 ) -> FleetPreview:
     """What `apply` would change, stack by stack, changing nothing: the engine's preview of the platform and of
     every tenant it can preview (a tenant needs the deployed platform and its cell to be previewed).
-    ``deployed``: the tenant stacks that exist, if the caller has listed them."""
+    ``deployed``: what the command has read of the deployed state (else it is read here)."""
     spec = loaded.spec
+    deployed = deployed or state.read(session, spec)
     reports: list[RunReport] = []
     if shard.updates_platform:
-        reports.append(lifecycle.platform(session, loaded, Operation.PREVIEW))
-    listed = deployed if deployed is not None else lifecycle.deployed_tenants(session, spec)
-    work = plan(loaded, listed, shard, prune)
+        reports.append(lifecycle.platform(session, loaded, Operation.PREVIEW, deployed))
+    work = plan(loaded, deployed.tenants, shard, prune)
     try:
-        platform = lifecycle.platform_outputs(session, spec)
+        platform = deployed.platform()
     except Refused:
         return FleetPreview(reports, work.tenants, work.orphans)
     waiting = lifecycle.waiting_for_cells(spec, platform, work.tenants)
     ready = [name for name in work.tenants if name not in waiting]
     if ready:  # (no names would mean every declared tenant)
-        reports.append(lifecycle.tenants(session, loaded, ready, Operation.PREVIEW, platform))
+        reports.append(lifecycle.tenants(session, loaded, ready, Operation.PREVIEW, deployed))
     return FleetPreview(reports, [n for n in work.tenants if n in waiting], work.orphans)
 
 
 def orphan_targets(loaded: LoadedSpec, names: Sequence[str]) -> list[StackTarget]:
-    return [stacks.orphan_target(loaded.spec, name) for name in names]
+    return [targets.orphan_target(loaded.spec, name) for name in names]

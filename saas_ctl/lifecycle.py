@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from infra.naming import GENERATION_FORMAT, TenantNames
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
-from saas_ctl import stacks
 from saas_ctl.aws import hooks
-from saas_ctl.engine import base as engine_base
 from saas_ctl.engine.base import Operation, StackTarget
 from saas_ctl.errors import Refused, UsageError
 from saas_ctl.orchestration.orchestrator import Options, RunReport
@@ -24,25 +21,12 @@ from saas_ctl.spec import loader, store
 from saas_ctl.spec.cells import cell_count, cell_of
 from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.spec.models import TenantsFile
-
-
-class TenantState(StrEnum):
-    DEPLOYED = "deployed"
-    NOT_DEPLOYED = "not deployed"
-    ORPHANED = "orphaned"
+from saas_ctl.stacks import state, targets
+from saas_ctl.stacks.state import Deployed
 
 
 def load(session: Session) -> LoadedSpec:
     return loader.load(session.file)
-
-
-def check_engine(session: Session) -> None:
-    """Let the engine refuse early (no CLI, no passphrase) instead of failing every stack the same way."""
-    engine_base.check_ready(session.engine)
-
-
-def deployed_tenants(session: Session, spec: TenantsFile) -> list[str]:
-    return session.engine.list_stacks(stacks.tenants_project(spec))
 
 
 def preflight(session: Session, loaded: LoadedSpec, deployed: Sequence[str] | None = None) -> Report:
@@ -56,7 +40,7 @@ def preflight(session: Session, loaded: LoadedSpec, deployed: Sequence[str] | No
 def platform_target(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None = None) -> StackTarget:
     """The platform stack; ``deployed`` (its current outputs) keeps the platform's generation across updates,
     and every deployed cell a tenant stack still routes through."""
-    return stacks.platform_target(
+    return targets.platform_target(
         spec,
         endpoint_url=session.endpoint_url,
         generation=platform_generation(deployed),
@@ -74,9 +58,9 @@ def cells_to_run(session: Session, spec: TenantsFile, deployed: Mapping[str, Any
     deployed_cells = [int(c["cell"]) for c in deployed.get("cells", [{"cell": 1}])]
     if max(deployed_cells, default=1) <= wanted:
         return wanted
-    tenants = stacks.tenants_project(spec)
+    tenants = targets.tenants_project(spec)
     in_use = [
-        int(session.engine.outputs(stacks.orphan_target(spec, name)).get("cell", 1))
+        int(session.engine.outputs(targets.orphan_target(spec, name)).get("cell", 1))
         for name in session.engine.list_stacks(tenants)
     ]
     return max([wanted, *in_use])
@@ -90,22 +74,19 @@ def platform_generation(deployed: Mapping[str, Any] | None, now: datetime | None
     return (now or datetime.now(UTC)).strftime(GENERATION_FORMAT)
 
 
-def platform(session: Session, loaded: LoadedSpec, operation: Operation) -> RunReport:
-    spec = loaded.spec
-    check_engine(session)
-    deployed = session.engine.outputs(stacks.platform_target(spec))
+def platform(session: Session, loaded: LoadedSpec, operation: Operation, deployed: Deployed) -> RunReport:
     if operation is Operation.DESTROY:
         refuse_platform_destroy(session, loaded, deployed)
-    target = platform_target(session, spec, deployed)
+    target = platform_target(session, loaded.spec, deployed.platform_stack)
     return session.orchestrator(Options(parallel=1)).run(operation, [target])
 
 
-def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Mapping[str, Any]) -> None:
+def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Deployed) -> None:
     """What makes a platform destroy fail half-way is refused before anything is deleted: tenant stacks that
     still use it, and a database with deletion protection (AWS refuses to delete the cluster, after Pulumi
     has deleted the instances, load balancer and NAT in parallel)."""
     spec = loaded.spec
-    remaining = deployed_tenants(session, spec)
+    remaining = deployed.tenants
     if remaining:
         raise Refused(
             f"refusing to destroy the platform while {len(remaining)} tenant stack(s) exist: {', '.join(remaining)}",
@@ -122,14 +103,15 @@ def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Mapp
             f"(platform.database.deletion_protection is true at {where}); nothing was deleted",
             hint=steps,
         )
-    if deployed.get("deletion_protection", bool(deployed)):
+    outputs = deployed.platform_stack
+    if outputs.get("deletion_protection", bool(outputs)):
         raise Refused(
             "refusing to destroy the platform: the deployed Aurora cluster still has deletion protection on (the "
             "file says false, but that has not been deployed yet); nothing was deleted",
             hint="run `saasctl platform up` to turn it off, then `saasctl platform destroy`",
         )
-    if not spec.platform.throwaway and deployed.get("generation"):
-        refuse_taken_snapshot(session, spec, str(deployed["generation"]))
+    if not spec.platform.throwaway and outputs.get("generation"):
+        refuse_taken_snapshot(session, spec, str(outputs["generation"]))
 
 
 def refuse_taken_snapshot(session: Session, spec: TenantsFile, generation: str) -> None:
@@ -148,21 +130,6 @@ def refuse_taken_snapshot(session: Session, spec: TenantsFile, generation: str) 
     )
 
 
-def platform_outputs(session: Session, spec: TenantsFile) -> PlatformOutputs:
-    """The deployed platform's outputs, read once per run; refuses when the platform is not deployed."""
-    check_engine(session)
-    outputs = session.engine.outputs(platform_target(session, spec))
-    if not outputs:
-        raise Refused(
-            f"the platform stack {stacks.platform_project(spec)}/{spec.platform.environment} is not deployed",
-            hint="run `saasctl platform up` first",
-        )
-    try:
-        return PlatformOutputs.from_stack_outputs(outputs)
-    except KeyError as exc:
-        raise Refused(str(exc.args[0]), hint="run `saasctl platform up` to update the platform stack") from None
-
-
 def tenant_targets(
     session: Session,
     spec: TenantsFile,
@@ -179,7 +146,7 @@ def tenant_targets(
             hint=f"declared tenants: {', '.join(sorted(declared)) or 'none'}",
         )
     return [
-        stacks.tenant_target(
+        targets.tenant_target(
             spec,
             name,
             platform,
@@ -219,28 +186,22 @@ def waiting_for_cells(spec: TenantsFile, platform: PlatformOutputs, names: Seque
     return {name for group in missing_cells(spec, platform, names).values() for name in group}
 
 
-def cells_for(
-    session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: PlatformOutputs | None = None
-) -> RunReport | None:
+def cells_for(session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: Deployed) -> RunReport | None:
     """Before deploying tenants in a cell the platform does not have yet: bring the platform up, as `apply`
-    always does; None when every cell they need is deployed. ``deployed``: the platform's outputs, if read."""
-    if not missing_cells(loaded.spec, deployed or platform_outputs(session, loaded.spec), names):
+    always does; None when every cell they need is deployed."""
+    if not missing_cells(loaded.spec, deployed.platform(), names):
         return None
-    return platform(session, loaded, Operation.UP)
+    return platform(session, loaded, Operation.UP, deployed)
 
 
-def preview_tenants(
-    session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: PlatformOutputs | None = None
-) -> list[RunReport]:
+def preview_tenants(session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: Deployed) -> list[RunReport]:
     """What deploying the named tenants would change: their stacks' previews, and the platform's when some of
-    them are in a cell it does not have yet (their own stacks can be previewed only once it exists).
-    ``deployed``: the platform's outputs, if already read."""
-    current = deployed or platform_outputs(session, loaded.spec)
-    waiting = waiting_for_cells(loaded.spec, current, names)
-    reports = [platform(session, loaded, Operation.PREVIEW)] if waiting else []
+    them are in a cell it does not have yet (their own stacks can be previewed only once it exists)."""
+    waiting = waiting_for_cells(loaded.spec, deployed.platform(), names)
+    reports = [platform(session, loaded, Operation.PREVIEW, deployed)] if waiting else []
     ready = [name for name in names if name not in waiting]
     if ready:
-        reports.append(tenants(session, loaded, ready, Operation.PREVIEW, current))
+        reports.append(tenants(session, loaded, ready, Operation.PREVIEW, deployed))
     return reports
 
 
@@ -249,28 +210,28 @@ def tenants(
     loaded: LoadedSpec,
     names: Sequence[str],
     operation: Operation,
-    deployed: PlatformOutputs | None = None,
+    deployed: Deployed,
 ) -> RunReport:
-    """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty).
-    ``deployed``: the platform's outputs, if the caller has just read them (else they are read here)."""
+    """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
-    platform = deployed or platform_outputs(session, spec)
+    platform = deployed.platform()
     if operation is not Operation.DESTROY:  # a destroy runs from the stack's state, not its program
         refuse_missing_cells(spec, platform, chosen)
     kept = (
-        hooks.kept_data(session, spec, chosen, deployed_tenants(session, spec))
+        hooks.kept_data(session, spec, chosen, deployed.tenants)
         if operation in (Operation.UP, Operation.PREVIEW)
         else {}
     )
     after = hooks.after_deploy(session, spec, platform) if operation is Operation.UP else None
-    targets = tenant_targets(session, spec, chosen, platform, kept=kept)
-    return session.orchestrator().run(operation, targets, after)
+    stacks = tenant_targets(session, spec, chosen, platform, kept=kept)
+    return session.orchestrator().run(operation, stacks, after)
 
 
 def add_tenant(
     session: Session,
     request: store.NewTenant,
+    deployed: Deployed,
     run_preflight: bool = True,
     before_write: Callable[[LoadedSpec], None] | None = None,
 ) -> LoadedSpec:
@@ -281,22 +242,22 @@ def add_tenant(
     refuses leaves the file as it was."""
 
     def check(candidate: LoadedSpec) -> None:
-        platform_outputs(session, candidate.spec)
-        hooks.kept_data(session, candidate.spec, [request.name], deployed_tenants(session, candidate.spec))
+        deployed.platform()
+        hooks.kept_data(session, candidate.spec, [request.name], deployed.tenants)
         if run_preflight:
-            preflight(session, candidate, deployed_tenants(session, candidate.spec))
+            preflight(session, candidate, deployed.tenants)
         if before_write is not None:  # the CLI's preview and question, on a terminal
             before_write(candidate)
 
     return store.add_tenant(session.file, request, check)
 
 
-def move_tenant(session: Session, name: str, cell: int, run_preflight: bool = True) -> LoadedSpec:
+def move_tenant(session: Session, name: str, cell: int, deployed: Deployed, run_preflight: bool = True) -> LoadedSpec:
     """Put the tenant in another cell in the file (validated, atomic, preflighted before it is written);
     deploying it (which moves its rule, target group and DNS records) is a separate step."""
 
     def check(candidate: LoadedSpec) -> None:
-        preflight(session, candidate, deployed_tenants(session, candidate.spec))
+        preflight(session, candidate, deployed.tenants)
 
     return store.move_tenant(session.file, name, cell, check if run_preflight else None)
 
@@ -316,9 +277,10 @@ def destroy_tenant(session: Session, name: str, delete_data: bool) -> DestroyOut
     """
     loaded = load(session)
     spec = loaded.spec
-    check_engine(session)
+    state.check_engine(session)
+    present = state.read(session, spec)
     declared = any(t.name == name for t in spec.tenants)
-    deployed = name in deployed_tenants(session, spec)
+    deployed = name in present.tenants
     if not declared and not deployed:
         raise UsageError(f"tenant {name!r} is neither declared in {session.file} nor deployed")
     names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
@@ -326,12 +288,12 @@ def destroy_tenant(session: Session, name: str, delete_data: bool) -> DestroyOut
     if deployed:
         platform = None
         if delete_data:
-            platform = platform_outputs(session, spec) if declared else None
+            platform = present.platform() if declared else None
             prepare = _allow_data_deletion(session, spec, name, declared, names, platform)
             if not prepare.ok:
                 return DestroyOutcome(prepare, [], False)
         # Destroy works from the stack's state; the program is not run, so the platform need not be there.
-        target = stacks.orphan_target(spec, name)
+        target = targets.orphan_target(spec, name)
         report = session.orchestrator(Options(parallel=1)).run(Operation.DESTROY, [target])
         if not report.ok:
             return DestroyOutcome(report, [], False)
@@ -362,14 +324,5 @@ def _allow_data_deletion(
             f"tenant {name!r} is orphaned (not in {session.file}); --delete-data needs its settings",
             hint=f"destroy without --delete-data, then delete bucket {names.bucket} and secret {names.secret} yourself",
         )
-    targets = tenant_targets(session, spec, [name], platform, delete_data=True)
-    return session.orchestrator(Options(parallel=1)).run(Operation.UP, targets)
-
-
-def tenant_states(session: Session, loaded: LoadedSpec) -> dict[str, TenantState]:
-    spec = loaded.spec
-    deployed = set(deployed_tenants(session, spec))
-    states = {t.name: TenantState.DEPLOYED if t.name in deployed else TenantState.NOT_DEPLOYED for t in spec.tenants}
-    for name in sorted(deployed - states.keys()):
-        states[name] = TenantState.ORPHANED
-    return states
+    stacks = tenant_targets(session, spec, [name], platform, delete_data=True)
+    return session.orchestrator(Options(parallel=1)).run(Operation.UP, stacks)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from saas_ctl import stacks
 from saas_ctl.engine.base import StackResult, StackTarget
 from saas_ctl.engine.synth import SynthEngine
 from saas_ctl.errors import EXIT_INTERRUPTED, SaasctlError, UsageError
 from saas_ctl.spec.models import TenantsFile
+from saas_ctl.stacks import targets
 
 
 class Stopped(SaasctlError):
@@ -23,9 +23,9 @@ def plan_targets(spec: TenantsFile, tenants: Sequence[str] = ()) -> list[StackTa
         raise UsageError(
             f"tenant {unknown[0]!r} is not declared", hint=f"declared tenants: {', '.join(declared) or 'none'}"
         )
-    platform = stacks.placeholder_platform(spec)
-    targets = [] if tenants else [stacks.platform_target(spec)]
-    return targets + [stacks.tenant_target(spec, name, platform) for name in (tenants or declared)]
+    platform = targets.placeholder_platform(spec)
+    chosen = [] if tenants else [targets.platform_target(spec)]
+    return chosen + [targets.tenant_target(spec, name, platform) for name in (tenants or declared)]
 
 
 def plan(

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.naming import TenantNames
-from saas_ctl import stacks
 from saas_ctl.aws.live import live_status
 from saas_ctl.cell_view import tenant_load_balancer
 from saas_ctl.engine.base import last_update
 from saas_ctl.errors import UsageError
 from saas_ctl.spec.models import TenantsFile, resolve
+from saas_ctl.stacks import targets
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def show(
 ) -> TenantView:
     """Everything known about tenant ``name``; ``session`` (boto3) adds the live view."""
     declared = {t.name: t for t in spec.tenants}
-    deployed = name in engine.list_stacks(stacks.tenants_project(spec))
+    deployed = name in engine.list_stacks(targets.tenants_project(spec))
     if name not in declared and not deployed:
         raise UsageError(
             f"tenant {name!r} is neither declared in {file} nor deployed",
@@ -79,9 +79,9 @@ def show(
         settings = resolve(declared[name], spec).model_dump(mode="json")
     else:
         state = "orphaned"
-    target = stacks.orphan_target(spec, name)
+    target = targets.orphan_target(spec, name)
     outputs = engine.outputs(target) if deployed else {}
-    platform = engine.outputs(stacks.platform_target(spec))
+    platform = engine.outputs(targets.platform_target(spec))
     hosts = tuple(settings["hosts"]) if settings else ()
     cell = int(settings["cell"]) if settings else int(outputs.get("cell", 1))
     managed, records = dns_records(spec, hosts, tenant_load_balancer(platform, cell))

@@ -44,7 +44,7 @@ def platform_program(
 
     Runs under the Automation API (as an inline program), under ``pulumi.runtime.set_mocks`` (offline
     synthesis and tests), or by hand from a ``__main__.py`` that loads a spec, translates it
-    (``saas_ctl.program_inputs``) and calls it.
+    (``saas_ctl.stacks.inputs``) and calls it.
     """
     aws_modules.load()
     env = platform.environment

@@ -33,7 +33,7 @@ def tenant_program(
     endpoint_url: str | None = None,
     kept: KeptData = NOTHING_KEPT,
 ) -> None:
-    """Create one tenant's stack. ``tenant`` carries its effective settings (``saas_ctl.program_inputs``).
+    """Create one tenant's stack. ``tenant`` carries its effective settings (``saas_ctl.stacks.inputs``).
 
     ``delete_data`` makes the next destroy delete the bucket's objects and the secret immediately; by
     default both are retained in the account when the stack is destroyed. ``kept`` names data an earlier

@@ -99,12 +99,13 @@ def outputs(
     DNS name and how many tenants it serves of its tenants_per_cell."""
     from saas_ctl import lifecycle
     from saas_ctl.cell_view import cell_views
+    from saas_ctl.stacks import state
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         rt = session(cli, backend, local)
         spec = lifecycle.load(rt).spec
-        platform = lifecycle.platform_outputs(rt, spec)
+        platform = state.read(rt, spec).platform()
         values = platform.as_dict()
         views = cell_views(spec, platform)
 

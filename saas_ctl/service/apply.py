@@ -9,6 +9,7 @@ from saas_ctl import fleet, lifecycle
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
 from saas_ctl.service.tenants import retry_command
+from saas_ctl.stacks import state
 
 if TYPE_CHECKING:
     from saas_ctl.orchestration.session import Session
@@ -29,10 +30,10 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
     with ``prune``, the stacks of tenants no longer declared too. ``dry_run`` previews and changes nothing."""
     part = fleet.Shard.parse(request.shard)
     loaded = lifecycle.load(session)
-    lifecycle.check_engine(session)
-    deployed = lifecycle.deployed_tenants(session, loaded.spec)
+    state.check_engine(session)
+    deployed = state.read(session, loaded.spec)
     policy.preflight_or_warn(session, ui, loaded, request.skip_preflight, deployed)
-    orphans = fleet.plan(loaded, deployed, part, request.prune).orphans
+    orphans = fleet.plan(loaded, deployed.tenants, part, request.prune).orphans
     if request.dry_run:
         with ui.running(session) as live:
             seen = fleet.preview(live, loaded, part, request.prune, deployed)
@@ -53,5 +54,5 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
         question = f"Destroy the stacks of {len(orphans)} tenant(s) no longer declared ({', '.join(orphans)})?"
         policy.confirm_destructive(ui, question, request.yes)
     with ui.running(session) as live:
-        reports = fleet.apply(live, loaded, part, request.prune, request.platform_wait)
+        reports = fleet.apply(live, loaded, part, request.prune, request.platform_wait, deployed)
     return Outcome(reports, retry_command(session.file, "up"), {"shard": request.shard})

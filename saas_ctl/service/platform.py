@@ -8,6 +8,7 @@ from saas_ctl import lifecycle
 from saas_ctl.engine.operations import Operation
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
+from saas_ctl.stacks import state
 
 if TYPE_CHECKING:
     from saas_ctl.orchestration.session import Session
@@ -23,16 +24,17 @@ def platform(
         platform = loaded.spec.platform
         question = f"Destroy the platform {platform.project}-{platform.environment} and everything in it?"
         policy.confirm_destructive(ui, question, yes)
+    deployed = state.read(session, loaded.spec)
     if operation is Operation.UP:
-        policy.preflight_or_warn(session, ui, loaded, skip_preflight)
+        policy.preflight_or_warn(session, ui, loaded, skip_preflight, deployed)
         failed = policy.confirm_changes(
             session,
             ui,
             "Apply these changes to the platform?",
             yes,
-            lambda live: [lifecycle.platform(live, loaded, Operation.PREVIEW)],
+            lambda live: [lifecycle.platform(live, loaded, Operation.PREVIEW, deployed)],
         )
         if failed is not None:
             return Outcome(failed)
     with ui.running(session) as live:
-        return Outcome([lifecycle.platform(live, loaded, operation)])
+        return Outcome([lifecycle.platform(live, loaded, operation, deployed)])

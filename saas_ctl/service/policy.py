@@ -3,23 +3,25 @@ will change and ask before changing anything at a terminal, and demand --yes for
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from saas_ctl import lifecycle
 from saas_ctl.errors import EXIT_FAILED, ExitStatus, UsageError
 from saas_ctl.service.interaction import Interaction
+from saas_ctl.stacks import state
 
 if TYPE_CHECKING:
     from saas_ctl.orchestration.orchestrator import RunReport
     from saas_ctl.orchestration.session import Session
     from saas_ctl.spec.loader import LoadedSpec
+    from saas_ctl.stacks.state import Deployed
 
 SKIPPED_PREFLIGHT = "preflight skipped (--skip-preflight): AWS constraints were not checked"
 
 
 def preflight_or_warn(
-    session: Session, ui: Interaction, loaded: LoadedSpec, skip: bool, deployed: Sequence[str] | None = None
+    session: Session, ui: Interaction, loaded: LoadedSpec, skip: bool, deployed: Deployed | None = None
 ) -> None:
     """Preflight before a deploy (exit 2 on any error, with every finding), or warn that it was skipped."""
     from saas_ctl.preflight.run import describe
@@ -27,7 +29,7 @@ def preflight_or_warn(
     if skip:
         ui.warn(SKIPPED_PREFLIGHT)
         return
-    known = list(deployed) if deployed is not None else lifecycle.deployed_tenants(session, loaded.spec)
+    known = (deployed or state.read(session, loaded.spec)).tenants
     report = lifecycle.preflight(session, loaded, known)
     count = len(report.warnings)
     ui.notice(f"preflight passed ({report.mode}, {count} warning{'s' if count != 1 else ''})")

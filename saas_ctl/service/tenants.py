@@ -13,13 +13,14 @@ from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import UsageError
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
+from saas_ctl.stacks import state
 
 if TYPE_CHECKING:
-    from infra.outputs import PlatformOutputs
     from saas_ctl.orchestration.orchestrator import RunReport
     from saas_ctl.orchestration.session import Session
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.store import NewTenant
+    from saas_ctl.stacks.state import Deployed
 
 
 class _PreviewFailed(Exception):
@@ -28,19 +29,22 @@ class _PreviewFailed(Exception):
         self.reports = reports
 
 
-def ready_to_edit(session: Session, ui: Interaction, skip_preflight: bool) -> None:
-    """Before an edit that deploys: the current file must be valid and the engine able to deploy."""
-    lifecycle.load(session)
-    lifecycle.check_engine(session)
+def ready_to_edit(session: Session, ui: Interaction, skip_preflight: bool) -> Deployed:
+    """Before an edit that deploys: the current file must be valid and the engine able to deploy. Returns what
+    is deployed, read (once) for the rest of the command."""
+    loaded = lifecycle.load(session)
+    state.check_engine(session)
+    deployed = state.read(session, loaded.spec)
     if skip_preflight:
         ui.warn(policy.SKIPPED_PREFLIGHT)
+    return deployed
 
 
 def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_preflight: bool) -> Outcome:
     """Declare the tenant (in the cell with the most room) and deploy it. Everything that could refuse is
     asked before the file is written: the platform, kept data, preflight and, at a terminal, the person after
     the preview. If the deploy fails the tenant stays declared; the outcome's retry deploys it again."""
-    ready_to_edit(session, ui, skip_preflight)
+    deployed = ready_to_edit(session, ui, skip_preflight)
 
     def ask(candidate: LoadedSpec) -> None:
         failed = policy.confirm_changes(
@@ -48,17 +52,17 @@ def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_p
             ui,
             f"Add tenant {request.name} to {session.file} and deploy it?",
             yes,
-            lambda live: lifecycle.preview_tenants(live, candidate, [request.name]),
+            lambda live: lifecycle.preview_tenants(live, candidate, [request.name], deployed),
         )
         if failed is not None:
             raise _PreviewFailed(failed)
 
     try:
-        loaded = lifecycle.add_tenant(session, request, run_preflight=not skip_preflight, before_write=ask)
+        loaded = lifecycle.add_tenant(session, request, deployed, run_preflight=not skip_preflight, before_write=ask)
     except _PreviewFailed as stopped:
         return Outcome(stopped.reports)
     ui.success(f"added tenant {request.name} to {session.file}")
-    return deploy(session, ui, loaded, [request.name], Operation.UP, extra={"added": request.name})
+    return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra={"added": request.name})
 
 
 def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, skip_preflight: bool) -> Outcome:
@@ -66,10 +70,10 @@ def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, ski
     policy.confirm_destructive(
         ui, f"Move tenant {name} to cell {cell}? Its traffic moves to another load balancer.", yes
     )
-    ready_to_edit(session, ui, skip_preflight)
-    loaded = lifecycle.move_tenant(session, name, cell, run_preflight=not skip_preflight)
+    deployed = ready_to_edit(session, ui, skip_preflight)
+    loaded = lifecycle.move_tenant(session, name, cell, deployed, run_preflight=not skip_preflight)
     ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
-    return deploy(session, ui, loaded, [name], Operation.UP, extra={"moved": name, "cell": cell})
+    return deploy(session, ui, loaded, [name], Operation.UP, deployed, extra={"moved": name, "cell": cell})
 
 
 def destroy(session: Session, ui: Interaction, name: str, delete_data: bool, yes: bool) -> Outcome:
@@ -112,10 +116,10 @@ def operate(
         raise UsageError("pass tenant names or --all, not both")
     loaded = lifecycle.load(session)
     chosen = list(names) or [t.name for t in loaded.spec.tenants]
-    # Read once; refused here, before preflight, when there is no platform.
-    deployed = lifecycle.platform_outputs(session, loaded.spec)
+    deployed = state.read(session, loaded.spec)
+    deployed.platform()  # refused here, before preflight, when there is no platform
     if operation is Operation.UP:
-        policy.preflight_or_warn(session, ui, loaded, skip_preflight)
+        policy.preflight_or_warn(session, ui, loaded, skip_preflight, deployed)
         failed = policy.confirm_changes(
             session,
             ui,
@@ -125,7 +129,7 @@ def operate(
         )
         if failed is not None:
             return Outcome(failed)
-    return deploy(session, ui, loaded, chosen, operation, deployed=deployed)
+    return deploy(session, ui, loaded, chosen, operation, deployed)
 
 
 def deploy(
@@ -134,17 +138,17 @@ def deploy(
     loaded: LoadedSpec,
     names: Sequence[str],
     operation: Operation,
+    deployed: Deployed,
     extra: dict[str, Any] | None = None,
-    deployed: PlatformOutputs | None = None,
 ) -> Outcome:
     """Run ``operation`` on the named tenants' stacks; a deploy of a tenant in a cell the platform does not
-    have yet brings the platform up first. ``deployed``: the platform's outputs, if read already."""
+    have yet brings the platform up first."""
     reports = []
     with ui.running(session) as live:
         platform = lifecycle.cells_for(live, loaded, list(names), deployed) if operation is Operation.UP else None
         if platform is not None:
             reports.append(platform)
-            deployed = None  # changed: read again
+            deployed = deployed.platform_changed()
         if platform is None or platform.ok:
             reports.append(lifecycle.tenants(live, loaded, list(names), operation, deployed))
     verb = "up" if operation is Operation.UP else str(operation)

@@ -43,12 +43,12 @@ def test_synth_apply_with_parallel_threads_finishes_and_synthesises_every_stack(
 
 
 def test_every_synth_result_says_nothing_was_deployed() -> None:
-    from saas_ctl import stacks
     from saas_ctl.engine.synth import NOTHING_DEPLOYED, SynthEngine
     from saas_ctl.spec.loader import load
+    from saas_ctl.stacks import targets
     from tests.conftest import EXAMPLE
 
-    target = stacks.platform_target(load(EXAMPLE).spec)
+    target = targets.platform_target(load(EXAMPLE).spec)
     engine = SynthEngine()
     results = [engine.up(target), engine.refresh(target), engine.destroy(target)]
     assert [r.note for r in results] == [NOTHING_DEPLOYED] * 3
@@ -57,11 +57,11 @@ def test_every_synth_result_says_nothing_was_deployed() -> None:
 
 # ---- the stack-trace patch (version-pinned) ----------------------------------------------------------------
 def _example_platform_target() -> StackTarget:
-    from saas_ctl import stacks
     from saas_ctl.spec.loader import load
+    from saas_ctl.stacks import targets
     from tests.conftest import EXAMPLE
 
-    return stacks.platform_target(load(EXAMPLE).spec)
+    return targets.platform_target(load(EXAMPLE).spec)
 
 
 def _untested_sdk(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,21 +9,21 @@ from typing import Any
 
 import pytest
 
-from saas_ctl import stacks
 from saas_ctl.engine.base import PlannedResource
 from saas_ctl.engine.synth import Synthesis, synthesize
+from saas_ctl.stacks import targets
 from tests.conftest import EXAMPLE, spec_of
 
 
 @cache
 def synth_platform(text: str) -> Synthesis:
-    return synthesize(stacks.platform_target(spec_of(text)))
+    return synthesize(targets.platform_target(spec_of(text)))
 
 
 @cache
 def synth_tenant(text: str, name: str) -> Synthesis:
     spec = spec_of(text)
-    return synthesize(stacks.tenant_target(spec, name, stacks.placeholder_platform(spec)))
+    return synthesize(targets.tenant_target(spec, name, targets.placeholder_platform(spec)))
 
 
 def of_type(synthesis: Synthesis, token: str) -> list[PlannedResource]:

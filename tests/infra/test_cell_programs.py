@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from infra.outputs import CellNotDeployed, PlatformOutputs
-from saas_ctl import stacks
 from saas_ctl.cli.main import app
 from saas_ctl.engine.synth import synthesize
+from saas_ctl.stacks import targets
 from tests.conftest import fleet_yaml, spec_of
 from tests.infra.conftest import of_type, one, synth_platform, synth_tenant
 
@@ -82,7 +82,7 @@ def test_a_tenant_in_a_cell_the_platform_lacks_is_not_synthesised() -> None:
     spec = spec_of(THREE_CELLS)
     one_cell = PlatformOutputs.placeholder("us-east-1", "saas-dev", cells=1)
     with pytest.raises(CellNotDeployed, match="no cell 3 \\(deployed cells: 1\\)"):
-        synthesize(stacks.tenant_target(spec, "t0005", one_cell))
+        synthesize(targets.tenant_target(spec, "t0005", one_cell))
 
 
 def _resources(stacks_json: list[dict[str, Any]]) -> dict[tuple[str, ...], dict[str, Any]]:

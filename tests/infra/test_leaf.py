@@ -1,11 +1,11 @@
-"""infra/ is a leaf: the Pulumi programs know AWS and Pulumi, not tenants.yaml. Only saas_ctl/program_inputs.py
+"""infra/ is a leaf: the Pulumi programs know AWS and Pulumi, not tenants.yaml. Only saas_ctl/stacks/inputs.py
 turns a spec into their inputs."""
 
 import ast
 from pathlib import Path
 
-from saas_ctl.program_inputs import platform_inputs, tenant_inputs
 from saas_ctl.spec.loader import load
+from saas_ctl.stacks.inputs import platform_inputs, tenant_inputs
 from tests.conftest import EXAMPLE, REPO
 
 

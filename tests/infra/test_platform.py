@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from saas_ctl import stacks
 from saas_ctl.engine.mocks import short_id
 from saas_ctl.engine.synth import Synthesis, synthesize
+from saas_ctl.stacks import targets
 from tests.conftest import spec_of
 from tests.infra.conftest import named, of_type, one, synth_platform, uses_stack_provider
 
@@ -152,7 +152,7 @@ def test_parameter_group_family_follows_the_engine_major_version(example: str) -
 
 def test_database_takes_a_final_snapshot_named_for_the_platform_generation(example: str) -> None:
     spec = spec_of(example)
-    synthesis = synthesize(stacks.platform_target(spec, generation="20270101120000"))
+    synthesis = synthesize(targets.platform_target(spec, generation="20270101120000"))
     cluster = one(synthesis, "aws:rds/cluster:Cluster").inputs
     assert (cluster["skipFinalSnapshot"], cluster["finalSnapshotIdentifier"]) == (
         False,

@@ -10,9 +10,9 @@ import pytest
 
 from infra import aws_limits as limits
 from infra.tenant.kept import KeptData
-from saas_ctl import stacks
 from saas_ctl.engine.mocks import short_id
 from saas_ctl.engine.synth import Synthesis, synthesize
+from saas_ctl.stacks import targets
 from tests.conftest import MINIMAL, spec_of
 from tests.infra.conftest import of_type, one, policy, synth_tenant, uses_stack_provider
 
@@ -308,7 +308,7 @@ DATA_TYPES = (
 
 def _synth_tenant(spec_text: str, name: str = "acme", **kwargs: Any) -> Synthesis:
     spec = spec_of(spec_text)
-    return synthesize(stacks.tenant_target(spec, name, stacks.placeholder_platform(spec), **kwargs))
+    return synthesize(targets.tenant_target(spec, name, targets.placeholder_platform(spec), **kwargs))
 
 
 def test_kept_data_is_retained_with_every_setting_that_protects_it(acme: Synthesis) -> None:

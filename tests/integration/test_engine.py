@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from saas_ctl import stacks
 from saas_ctl.engine.base import EngineEvent, StackResult, StackTarget, Status
 from saas_ctl.engine.pulumi_engine import PulumiEngine, PulumiSettings
 from saas_ctl.errors import SaasctlError
 from saas_ctl.spec.loader import load
 from saas_ctl.spec.models import TenantsFile
+from saas_ctl.stacks import targets
 from tests.integration.conftest import PULUMI, RealEngine, requires_pulumi
 
 pytestmark = [requires_pulumi]
@@ -38,7 +38,7 @@ def spec_of(real: RealEngine) -> TenantsFile:
 
 
 def platform(real: RealEngine) -> StackTarget:
-    return stacks.platform_target(spec_of(real))
+    return targets.platform_target(spec_of(real))
 
 
 def test_up_reports_progress_events_and_outputs(real: RealEngine, engine: PulumiEngine) -> None:
@@ -102,7 +102,7 @@ def test_a_wrong_passphrase_is_named_once_the_stack_holds_a_secret(
     # a tenant's stack holds its secret's value, and then a wrong passphrase is refused.
     real.edit_spec("tenants: []", "tenants:\n  - name: acme\n    priority: 10")
     spec = spec_of(real)
-    tenant = stacks.tenant_target(spec, "acme", stacks.placeholder_platform(spec))
+    tenant = targets.tenant_target(spec, "acme", targets.placeholder_platform(spec))
     assert engine.up(tenant).ok
     monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "not the one")
     result = engine.up(tenant)
@@ -115,7 +115,7 @@ def test_a_wrong_passphrase_is_named_once_the_stack_holds_a_secret(
 
 
 def test_destroy_removes_the_stack(real: RealEngine, engine: PulumiEngine) -> None:
-    target = stacks.platform_target(load_bytes_spec(real, "deletion_protection: true", "deletion_protection: false"))
+    target = targets.platform_target(load_bytes_spec(real, "deletion_protection: true", "deletion_protection: false"))
     assert engine.up(target).ok
     result = engine.destroy(target)
     assert result.status is Status.SUCCEEDED, result.error

@@ -65,11 +65,11 @@ def list_tenants(
 
 
 def _states(cli: Application, loaded: "LoadedSpec", backend: str | None, local: bool) -> dict[str, str]:
-    from saas_ctl import lifecycle
+    from saas_ctl.stacks.state import tenant_states
 
     try:
         rt = session(cli, backend, local)
-        return {name: str(state) for name, state in lifecycle.tenant_states(rt, loaded).items()}
+        return {name: str(state) for name, state in tenant_states(rt, loaded).items()}
     except SaasctlError as exc:
         cli.output.warn(f"deployed state unknown: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
         return {}

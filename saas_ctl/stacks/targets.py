@@ -11,9 +11,9 @@ from infra import naming
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.engine.base import StackTarget
-from saas_ctl.program_inputs import platform_inputs, tenant_inputs
 from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.models import TenantsFile
+from saas_ctl.stacks.inputs import platform_inputs, tenant_inputs
 
 
 def platform_project(spec: TenantsFile) -> str:
