@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -226,40 +226,6 @@ def tenants(
     after = hooks.after_deploy(session, spec, platform) if operation is Operation.UP else None
     stacks = tenant_targets(session, spec, chosen, platform, kept=kept)
     return session.orchestrator().run(operation, stacks, after)
-
-
-def add_tenant(
-    session: Session,
-    request: store.NewTenant,
-    deployed: Deployed,
-    run_preflight: bool = True,
-    before_write: Callable[[LoadedSpec], None] | None = None,
-) -> LoadedSpec:
-    """Declare the tenant in the file (validated, atomic); deploying it is a separate step.
-
-    Before the new spec is written, everything that would refuse the deploy is asked: the platform is deployed,
-    the tenant's kept data (if any) is its own, and (with ``run_preflight``) preflight passes. A command that
-    refuses leaves the file as it was."""
-
-    def check(candidate: LoadedSpec) -> None:
-        deployed.platform()
-        hooks.kept_data(session, candidate.spec, [request.name], deployed.tenants)
-        if run_preflight:
-            preflight(session, candidate, deployed.tenants)
-        if before_write is not None:  # the CLI's preview and question, on a terminal
-            before_write(candidate)
-
-    return store.add_tenant(session.file, request, check)
-
-
-def move_tenant(session: Session, name: str, cell: int, deployed: Deployed, run_preflight: bool = True) -> LoadedSpec:
-    """Put the tenant in another cell in the file (validated, atomic, preflighted before it is written);
-    deploying it (which moves its rule, target group and DNS records) is a separate step."""
-
-    def check(candidate: LoadedSpec) -> None:
-        preflight(session, candidate, deployed.tenants)
-
-    return store.move_tenant(session.file, name, cell, check if run_preflight else None)
 
 
 @dataclass(frozen=True)

@@ -9,24 +9,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from saas_ctl import lifecycle
+from saas_ctl.aws import hooks
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import UsageError
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
+from saas_ctl.spec import store
 from saas_ctl.stacks import state
 
 if TYPE_CHECKING:
-    from saas_ctl.orchestration.orchestrator import RunReport
     from saas_ctl.orchestration.session import Session
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.store import NewTenant
     from saas_ctl.stacks.state import Deployed
-
-
-class _PreviewFailed(Exception):
-    def __init__(self, reports: list[RunReport]) -> None:
-        super().__init__()
-        self.reports = reports
 
 
 def ready_to_edit(session: Session, ui: Interaction, skip_preflight: bool) -> Deployed:
@@ -43,24 +38,25 @@ def ready_to_edit(session: Session, ui: Interaction, skip_preflight: bool) -> De
 def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_preflight: bool) -> Outcome:
     """Declare the tenant (in the cell with the most room) and deploy it. Everything that could refuse is
     asked before the file is written: the platform, kept data, preflight and, at a terminal, the person after
-    the preview. If the deploy fails the tenant stays declared; the outcome's retry deploys it again."""
+    the preview, with no lock held on the file while they answer (a file changed meanwhile is not written:
+    exit 2, run again). If the deploy fails the tenant stays declared; the outcome's retry deploys it again."""
     deployed = ready_to_edit(session, ui, skip_preflight)
-
-    def ask(candidate: LoadedSpec) -> None:
-        failed = policy.confirm_changes(
-            session,
-            ui,
-            f"Add tenant {request.name} to {session.file} and deploy it?",
-            yes,
-            lambda live: lifecycle.preview_tenants(live, candidate, [request.name], deployed),
-        )
-        if failed is not None:
-            raise _PreviewFailed(failed)
-
-    try:
-        loaded = lifecycle.add_tenant(session, request, deployed, run_preflight=not skip_preflight, before_write=ask)
-    except _PreviewFailed as stopped:
-        return Outcome(stopped.reports)
+    proposal = store.propose_add(session.file, request)
+    candidate = proposal.spec
+    deployed.platform()  # refused when there is no platform to deploy the tenant on
+    hooks.kept_data(session, candidate.spec, [request.name], deployed.tenants)  # refused when not its own
+    if not skip_preflight:
+        lifecycle.preflight(session, candidate, deployed.tenants)
+    failed = policy.confirm_changes(
+        session,
+        ui,
+        f"Add tenant {request.name} to {session.file} and deploy it?",
+        yes,
+        lambda live: lifecycle.preview_tenants(live, candidate, [request.name], deployed),
+    )
+    if failed is not None:
+        return Outcome(failed)
+    loaded = store.commit(proposal)
     ui.success(f"added tenant {request.name} to {session.file}")
     return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra={"added": request.name})
 
@@ -71,7 +67,10 @@ def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, ski
         ui, f"Move tenant {name} to cell {cell}? Its traffic moves to another load balancer.", yes
     )
     deployed = ready_to_edit(session, ui, skip_preflight)
-    loaded = lifecycle.move_tenant(session, name, cell, deployed, run_preflight=not skip_preflight)
+    proposal = store.propose_move(session.file, name, cell)
+    if not skip_preflight:
+        lifecycle.preflight(session, proposal.spec, deployed.tenants)
+    loaded = store.commit(proposal)
     ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
     return deploy(session, ui, loaded, [name], Operation.UP, deployed, extra={"moved": name, "cell": cell})
 

@@ -4,6 +4,12 @@ An edit is: take the advisory lock, read and validate the current file, change t
 tree, validate the result with the very loader every command uses, then write it to a temporary file,
 fsync it and rename it over the original. A result that does not validate never replaces the file, and a
 crash at any point leaves either the old file or the new one, never half of either.
+
+An edit that is asked about first (`tenant add` and `tenant move` preview the deploy and ask a person) is
+split in two: :func:`propose_add` or :func:`propose_move` works out the new file from the file as read,
+holding no lock, so that other editors are not kept waiting while the person answers; :func:`commit` then
+takes the lock, checks that the file is still as read, and writes. A file changed meanwhile is left as the
+other editor wrote it (:class:`ChangedMeanwhile`, exit 2): the command is run again.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from saas_ctl.spec import cells
 from saas_ctl.spec.loader import LoadedSpec, load_bytes
 
 LOCK_TIMEOUT_SECONDS = 60.0
-Check = Callable[[LoadedSpec], None]
+Edit = Callable[[Any, LoadedSpec], None]  # changes the round-trip tree, given the file's current spec
 
 
 @dataclass(frozen=True)
@@ -66,12 +72,34 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def add_tenant(path: Path, request: NewTenant, check: Check | None = None) -> LoadedSpec:
+class ChangedMeanwhile(UsageError):
+    """The file was changed by someone else between a proposal and its commit: nothing was written."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An edit worked out from the file as read, not written yet: :func:`commit` writes it if the file is
+    still what was read."""
+
+    file: Path  # as the user named it (for messages)
+    path: Path  # the real file (a symlinked tenants.yaml is edited where it lives)
+    read: bytes  # the file as the edit was worked out from
+    written: bytes  # the file the edit makes
+    spec: LoadedSpec  # the new, valid spec
+
+
+def add_tenant(path: Path, request: NewTenant) -> LoadedSpec:
     """Append a tenant in the cell with the most room, with the lowest priority free there; return the new,
-    valid spec.
+    valid spec."""
+    return _edit(path, _adding(path, request))
 
-    ``check`` sees the new spec before it is written (under the lock) and may refuse it by raising."""
 
+def propose_add(path: Path, request: NewTenant) -> Proposal:
+    """:func:`add_tenant` worked out without writing (and without the lock): see :func:`commit`."""
+    return _propose(path, _adding(path, request))
+
+
+def _adding(path: Path, request: NewTenant) -> Edit:
     def edit(tree: Any, current: LoadedSpec) -> None:
         if any(t.name == request.name for t in current.spec.tenants):
             raise UsageError(
@@ -94,15 +122,21 @@ def add_tenant(path: Path, request: NewTenant, check: Check | None = None) -> Lo
             tree["tenants"] = CommentedSeq()
         tree["tenants"].append(entry)
 
-    return _edit(path, edit, check)
+    return edit
 
 
-def move_tenant(path: Path, name: str, cell: int, check: Check | None = None) -> LoadedSpec:
+def move_tenant(path: Path, name: str, cell: int) -> LoadedSpec:
     """Put the tenant called ``name`` in ``cell`` (its priority kept if free there, else the lowest free one);
-    return the new, valid spec. The cell is an existing one or the next new one.
+    return the new, valid spec. The cell is an existing one or the next new one."""
+    return _edit(path, _moving(path, name, cell))
 
-    ``check`` sees the new spec before it is written (under the lock) and may refuse it by raising."""
 
+def propose_move(path: Path, name: str, cell: int) -> Proposal:
+    """:func:`move_tenant` worked out without writing (and without the lock): see :func:`commit`."""
+    return _propose(path, _moving(path, name, cell))
+
+
+def _moving(path: Path, name: str, cell: int) -> Edit:
     def edit(tree: Any, current: LoadedSpec) -> None:
         tenant, index = _declared(path, current, name)
         count = cells.cell_count(current.spec)
@@ -118,7 +152,7 @@ def move_tenant(path: Path, name: str, cell: int, check: Check | None = None) ->
         _set_after(entry, "priority", priority, after="hosts" if "hosts" in entry else "name")
         _set_after(entry, "cell", cell, after="priority")
 
-    return _edit(path, edit, check)
+    return edit
 
 
 def _declared(path: Path, current: LoadedSpec, name: str) -> tuple[Any, int]:
@@ -149,11 +183,50 @@ def remove_tenant(path: Path, name: str) -> LoadedSpec:
     return _edit(path, edit)
 
 
-def _edit(path: Path, edit: Any, check: Check | None = None) -> LoadedSpec:
-    """One edit, with filesystem faults (a full disk, a read-only file system, an unwritable lock) as one
-    line naming the path and the cause; the file is then unchanged."""
+def commit(proposal: Proposal) -> LoadedSpec:
+    """Write a proposed edit: under the lock, if the file is still as it was read; else
+    :class:`ChangedMeanwhile` and the file stays as the other editor left it. Returns the new spec."""
+    path = proposal.path
+    with _faults_reported(proposal.file), locked(path):
+        _collect_stale_temporaries(path)
+        if _read(path) != proposal.read:
+            raise ChangedMeanwhile(
+                f"{proposal.file} changed while this command was waiting (another edit was written meanwhile), "
+                "so this edit was not written",
+                hint="run the command again: it starts from the file as it is now",
+            )
+        write_atomically(path, proposal.written)
+    return proposal.spec
+
+
+def _edit(path: Path, edit: Edit) -> LoadedSpec:
+    """One edit, read, worked out and written under the lock (nothing waits on a person in between)."""
+    real = _real(path)
+    with _faults_reported(path), locked(real):
+        _collect_stale_temporaries(real)
+        proposal = _work_out(path, real, _read(real), edit)
+        write_atomically(real, proposal.written)
+        return proposal.spec
+
+
+def _propose(path: Path, edit: Edit) -> Proposal:
+    real = _real(path)
+    with _faults_reported(path):
+        return _work_out(path, real, _read(real), edit)
+
+
+def _real(path: Path) -> Path:
+    # A symlinked tenants.yaml (the file lives in a shared config repository) is edited where it lives, under
+    # that file's lock: replacing the link itself would leave the real file unchanged.
+    return Path(os.path.realpath(path))
+
+
+@contextlib.contextmanager
+def _faults_reported(path: Path) -> Iterator[None]:
+    """Filesystem faults (a full disk, a read-only file system, an unwritable lock) as one line naming the path
+    and the cause; the file is then unchanged."""
     try:
-        return _edit_locked(path, edit, check)
+        yield
     except OSError as exc:
         where = exc.filename or path
         raise SaasctlError(
@@ -161,34 +234,30 @@ def _edit(path: Path, edit: Any, check: Check | None = None) -> LoadedSpec:
         ) from None
 
 
-def _edit_locked(path: Path, edit: Any, check: Check | None) -> LoadedSpec:
-    # A symlinked tenants.yaml (the file lives in a shared config repository) is edited where it lives, under
-    # that file's lock: replacing the link itself would leave the real file unchanged.
-    path = Path(os.path.realpath(path))
-    with locked(path):
-        _collect_stale_temporaries(path)
-        raw = path.read_bytes() if path.exists() else None
-        if raw is None:
-            raise UsageError(f"{path} does not exist", hint="pass -f FILE or set SAASCTL_FILE")
-        current = load_bytes(raw, str(path))
-        layout = Layout.of(raw)
-        yaml = _round_trip(raw.decode("utf-8-sig"))
-        yaml.explicit_start = layout.explicit_start
-        yaml.explicit_end = layout.explicit_end
-        tree = yaml.load(raw)
-        edit(tree, current)
-        buffer = io.BytesIO()
-        yaml.dump(tree, buffer)
-        new_raw = layout.apply(buffer.getvalue())
-        try:
-            result = load_bytes(new_raw, str(path))
-        except SpecError as exc:
-            exc.message = f"the edit would make {path} invalid, so the file was left unchanged"
-            raise
-        if check is not None:
-            check(result)
-        write_atomically(path, new_raw)
-        return result
+def _read(path: Path) -> bytes:
+    if not path.exists():
+        raise UsageError(f"{path} does not exist", hint="pass -f FILE or set SAASCTL_FILE")
+    return path.read_bytes()
+
+
+def _work_out(file: Path, path: Path, raw: bytes, edit: Edit) -> Proposal:
+    """The edit applied to ``raw`` (the file's bytes), validated with the loader every command uses."""
+    current = load_bytes(raw, str(path))
+    layout = Layout.of(raw)
+    yaml = _round_trip(raw.decode("utf-8-sig"))
+    yaml.explicit_start = layout.explicit_start
+    yaml.explicit_end = layout.explicit_end
+    tree = yaml.load(raw)
+    edit(tree, current)
+    buffer = io.BytesIO()
+    yaml.dump(tree, buffer)
+    new_raw = layout.apply(buffer.getvalue())
+    try:
+        result = load_bytes(new_raw, str(path))
+    except SpecError as exc:
+        exc.message = f"the edit would make {path} invalid, so the file was left unchanged"
+        raise
+    return Proposal(file, path, raw, new_raw, result)
 
 
 BOM = b"\xef\xbb\xbf"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,8 @@ from typer.testing import CliRunner
 from infra.naming import TenantNames
 from infra.outputs import PlatformOutputs
 from saas_ctl.cli.main import app
+from saas_ctl.cli.terminal import Terminal
+from saas_ctl.spec.loader import load
 from tests import fakes
 from tests.conftest import MINIMAL, fleet_yaml
 from tests.fakes import TENANTS, deployed_platform
@@ -431,3 +435,25 @@ def test_a_kept_data_lookup_that_cannot_reach_aws_is_one_line_and_exit_1(
     )
     assert "Traceback" not in result.stderr
     assert ("up", f"{TENANTS}/acme") not in engine.calls
+
+
+def test_tenant_add_whose_file_another_saasctl_changed_before_the_yes_writes_nothing_and_exits_2(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Terminal, "interactive", property(lambda self: True))
+    deployed_platform(engine)
+    path = write_spec(MINIMAL)
+    other = [sys.executable, "-m", "saas_ctl", "tenant", "add", "globex", "--no-deploy", "-f", str(path)]
+
+    def another_saasctl_edits_during_the_preview(calls: list[tuple[str, str]]) -> None:
+        subprocess.run(other, capture_output=True, timeout=120, check=True)
+
+    engine.on_start = another_saasctl_edits_during_the_preview
+    result = runner.invoke(app, ["tenant", "add", "initech", "-f", str(path)], input="y\n")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"error: {path} changed while this command was waiting (another edit was written meanwhile), so this edit "
+        "was not written\nhint: run the command again: it starts from the file as it is now\n"
+    )
+    assert [t.name for t in load(path).spec.tenants] == ["acme", "globex"]
+    assert [call for call in engine.calls if call[0] in ("preview", "up")] == [("preview", f"{TENANTS}/initech")]

@@ -1,6 +1,8 @@
 """The service layer's policy with a scripted Interaction and the in-memory engine: what runs, what is asked,
 and what is refused, without a terminal."""
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +16,7 @@ from saas_ctl.orchestration.session import Session
 from saas_ctl.service import policy, tenants
 from saas_ctl.service.apply import ApplyRequest, apply
 from saas_ctl.service.platform import platform
-from saas_ctl.spec.store import NewTenant
+from saas_ctl.spec.store import ChangedMeanwhile, NewTenant
 from tests.conftest import MINIMAL
 from tests.fakes import MemoryEngine, deployed_platform
 
@@ -126,3 +128,36 @@ def test_a_destroyed_tenant_says_what_was_removed_and_what_was_kept(session: Ses
     outcome = tenants.destroy(session, Scripted(interactive=False), "acme", delete_data=False, yes=True)
     assert outcome.done == [f"removed tenant acme from {session.file}"]
     assert outcome.extra["removed_from_file"] is True and "acme" not in session.file.read_text()
+
+
+class EditsWhileAsked(Scripted):
+    """A person who, while the question waits, lets another saasctl (a separate process) edit the file."""
+
+    def __init__(self, file: Path) -> None:
+        super().__init__(answers=(True,))
+        self.file = file
+        self.other: subprocess.CompletedProcess[str] | None = None
+
+    def ask(self, question: str) -> bool:
+        command = [sys.executable, "-m", "saas_ctl", "tenant", "add", "globex", "--no-deploy", "-f", str(self.file)]
+        self.other = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        return super().ask(question)
+
+
+def test_tenant_add_keeps_no_other_editor_waiting_while_it_asks_and_writes_nothing_over_its_change(
+    session: Session,
+) -> None:
+    engine = session.engine
+    assert isinstance(engine, MemoryEngine)
+    deployed_platform(engine)
+    ui = EditsWhileAsked(session.file)
+    with pytest.raises(ChangedMeanwhile) as raised:
+        tenants.add(session, ui, NewTenant(name="initech"), yes=False, skip_preflight=True)
+    assert ui.other is not None and ui.other.returncode == 0
+    assert (
+        ui.other.stderr == f"✓ added tenant globex to {session.file} (cell 1, priority 1, hosts globex.example.com)\n"
+    )
+    assert ui.asked == [f"Add tenant initech to {session.file} and deploy it?"]
+    assert raised.value.exit_code == 2
+    assert [t.name for t in lifecycle.load(session).spec.tenants] == ["acme", "globex"]
+    assert _operations(session) == ["preview"]

@@ -10,7 +10,15 @@ import pytest
 
 from saas_ctl.errors import SpecError, UsageError
 from saas_ctl.spec.loader import load
-from saas_ctl.spec.store import NewTenant, add_tenant, remove_tenant
+from saas_ctl.spec.store import (
+    ChangedMeanwhile,
+    NewTenant,
+    add_tenant,
+    commit,
+    propose_add,
+    propose_move,
+    remove_tenant,
+)
 from tests.conftest import MINIMAL
 
 
@@ -159,3 +167,34 @@ def test_an_edit_keeps_line_endings_bom_and_document_markers(tmp_path: Path, for
     add_tenant(path, NewTenant(name="globex"))
     remove_tenant(path, "globex")
     assert path.read_bytes() == form(MINIMAL).encode()
+
+
+def test_a_committed_proposal_writes_what_the_direct_edit_writes(write_spec: Callable[[str], Path]) -> None:
+    proposed, direct = write_spec(MINIMAL, "proposed.yaml"), write_spec(MINIMAL, "direct.yaml")
+    proposal = propose_add(proposed, NewTenant("initech", hosts=("initech.example.com",)))
+    assert proposed.read_text() == MINIMAL  # nothing written until the commit
+    assert [t.name for t in commit(proposal).spec.tenants] == ["acme", "initech"]
+    add_tenant(direct, NewTenant("initech", hosts=("initech.example.com",)))
+    assert proposed.read_bytes() == direct.read_bytes()
+
+
+def test_a_proposal_keeps_no_other_editor_waiting_and_a_change_made_meanwhile_is_not_overwritten(
+    write_spec: Callable[[str], Path],
+) -> None:
+    path = write_spec(MINIMAL)
+    proposal = propose_move(path, "acme", 2)
+    other = multiprocessing.get_context("spawn").Process(target=_add, args=(str(path), "globex"))
+    other.start()
+    other.join(timeout=120)
+    assert other.exitcode == 0  # it neither waited for a lock nor failed on one
+    meanwhile = path.read_bytes()
+    with pytest.raises(ChangedMeanwhile) as raised:
+        commit(proposal)
+    assert raised.value.exit_code == 2
+    assert raised.value.message == (
+        f"{path} changed while this command was waiting (another edit was written meanwhile), so this edit was "
+        "not written"
+    )
+    assert raised.value.hint == "run the command again: it starts from the file as it is now"
+    assert path.read_bytes() == meanwhile
+    assert [(t.name, t.cell) for t in load(path).spec.tenants] == [("acme", None), ("globex", 1)]
