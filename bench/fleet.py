@@ -23,12 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.specgen import spec_text
 from infra.outputs import PlatformOutputs
-from saas_ctl import fleet
 from saas_ctl.engine.base import EventSink, Operation, StackResult, StackTarget, Status
 from saas_ctl.orchestration.orchestrator import Options
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.loader import load
+from saas_ctl.stacks import fleet
 
 
 class DelayEngine:

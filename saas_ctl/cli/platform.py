@@ -97,14 +97,14 @@ def outputs(
 ) -> None:
     """Print the platform stack's outputs (what every tenant stack is built against) and its cells: each ALB's
     DNS name and how many tenants it serves of its tenants_per_cell."""
-    from saas_ctl import lifecycle
     from saas_ctl.cell_view import cell_views
+    from saas_ctl.spec import loader
     from saas_ctl.stacks import state
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         rt = session(cli, backend, local)
-        spec = lifecycle.load(rt).spec
+        spec = loader.load(rt.file).spec
         platform = state.read(rt, spec).platform()
         values = platform.as_dict()
         views = cell_views(spec, platform)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from saas_ctl import fleet, lifecycle
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
 from saas_ctl.service.tenants import retry_command
-from saas_ctl.stacks import state
+from saas_ctl.spec import loader
+from saas_ctl.stacks import fleet, state
 
 if TYPE_CHECKING:
     from saas_ctl.orchestration.session import Session
@@ -29,7 +29,7 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
     """Preflight, then (after a preview and a yes at a terminal) the platform and every tenant of the shard;
     with ``prune``, the stacks of tenants no longer declared too. ``dry_run`` previews and changes nothing."""
     part = fleet.Shard.parse(request.shard)
-    loaded = lifecycle.load(session)
+    loaded = loader.load(session.file)
     state.check_engine(session)
     deployed = state.read(session, loaded.spec)
     policy.preflight_or_warn(session, ui, loaded, request.skip_preflight, deployed)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from saas_ctl import lifecycle
 from saas_ctl.engine.operations import Operation
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
-from saas_ctl.stacks import state
+from saas_ctl.spec import loader
+from saas_ctl.stacks import operations, state
 
 if TYPE_CHECKING:
     from saas_ctl.orchestration.session import Session
@@ -19,7 +19,7 @@ def platform(
 ) -> Outcome:
     """``up`` runs preflight and (at a terminal) shows the preview and asks first; ``destroy`` asks, or needs
     ``yes`` off a terminal."""
-    loaded = lifecycle.load(session)
+    loaded = loader.load(session.file)
     if operation is Operation.DESTROY:
         platform = loaded.spec.platform
         question = f"Destroy the platform {platform.project}-{platform.environment} and everything in it?"
@@ -32,9 +32,9 @@ def platform(
             ui,
             "Apply these changes to the platform?",
             yes,
-            lambda live: [lifecycle.platform(live, loaded, Operation.PREVIEW, deployed)],
+            lambda live: [operations.platform(live, loaded, Operation.PREVIEW, deployed)],
         )
         if failed is not None:
             return Outcome(failed)
     with ui.running(session) as live:
-        return Outcome([lifecycle.platform(live, loaded, operation, deployed)])
+        return Outcome([operations.platform(live, loaded, operation, deployed)])

@@ -3,10 +3,9 @@ will change and ask before changing anything at a terminal, and demand --yes for
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from saas_ctl import lifecycle
 from saas_ctl.errors import EXIT_FAILED, ExitStatus, UsageError
 from saas_ctl.service.interaction import Interaction
 from saas_ctl.stacks import state
@@ -14,6 +13,7 @@ from saas_ctl.stacks import state
 if TYPE_CHECKING:
     from saas_ctl.orchestration.orchestrator import RunReport
     from saas_ctl.orchestration.session import Session
+    from saas_ctl.preflight.run import Report
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.stacks.state import Deployed
 
@@ -30,11 +30,23 @@ def preflight_or_warn(
         ui.warn(SKIPPED_PREFLIGHT)
         return
     known = (deployed or state.read(session, loaded.spec)).tenants
-    report = lifecycle.preflight(session, loaded, known)
+    report = preflight(session, loaded, known)
     count = len(report.warnings)
     ui.notice(f"preflight passed ({report.mode}, {count} warning{'s' if count != 1 else ''})")
     for finding in report.warnings:
         ui.notice("  " + describe(finding, str(session.file)))
+
+
+def preflight(session: Session, loaded: LoadedSpec, deployed: Sequence[str] | None = None) -> Report:
+    """Preflight before a deploy; raises :class:`PreflightFailed` (exit 2) on any error. ``deployed``: the
+    tenant stacks that exist (their own buckets and secrets are not leftovers)."""
+    from saas_ctl.preflight.run import Mode, PreflightFailed
+    from saas_ctl.preflight.run import run as run_preflight
+
+    report = run_preflight(loaded, Mode.AUTO, session.endpoint_url, set(deployed) if deployed is not None else None)
+    if report.errors:
+        raise PreflightFailed(report, str(session.file))
+    return report
 
 
 def confirm_changes(

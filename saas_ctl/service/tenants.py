@@ -8,14 +8,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from saas_ctl import lifecycle
 from saas_ctl.aws import hooks
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import UsageError
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
-from saas_ctl.spec import store
-from saas_ctl.stacks import state
+from saas_ctl.spec import loader, store
+from saas_ctl.stacks import operations, state
+from saas_ctl.stacks.destroy import destroy_tenant
 
 if TYPE_CHECKING:
     from saas_ctl.orchestration.session import Session
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def ready_to_edit(session: Session, ui: Interaction, skip_preflight: bool) -> Deployed:
     """Before an edit that deploys: the current file must be valid and the engine able to deploy. Returns what
     is deployed, read (once) for the rest of the command."""
-    loaded = lifecycle.load(session)
+    loaded = loader.load(session.file)
     state.check_engine(session)
     deployed = state.read(session, loaded.spec)
     if skip_preflight:
@@ -46,13 +46,13 @@ def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_p
     deployed.platform()  # refused when there is no platform to deploy the tenant on
     hooks.kept_data(session, candidate.spec, [request.name], deployed.tenants)  # refused when not its own
     if not skip_preflight:
-        lifecycle.preflight(session, candidate, deployed.tenants)
+        policy.preflight(session, candidate, deployed.tenants)
     failed = policy.confirm_changes(
         session,
         ui,
         f"Add tenant {request.name} to {session.file} and deploy it?",
         yes,
-        lambda live: lifecycle.preview_tenants(live, candidate, [request.name], deployed),
+        lambda live: operations.preview_tenants(live, candidate, [request.name], deployed),
     )
     if failed is not None:
         return Outcome(failed)
@@ -69,7 +69,7 @@ def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, ski
     deployed = ready_to_edit(session, ui, skip_preflight)
     proposal = store.propose_move(session.file, name, cell)
     if not skip_preflight:
-        lifecycle.preflight(session, proposal.spec, deployed.tenants)
+        policy.preflight(session, proposal.spec, deployed.tenants)
     loaded = store.commit(proposal)
     ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
     return deploy(session, ui, loaded, [name], Operation.UP, deployed, extra={"moved": name, "cell": cell})
@@ -81,7 +81,7 @@ def destroy(session: Session, ui: Interaction, name: str, delete_data: bool, yes
     what = "and DELETE ITS DATA (bucket objects, secret)" if delete_data else "(its bucket and secret are kept)"
     policy.confirm_destructive(ui, f"Destroy tenant {name} {what}?", yes)
     with ui.running(session) as live:
-        ended = lifecycle.destroy_tenant(live, name, delete_data)
+        ended = destroy_tenant(live, name, delete_data)
     outcome = Outcome([ended.report], extra={"kept": ended.kept, "removed_from_file": ended.removed_from_file})
     if ended.report.ok:
         outcome.done += [f"removed tenant {name} from {session.file}"] if ended.removed_from_file else []
@@ -113,7 +113,7 @@ def operate(
         raise UsageError("name the tenants to act on, or pass --all")
     if names and all_:
         raise UsageError("pass tenant names or --all, not both")
-    loaded = lifecycle.load(session)
+    loaded = loader.load(session.file)
     chosen = list(names) or [t.name for t in loaded.spec.tenants]
     deployed = state.read(session, loaded.spec)
     deployed.platform()  # refused here, before preflight, when there is no platform
@@ -124,7 +124,7 @@ def operate(
             ui,
             f"Apply these changes to {len(chosen)} tenant stack(s)?",
             yes,
-            lambda live: lifecycle.preview_tenants(live, loaded, chosen, deployed),
+            lambda live: operations.preview_tenants(live, loaded, chosen, deployed),
         )
         if failed is not None:
             return Outcome(failed)
@@ -144,11 +144,11 @@ def deploy(
     have yet brings the platform up first."""
     reports = []
     with ui.running(session) as live:
-        platform = lifecycle.cells_for(live, loaded, list(names), deployed) if operation is Operation.UP else None
+        platform = operations.cells_for(live, loaded, list(names), deployed) if operation is Operation.UP else None
         if platform is not None:
             reports.append(platform)
             deployed = deployed.platform_changed()
         if platform is None or platform.ok:
-            reports.append(lifecycle.tenants(live, loaded, list(names), operation, deployed))
+            reports.append(operations.tenants(live, loaded, list(names), operation, deployed))
     verb = "up" if operation is Operation.UP else str(operation)
     return Outcome(reports, retry_command(session.file, verb), extra or {})

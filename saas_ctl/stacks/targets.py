@@ -7,10 +7,16 @@ listing that project's stacks answers "which tenants are deployed here".
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
 from infra import naming
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.engine.base import StackTarget
+from saas_ctl.errors import UsageError
+from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.models import TenantsFile
 from saas_ctl.stacks.inputs import platform_inputs, tenant_inputs
@@ -43,8 +49,8 @@ def platform_target(
     generation: str = naming.GENERATION_EXAMPLE,
     cells: int | None = None,
 ) -> StackTarget:
-    """``generation``: the platform's lifetime stamp (see ``saas_ctl.lifecycle.platform_generation``); ``cells``:
-    how many cells to run when more than the file needs (see ``saas_ctl.lifecycle.cells_to_run``)."""
+    """``generation``: the platform's lifetime stamp (see :func:`platform_generation`); ``cells``: how many cells
+    to run when more than the file needs (see :func:`cells_to_run`)."""
 
     inputs = platform_inputs(spec, cells)
 
@@ -90,3 +96,71 @@ def placeholder_platform(spec: TenantsFile) -> PlatformOutputs:
     return PlatformOutputs.placeholder(
         spec.platform.region, f"{spec.platform.project}-{spec.platform.environment}", zone, cell_count(spec)
     )
+
+
+# ---- the stacks as one session deploys them: the deployed platform's generation and cells kept
+
+
+def platform_for(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None = None) -> StackTarget:
+    """The platform stack; ``deployed`` (its current outputs) keeps the platform's generation across updates,
+    and every deployed cell a tenant stack still routes through."""
+    return platform_target(
+        spec,
+        endpoint_url=session.endpoint_url,
+        generation=platform_generation(deployed),
+        cells=cells_to_run(session, spec, deployed),
+    )
+
+
+def cells_to_run(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None) -> int:
+    """The cells the platform runs: what the file needs, and never fewer than the highest cell a deployed tenant
+    stack still uses. A tenant moved out of a cell in the file still routes through it until its stack is
+    updated, so the cell's ALB is removed only by the platform update after that (the next `apply`)."""
+    wanted = cell_count(spec)
+    if not deployed:
+        return wanted
+    deployed_cells = [int(c["cell"]) for c in deployed.get("cells", [{"cell": 1}])]
+    if max(deployed_cells, default=1) <= wanted:
+        return wanted
+    tenants = tenants_project(spec)
+    in_use = [
+        int(session.engine.outputs(orphan_target(spec, name)).get("cell", 1))
+        for name in session.engine.list_stacks(tenants)
+    ]
+    return max([wanted, *in_use])
+
+
+def platform_generation(deployed: Mapping[str, Any] | None, now: datetime | None = None) -> str:
+    """The deployed platform's generation, or a new one (UTC now) for a platform about to be created: fixed for
+    the life of the stack, it makes the final snapshot's name unique per cluster lifetime."""
+    if deployed and deployed.get("generation"):
+        return str(deployed["generation"])
+    return (now or datetime.now(UTC)).strftime(naming.GENERATION_FORMAT)
+
+
+def tenants_for(
+    session: Session,
+    spec: TenantsFile,
+    names: Sequence[str],
+    platform: PlatformOutputs,
+    delete_data: bool = False,
+    kept: Mapping[str, KeptData] | None = None,
+) -> list[StackTarget]:
+    declared = {t.name for t in spec.tenants}
+    unknown = [n for n in names if n not in declared]
+    if unknown:
+        raise UsageError(
+            f"tenant {unknown[0]!r} is not declared in {session.file}",
+            hint=f"declared tenants: {', '.join(sorted(declared)) or 'none'}",
+        )
+    return [
+        tenant_target(
+            spec,
+            name,
+            platform,
+            delete_data=delete_data,
+            endpoint_url=session.endpoint_url,
+            kept=(kept or {}).get(name, NOTHING_KEPT),
+        )
+        for name in names
+    ]

@@ -399,7 +399,7 @@ def test_platform_destroy_refuses_when_its_final_snapshot_name_is_taken(
 def test_a_platform_keeps_its_generation_and_a_new_one_gets_the_time_of_its_creation() -> None:
     from datetime import UTC, datetime
 
-    from saas_ctl.lifecycle import platform_generation
+    from saas_ctl.stacks.targets import platform_generation
 
     assert platform_generation({"generation": "20250101000000"}) == "20250101000000"
     assert platform_generation({}, datetime(2026, 11, 29, 13, 5, 9, tzinfo=UTC)) == "20261129130509"

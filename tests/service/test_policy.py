@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from saas_ctl import lifecycle
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import ExitStatus, UsageError
 from saas_ctl.orchestration.session import Session
 from saas_ctl.service import policy, tenants
 from saas_ctl.service.apply import ApplyRequest, apply
 from saas_ctl.service.platform import platform
+from saas_ctl.spec import loader
 from saas_ctl.spec.store import ChangedMeanwhile, NewTenant
 from tests.conftest import MINIMAL
 from tests.fakes import MemoryEngine, deployed_platform
@@ -85,7 +85,7 @@ def test_a_failed_preview_ends_the_command_with_it_and_asks_nothing(session: Ses
 
 def test_skipping_preflight_is_said_as_a_warning(session: Session) -> None:
     ui = Scripted(interactive=False)
-    policy.preflight_or_warn(session, ui, lifecycle.load(session), skip=True)
+    policy.preflight_or_warn(session, ui, loader.load(session.file), skip=True)
     assert ui.said == [f"warning: {policy.SKIPPED_PREFLIGHT}"]
 
 
@@ -159,5 +159,5 @@ def test_tenant_add_keeps_no_other_editor_waiting_while_it_asks_and_writes_nothi
     )
     assert ui.asked == [f"Add tenant initech to {session.file} and deploy it?"]
     assert raised.value.exit_code == 2
-    assert [t.name for t in lifecycle.load(session).spec.tenants] == ["acme", "globex"]
+    assert [t.name for t in loader.load(session.file).spec.tenants] == ["acme", "globex"]
     assert _operations(session) == ["preview"]

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from saas_ctl.cli.main import app
 from saas_ctl.errors import UsageError
-from saas_ctl.fleet import Shard, shard_of
+from saas_ctl.stacks.fleet import Shard, shard_of
 from tests import fakes
 from tests.conftest import MINIMAL
 from tests.fakes import TENANTS, deployed_platform
@@ -192,9 +192,9 @@ def test_the_platform_wait_ends_at_its_deadline_not_at_the_next_poll(
     engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
 ) -> None:
     from saas_ctl.errors import Refused
-    from saas_ctl.fleet import wait_for_platform
     from saas_ctl.orchestration.session import Session
     from saas_ctl.spec.loader import load
+    from saas_ctl.stacks.fleet import wait_for_platform
 
     path = write_spec(MINIMAL)
     slept: list[float] = []

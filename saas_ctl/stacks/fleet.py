@@ -13,14 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from infra.outputs import PlatformOutputs
-from saas_ctl import lifecycle
 from saas_ctl.aws import hooks
 from saas_ctl.engine.base import Operation, StackTarget
 from saas_ctl.errors import Refused, UsageError
 from saas_ctl.orchestration.orchestrator import RunReport
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import LoadedSpec
-from saas_ctl.stacks import state, targets
+from saas_ctl.stacks import guards, operations, state, targets
 from saas_ctl.stacks.state import Deployed
 
 _SHARD_RE = re.compile(r"(\d+)/(\d+)")
@@ -83,7 +82,7 @@ def wait_for_platform(
     while True:
         try:
             platform = current.platform()
-            lifecycle.refuse_missing_cells(loaded.spec, platform, everyone)
+            guards.refuse_missing_cells(loaded.spec, platform, everyone)
             return platform
         except Refused:
             remaining = deadline - time.monotonic()
@@ -107,7 +106,7 @@ def apply(
     deployed = deployed or state.read(session, spec)
     reports: list[RunReport] = []
     if shard.updates_platform:
-        platform_report = lifecycle.platform(session, loaded, Operation.UP, deployed)
+        platform_report = operations.platform(session, loaded, Operation.UP, deployed)
         reports.append(platform_report)
         if not platform_report.ok:
             return reports  # tenants would be built against a platform that is not what the file says
@@ -116,7 +115,7 @@ def apply(
     work = plan(loaded, deployed.tenants, shard, prune)
     kept = hooks.kept_data(session, spec, work.tenants, deployed.tenants)
     orchestrator = session.orchestrator()
-    stacks = lifecycle.tenant_targets(session, spec, work.tenants, platform, kept=kept)
+    stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept)
     reports.append(orchestrator.run(Operation.UP, stacks, hooks.after_deploy(session, spec, platform)))
     if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):
         reports.append(session.orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
@@ -144,16 +143,16 @@ def preview(
     deployed = deployed or state.read(session, spec)
     reports: list[RunReport] = []
     if shard.updates_platform:
-        reports.append(lifecycle.platform(session, loaded, Operation.PREVIEW, deployed))
+        reports.append(operations.platform(session, loaded, Operation.PREVIEW, deployed))
     work = plan(loaded, deployed.tenants, shard, prune)
     try:
         platform = deployed.platform()
     except Refused:
         return FleetPreview(reports, work.tenants, work.orphans)
-    waiting = lifecycle.waiting_for_cells(spec, platform, work.tenants)
+    waiting = guards.waiting_for_cells(spec, platform, work.tenants)
     ready = [name for name in work.tenants if name not in waiting]
     if ready:  # (no names would mean every declared tenant)
-        reports.append(lifecycle.tenants(session, loaded, ready, Operation.PREVIEW, deployed))
+        reports.append(operations.tenants(session, loaded, ready, Operation.PREVIEW, deployed))
     return FleetPreview(reports, [n for n in work.tenants if n in waiting], work.orphans)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from infra.outputs import PlatformOutputs
-from saas_ctl.lifecycle import cells_to_run
 from saas_ctl.orchestration.session import Session
+from saas_ctl.stacks.targets import cells_to_run
 from tests.conftest import fleet_yaml, spec_of
 from tests.fakes import TENANTS, MemoryEngine
 

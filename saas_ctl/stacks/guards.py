@@ -1,0 +1,92 @@
+"""The refusals of unsafe states, before anything runs: a platform destroy that would fail half-way, and tenants
+whose cell the deployed platform does not have yet."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from infra.outputs import PlatformOutputs
+from saas_ctl.aws import hooks
+from saas_ctl.errors import Refused
+from saas_ctl.orchestration.session import Session
+from saas_ctl.spec.cells import cell_of
+from saas_ctl.spec.loader import LoadedSpec
+from saas_ctl.spec.models import TenantsFile
+from saas_ctl.stacks.state import Deployed
+
+
+def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Deployed) -> None:
+    """What makes a platform destroy fail half-way is refused before anything is deleted: tenant stacks that
+    still use it, and a database with deletion protection (AWS refuses to delete the cluster, after Pulumi
+    has deleted the instances, load balancer and NAT in parallel)."""
+    spec = loaded.spec
+    remaining = deployed.tenants
+    if remaining:
+        raise Refused(
+            f"refusing to destroy the platform while {len(remaining)} tenant stack(s) exist: {', '.join(remaining)}",
+            hint="destroy the tenants first: " + " ; ".join(f"saasctl tenant destroy {n}" for n in remaining),
+        )
+    where = f"{session.file}:{loaded.line_of(('platform', 'database', 'deletion_protection')) or '-'}"
+    steps = (
+        f"1. set platform.database.deletion_protection: false in {session.file}; 2. saasctl platform up (turns it "
+        "off in AWS and in Pulumi); 3. saasctl platform destroy"
+    )
+    if spec.platform.database.deletion_protection:
+        raise Refused(
+            f"refusing to destroy the platform: its Aurora cluster has deletion protection "
+            f"(platform.database.deletion_protection is true at {where}); nothing was deleted",
+            hint=steps,
+        )
+    outputs = deployed.platform_stack
+    if outputs.get("deletion_protection", bool(outputs)):
+        raise Refused(
+            "refusing to destroy the platform: the deployed Aurora cluster still has deletion protection on (the "
+            "file says false, but that has not been deployed yet); nothing was deleted",
+            hint="run `saasctl platform up` to turn it off, then `saasctl platform destroy`",
+        )
+    if not spec.platform.throwaway and outputs.get("generation"):
+        refuse_taken_snapshot(session, spec, str(outputs["generation"]))
+
+
+def refuse_taken_snapshot(session: Session, spec: TenantsFile, generation: str) -> None:
+    """The destroy ends with the cluster's final snapshot; if a snapshot already has its name, DeleteDBCluster
+    fails (DBClusterSnapshotAlreadyExistsFault) after everything else is gone. Checked in AWS first (when
+    credentials allow: read-only rds:DescribeDBClusterSnapshots)."""
+    identifier = hooks.final_snapshot_taken(session, spec, generation)
+    if identifier is None:
+        return
+    raise Refused(
+        f"refusing to destroy the platform: a DB cluster snapshot named {identifier} (this platform's final "
+        "snapshot) already exists, so deleting the cluster would fail after everything else was deleted; "
+        "nothing was deleted",
+        hint=f"rename or delete that snapshot (aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier "
+        f"{identifier}) and destroy again",
+    )
+
+
+def missing_cells(spec: TenantsFile, platform: PlatformOutputs, names: Sequence[str]) -> dict[int, list[str]]:
+    """The cells the named tenants are in that the deployed platform does not have yet, with their tenants."""
+    deployed = set(platform.cell_numbers())
+    wanted = set(names)
+    missing: dict[int, list[str]] = {}
+    for tenant in spec.tenants:
+        if tenant.name in wanted and cell_of(tenant) not in deployed:
+            missing.setdefault(cell_of(tenant), []).append(tenant.name)
+    return missing
+
+
+def refuse_missing_cells(spec: TenantsFile, platform: PlatformOutputs, names: Sequence[str]) -> None:
+    missing = missing_cells(spec, platform, names)
+    if missing:
+        cell, waiting = min(missing.items())
+        deployed = ", ".join(str(n) for n in platform.cell_numbers())
+        raise Refused(
+            f"tenant {waiting[0]} is in cell {cell}, which the deployed platform does not have yet "
+            f"(its cells: {deployed})",
+            hint="`saasctl platform up` (or `saasctl apply`) creates it",
+        )
+
+
+def waiting_for_cells(spec: TenantsFile, platform: PlatformOutputs, names: Sequence[str]) -> set[str]:
+    """The named tenants whose cell the deployed platform does not have yet."""
+    return {name for group in missing_cells(spec, platform, names).values() for name in group}

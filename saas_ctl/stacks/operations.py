@@ -1,0 +1,66 @@
+"""Stack operations on the platform and on tenants, with what must happen around them: the refusals first
+(``guards``), the data a tenant's first deploy adopts, and the checks that make a deployed tenant usable
+(``aws.hooks``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from saas_ctl.aws import hooks
+from saas_ctl.engine.base import Operation
+from saas_ctl.orchestration.orchestrator import Options, RunReport
+from saas_ctl.orchestration.session import Session
+from saas_ctl.spec.loader import LoadedSpec
+from saas_ctl.stacks.guards import missing_cells, refuse_missing_cells, refuse_platform_destroy, waiting_for_cells
+from saas_ctl.stacks.state import Deployed
+from saas_ctl.stacks.targets import platform_for, tenants_for
+
+
+def platform(session: Session, loaded: LoadedSpec, operation: Operation, deployed: Deployed) -> RunReport:
+    """Run ``operation`` on the platform stack; a destroy that would fail half-way is refused first."""
+    if operation is Operation.DESTROY:
+        refuse_platform_destroy(session, loaded, deployed)
+    target = platform_for(session, loaded.spec, deployed.platform_stack)
+    return session.orchestrator(Options(parallel=1)).run(operation, [target])
+
+
+def cells_for(session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: Deployed) -> RunReport | None:
+    """Before deploying tenants in a cell the platform does not have yet: bring the platform up, as `apply`
+    always does; None when every cell they need is deployed."""
+    if not missing_cells(loaded.spec, deployed.platform(), names):
+        return None
+    return platform(session, loaded, Operation.UP, deployed)
+
+
+def preview_tenants(session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: Deployed) -> list[RunReport]:
+    """What deploying the named tenants would change: their stacks' previews, and the platform's when some of
+    them are in a cell it does not have yet (their own stacks can be previewed only once it exists)."""
+    waiting = waiting_for_cells(loaded.spec, deployed.platform(), names)
+    reports = [platform(session, loaded, Operation.PREVIEW, deployed)] if waiting else []
+    ready = [name for name in names if name not in waiting]
+    if ready:
+        reports.append(tenants(session, loaded, ready, Operation.PREVIEW, deployed))
+    return reports
+
+
+def tenants(
+    session: Session,
+    loaded: LoadedSpec,
+    names: Sequence[str],
+    operation: Operation,
+    deployed: Deployed,
+) -> RunReport:
+    """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty)."""
+    spec = loaded.spec
+    chosen = list(names) or [t.name for t in spec.tenants]
+    platform = deployed.platform()
+    if operation is not Operation.DESTROY:  # a destroy runs from the stack's state, not its program
+        refuse_missing_cells(spec, platform, chosen)
+    kept = (
+        hooks.kept_data(session, spec, chosen, deployed.tenants)
+        if operation in (Operation.UP, Operation.PREVIEW)
+        else {}
+    )
+    after = hooks.after_deploy(session, spec, platform) if operation is Operation.UP else None
+    stacks = tenants_for(session, spec, chosen, platform, kept=kept)
+    return session.orchestrator().run(operation, stacks, after)
