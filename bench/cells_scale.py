@@ -33,7 +33,7 @@ import gc, json, sys, time
 sys.path.insert(0, sys.argv[1])
 from saas_ctl.spec.loader import load_bytes
 from saas_ctl.preflight.run import Mode, run
-from saas_ctl.plan import plan
+from saas_ctl.service.plan import plan
 
 text = sys.stdin.read().encode()
 tenants = int(sys.argv[2])

@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.specgen import spec_text
-from saas_ctl.plan import plan
+from saas_ctl.service.plan import plan
 from saas_ctl.spec.loader import load_bytes
 
 

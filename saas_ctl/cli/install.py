@@ -28,7 +28,7 @@ def install_pulumi(
     """
     from pulumi.automation import PulumiCommand
 
-    from saas_ctl.engine.pulumi_settings import default_cli_root
+    from saas_ctl.engine.pulumi.settings import default_cli_root
 
     cli = application(ctx, None, json_mode)
     with reporting(cli.output):

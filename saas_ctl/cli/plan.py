@@ -34,8 +34,8 @@ def plan(
     --tenant NAME or --detail list each stack's resources with the names AWS will know them by. With --json:
     {"stacks": [{"project", "stack", "resources": [{"type", "name", "inputs", "options"}]}]}, secrets masked.
     """
-    from saas_ctl import plan as planning  # imports pulumi: only when planning
-    from saas_ctl import plan_view
+    from saas_ctl.service import plan as planning  # imports pulumi: only when planning
+    from saas_ctl.service.inventory import plan as plan_view
     from saas_ctl.spec import loader
 
     cli = application(ctx, file, json_mode)

@@ -97,17 +97,12 @@ def outputs(
 ) -> None:
     """Print the platform stack's outputs (what every tenant stack is built against) and its cells: each ALB's
     DNS name and how many tenants it serves of its tenants_per_cell."""
-    from saas_ctl.cell_view import cell_views
-    from saas_ctl.spec import loader
-    from saas_ctl.stacks import state
+    from saas_ctl.service.inventory.cells import platform_view
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        rt = session(cli, backend, local)
-        spec = loader.load(rt.file).spec
-        platform = state.read(rt, spec).platform()
-        values = platform.as_dict()
-        views = cell_views(spec, platform)
+        view = platform_view(session(cli, backend, local))
+        values, views = view.outputs, view.cells
 
         def text() -> None:
             for key, value in values.items():

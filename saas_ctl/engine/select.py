@@ -24,11 +24,11 @@ def engine_from_environment(workdir: Path, backend: str | None = None) -> Engine
 def _chosen(workdir: Path, backend: str | None) -> Engine:
     choice = os.environ.get(VARIABLE, "pulumi").strip() or "pulumi"
     if choice == "pulumi":
-        from saas_ctl.engine.pulumi_engine import PulumiEngine, PulumiSettings
+        from saas_ctl.engine.pulumi.engine import PulumiEngine, PulumiSettings
 
         return PulumiEngine(PulumiSettings.resolve(workdir, backend))
     if choice == "synth":
-        from saas_ctl.engine.synth import SynthEngine
+        from saas_ctl.engine.synth.engine import SynthEngine
 
         return SynthEngine()
     return _plugged_in(choice)

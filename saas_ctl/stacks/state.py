@@ -9,22 +9,14 @@ request to the backend); a command that changes the platform reads it again afte
 from __future__ import annotations
 
 import threading
-from enum import StrEnum
 from typing import Any
 
 from infra.outputs import PlatformOutputs
 from saas_ctl.engine import base as engine_base
 from saas_ctl.errors import Refused
 from saas_ctl.orchestration.session import Session
-from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.spec.models import TenantsFile
 from saas_ctl.stacks import targets
-
-
-class TenantState(StrEnum):
-    DEPLOYED = "deployed"
-    NOT_DEPLOYED = "not deployed"
-    ORPHANED = "orphaned"
 
 
 def check_engine(session: Session) -> None:
@@ -90,12 +82,3 @@ class Deployed:
 def read(session: Session, spec: TenantsFile) -> Deployed:
     """What is deployed, for one command: each part is read when first needed, then kept."""
     return Deployed(session, spec)
-
-
-def tenant_states(session: Session, loaded: LoadedSpec) -> dict[str, TenantState]:
-    spec = loaded.spec
-    deployed = set(read(session, spec).tenants)
-    states = {t.name: TenantState.DEPLOYED if t.name in deployed else TenantState.NOT_DEPLOYED for t in spec.tenants}
-    for name in sorted(deployed - states.keys()):
-        states[name] = TenantState.ORPHANED
-    return states

@@ -5,7 +5,7 @@ pulumi-aws provider, which cannot be built or downloaded where saasctl's tests r
 installed for users.
 
 What it does, and what it deliberately does not:
-- It answers like saasctl's mocks (``saas_ctl.engine.mocks``): IDs and ARNs derived from the inputs, outputs =
+- It answers like saasctl's mocks (``saas_ctl.engine.synth.mocks``): IDs and ARNs derived from the inputs, outputs =
   inputs + computed attributes, ``getAvailabilityZones`` answered.
 - It keeps no state of its own: Pulumi's state is the stack's truth. Every call that touches "AWS" (create,
   update, delete, read) is appended to a record file (``SAASCTL_DOUBLE_RECORD``), one JSON object a line, so
@@ -51,7 +51,7 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from saas_ctl.engine.mocks import MASK, SynthMocks
+from saas_ctl.engine.synth.mocks import MASK, SynthMocks
 
 RECORD_VARIABLE = "SAASCTL_DOUBLE_RECORD"
 FAIL_VARIABLE = "SAASCTL_DOUBLE_FAIL"

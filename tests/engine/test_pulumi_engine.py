@@ -9,7 +9,7 @@ from pulumi.automation import ConfigValue, errors
 from pulumi.automation._cmd import CommandResult
 
 from saas_ctl.engine.base import StackTarget
-from saas_ctl.engine.pulumi_engine import (
+from saas_ctl.engine.pulumi.engine import (
     PulumiEngine,
     PulumiSettings,
     aws_plugin_version,
@@ -184,7 +184,7 @@ def test_engine_selection_builds_a_pulumi_engine_by_default(tmp_path: Path, monk
 
 def test_engine_selection_accepts_synth_and_a_factory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from saas_ctl.engine.select import engine_from_environment
-    from saas_ctl.engine.synth import SynthEngine
+    from saas_ctl.engine.synth.engine import SynthEngine
     from tests import fakes
 
     monkeypatch.setenv("SAASCTL_ENGINE", "synth")
@@ -219,7 +219,7 @@ def test_listing_the_local_file_backend_reads_its_checkpoints(tmp_path: Path) ->
 
 
 def test_the_error_line_is_the_cause_not_the_clis_closing_consequences() -> None:
-    from saas_ctl.engine.pulumi_errors import _last_error_line
+    from saas_ctl.engine.pulumi.errors import _last_error_line
 
     output = (
         " +  aws:ec2:Vpc network-vpc creating (0s) error: creating EC2 VPC: VpcLimitExceeded:\n"

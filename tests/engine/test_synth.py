@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from saas_ctl.engine import synth
 from saas_ctl.engine.base import StackTarget
+from saas_ctl.engine.synth import engine as synth
 from tests.conftest import REPO, offline_environment
 
 SPEC = (REPO / "tenants.yaml").read_text() + "".join(
@@ -43,7 +43,7 @@ def test_synth_apply_with_parallel_threads_finishes_and_synthesises_every_stack(
 
 
 def test_every_synth_result_says_nothing_was_deployed() -> None:
-    from saas_ctl.engine.synth import NOTHING_DEPLOYED, SynthEngine
+    from saas_ctl.engine.synth.engine import NOTHING_DEPLOYED, SynthEngine
     from saas_ctl.spec.loader import load
     from saas_ctl.stacks import targets
     from tests.conftest import EXAMPLE

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from saas_ctl.engine.base import PlannedResource
-from saas_ctl.engine.synth import Synthesis, synthesize
+from saas_ctl.engine.synth.engine import Synthesis, synthesize
 from saas_ctl.stacks import targets
 from tests.conftest import EXAMPLE, spec_of
 

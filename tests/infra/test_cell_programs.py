@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from infra.outputs import CellNotDeployed, PlatformOutputs
 from saas_ctl.cli.main import app
-from saas_ctl.engine.synth import synthesize
+from saas_ctl.engine.synth.engine import synthesize
 from saas_ctl.stacks import targets
 from tests.conftest import fleet_yaml, spec_of
 from tests.infra.conftest import of_type, one, synth_platform, synth_tenant

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from saas_ctl.engine.mocks import short_id
-from saas_ctl.engine.synth import Synthesis, synthesize
+from saas_ctl.engine.synth.engine import Synthesis, synthesize
+from saas_ctl.engine.synth.mocks import short_id
 from saas_ctl.stacks import targets
 from tests.conftest import spec_of
 from tests.infra.conftest import named, of_type, one, synth_platform, uses_stack_provider

@@ -10,8 +10,8 @@ import pytest
 
 from infra import aws_limits as limits
 from infra.tenant.kept import KeptData
-from saas_ctl.engine.mocks import short_id
-from saas_ctl.engine.synth import Synthesis, synthesize
+from saas_ctl.engine.synth.engine import Synthesis, synthesize
+from saas_ctl.engine.synth.mocks import short_id
 from saas_ctl.stacks import targets
 from tests.conftest import MINIMAL, spec_of
 from tests.infra.conftest import of_type, one, policy, synth_tenant, uses_stack_provider

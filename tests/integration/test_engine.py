@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from saas_ctl.engine.base import EngineEvent, StackResult, StackTarget, Status
-from saas_ctl.engine.pulumi_engine import PulumiEngine, PulumiSettings
+from saas_ctl.engine.pulumi.engine import PulumiEngine, PulumiSettings
 from saas_ctl.errors import SaasctlError
 from saas_ctl.spec.loader import load
 from saas_ctl.spec.models import TenantsFile

@@ -35,8 +35,8 @@ def show(
     Example: saasctl tenant show acme --live
     """
     from saas_ctl.aws import session as aws
+    from saas_ctl.service.inventory.tenant import show as view_of
     from saas_ctl.spec import loader
-    from saas_ctl.tenant_view import show as view_of
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):

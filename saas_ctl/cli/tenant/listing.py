@@ -65,7 +65,7 @@ def list_tenants(
 
 
 def _states(cli: Application, loaded: "LoadedSpec", backend: str | None, local: bool) -> dict[str, str]:
-    from saas_ctl.stacks.state import tenant_states
+    from saas_ctl.service.inventory.tenant import tenant_states
 
     try:
         rt = session(cli, backend, local)

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.outputs import PlatformOutputs
-from saas_ctl.spec import cells
+from saas_ctl.orchestration.session import Session
+from saas_ctl.spec import cells, loader
 from saas_ctl.spec.models import TenantsFile
+from saas_ctl.stacks import state
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,21 @@ def cell_views(spec: TenantsFile, platform: PlatformOutputs | None) -> list[Cell
         CellView(taken.get(number, cells.Occupancy(number, 0, per_cell)), deployed.get(number))
         for number in sorted(set(taken) | set(deployed))
     ]
+
+
+@dataclass(frozen=True)
+class PlatformView:
+    """`platform outputs`: the deployed platform's outputs, and its cells."""
+
+    outputs: dict[str, Any]
+    cells: list[CellView]
+
+
+def platform_view(session: Session) -> PlatformView:
+    """The deployed platform as `platform outputs` shows it; refused when it is not deployed."""
+    spec = loader.load(session.file).spec
+    platform = state.read(session, spec).platform()
+    return PlatformView(platform.as_dict(), cell_views(spec, platform))
 
 
 def tenant_load_balancer(platform_outputs: dict[str, Any], cell: int) -> str | None:

@@ -31,10 +31,10 @@ from saas_ctl.engine.base import (
     StackTarget,
     Status,
 )
-from saas_ctl.engine.pulumi_errors import describe_error, is_torn_read
-from saas_ctl.engine.pulumi_processes import child_processes, private_work_dir
-from saas_ctl.engine.pulumi_progress import OperationProgress, write_log_line
-from saas_ctl.engine.pulumi_settings import (
+from saas_ctl.engine.pulumi.errors import describe_error, is_torn_read
+from saas_ctl.engine.pulumi.processes import child_processes, private_work_dir
+from saas_ctl.engine.pulumi.progress import OperationProgress, write_log_line
+from saas_ctl.engine.pulumi.settings import (
     INSTALL_HINT,
     PASSPHRASE_VARIABLES,
     PulumiSettings,
@@ -50,7 +50,7 @@ from saas_ctl.errors import SaasctlError, UsageError
 
 _T = TypeVar("_T")
 
-# Pauses before reading a stack's state again after finding it mid-write (pulumi_errors.is_torn_read): about
+# Pauses before reading a stack's state again after finding it mid-write (errors.is_torn_read): about
 # 4 s in all, far longer than one checkpoint write takes, short enough that a damaged file is reported soon.
 TORN_READ_PAUSES = (0.2, 0.5, 1.0, 2.0)
 
@@ -133,7 +133,7 @@ class PulumiEngine:
 
     def _once_readable(self, read: Callable[[], _T]) -> _T:
         """``read()``, again while it finds the stack's state mid-write by another operation (the file backend's
-        metadata sidecar, rewritten in place: pulumi_errors.is_torn_read)."""
+        metadata sidecar, rewritten in place: errors.is_torn_read)."""
         for pause in TORN_READ_PAUSES:
             try:
                 return read()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from saas_ctl.engine.base import Capabilities, EventSink, Operation, PlannedResource, StackResult, StackTarget, Status
-from saas_ctl.engine.mocks import MASK, SynthMocks, SynthMonitor
+from saas_ctl.engine.synth.mocks import MASK, SynthMocks, SynthMonitor
 
 
 @dataclass(frozen=True)

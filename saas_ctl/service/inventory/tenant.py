@@ -1,18 +1,37 @@
-"""`saasctl tenant show`: one tenant as an operator needs to see it — its effective settings, its stack's state
-and last update, its outputs, its DNS, and (with --live) what ECS and the load balancer say right now."""
+"""Tenants as an operator sees them: each one's state among the deployed stacks (`tenant list`), and one tenant
+in full (`tenant show`): its effective settings, its stack's state and last update, its outputs, its DNS, and
+(with --live) what ECS and the load balancer say right now."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from infra.naming import TenantNames
 from saas_ctl.aws.live import live_status
-from saas_ctl.cell_view import tenant_load_balancer
 from saas_ctl.engine.base import last_update
 from saas_ctl.errors import UsageError
+from saas_ctl.orchestration.session import Session
+from saas_ctl.service.inventory.cells import tenant_load_balancer
+from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.spec.models import TenantsFile, resolve
-from saas_ctl.stacks import targets
+from saas_ctl.stacks import state, targets
+
+
+class TenantState(StrEnum):
+    DEPLOYED = "deployed"
+    NOT_DEPLOYED = "not deployed"
+    ORPHANED = "orphaned"
+
+
+def tenant_states(session: Session, loaded: LoadedSpec) -> dict[str, TenantState]:
+    spec = loaded.spec
+    deployed = set(state.read(session, spec).tenants)
+    states = {t.name: TenantState.DEPLOYED if t.name in deployed else TenantState.NOT_DEPLOYED for t in spec.tenants}
+    for name in sorted(deployed - states.keys()):
+        states[name] = TenantState.ORPHANED
+    return states
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from saas_ctl.engine.base import StackResult, StackTarget
-from saas_ctl.engine.synth import SynthEngine
+from saas_ctl.engine.synth.engine import SynthEngine
 from saas_ctl.errors import EXIT_INTERRUPTED, SaasctlError, UsageError
 from saas_ctl.spec.models import TenantsFile
 from saas_ctl.stacks import targets

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from saas_ctl.engine.base import ErrorKind, StackTarget
-from saas_ctl.engine.pulumi_settings import ORGANIZATION, PulumiSettings, aws_plugin_version, qualified_stack_name
+from saas_ctl.engine.pulumi.settings import ORGANIZATION, PulumiSettings, aws_plugin_version, qualified_stack_name
 
 
 def describe_error(
