@@ -4,7 +4,6 @@ database dropped after `tenant destroy --delete-data`; the platform's final snap
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -51,7 +50,7 @@ def kept_data(
 def after_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs) -> Verifier | None:
     """What makes a tenant usable once its stack is up, run on the tenant's own thread: its database role and
     database (RDS Data API), then the wait until ECS has rolled out its new task definition
-    (``SAASCTL_ROLLOUT_TIMEOUT`` seconds, default 600; 0 turns the wait off). Either failing fails that
+    (the session's ``rollout_timeout``: ``SAASCTL_ROLLOUT_TIMEOUT``; 0 turns the wait off). Either failing fails that
     tenant, with the reason.
 
     None when nothing can be done: an engine that deploys nothing to AWS, or no AWS credentials."""
@@ -62,7 +61,7 @@ def after_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs)
     if found is None:
         return None
     region = spec.platform.region
-    timeout = float(os.environ.get(rollout.TIMEOUT_VARIABLE) or rollout.DEFAULT_TIMEOUT_SECONDS)
+    timeout = session.rollout_timeout
     ecs = found.client("ecs", region_name=region, endpoint_url=session.endpoint_url)
     database = data_api(session, found, spec, platform)
 

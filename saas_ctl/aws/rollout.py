@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-DEFAULT_TIMEOUT_SECONDS = 600.0
+from saas_ctl import settings
+
+DEFAULT_TIMEOUT_SECONDS = settings.ROLLOUT_TIMEOUT_DEFAULT
 POLL_SECONDS = 10.0
-TIMEOUT_VARIABLE = "SAASCTL_ROLLOUT_TIMEOUT"
 
 
 class Outcome(StrEnum):

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
+from saas_ctl import settings
 from saas_ctl.spec import DEFAULT_FILE
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ FileOption = Annotated[
     typer.Option(
         "--file",
         "-f",
-        envvar="SAASCTL_FILE",
+        envvar=settings.FILE.name,
         metavar="FILE",
         show_default=f"./{DEFAULT_FILE}",
         help="The tenants file (desired state).",
@@ -51,14 +52,24 @@ def application(ctx: typer.Context, file: Path | None, json_mode: bool) -> Appli
 
 
 def session(
-    app: Application, backend: str | None, local: bool, parallel: int = 4, fail_fast: bool = False
+    app: Application,
+    backend: str | None,
+    local: bool,
+    parallel: int = 4,
+    fail_fast: bool = False,
+    reads_only: bool = False,
 ) -> "Session":
+    """What the command's stack operations run with, from its flags and the environment (``saas_ctl.settings``:
+    parsed here, so an invalid value stops the command before anything runs). ``reads_only``: a command that
+    only looks (what only deploys read is not parsed)."""
     from saas_ctl.aws import emulator
     from saas_ctl.engine.select import engine_from_environment
     from saas_ctl.orchestration.orchestrator import Options
     from saas_ctl.orchestration.session import Session
 
+    rollout_timeout = settings.ROLLOUT_TIMEOUT.default if reads_only else settings.ROLLOUT_TIMEOUT.value()
     workdir = Path.cwd()
     endpoint = emulator.endpoint(workdir) if local else None
     engine = engine_from_environment(workdir, backend)
-    return Session(engine, app.file, endpoint, options=Options(parallel=parallel, fail_fast=fail_fast))
+    options = Options(parallel=parallel, fail_fast=fail_fast)
+    return Session(engine, app.file, endpoint, options=options, rollout_timeout=rollout_timeout)

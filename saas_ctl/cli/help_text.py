@@ -8,37 +8,40 @@ from collections.abc import Sequence
 
 from rich.markup import escape
 
-ENVIRONMENT = {
-    "SAASCTL_FILE": "the tenants file, as -f/--file (default ./tenants.yaml)",
-    "SAASCTL_MAX_FILE_BYTES": "the largest tenants file read (default 10 MiB)",
-    "PULUMI_BACKEND_URL": "the Pulumi state backend, as --backend (default file://./.saasctl/state)",
-    "PULUMI_CONFIG_PASSPHRASE": "the passphrase that encrypts stack secrets on a self-managed backend",
-    "PULUMI_CONFIG_PASSPHRASE_FILE": "a file holding that passphrase",
-    "SAASCTL_SECRETS_PROVIDER": "the secrets provider of new stacks on a self-managed backend (default passphrase)",
-    "SAASCTL_ENGINE": "who runs stack operations: pulumi (default), synth (deploys nothing) or module:attribute",
-    "SAASCTL_LOCAL": "1 or true: deploy to the local emulator, as --local",
-    "SAASCTL_PULUMI_ROOT": "where the Pulumi CLI is installed and looked for first",
-    "XDG_DATA_HOME": "the base of that directory's default ($XDG_DATA_HOME/saasctl/pulumi, ~/.local/share)",
-    "SAASCTL_ROLLOUT_TIMEOUT": "seconds a deploy waits for the tenant's service to be stable (default 600; 0: no wait)",
-    "SAASCTL_AWS_ENDPOINT": "an AWS-compatible endpoint for preflight's live checks, as --endpoint-url",
-    "AWS_PROFILE": "the AWS profile to use (credentials are found as the AWS CLI finds them)",
-    "AWS_ACCESS_KEY_ID": "with AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN: credentials given directly",
-}
+from saas_ctl import settings
 
-_SPEC = ("SAASCTL_FILE", "SAASCTL_MAX_FILE_BYTES")
-_AWS = ("AWS_PROFILE", "AWS_ACCESS_KEY_ID")
+_DOCUMENTED = (  # in the order the help pages and README list them
+    settings.FILE,
+    settings.MAX_FILE_BYTES,
+    settings.BACKEND_URL,
+    settings.PASSPHRASE,
+    settings.PASSPHRASE_FILE,
+    settings.SECRETS_PROVIDER,
+    settings.ENGINE,
+    settings.LOCAL,
+    settings.PULUMI_ROOT,
+    settings.DATA_HOME,
+    settings.ROLLOUT_TIMEOUT,
+    settings.AWS_ENDPOINT,
+    settings.AWS_PROFILE,
+    settings.AWS_ACCESS_KEY_ID,
+)
+ENVIRONMENT = {variable.name: variable.meaning for variable in _DOCUMENTED}
+
+_SPEC = (settings.FILE.name, settings.MAX_FILE_BYTES.name)
+_AWS = (settings.AWS_PROFILE.name, settings.AWS_ACCESS_KEY_ID.name)
 _STATE = (
-    "PULUMI_BACKEND_URL",
-    "PULUMI_CONFIG_PASSPHRASE",
-    "PULUMI_CONFIG_PASSPHRASE_FILE",
-    "SAASCTL_SECRETS_PROVIDER",
-    "SAASCTL_ENGINE",
-    "SAASCTL_LOCAL",
-    "SAASCTL_PULUMI_ROOT",
-    "XDG_DATA_HOME",
+    settings.BACKEND_URL.name,
+    settings.PASSPHRASE.name,
+    settings.PASSPHRASE_FILE.name,
+    settings.SECRETS_PROVIDER.name,
+    settings.ENGINE.name,
+    settings.LOCAL.name,
+    settings.PULUMI_ROOT.name,
+    settings.DATA_HOME.name,
 )
 _STACKS = (*_SPEC, *_STATE, *_AWS)
-_DEPLOY = (*_STACKS, "SAASCTL_ROLLOUT_TIMEOUT")
+_DEPLOY = (*_STACKS, settings.ROLLOUT_TIMEOUT.name)
 
 # command path -> (examples, environment variables it reads)
 COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -49,7 +52,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "saasctl preflight --live --json",
             "saasctl preflight --endpoint-url http://127.0.0.1:5000",
         ),
-        (*_SPEC, "SAASCTL_AWS_ENDPOINT", *_AWS),
+        (*_SPEC, settings.AWS_ENDPOINT.name, *_AWS),
     ),
     "plan": (("saasctl plan", "saasctl plan --tenant acme", "saasctl plan --detail --json"), _SPEC),
     "apply": (
@@ -64,7 +67,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "schema": (("saasctl schema",), ()),
     "install-pulumi": (
         ("saasctl install-pulumi", "saasctl install-pulumi --root /opt/pulumi"),
-        ("SAASCTL_PULUMI_ROOT", "XDG_DATA_HOME"),
+        (settings.PULUMI_ROOT.name, settings.DATA_HOME.name),
     ),
     "platform preview": (("saasctl platform preview", "saasctl platform preview --local"), _STACKS),
     "platform up": (("saasctl platform up", "saasctl platform up --yes --json"), _STACKS),
@@ -89,7 +92,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tenant show": (("saasctl tenant show acme", "saasctl tenant show acme --live --json"), (*_STACKS,)),
     "tenant logs": (
         ("saasctl tenant logs acme", "saasctl tenant logs acme --since 2h", "saasctl tenant logs acme --follow"),
-        (*_SPEC, "SAASCTL_LOCAL", *_AWS),
+        (*_SPEC, settings.LOCAL.name, *_AWS),
     ),
     "local start": (("saasctl local start", "saasctl local start --port 5000"), ()),
     "local status": (("saasctl local status", "saasctl local status --json"), ()),

@@ -4,11 +4,13 @@ from typing import Annotated
 
 import typer
 
+from saas_ctl import settings
+
 BackendOption = Annotated[
     str | None,
     typer.Option(
         "--backend",
-        envvar="PULUMI_BACKEND_URL",
+        envvar=settings.BACKEND_URL.name,
         metavar="URL",
         show_default="file://./.saasctl/state",
         help="Pulumi state backend: s3://bucket/prefix (shared by a team), https://api.pulumi.com, or file://DIR.",
@@ -18,7 +20,7 @@ LocalOption = Annotated[
     bool,
     typer.Option(
         "--local",
-        envvar="SAASCTL_LOCAL",
+        envvar=settings.LOCAL.name,
         help="Deploy to the local AWS emulator started by `saasctl local start`.",
     ),
 ]

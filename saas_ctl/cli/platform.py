@@ -101,7 +101,7 @@ def outputs(
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        view = platform_view(session(cli, backend, local))
+        view = platform_view(session(cli, backend, local, reads_only=True))
         values, views = view.outputs, view.cells
 
         def text() -> None:

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from saas_ctl import settings
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.output import Output, reporting
 from saas_ctl.errors import EXIT_INVALID, ExitStatus, UsageError
@@ -15,7 +16,7 @@ EndpointOption = Annotated[
     str | None,
     typer.Option(
         "--endpoint-url",
-        envvar="SAASCTL_AWS_ENDPOINT",
+        envvar=settings.AWS_ENDPOINT.name,
         metavar="URL",
         help="Send live checks to this AWS-compatible endpoint (e.g. a local moto server).",
     ),

@@ -4,13 +4,13 @@ factory that returns an Engine (so anyone can drive the whole CLI with an engine
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 
+from saas_ctl import settings
 from saas_ctl.engine.base import Engine
 from saas_ctl.errors import UsageError
 
-VARIABLE = "SAASCTL_ENGINE"
+VARIABLE = settings.ENGINE.name
 OPERATIONS = ("preview", "up", "destroy", "refresh", "outputs", "list_stacks")
 
 
@@ -22,7 +22,7 @@ def engine_from_environment(workdir: Path, backend: str | None = None) -> Engine
 
 
 def _chosen(workdir: Path, backend: str | None) -> Engine:
-    choice = os.environ.get(VARIABLE, "pulumi").strip() or "pulumi"
+    choice = settings.ENGINE.value()
     if choice == "pulumi":
         from saas_ctl.engine.pulumi.engine import PulumiEngine, PulumiSettings
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from saas_ctl import settings
 from saas_ctl.engine.base import Engine
 from saas_ctl.orchestration.orchestrator import Cancellation, Listener, Options, Orchestrator
 
@@ -22,6 +23,7 @@ class Session:
     options: Options = field(default_factory=Options)
     listener: Listener | None = None
     cancellation: Cancellation = field(default_factory=Cancellation)
+    rollout_timeout: float = settings.ROLLOUT_TIMEOUT_DEFAULT  # seconds a deploy waits for a tenant's service
 
     def orchestrator(self, options: Options | None = None) -> Orchestrator:
         return Orchestrator(self.engine, options or self.options, self.listener, cancellation=self.cancellation)

@@ -7,12 +7,13 @@ The bundled snapshot ships in ``data/aurora_postgresql.json`` with its date and 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from saas_ctl import settings
 
 ENGINE = "aurora-postgresql"
 
@@ -42,8 +43,7 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "saasctl"
+    return (settings.CACHE_HOME.value() or Path.home() / ".cache") / "saasctl"
 
 
 def cache_file(region: str) -> Path:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from saas_ctl import settings
 from saas_ctl.errors import SpecError, SpecIssue
 from saas_ctl.spec import DEFAULT_FILE, rules
 from saas_ctl.spec.models import TenantsFile
@@ -34,13 +35,12 @@ class LoadedSpec:
         return self.document.line_of(path)
 
 
-MAX_FILE_BYTES = 10 * 1024 * 1024  # far above any real fleet (10,000 tenants take about 1 MB)
-MAX_FILE_VARIABLE = "SAASCTL_MAX_FILE_BYTES"
+MAX_FILE_BYTES = settings.MAX_FILE_BYTES_DEFAULT
+MAX_FILE_VARIABLE = settings.MAX_FILE_BYTES.name
 
 
 def max_file_bytes() -> int:
-    value = os.environ.get(MAX_FILE_VARIABLE, "")
-    return int(value) if value.isdigit() else MAX_FILE_BYTES
+    return settings.MAX_FILE_BYTES.value()
 
 
 def load(path: Path) -> LoadedSpec:

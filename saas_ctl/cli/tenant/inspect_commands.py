@@ -40,7 +40,7 @@ def show(
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        rt = session(cli, backend, local)
+        rt = session(cli, backend, local, reads_only=True)
         spec = loader.load(cli.file).spec
         found = aws.required(rt.endpoint_url, "--live") if live else None
         view = view_of(rt.engine, spec, name, str(cli.file), found, rt.endpoint_url)

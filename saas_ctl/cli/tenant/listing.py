@@ -68,7 +68,7 @@ def _states(cli: Application, loaded: "LoadedSpec", backend: str | None, local: 
     from saas_ctl.service.inventory.tenant import tenant_states
 
     try:
-        rt = session(cli, backend, local)
+        rt = session(cli, backend, local, reads_only=True)
         return {name: str(state) for name, state in tenant_states(rt, loaded).items()}
     except SaasctlError as exc:
         cli.output.warn(f"deployed state unknown: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from saas_ctl import settings as env
 from saas_ctl.engine.base import (
     Capabilities,
     ErrorKind,
@@ -75,7 +76,9 @@ class PulumiEngine:
         self.pulumi_command()
 
     def check_passphrase(self) -> None:
-        if self.settings.secrets_provider == "passphrase" and not any(os.environ.get(v) for v in PASSPHRASE_VARIABLES):
+        if self.settings.secrets_provider == "passphrase" and not any(
+            variable.is_set() for variable in (env.PASSPHRASE, env.PASSPHRASE_FILE)
+        ):
             raise UsageError(
                 "PULUMI_CONFIG_PASSPHRASE is not set; the local state backend encrypts stack secrets with it",
                 hint="export PULUMI_CONFIG_PASSPHRASE=... (keep it: the same passphrase is needed for every later run)",

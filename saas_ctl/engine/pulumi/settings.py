@@ -3,18 +3,18 @@ config and the AWS plugin version."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from saas_ctl import settings as env
 from saas_ctl.engine.base import (
     StackTarget,
 )
 
 ORGANIZATION = "organization"  # the only organisation a self-managed backend knows
-PASSPHRASE_VARIABLES = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
+PASSPHRASE_VARIABLES = (env.PASSPHRASE.name, env.PASSPHRASE_FILE.name)
 INSTALL_HINT = (
     "install it with `saasctl install-pulumi` (into {root}) or from https://www.pulumi.com/docs/iac/download-install/"
 )
@@ -22,8 +22,8 @@ INSTALL_HINT = (
 
 def default_cli_root() -> Path:
     """Where `saasctl install-pulumi` puts the Pulumi CLI, and where the engine looks for it first."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(os.environ.get("SAASCTL_PULUMI_ROOT", Path(base) / "saasctl" / "pulumi"))
+    base = env.DATA_HOME.value() or Path.home() / ".local" / "share"
+    return env.PULUMI_ROOT.value() or base / "saasctl" / "pulumi"
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class PulumiSettings:
     @classmethod
     def resolve(cls, workdir: Path, backend: str | None = None) -> PulumiSettings:
         """``--backend`` wins over ``PULUMI_BACKEND_URL``, which wins over ``./.saasctl/state``."""
-        url = backend or os.environ.get("PULUMI_BACKEND_URL")
+        url = backend or env.BACKEND_URL.value()
         if not url:
             url = (workdir / ".saasctl" / "state").resolve().as_uri()
         self_managed = not url.startswith(("https://", "http://"))
@@ -50,7 +50,7 @@ class PulumiSettings:
             backend_url=url,
             log_dir=workdir / ".saasctl" / "logs",
             cli_root=default_cli_root(),
-            secrets_provider=os.environ.get("SAASCTL_SECRETS_PROVIDER", "passphrase") if self_managed else None,
+            secrets_provider=env.SECRETS_PROVIDER.value() if self_managed else None,
         )
 
 
@@ -80,7 +80,7 @@ def aws_plugin_version() -> str:
 def ambient_plugin() -> str | None:
     """A `pulumi-resource-aws` on PATH, which the Pulumi CLI uses instead of an installed plugin (unless
     PULUMI_IGNORE_AMBIENT_PLUGINS is set): then there is nothing to install."""
-    if os.environ.get("PULUMI_IGNORE_AMBIENT_PLUGINS", "").lower() in ("1", "true"):
+    if env.IGNORE_AMBIENT_PLUGINS.value():
         return None
     return shutil.which("pulumi-resource-aws")
 
