@@ -13,7 +13,7 @@ from saas_ctl.orchestration.orchestrator import Cancellation, Listener, Options,
 
 @dataclass(frozen=True)
 class Session:
-    """What one command's lifecycle operations run with; it does not change while they run. The listener comes
+    """What one command's stack operations run with; it does not change while they run. The listener comes
     with the command's progress display (``with_listener``); the cancellation is the command's one cancel,
     shared by every orchestrator the session starts."""
 
