@@ -146,6 +146,8 @@ def tenants_for(
     delete_data: bool = False,
     kept: Mapping[str, KeptData] | None = None,
 ) -> list[StackTarget]:
+    """The named tenants' stacks, built against the deployed platform (``kept``: each one's kept data to adopt);
+    a name the file does not declare is refused."""
     declared = {t.name for t in spec.tenants}
     unknown = [n for n in names if n not in declared]
     if unknown:
