@@ -24,7 +24,7 @@ class NameRule:
 S3_BUCKET: Final = NameRule(
     "S3 bucket name",
     63,
-    r"(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+    r"(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?![0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
     r"(?<!-s3alias)(?<!--ol-s3)(?<!\.mrap)(?<!--x-s3)",
     "3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, "
     "not starting with xn--, sthree- or amzn-s3-demo-, not ending with -s3alias, --ol-s3, .mrap or --x-s3",
@@ -41,7 +41,9 @@ TARGET_GROUP: Final = NameRule(
     r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?",
     "1-32 letters, digits and hyphens, not starting or ending with a hyphen",
 )
-IAM_ROLE: Final = NameRule("IAM role name", 64, r"[\w+=,.@-]{1,64}", "1-64 letters, digits and +=,.@_-")
+# IAM CreateRole RoleName: [\w+=,.@-]+ in AWS's pattern, where \w means ASCII letters, digits and _ (Python's \w
+# would also take other scripts' letters and digits).
+IAM_ROLE: Final = NameRule("IAM role name", 64, r"[A-Za-z0-9_+=,.@-]{1,64}", "1-64 letters, digits and +=,.@_-")
 LOG_GROUP: Final = NameRule(
     "CloudWatch log group name",
     512,
@@ -71,11 +73,45 @@ SECURITY_GROUP: Final = NameRule(
     "1-255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, not starting with sg-",
 )
 DNS_LABEL_MAX: Final = 63
+
 POSTGRES_IDENTIFIER_MAX: Final = 63  # role and database names
 
 # A secret name ending in '-' and six characters makes partial-ARN lookups ambiguous (Secrets Manager
 # appends '-XXXXXX' to every ARN).
 SECRET_SUFFIX_TRAP: Final = r"-[A-Za-z0-9]{6}$"
+
+
+# Partitions. An ARN names its partition (arn:<partition>:...), which must be the partition of the Region its
+# resource lives in: IAM refuses a policy whose Resource names another partition ("Partition ... is not valid
+# for resource"), and an ALB cannot use another partition's certificate. The Region prefixes and DNS suffixes are
+# botocore's own table (botocore/data/partitions.json, "regionRegex" and "dnsSuffix", botocore 1.44).
+@dataclass(frozen=True)
+class Partition:
+    name: str
+    region_prefix: str
+    dns_suffix: str
+
+
+COMMERCIAL_PARTITION: Final = Partition("aws", "", "amazonaws.com")
+PARTITIONS: Final = (
+    Partition("aws-us-gov", "us-gov-", "amazonaws.com"),
+    Partition("aws-cn", "cn-", "amazonaws.com.cn"),
+    Partition("aws-iso", "us-iso-", "c2s.ic.gov"),
+    Partition("aws-iso-b", "us-isob-", "sc2s.sgov.gov"),
+    Partition("aws-iso-e", "eu-isoe-", "cloud.adc-e.uk"),
+    Partition("aws-iso-f", "us-isof-", "csp.hci.ic.gov"),
+    Partition("aws-eusc", "eusc-", "amazonaws.eu"),
+)
+
+
+def partition_of(region: str) -> Partition:
+    """The partition a Region belongs to: ``us-gov-west-1`` -> aws-us-gov, ``cn-north-1`` -> aws-cn."""
+    return next((p for p in PARTITIONS if region.startswith(p.region_prefix)), COMMERCIAL_PARTITION)
+
+
+# A 12-digit account ID in an ARN: ASCII digits only (a pattern's \d would also take other scripts' digits,
+# which AWS never reads as an account).
+ACCOUNT_ID: Final = r"[0-9]{12}"
 
 # Elastic Load Balancing (per ALB unless stated).
 ALB_RULES_PER_LOAD_BALANCER: Final = 100  # default rules not counted; adjustable
@@ -151,6 +187,11 @@ TAGS_PER_RESOURCE: Final = 50
 # script): Tagging API, "Tag" data type. Anything else (quotes, brackets...) would also be unsafe in the
 # Pulumi config paths saasctl writes tags to (aws:defaultTags.tags["<key>"]).
 TAG_CHARACTERS: Final = r"[\w .:/=+\-@]*"
+# A tag key may not hold '=' here, though AWS allows it: saasctl sets the default tags as stack config with
+# `pulumi config set-all --path --plaintext 'aws:defaultTags.tags["<key>"]=<value>'`, and the CLI splits each pair
+# at its first '=' (pulumi/pulumi pkg/cmd/pulumi/config/io.go, parseKeyValuePair: strings.SplitN(pair, "=", 2)),
+# so a key with '=' would set another key to another value. Values may hold '=': the split is before them.
+TAG_KEY_FORBIDDEN: Final = "="
 # ECS ContainerDefinition.image: up to 255 letters, digits, hyphens, underscores, colons, periods, forward
 # slashes and number signs (and @ for a digest).
 IMAGE_MAX_LENGTH: Final = 255
@@ -160,8 +201,13 @@ IMAGE_CHARACTERS: Final = r"[A-Za-z0-9\-_:./#@]+"
 # left for the image, secrets, port mappings and log configuration).
 TASKS_PER_SERVICE_MAX: Final = 5000
 TASK_ENVIRONMENT_MAX_BYTES: Final = 56 * 1024
-# ALB target group HealthCheckPath: 1-1024 characters, starting with /.
+# ALB target group HealthCheckPath: 1-1024 characters (CreateTargetGroup, ELB API Reference), starting with / and
+# made of the characters ELB names when it refuses one: "Health check must begin with a '/' and can only consist
+# of the characters: a-z, A-Z, 0-9, and @:%_+.~#?&/=" (as quoted in apollographql/router#1852), and '-'. Anything
+# else (spaces, braces, quotes, non-ASCII) must be percent-encoded.
 HEALTH_CHECK_PATH_MAX_LENGTH: Final = 1024
+HEALTH_CHECK_PATH_CHARACTERS: Final = r"/[A-Za-z0-9@:%_+.~#?&/=-]*"
+HEALTH_CHECK_PATH_DESCRIPTION: Final = "letters, digits and @ : % _ + . ~ # ? & / = - (percent-encode anything else)"
 TAG_KEY_MAX_LENGTH: Final = 128
 TAG_VALUE_MAX_LENGTH: Final = 256
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
+
+from infra import aws_limits as limits
 
 Statement = dict[str, Any]
 
@@ -34,21 +37,42 @@ def deny_insecure_transport(bucket_arn: str) -> str:
     )
 
 
+# A private ECR image: <account>.dkr.ecr[-fips].<region>.<partition's DNS suffix>/<repository>[:tag][@digest]
+# (ECR User Guide, "Private registry concepts"; tags are [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, ASCII only).
 _PRIVATE_ECR = re.compile(
-    r"(?P<account>\d{12})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?P<cn>\.cn)?/"
-    r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(?::[\w][\w.-]*)?(?:@sha256:[0-9a-f]{64})?"
+    rf"(?P<account>{limits.ACCOUNT_ID})\.dkr\.ecr(?:-fips)?\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?)/"
+    r"(?P<repository>[a-z0-9][a-z0-9._/-]*?)(?::[A-Za-z0-9_][A-Za-z0-9_.-]*)?(?:@sha256:[0-9a-f]{64})?"
 )
+
+
+@dataclass(frozen=True)
+class EcrImage:
+    """Where a private ECR image lives: its registry's account, Region and host suffix, and its repository."""
+
+    account: str
+    region: str
+    dns_suffix: str
+    repository: str
+
+    @property
+    def repository_arn(self) -> str:
+        # The ARN's partition is the Region's: arn:aws-cn:ecr:cn-north-1:... (IAM refuses another partition's).
+        partition = limits.partition_of(self.region).name
+        return f"arn:{partition}:ecr:{self.region}:{self.account}:repository/{self.repository}"
+
+
+def ecr_image(image: str) -> EcrImage | None:
+    """The private ECR registry an image is pulled from, or None for any other registry."""
+    match = _PRIVATE_ECR.fullmatch(image)
+    if match is None:
+        return None
+    return EcrImage(match["account"], match["region"], match["suffix"], match["repository"])
 
 
 def ecr_repository_arn(image: str) -> str | None:
     """The private ECR repository an image is pulled from, or None (a public image needs no ECR permission)."""
-    match = _PRIVATE_ECR.fullmatch(image)
-    if match is None:
-        return None
-    partition = "aws-cn" if match.group("cn") else "aws"
-    return (
-        f"arn:{partition}:ecr:{match.group('region')}:{match.group('account')}:repository/{match.group('repository')}"
-    )
+    found = ecr_image(image)
+    return found.repository_arn if found else None
 
 
 def execution_policy(log_group_arn: str, secret_arn: str, image_repository_arn: str | None = None) -> str:

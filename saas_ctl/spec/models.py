@@ -20,10 +20,15 @@ from infra.naming import INJECTED_ENVIRONMENT
 _LABEL = r"[a-z][a-z0-9-]*[a-z0-9]|[a-z]"
 _NAME_RE = re.compile(rf"(?:{_LABEL})")
 _HOST_LABEL_RE = re.compile(r"[A-Za-z0-9*?](?:[A-Za-z0-9*?_-]{0,61}[A-Za-z0-9*?])?")
-_TLD_RE = re.compile(r"[A-Za-z*?]+")
-_REGION_RE = re.compile(r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d")
+# ALB HostHeaderConditionConfig (ELB API Reference): "You can include only alphabetical characters after the final
+# '.' character": no digits, hyphens or wildcards in the last label.
+_TLD_RE = re.compile(r"[A-Za-z]+")
+# Patterns for what AWS reads say [0-9], never \d: Python's \d also matches other scripts' digits (U+0661...).
+_REGION_RE = re.compile(r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]")
 _ENV_VAR_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ACM_ARN_RE = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+")
+_ACM_ARN_RE = re.compile(
+    rf"arn:(?P<partition>aws[a-z-]*):acm:(?P<region>[a-z0-9-]+):{limits.ACCOUNT_ID}:certificate/[A-Za-z0-9-]+"
+)
 _INSTANCE_CLASS_RE = re.compile(r"db\.(?:serverless|[a-z0-9]+\.[a-z0-9]+)")
 
 
@@ -51,7 +56,7 @@ def check_host(value: str) -> str:
             "hyphens (and * or ? wildcards), at least one dot"
         )
     if not _TLD_RE.fullmatch(labels[-1]):
-        raise ValueError("the last label of a host must be letters only (for example .com)")
+        raise ValueError("the last label of a host must be letters only, without wildcards (for example .com)")
     return value
 
 
@@ -92,11 +97,21 @@ def _check_cidr(value: str) -> str:
 
 
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:
+    spellings: dict[str, str] = {}
     for key, value in tags.items():
         if not key:
             raise ValueError("a tag key cannot be empty")
         if key.lower().startswith("aws:"):
             raise ValueError(f"tag key {key!r}: the aws: prefix is reserved by AWS")
+        if limits.TAG_KEY_FORBIDDEN in key:
+            raise ValueError(
+                f"tag key {_short(key)}: '=' cannot be part of a tag key here (AWS allows it, but saasctl hands tags "
+                "to Pulumi as key=value config pairs, which split at the first '='); use letters, digits, spaces "
+                "and _ . : / + - @"
+            )
+        other = spellings.setdefault(key.lower(), key)
+        if other != key:
+            raise ValueError(f"tag keys {other!r} and {key!r} {_CASE_DUPLICATE}")
         for what, text in (("key", key), ("value", value)):
             if not re.fullmatch(limits.TAG_CHARACTERS, text):
                 raise ValueError(
@@ -109,6 +124,15 @@ def _check_tags(tags: dict[str, str]) -> dict[str, str]:
                 f"tag {key!r}: the value is {len(value)} characters; at most {limits.TAG_VALUE_MAX_LENGTH}"
             )
     return tags
+
+
+# IAM User Guide, "Rules for tagging in IAM and AWS STS": tag keys of IAM roles are not case-sensitive, and a
+# CreateRole whose tags repeat a key in another case fails with "Duplicate tag keys found". saasctl puts the same
+# tags on every resource it creates, the IAM roles included.
+_CASE_DUPLICATE = (
+    "differ only in case; IAM tag keys ignore case, so a role tagged with both is refused "
+    "('Duplicate tag keys found'): keep one spelling"
+)
 
 
 def _short(text: str, length: int = 40) -> str:
@@ -133,6 +157,8 @@ def _check_health_check_path(value: str) -> str:
         raise ValueError("must start with /")
     if len(value) > limits.HEALTH_CHECK_PATH_MAX_LENGTH:
         raise ValueError(f"at most {limits.HEALTH_CHECK_PATH_MAX_LENGTH} characters; this one has {len(value)}")
+    if not re.fullmatch(limits.HEALTH_CHECK_PATH_CHARACTERS, value):
+        raise ValueError(f"an ALB health check path may contain only {limits.HEALTH_CHECK_PATH_DESCRIPTION}")
     return value
 
 
@@ -151,8 +177,19 @@ def _check_environment(env: dict[str, str]) -> dict[str, str]:
 
 
 def _check_acm_arn(value: str | None) -> str | None:
-    if value is not None and not _ACM_ARN_RE.fullmatch(value):
+    if value is None:
+        return value
+    match = _ACM_ARN_RE.fullmatch(value)
+    if match is None:
         raise ValueError("must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>")
+    # An ARN's partition is its Region's (ARN format, AWS General Reference "Amazon Resource Names"): GovCloud
+    # ARNs begin arn:aws-us-gov:, China ARNs arn:aws-cn:; ELB refuses a certificate ARN that names another.
+    partition = limits.partition_of(match["region"]).name
+    if match["partition"] != partition:
+        raise ValueError(
+            f"the ARN names partition {match['partition']!r}, but {match['region']} is in partition {partition}: "
+            f"arn:{partition}:acm:{match['region']}:<account>:certificate/<id>"
+        )
     return value
 
 

@@ -44,11 +44,35 @@ def _network(spec: TenantsFile) -> Iterator[Problem]:
 
 
 def _reserved_tag_keys(tags: dict[str, str], path: tuple[str | int, ...]) -> Iterator[Problem]:
+    reserved = {key.lower(): key for key in naming.GENERATED_TAG_KEYS}
     for key in tags:
-        if key in naming.GENERATED_TAG_KEYS:
+        own = reserved.get(key.lower())
+        if own == key:
             yield (
                 (*path, key),
                 f"tag key {key!r} is set by saasctl itself; reserved keys: {', '.join(naming.GENERATED_TAG_KEYS)}",
+            )
+        elif own is not None:
+            # IAM User Guide, "Rules for tagging in IAM and AWS STS": role tag keys ignore case.
+            yield (
+                (*path, key),
+                f"tag key {key!r} differs only in case from {own!r}, which saasctl sets itself; IAM tag keys ignore "
+                "case, so a role tagged with both is refused ('Duplicate tag keys found'); reserved keys: "
+                f"{', '.join(naming.GENERATED_TAG_KEYS)}",
+            )
+
+
+def _tag_spellings(tenant: Tenant, platform_tags: dict[str, str], at: tuple[str | int, ...]) -> Iterator[Problem]:
+    """A tenant's tag overrides the platform's only under the same key: another spelling would add a second key."""
+    platform_keys = {key.lower(): key for key in platform_tags}
+    for key in tenant.tags:
+        other = platform_keys.get(key.lower())
+        if other is not None and other != key:
+            yield (
+                (*at, "tags", key),
+                f"tag key {key!r} differs only in case from the platform's {other!r}: the tenant's resources would "
+                "carry both, and IAM tag keys ignore case, so its roles would be refused ('Duplicate tag keys "
+                f"found'); write it {other!r} to override the platform's value",
             )
 
 
@@ -94,14 +118,11 @@ def _tenants(spec: TenantsFile) -> list[Problem]:
         else:
             seen_priorities[cell, tenant.priority] = tenant.name
         effective = resolve(tenant, spec)
-        for position, host in enumerate(effective.hosts):
-            owner = seen_hosts.setdefault(host.lower(), tenant.name)
-            if owner != tenant.name:
-                where = (*at, "hosts", position) if tenant.hosts else (*at, "name")
-                found.append((where, f"host {host!r} is already routed to tenant {owner!r}"))
+        found += _hosts(effective.hosts, tenant, at, seen_hosts)
         if _overrides_service(tenant):
             found += _service(effective, at, f"tenant {tenant.name!r}")
         found += _reserved_tag_keys(tenant.tags, (*at, "tags"))
+        found += _tag_spellings(tenant, platform.tags, at)
         tag_count = len(naming.tags(platform.project, platform.environment, tenant.name, effective.tags))
         if tag_count > limits.TAGS_PER_RESOURCE:
             found.append(
@@ -112,6 +133,28 @@ def _tenants(spec: TenantsFile) -> list[Problem]:
                 )
             )
     return found
+
+
+def _hosts(
+    hosts: tuple[str, ...], tenant: Tenant, at: tuple[str | int, ...], seen: dict[str, str]
+) -> Iterator[Problem]:
+    """Hosts are equal ignoring case: an ALB host condition compares them so (HostHeaderConditionConfig, "The
+    comparison is case insensitive"), and so does DNS (RFC 4343), where each host gets one Route 53 record."""
+    own: dict[str, int] = {}
+    for position, host in enumerate(hosts):
+        where = (*at, "hosts", position) if tenant.hosts else (*at, "name")
+        first = own.setdefault(host.lower(), position)
+        if first != position:
+            yield (
+                where,
+                f"host {host!r} repeats hosts[{first}] ({hosts[first]!r}) of tenant {tenant.name!r}; hosts are equal "
+                "ignoring case (ALB rules and DNS names both ignore it), and each gets one Route 53 record: list it "
+                "once",
+            )
+            continue
+        owner = seen.setdefault(host.lower(), tenant.name)
+        if owner != tenant.name:
+            yield (where, f"host {host!r} is already routed to tenant {owner!r}")
 
 
 def _cells(spec: TenantsFile) -> Iterator[Problem]:

@@ -264,6 +264,11 @@ def test_a_private_ecr_image_may_be_pulled_from_its_own_repository_only() -> Non
             "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app@sha256:" + "a" * 64,
             "arn:aws-cn:ecr:cn-north-1:123456789012:repository/app",
         ),
+        (
+            "123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/app:1",
+            "arn:aws-us-gov:ecr:us-gov-west-1:123456789012:repository/app",
+        ),
+        ("".join(chr(0x0660 + int(d)) for d in "123456789012") + ".dkr.ecr.us-east-1.amazonaws.com/app:1", None),
         ("public.ecr.aws/nginx/nginx:stable", None),
         ("nginx:1.27", None),
         ("ghcr.io/acme/api:2", None),

@@ -132,8 +132,8 @@ def test_host_without_a_dot_is_refused() -> None:
 
 def test_host_with_a_numeric_last_label_is_refused() -> None:
     assert only(with_tenants("  - name: a\n    priority: 1\n    hosts: [a.b.123]\n")) == (
-        "t.yaml:14: tenants[0].hosts[0]: the last label of a host must be letters only (for example .com) "
-        "(got 'a.b.123')"
+        "t.yaml:14: tenants[0].hosts[0]: the last label of a host must be letters only, without wildcards "
+        "(for example .com) (got 'a.b.123')"
     )
 
 
