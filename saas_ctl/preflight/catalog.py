@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,51 @@ def store_regions(regions: list[str], today: date | None = None) -> Path:
     payload = {"listed_on": (today or date.today()).isoformat(), "regions": sorted(set(regions))}
     path.write_text(json.dumps(payload, indent=2) + "\n")
     return path
+
+
+# ---- Aurora PostgreSQL instance classes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstanceClassCatalog:
+    """The DB instance class families Aurora PostgreSQL offers, each with its sizes (``r6g`` -> large, ...)."""
+
+    sizes: dict[str, tuple[str, ...]]
+    as_of: str
+
+    def describe(self) -> str:
+        return f"saasctl's bundled list of Aurora PostgreSQL instance classes of {self.as_of}"
+
+
+def _bundled_json(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files("saas_ctl.preflight").joinpath(f"data/{name}").read_text())
+    return data
+
+
+@cache
+def load_instance_classes() -> InstanceClassCatalog:
+    data = _bundled_json("aurora_instance_classes.json")
+    sizes = {family: tuple(listed) for family, listed in data["families"].items()}
+    unverified = data["sizes_unverified"]
+    sizes.update(dict.fromkeys(unverified["families"], tuple(unverified["sizes"])))
+    return InstanceClassCatalog(sizes, data["listed_on"])
+
+
+# ---- Availability Zones ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZoneCatalog:
+    """How many standard Availability Zones each Region has (a ceiling: an account may see fewer)."""
+
+    zones: dict[str, int]
+    as_of: str
+
+    def describe(self) -> str:
+        return f"saasctl's bundled list of Availability Zones of {self.as_of}"
+
+
+@cache
+def load_zones() -> ZoneCatalog:
+    data = _bundled_json("availability_zones.json")
+    return ZoneCatalog({region: int(count) for region, count in data["zones"].items()}, data["listed_on"])

@@ -10,10 +10,16 @@ import re
 from collections.abc import Callable, Iterator
 
 from infra import aws_limits as limits
-from infra import naming
+from infra import naming, policies
 from infra.addressing import nat_gateway_count
 from infra.aws_limits import NameRule
-from saas_ctl.preflight.catalog import VersionCatalog, version_key
+from saas_ctl.preflight.catalog import (
+    InstanceClassCatalog,
+    VersionCatalog,
+    load_instance_classes,
+    load_zones,
+    version_key,
+)
 from saas_ctl.preflight.findings import Finding, error, warning
 from saas_ctl.spec.models import TenantsFile, resolve
 
@@ -22,7 +28,7 @@ Rule = Callable[[TenantsFile, VersionCatalog], Iterator[Finding]]
 DB = ("platform", "database")
 VERSION_PATH = (*DB, "engine_version")
 CLASS_PATH = (*DB, "instance_class")
-_VERSION_RE = re.compile(r"(\d+)\.(\d+)(-limitless)?")
+_VERSION_RE = re.compile(r"([0-9]+)\.([0-9]+)(-limitless)?")  # [0-9]: \d would take any script's digits
 # Most tags any one saasctl resource sets itself, on top of the provider's default tags ('Name', 'tier').
 RESOURCE_OWN_TAGS = 2
 
@@ -114,6 +120,69 @@ def instance_class(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Findi
                 "use db.r6g.large or db.r7g.large (the Data API that makes tenant databases needs a non-T class)",
             )
             return
+    yield from _aurora_class(value)
+
+
+# A family name: its kind, generation and variant (r6gd: r, 6, gd).
+_FAMILY_RE = re.compile(r"([a-z]+)([0-9]+)([a-z]*)")
+
+
+def _aurora_class(value: str) -> Iterator[Finding]:
+    """The class against the bundled list of Aurora PostgreSQL families and sizes (RDS offers many classes, such
+    as db.m6g or db.r5b, that Aurora does not: CreateDBInstance refuses them with InvalidParameterCombination)."""
+    known = load_instance_classes()
+    _, family, size = value.split(".")
+    sizes = known.sizes.get(family)
+    if sizes is not None:
+        if size not in sizes:
+            yield error(
+                "DB-INSTANCE-CLASS",
+                CLASS_PATH,
+                f"{value}: Aurora PostgreSQL offers db.{family} in sizes {', '.join(sizes)} according to "
+                f"{known.describe()}; the deploy would fail with InvalidParameterCombination",
+                f"use db.{family}.{sizes[0]} or another listed size",
+            )
+        return
+    newest = _newest_of_kind(family, known)
+    if newest is not None:
+        yield warning(
+            "DB-INSTANCE-CLASS",
+            CLASS_PATH,
+            f"db.{family} is not in {known.describe()}; it looks like a generation after db.{newest}, the newest "
+            "listed of its kind",
+            "`saasctl preflight --live` checks it against your region",
+        )
+        return
+    families = ", ".join(f"db.{f}" for f in sorted(known.sizes, key=_family_order))
+    yield error(
+        "DB-INSTANCE-CLASS",
+        CLASS_PATH,
+        f"{value} is not an Aurora PostgreSQL instance class: {known.describe()} has no db.{family} family; the "
+        "deploy would fail with InvalidParameterCombination",
+        f"use a class of {families} (db.r6g.large or db.r7g.large suit most fleets)",
+    )
+
+
+def _family_order(family: str) -> tuple[str, int, str]:
+    parsed = _FAMILY_RE.fullmatch(family)
+    return (parsed[1], int(parsed[2]), parsed[3]) if parsed else (family, 0, "")
+
+
+def _newest_of_kind(family: str, known: InstanceClassCatalog) -> str | None:
+    """The newest listed family of ``family``'s kind and variant when ``family`` is a later generation of it
+    (db.r10g after db.r9g), else None."""
+    parsed = _FAMILY_RE.fullmatch(family)
+    if parsed is None:
+        return None
+    kind, generation, variant = parsed[1], int(parsed[2]), parsed[3]
+    same = [
+        (int(m[2]), f)
+        for f in known.sizes
+        if (m := _FAMILY_RE.fullmatch(f)) is not None and (m[1], m[3]) == (kind, variant)
+    ]
+    if not same or max(same)[0] >= generation:
+        return None
+    return max(same)[1]
 
 
 def region(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
@@ -127,6 +196,23 @@ def region(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
             f"{spec.platform.region} is not an AWS Region in {known.describe()}; nothing could be deployed there",
             "use a Region code such as us-east-1 or eu-west-1; if AWS opened this Region since, "
             "`saasctl preflight --live --refresh-catalog` stores the Regions your account sees",
+        )
+
+
+def availability_zones(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    """The platform puts a public and a private subnet in each of its first N zones (ec2:DescribeAvailabilityZones):
+    a Region with fewer fails the platform deploy at the first subnet of a zone it does not have."""
+    known = load_zones()
+    region, wanted = spec.platform.region, spec.platform.network.availability_zones
+    count = known.zones.get(region)
+    if count is not None and wanted > count:
+        yield error(
+            "REGION-AZ-COUNT",
+            ("platform", "network", "availability_zones"),
+            f"{region} has {count} Availability Zones according to {known.describe()} (standard zones; some "
+            f"accounts see fewer); the spec asks for {wanted}, so the platform deploy would fail at the subnets of a "
+            "zone the Region does not have",
+            f"use availability_zones: {count} or fewer (`saasctl preflight --live` counts your account's zones)",
         )
 
 
@@ -322,6 +408,38 @@ def certificate(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]
         )
 
 
+def image_partition(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    """A private ECR image is pulled by the tenant's execution role, whose policy names the repository's ARN: IAM
+    refuses an ARN of another partition than the role's (a GovCloud or China platform pulls from its own
+    partition's ECR, at that partition's registry host)."""
+    home = limits.partition_of(spec.platform.region)
+    images: list[tuple[tuple[str | int, ...], str]] = [(("defaults", "image"), spec.defaults.image)]
+    images += [(("tenants", i, "image"), t.image) for i, t in enumerate(spec.tenants) if t.image is not None]
+    for path, image in images:
+        ecr = policies.ecr_image(image)
+        if ecr is None:
+            continue
+        theirs = limits.partition_of(ecr.region)
+        if theirs != home:
+            yield error(
+                "IMAGE-PARTITION",
+                path,
+                f"image {image} is in ECR in {ecr.region} (partition {theirs.name}), but the platform's region "
+                f"{spec.platform.region} is in partition {home.name}: IAM refuses a role policy naming another "
+                "partition's repository",
+                f"push the image to ECR in {home.name}, e.g. "
+                f"<account>.dkr.ecr.{spec.platform.region}.{home.dns_suffix}/{ecr.repository}",
+            )
+        elif ecr.dns_suffix != theirs.dns_suffix:
+            yield error(
+                "IMAGE-REGISTRY-HOST",
+                path,
+                f"image {image}: ECR registries in {ecr.region} are at .{theirs.dns_suffix}, not .{ecr.dns_suffix}, "
+                "so the task could never pull it",
+                f"use <account>.dkr.ecr.{ecr.region}.{theirs.dns_suffix}/{ecr.repository}",
+            )
+
+
 def tags(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
     platform = spec.platform
     limit = limits.TAGS_PER_RESOURCE
@@ -350,6 +468,7 @@ def deletion_protection(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[
 
 RULES: tuple[Rule, ...] = (
     region,
+    availability_zones,
     engine_version,
     instance_class,
     data_api,
@@ -360,6 +479,7 @@ RULES: tuple[Rule, ...] = (
     host_headers,
     elastic_ips,
     certificate,
+    image_partition,
     tags,
     deletion_protection,
 )

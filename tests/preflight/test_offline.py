@@ -270,3 +270,97 @@ def test_a_project_named_sg_breaks_every_security_group_name() -> None:
     found = [f for f in findings(MINIMAL.replace("project: saas", "project: sg")) if f.code == "NAME-SECURITY-GROUP"]
     assert len(found) == 4  # the platform's three and the tenant's own
     assert found[0].message.startswith("the security group name 'sg-dev-alb'")
+
+
+def instance_class(cls: str) -> str:
+    return MINIMAL.replace('"15.8"', f'"15.8"\n    instance_class: {cls}')
+
+
+CLASSES = "saasctl's bundled list of Aurora PostgreSQL instance classes of 2026-12-02"
+
+
+def test_a_general_purpose_rds_class_is_not_an_aurora_class() -> None:
+    finding = only(instance_class("db.m6g.large"), "DB-INSTANCE-CLASS")
+    assert (finding.severity, finding.message, finding.fix) == (
+        Severity.ERROR,
+        f"db.m6g.large is not an Aurora PostgreSQL instance class: {CLASSES} has no db.m6g family; the deploy would "
+        "fail with InvalidParameterCombination",
+        "use a class of db.r5, db.r6g, db.r6gd, db.r6i, db.r6id, db.r7g, db.r7i, db.r8g, db.r8gd, db.r9g, db.t3, "
+        "db.t4g, db.x2g (db.r6g.large or db.r7g.large suit most fleets)",
+    )
+
+
+def test_a_size_an_aurora_family_does_not_come_in_is_an_error_naming_its_sizes() -> None:
+    finding = only(instance_class("db.r6g.24xlarge"), "DB-INSTANCE-CLASS")
+    assert (finding.severity, finding.message, finding.fix) == (
+        Severity.ERROR,
+        "db.r6g.24xlarge: Aurora PostgreSQL offers db.r6g in sizes large, xlarge, 2xlarge, 4xlarge, 8xlarge, "
+        f"12xlarge, 16xlarge according to {CLASSES}; the deploy would fail with InvalidParameterCombination",
+        "use db.r6g.large or another listed size",
+    )
+
+
+def test_a_later_generation_of_a_listed_family_is_only_a_warning() -> None:
+    finding = only(instance_class("db.r10g.large"), "DB-INSTANCE-CLASS")
+    assert (finding.severity, finding.message, finding.fix) == (
+        Severity.WARNING,
+        f"db.r10g is not in {CLASSES}; it looks like a generation after db.r9g, the newest listed of its kind",
+        "`saasctl preflight --live` checks it against your region",
+    )
+
+
+def test_every_aurora_family_listed_is_accepted_in_its_large_size() -> None:
+    for cls in ("db.r5.large", "db.r6i.large", "db.r7g.large", "db.r7i.large", "db.r8g.large", "db.x2g.large"):
+        assert [f for f in findings(instance_class(cls)) if f.code == "DB-INSTANCE-CLASS"] == [], cls
+
+
+def network(line: str) -> str:
+    return MINIMAL.replace("  database:", f"  network: {{{line}}}\n  database:")
+
+
+def test_more_availability_zones_than_the_region_has_is_an_error() -> None:
+    finding = only(network("availability_zones: 3").replace("us-east-1", "us-west-1"), "REGION-AZ-COUNT")
+    assert (finding.severity, finding.path, finding.message, finding.fix) == (
+        Severity.ERROR,
+        ("platform", "network", "availability_zones"),
+        "us-west-1 has 2 Availability Zones according to saasctl's bundled list of Availability Zones of 2026-12-02 "
+        "(standard zones; some accounts see fewer); the spec asks for 3, so the platform deploy would fail at the "
+        "subnets of a zone the Region does not have",
+        "use availability_zones: 2 or fewer (`saasctl preflight --live` counts your account's zones)",
+    )
+
+
+def test_as_many_availability_zones_as_the_region_has_pass() -> None:
+    assert [f for f in findings(network("availability_zones: 6")) if f.code == "REGION-AZ-COUNT"] == []
+
+
+def test_every_region_saasctl_knows_has_its_zone_count() -> None:
+    assert sorted(versions.load_regions().regions) == sorted(versions.load_zones().zones)
+
+
+def test_a_private_image_of_another_partition_is_an_error() -> None:
+    image = "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app:1"
+    finding = only(MINIMAL + f"    image: {image}\n", "IMAGE-PARTITION")
+    assert (finding.path, finding.message, finding.fix) == (
+        ("tenants", 0, "image"),
+        f"image {image} is in ECR in cn-north-1 (partition aws-cn), but the platform's region us-east-1 is in "
+        "partition aws: IAM refuses a role policy naming another partition's repository",
+        "push the image to ECR in aws, e.g. <account>.dkr.ecr.us-east-1.amazonaws.com/app",
+    )
+
+
+def test_a_private_image_at_another_partitions_registry_host_is_an_error() -> None:
+    image = "123456789012.dkr.ecr.cn-north-1.amazonaws.com/app:1"
+    text = MINIMAL.replace("us-east-1", "cn-north-1").replace("  memory: 512\n", f"  memory: 512\n  image: {image}\n")
+    finding = only(text, "IMAGE-REGISTRY-HOST")
+    assert (finding.path, finding.message, finding.fix) == (
+        ("defaults", "image"),
+        f"image {image}: ECR registries in cn-north-1 are at .amazonaws.com.cn, not .amazonaws.com, so the task "
+        "could never pull it",
+        "use <account>.dkr.ecr.cn-north-1.amazonaws.com.cn/app",
+    )
+
+
+def test_a_public_image_is_pulled_from_any_partition() -> None:
+    text = MINIMAL.replace("us-east-1", "us-gov-west-1") + "    image: public.ecr.aws/nginx/nginx:stable\n"
+    assert [f for f in findings(text) if f.code.startswith("IMAGE-")] == []
