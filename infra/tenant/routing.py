@@ -27,6 +27,14 @@ class TenantRouting(pulumi.ComponentResource):
         super().__init__("saasctl:tenant:Routing", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # Fargate tasks use awsvpc networking, which only 'ip' target groups accept.
+        # A replaced target group is created before the old one is deleted: its name carries everything that
+        # replaces it (port, cell; a new hash after an upgrade of saasctl, README "Upgrading"), so the two coexist,
+        # and the listener rule and the service move to the new one (updated in place) before the old one goes.
+        # Left to pulumi-aws, an explicitly named resource is replaced delete-first (pulumi-terraform-bridge
+        # pkg/tfbridge/schema.go nameRequiresDeleteBeforeReplace), and AWS refuses to delete a target group a rule
+        # still forwards to (ResourceInUse); the option overrides the provider's answer (pulumi/pulumi
+        # pkg/resource/deploy/step_generator.go continueStepsFromDiff, v3.274.1).
+        replaced_first = pulumi.ResourceOptions(parent=self, delete_before_replace=False)
         group = aws.lb.TargetGroup(
             f"{name}-targets",
             name=args.target_group_name,
@@ -43,7 +51,7 @@ class TenantRouting(pulumi.ComponentResource):
                 unhealthy_threshold=3,
                 timeout=5,
             ),
-            opts=child,
+            opts=replaced_first,
         )
         self.rule = aws.lb.ListenerRule(
             f"{name}-rule",

@@ -91,6 +91,8 @@ def _resources(stacks_json: list[dict[str, Any]]) -> dict[tuple[str, ...], dict[
     for stack in stacks_json:
         for resource in stack["resources"]:
             options = {**resource["options"], "dependsOn": sorted(resource["options"]["dependsOn"])}
+            # Plans before cells wrote deleteBeforeReplace as false when the program did not set it (now null).
+            options["deleteBeforeReplace"] = bool(options["deleteBeforeReplace"])
             found[stack["project"], stack["stack"], resource["type"], resource["name"]] = {
                 "inputs": resource["inputs"],
                 "options": options,

@@ -376,6 +376,14 @@ def test_a_new_container_port_means_a_new_target_group_name_and_new_rules(exampl
     assert (ingress["fromPort"], ingress["toPort"]) == (8080.0, 8080.0)
 
 
+def test_a_replaced_target_group_is_created_before_the_old_one_is_deleted(acme: Synthesis) -> None:
+    assert one(acme, "aws:lb/targetGroup:TargetGroup").options["deleteBeforeReplace"] is False
+
+
+def test_resources_saasctl_does_not_decide_for_are_replaced_as_the_provider_says(acme: Synthesis) -> None:
+    assert one(acme, "aws:lb/listenerRule:ListenerRule").options["deleteBeforeReplace"] is None
+
+
 def test_task_definition_waits_for_the_roles_policies(acme: Synthesis) -> None:
     task = one(acme, "aws:ecs/taskDefinition:TaskDefinition")
     policies = [urn.rsplit("::", 1)[-1] for urn in task.options["dependsOn"] if "aws:iam/rolePolicy:RolePolicy" in urn]

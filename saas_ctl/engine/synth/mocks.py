@@ -133,7 +133,11 @@ def day_two_options(request: Any) -> dict[str, Any]:
     return {
         "protect": bool(request.protect),
         "retainOnDelete": bool(request.retainOnDelete),
-        "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+        # None when the program left it to the provider, else the program's choice, which overrides the provider
+        # (pulumi/pulumi pkg/resource/deploy/source_eval.go RegisterResource: deleteBeforeReplaceDefined).
+        "deleteBeforeReplace": bool(request.deleteBeforeReplace)
+        if request.deleteBeforeReplaceDefined or request.deleteBeforeReplace
+        else None,
         "import": request.importId or None,
         "ignoreChanges": list(request.ignoreChanges),
         "dependsOn": list(request.dependencies),
