@@ -75,6 +75,14 @@ SECURITY_GROUP: Final = NameRule(
 DNS_LABEL_MAX: Final = 63
 
 POSTGRES_IDENTIFIER_MAX: Final = 63  # role and database names
+# PostgreSQL "Identifiers and Key Words" (SQL syntax, 4.1.1): an unquoted identifier is a letter or underscore,
+# then letters, digits and underscores, at most NAMEDATALEN-1 = 63 bytes; saasctl's roles use lowercase ASCII.
+POSTGRES_ROLE: Final = NameRule(
+    "PostgreSQL role name",
+    POSTGRES_IDENTIFIER_MAX,
+    r"[a-z_][a-z0-9_]{0,62}",
+    "1-63 lowercase letters, digits and underscores, not starting with a digit",
+)
 
 # A secret name ending in '-' and six characters makes partial-ARN lookups ambiguous (Secrets Manager
 # appends '-XXXXXX' to every ARN).

@@ -12,6 +12,7 @@ Pure functions of strings: no Pulumi import, cheap to load from the CLI.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -53,12 +54,61 @@ def stable_hash(*parts: str, length: int = 6) -> str:
 
 
 def fit(name: str, max_length: int) -> str:
-    """``name`` unchanged when it fits, else a readable prefix and a 6-character hash of the whole name."""
+    """``name`` unchanged when it fits, else a readable prefix and a 6-character hash of the whole name.
+
+    Only load balancer names are shortened this way (24 bits of hash): an ALB renamed is an ALB replaced, with a
+    new DNS name, so the names deployed ALBs carry stay. Their collisions are found by ``validate`` instead."""
     if len(name) <= max_length:
         return name
     digest = stable_hash(name)
     prefix = name[: max_length - len(digest) - 1].rstrip("-")
     return f"{prefix}-{digest}"
+
+
+# A shortened target group name ends in this many base-36 characters: 36**12 is about 2**62, so two names of one
+# account collide by chance once in about 2**31 names, and a collision chosen on purpose takes about 2**62
+# hashes. (Six hex characters, 24 bits, collided within 2,000 names, and a chosen collision took 41 s.) Base 36,
+# not base 62: target group names allow letters, digits and hyphens, and lower case keeps them as the rest.
+UNIQUE_HASH_LENGTH = 12
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def base36_hash(name: str, length: int = UNIQUE_HASH_LENGTH) -> str:
+    """``length`` base-36 characters of the SHA-256 of ``name``."""
+    number = int.from_bytes(hashlib.sha256(name.encode()).digest(), "big")
+    digits = []
+    for _ in range(length):
+        number, digit = divmod(number, 36)
+        digits.append(_BASE36[digit])
+    return "".join(digits)
+
+
+def fit_unique(name: str, max_length: int) -> str:
+    """``name`` unchanged when it fits, else a readable prefix and a 12-character base-36 hash of the whole name.
+
+    A shortened name never equals a name that fits (that one ends in ``-<port>``, at most 5 digits) nor a name
+    :func:`fit` shortened (its last hyphen is 7 from the end; here the last 12 characters hold none)."""
+    if len(name) <= max_length:
+        return name
+    digest = base36_hash(name, UNIQUE_HASH_LENGTH)
+    prefix = name[: max_length - len(digest) - 1].rstrip("-")
+    return f"{prefix}-{digest}"
+
+
+# Where a name must be unique (the AWS namespace its kind lives in).
+IN_ACCOUNT_REGION = "the account and Region"
+
+
+@dataclass(frozen=True)
+class AwsName:
+    """One name saasctl gives an AWS resource (or a database role): what it names, the namespace in which no other
+    resource of its kind may carry it, and the rule it must follow."""
+
+    kind: str
+    unique_in: str
+    value: str
+    rule: limits.NameRule
+    part: str = ""  # which of several of a stack's names of one kind, e.g. "cell 2"
 
 
 @dataclass(frozen=True)
@@ -78,8 +128,13 @@ class PlatformNames:
         return fit(f"{self.base}-alb", limits.LOAD_BALANCER.max_length)
 
     def cell_load_balancer(self, cell: int) -> str:
-        """Cell 1 keeps the name of the environment's original ALB, so adding cells replaces nothing."""
-        return self.load_balancer if cell == 1 else fit(f"{self.base}-alb-{cell}", limits.LOAD_BALANCER.max_length)
+        """Cell 1 keeps the name of the environment's original ALB, so adding cells replaces nothing.
+
+        A shortened name carries 24 bits of hash (:func:`fit`), so two cells of one environment can meet (about one
+        environment in 3,000 within 100 cells): the later cell then takes a 12-character hash (:func:`fit_unique`).
+        That renames no deployed ALB: an environment runs every cell from 1 up, so the colliding cell could never
+        have been created (DuplicateLoadBalancerName)."""
+        return _cell_load_balancers(self.base, cell)[cell - 1]
 
     @property
     def ecs_cluster(self) -> str:
@@ -118,6 +173,41 @@ class PlatformNames:
     def vpc(self) -> str:
         return f"{self.base}-vpc"
 
+    def aws_names(self, cells: int) -> tuple[AwsName, ...]:
+        """The platform's names that share a namespace with other stacks' (the tenants', each cell's)."""
+        balancers = tuple(
+            AwsName(
+                "load balancer", IN_ACCOUNT_REGION, self.cell_load_balancer(cell), limits.LOAD_BALANCER, f"cell {cell}"
+            )
+            for cell in range(1, cells + 1)
+        )
+        groups = tuple(
+            AwsName("security group", "the VPC", self.security_group(role), limits.SECURITY_GROUP)
+            for role in PLATFORM_SECURITY_GROUP_ROLES
+        )
+        logs = tuple(
+            AwsName("log group", IN_ACCOUNT_REGION, name, limits.LOG_GROUP)
+            for name in (self.db_log_group, self.container_insights_log_group)
+        )
+        return balancers + groups + logs
+
+
+_balancers: dict[str, list[str]] = {}  # the names of an environment's cells, by base name, cell 1 first
+_balancers_lock = threading.Lock()  # programs of several stacks may run in threads of one process
+
+
+def _cell_load_balancers(base: str, cells: int) -> list[str]:
+    """The load balancer names of cells 1 to ``cells`` (at least) of environment ``base``."""
+    max_length = limits.LOAD_BALANCER.max_length
+    with _balancers_lock:
+        names = _balancers.setdefault(base, [])
+        while len(names) < cells:
+            cell = len(names) + 1
+            wanted = f"{base}-alb" if cell == 1 else f"{base}-alb-{cell}"
+            name = fit(wanted, max_length)
+            names.append(fit_unique(wanted, max_length) if name in names else name)
+        return names
+
 
 @dataclass(frozen=True)
 class TenantNames:
@@ -143,9 +233,11 @@ class TenantNames:
         """Named for the port and the cell as well: a target group's port cannot change in place, and a target
         group serves one load balancer only, so a new port or a move to another cell means a new target group,
         created (under its own name) before the old one is deleted. Cell 1 adds nothing to the name, so the
-        target groups of an environment created before cells keep theirs."""
+        target groups of an environment created before cells keep theirs. A name longer than 32 characters is
+        shortened with a 12-character hash (:func:`fit_unique`); earlier saasctl releases gave it a 6-character
+        one (README, "Upgrading": such a target group is replaced, created before the old one is deleted)."""
         cell_part = "" if cell == 1 else f"-c{cell}"
-        return fit(f"{self.base}{cell_part}-{port}", limits.TARGET_GROUP.max_length)
+        return fit_unique(f"{self.base}{cell_part}-{port}", limits.TARGET_GROUP.max_length)
 
     @property
     def security_group(self) -> str:
@@ -189,6 +281,24 @@ class TenantNames:
     def database_user(self) -> str:
         """The tenant's PostgreSQL role (and database): IAM authentication grants connecting as it only."""
         return f"tenant_{self.tenant.replace('-', '_')}"
+
+    def aws_names(self, port: int, cell: int) -> tuple[AwsName, ...]:
+        """Every name the tenant's stack gives a resource that must be unique beyond the stack: ``validate`` refuses
+        two tenants (or a tenant and the platform) that would share one."""
+        return (
+            AwsName("S3 bucket", "all of AWS (every account)", self.bucket, limits.S3_BUCKET),
+            AwsName("target group", IN_ACCOUNT_REGION, self.target_group(port, cell), limits.TARGET_GROUP),
+            AwsName("security group", "the VPC", self.security_group, limits.SECURITY_GROUP),
+            # IAM names are unique ignoring case (IAM User Guide, "IAM identifiers": "names are not distinguished
+            # by case"); every name here is compared ignoring case.
+            AwsName("IAM role", "the account", self.execution_role, limits.IAM_ROLE),
+            AwsName("IAM role", "the account", self.task_role, limits.IAM_ROLE),
+            AwsName("log group", IN_ACCOUNT_REGION, self.log_group, limits.LOG_GROUP),
+            AwsName("secret", IN_ACCOUNT_REGION, self.secret, limits.SECRET),
+            AwsName("ECS service", "the ECS cluster", self.ecs_service, limits.ECS_NAME),
+            AwsName("task definition family", IN_ACCOUNT_REGION, self.task_family, limits.ECS_NAME),
+            AwsName("database role", "the Aurora cluster", self.database_user, limits.POSTGRES_ROLE),
+        )
 
 
 # The tenant names that keep the tenant's name whole, with the limit each must respect.

@@ -21,6 +21,7 @@ from saas_ctl.preflight.catalog import (
     version_key,
 )
 from saas_ctl.preflight.findings import Finding, error, warning
+from saas_ctl.spec import cells
 from saas_ctl.spec.models import TenantsFile, resolve
 
 Rule = Callable[[TenantsFile, VersionCatalog], Iterator[Finding]]
@@ -281,13 +282,27 @@ def parameter_family(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Fin
         )
 
 
+# The finding code of each kind of derived name, by the rule it follows.
+_NAME_CODES = {
+    limits.LOAD_BALANCER: "NAME-LOAD-BALANCER",
+    limits.SECURITY_GROUP: "NAME-SECURITY-GROUP",
+    limits.LOG_GROUP: "NAME-LOG-GROUP",
+    limits.S3_BUCKET: "NAME-S3-BUCKET",
+    limits.TARGET_GROUP: "NAME-TARGET-GROUP",
+    limits.IAM_ROLE: "NAME-IAM-ROLE",
+    limits.SECRET: "NAME-SECRET",
+    limits.ECS_NAME: "NAME-ECS",
+    limits.POSTGRES_ROLE: "NAME-DATABASE-ROLE",
+}
+
+
 def derived_names(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    """Every name saasctl derives (``naming``'s table of them) against AWS's rule for its kind."""
     platform = spec.platform
     names = naming.PlatformNames(platform.project, platform.environment)
     project_path = ("platform", "project")
-    yield from _check_name("NAME-LOAD-BALANCER", names.load_balancer, limits.LOAD_BALANCER, project_path)
-    for role in naming.PLATFORM_SECURITY_GROUP_ROLES:
-        yield from _check_name("NAME-SECURITY-GROUP", names.security_group(role), limits.SECURITY_GROUP, project_path)
+    for name in names.aws_names(cells.cell_count(spec)):
+        yield from _check_name(_NAME_CODES[name.rule], name.value, name.rule, project_path)
     yield from _check_name("NAME-RDS-IDENTIFIER", names.db_cluster_identifier, limits.RDS_IDENTIFIER, project_path)
     yield from _check_name(
         "NAME-RDS-IDENTIFIER",
@@ -298,14 +313,9 @@ def derived_names(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Findin
     for index, tenant in enumerate(spec.tenants):
         t = naming.TenantNames(platform.project, platform.environment, platform.region, tenant.name)
         at = ("tenants", index, "name")
-        yield from _check_name("NAME-S3-BUCKET", t.bucket, limits.S3_BUCKET, at)
-        port = resolve(tenant, spec).container_port
-        yield from _check_name("NAME-TARGET-GROUP", t.target_group(port), limits.TARGET_GROUP, at)
-        yield from _check_name("NAME-SECURITY-GROUP", t.security_group, limits.SECURITY_GROUP, at)
-        yield from _check_name("NAME-IAM-ROLE", t.execution_role, limits.IAM_ROLE, at)
-        yield from _check_name("NAME-IAM-ROLE", t.task_role, limits.IAM_ROLE, at)
-        yield from _check_name("NAME-LOG-GROUP", t.log_group, limits.LOG_GROUP, at)
-        yield from _check_name("NAME-SECRET", t.secret, limits.SECRET, at)
+        effective = resolve(tenant, spec)
+        for name in t.aws_names(effective.container_port, effective.cell):
+            yield from _check_name(_NAME_CODES[name.rule], name.value, name.rule, at)
         if re.search(limits.SECRET_SUFFIX_TRAP, t.secret):
             yield secret_suffix_finding(t.secret, at)
 

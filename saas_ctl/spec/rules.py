@@ -17,12 +17,18 @@ from saas_ctl.spec.models import ServiceSettings, Tenant, TenantsFile, resolve
 Problem = tuple[tuple[str | int, ...], str]
 
 
+# Who owns each derived AWS name seen so far, by (kind, name ignoring case): a description and its path.
+NameOwners = dict[tuple[str, str], tuple[str, tuple[str | int, ...]]]
+
+
 def problems(spec: TenantsFile) -> list[Problem]:
     """Every cross-field problem of ``spec``, in file order where possible."""
     found = list(_network(spec))
     found += _reserved_tag_keys(spec.platform.tags, ("platform", "tags"))
     found += _service(spec.defaults, ("defaults",), "the defaults")
-    found += _tenants(spec)
+    owners: NameOwners = {}
+    found += _platform_names(spec, owners)
+    found += _tenants(spec, owners)
     found += _cells(spec)
     found += _environment_sizes(spec)
     return found
@@ -76,7 +82,28 @@ def _tag_spellings(tenant: Tenant, platform_tags: dict[str, str], at: tuple[str 
             )
 
 
-def _tenants(spec: TenantsFile) -> list[Problem]:
+def _platform_names(spec: TenantsFile, owners: NameOwners) -> Iterator[Problem]:
+    names = naming.PlatformNames(spec.platform.project, spec.platform.environment)
+    for name in names.aws_names(cells.cell_count(spec)):
+        who = f"{name.part}'s" if name.part else "the platform's"
+        yield from _claim(owners, name, who, ("platform", "load_balancer") if name.part else ("platform",))
+
+
+def _claim(owners: NameOwners, name: naming.AwsName, who: str, path: tuple[str | int, ...]) -> Iterator[Problem]:
+    """Record ``name`` as ``who``'s; a problem if another already has it. Names saasctl shortens with a hash (target
+    groups, load balancers) could meet only through a hash collision, the others only through a naming bug: this
+    is the rule that stands behind both."""
+    first = owners.setdefault((name.kind, name.value.lower()), (who, path))
+    if first != (who, path):
+        other, _ = first
+        yield (
+            path,
+            f"{who} {name.kind} name {name.value!r} is also {other}; {name.kind} names are unique in "
+            f"{name.unique_in}: rename one of the two",
+        )
+
+
+def _tenants(spec: TenantsFile, owners: NameOwners) -> list[Problem]:
     platform = spec.platform
     max_name = naming.max_tenant_name_length(platform.project, platform.environment, platform.region)
     seen_names: dict[str, int] = {}
@@ -119,6 +146,10 @@ def _tenants(spec: TenantsFile) -> list[Problem]:
             seen_priorities[cell, tenant.priority] = tenant.name
         effective = resolve(tenant, spec)
         found += _hosts(effective.hosts, tenant, at, seen_hosts)
+        if seen_names[tenant.name] == index:  # a tenant declared twice is reported once, above
+            names = naming.TenantNames(platform.project, platform.environment, platform.region, tenant.name)
+            for name in names.aws_names(effective.container_port, effective.cell):
+                found += _claim(owners, name, f"tenant {tenant.name!r}'s", (*at, "name"))
         if _overrides_service(tenant):
             found += _service(effective, at, f"tenant {tenant.name!r}")
         found += _reserved_tag_keys(tenant.tags, (*at, "tags"))

@@ -9,7 +9,17 @@ from hypothesis import strategies as st
 
 from infra import aws_limits as limits
 from infra.addressing import plan_subnets
-from infra.naming import GENERATION_EXAMPLE, PlatformNames, TenantNames, fit, max_tenant_name_length, stable_hash, tags
+from infra.naming import (
+    GENERATION_EXAMPLE,
+    PlatformNames,
+    TenantNames,
+    base36_hash,
+    fit,
+    fit_unique,
+    max_tenant_name_length,
+    stable_hash,
+    tags,
+)
 
 
 def test_fit_keeps_names_that_fit() -> None:
@@ -26,11 +36,64 @@ def test_fit_never_leaves_a_hyphen_before_the_hash() -> None:
     assert fit("a" * 25 + "-" * 10, 32) == "a" * 25 + "-" + stable_hash("a" * 25 + "-" * 10)
 
 
-def test_shortened_names_of_different_tenants_differ() -> None:
-    long_a, long_b = "t" * 40 + "a", "t" * 40 + "b"
-    assert TenantNames("saas", "dev", "us-east-1", long_a).target_group(80) != TenantNames(
-        "saas", "dev", "us-east-1", long_b
-    ).target_group(80)
+def test_fit_unique_keeps_names_that_fit() -> None:
+    assert fit_unique("saas-acme-dev-80", 32) == "saas-acme-dev-80"
+
+
+def test_fit_unique_shortens_to_a_19_character_prefix_and_12_base36_characters() -> None:
+    name = "saas-" + "x" * 40 + "-dev-80"
+    assert fit_unique(name, 32) == f"saas-{'x' * 14}-{base36_hash(name)}"
+    assert re.fullmatch(r"saas-x{14}-[0-9a-z]{12}", fit_unique(name, 32))
+
+
+def test_a_target_group_name_that_fits_is_the_one_saasctl_always_gave_it() -> None:
+    assert TenantNames("saas", "prod", "us-east-1", "acme").target_group(8080, 3) == "saas-acme-prod-c3-8080"
+
+
+def test_a_shortened_target_group_name_carries_the_longer_hash() -> None:
+    tenant = "customer-" + "x" * 30
+    assert TenantNames("saas", "dev", "us-east-1", tenant).target_group(80) == (
+        f"saas-customer-xxxxx-{base36_hash(f'saas-{tenant}-dev-80')}"
+    )
+
+
+def test_twenty_thousand_tenants_sharing_a_long_prefix_get_distinct_target_groups() -> None:
+    names = {
+        TenantNames("marketplace", "production", "us-east-1", f"customer-account-{i:06d}").target_group(8080)
+        for i in range(20_000)
+    }
+    assert len(names) == 20_000
+
+
+@given(st.from_regex(r"[a-z][a-z0-9-]{0,43}[a-z0-9]", fullmatch=True), st.integers(1, 65535), st.integers(1, 1000))
+def test_no_target_group_name_equals_one_an_earlier_release_gave_or_one_that_fits(
+    tenant: str, port: int, cell: int
+) -> None:
+    # A name that fits is kept: it ends in -<port>, a hyphen at most 6 from the end. Earlier releases shortened
+    # with fit(): a hyphen exactly 7 from the end. Now a shortened name has none in its last 12 characters.
+    full = f"saas-{tenant}-dev{'' if cell == 1 else f'-c{cell}'}-{port}"
+    name = TenantNames("saas", "dev", "us-east-1", tenant).target_group(port, cell)
+    legacy = fit(full, 32)
+    if len(full) <= 32:
+        assert name == full == legacy and "-" in name[-6:]
+    else:
+        assert name[-13] == "-" and "-" not in name[-12:]
+        assert legacy[-7] == "-" and "-" not in legacy[-6:]
+
+
+def test_a_cell_whose_short_name_would_repeat_an_earlier_cells_takes_the_longer_hash() -> None:
+    # Found by search: with fit()'s 6-character hash, cells 14 and 48 of this environment share a name.
+    names = PlatformNames("marketplace-00026910", "production-euw1")
+    legacy = fit("marketplace-00026910-production-euw1-alb-48", 32)
+    assert names.cell_load_balancer(14) == legacy == "marketplace-00026910-prod-1a5d3e"
+    assert names.cell_load_balancer(48) == fit_unique("marketplace-00026910-production-euw1-alb-48", 32)
+
+
+def test_cells_keep_their_names_when_no_earlier_cell_shares_them() -> None:
+    names = PlatformNames("marketplace-00026910", "production-euw1")
+    assert [names.cell_load_balancer(c) for c in (1, 2, 47)] == [
+        fit(f"marketplace-00026910-production-euw1-alb{suffix}", 32) for suffix in ("", "-2", "-47")
+    ]
 
 
 def test_tenant_names_carry_project_tenant_and_environment() -> None:

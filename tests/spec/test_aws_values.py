@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from infra import naming
 from saas_ctl.errors import SpecError
 from saas_ctl.spec.loader import load_bytes
 from tests.conftest import MINIMAL
@@ -161,3 +162,21 @@ def test_a_health_check_path_with_characters_elb_refuses_is_refused() -> None:
 
 def test_a_percent_encoded_health_check_path_with_a_query_is_accepted() -> None:
     accepted(MINIMAL + "    health_check_path: '/health-check?probe=1&q=%7Bx%7D'\n")
+
+
+# ---- Derived AWS names are unique across the fleet -----------------------------------------------------------------
+
+
+def test_two_tenants_whose_target_group_names_meet_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the real 12-character hash no such pair can be found; with a 1-character one these two meet (found by
+    # search), which shows the fleet-wide rule that stands behind the hash.
+    monkeypatch.setattr(naming, "UNIQUE_HASH_LENGTH", 1)
+    text = with_tenants(
+        "  - name: customer-with-a-long-name-2\n    priority: 1\n",
+        "  - name: customer-with-a-long-name-12\n    priority: 2\n",
+    )
+    assert only(text) == (
+        "t.yaml:14: tenants[1].name: tenant 'customer-with-a-long-name-12''s target group name "
+        "'saas-customer-with-a-long-name-l' is also tenant 'customer-with-a-long-name-2''s; target group names are "
+        "unique in the account and Region: rename one of the two"
+    )
