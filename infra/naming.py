@@ -15,6 +15,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from infra import aws_limits as limits
 
@@ -99,10 +100,9 @@ def fit_unique(name: str, max_length: int) -> str:
 IN_ACCOUNT_REGION = "the account and Region"
 
 
-@dataclass(frozen=True)
-class AwsName:
+class AwsName(NamedTuple):
     """One name saasctl gives an AWS resource (or a database role): what it names, the namespace in which no other
-    resource of its kind may carry it, and the rule it must follow."""
+    resource of its kind may carry it, and the rule it must follow. (A tuple: validate builds ten per tenant.)"""
 
     kind: str
     unique_in: str
