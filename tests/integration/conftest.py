@@ -101,15 +101,18 @@ class RealEngine:
         return result
 
     def use_aws(self, url: str) -> None:
-        """Point saasctl's own AWS calls (preflight, the kept-data check) at ``url``, a moto server standing in
-        for the account; the provider double answers the engine's calls."""
+        """Point every AWS call at ``url``, a moto server standing in for the account: saasctl's own (preflight,
+        the kept-data check) and, through ``AWS_ENDPOINT_URL``, the provider double's, which then makes and reads
+        what the engine asks for in moto."""
         self.env.update(
             {
                 "AWS_ENDPOINT_URL": url,
                 "AWS_ACCESS_KEY_ID": "testing",
                 "AWS_SECRET_ACCESS_KEY": "testing",
                 "AWS_DEFAULT_REGION": "us-east-1",
-                # The double's ECS services exist only in the engine's state, not in moto: nothing to wait for.
+                # This moto server reports no running task (MOTO_ECS_SERVICE_RUNNING unset), and its UpdateService
+                # starts no deployment of a new revision: no rollout can complete here. test_end_to_end shows the
+                # wait on the emulator `saasctl local start` runs.
                 "SAASCTL_ROLLOUT_TIMEOUT": "0",
             }
         )
