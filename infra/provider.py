@@ -22,6 +22,7 @@ LOCAL_ENDPOINT_SERVICES = (
     "elbv2",
     "iam",
     "rds",
+    "route53",  # the tenants' DNS records and the zone lookup, when platform.dns is set
     "s3",
     "secretsmanager",
     "sts",
