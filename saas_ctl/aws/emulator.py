@@ -20,6 +20,12 @@ from pathlib import Path
 
 from saas_ctl.errors import SaasctlError, UsageError
 
+# moto reports a new ECS service's rollout COMPLETED only once its running count reaches the desired count, and
+# the running count is one server-wide setting (moto ecs/models.py, Service): 1 completes the rollout of a tenant
+# at the default desired_count. Set MOTO_ECS_SERVICE_RUNNING before `saasctl local start` for larger counts.
+ECS_RUNNING_VARIABLE = "MOTO_ECS_SERVICE_RUNNING"
+ECS_RUNNING_DEFAULT = "1"
+
 
 @dataclass(frozen=True)
 class Emulator:
@@ -71,8 +77,12 @@ def start(workdir: Path, port: int = 0) -> Emulator:
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as handle:
         process = subprocess.Popen(
-            [executable, "-H", "127.0.0.1", "-p", str(port)], stdout=handle, stderr=handle, start_new_session=True
-        )  # survives this command, like a daemon
+            [executable, "-H", "127.0.0.1", "-p", str(port)],
+            stdout=handle,
+            stderr=handle,
+            start_new_session=True,  # survives this command, like a daemon
+            env={**os.environ, ECS_RUNNING_VARIABLE: os.environ.get(ECS_RUNNING_VARIABLE) or ECS_RUNNING_DEFAULT},
+        )
     emulator = Emulator(process.pid, port)
     deadline = time.monotonic() + 30
     while not _alive(emulator):

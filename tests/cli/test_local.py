@@ -39,3 +39,29 @@ def test_local_flag_without_a_running_emulator_is_a_usage_error(
     assert result.stderr == (
         "error: --local needs the local emulator, which is not running\nhint: run `saasctl local start`\n"
     )
+
+
+@pytest.mark.parametrize(("setting", "running"), [(None, 1), ("3", 3)])
+def test_the_emulators_ecs_services_report_running_tasks_so_a_rollout_completes(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str | None, running: int
+) -> None:
+    """moto runs no task: a service's running count is the server's MOTO_ECS_SERVICE_RUNNING, which `local start`
+    sets to 1 unless the environment says otherwise; a rollout is COMPLETED once it reaches the desired count."""
+    import boto3
+
+    monkeypatch.chdir(tmp_path)
+    if setting is None:
+        monkeypatch.delenv("MOTO_ECS_SERVICE_RUNNING", raising=False)
+    else:
+        monkeypatch.setenv("MOTO_ECS_SERVICE_RUNNING", setting)
+    url = json.loads(runner.invoke(app, ["local", "start", "--json"]).stdout)["url"]
+    try:
+        ecs = boto3.client(
+            "ecs", region_name="us-east-1", endpoint_url=url, aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        ecs.create_cluster(clusterName="c")
+        ecs.register_task_definition(family="t", containerDefinitions=[{"name": "app", "image": "x", "memory": 512}])
+        service = ecs.create_service(cluster="c", serviceName="s", taskDefinition="t", desiredCount=1)["service"]
+    finally:
+        runner.invoke(app, ["local", "stop"])
+    assert (service["runningCount"], service["deployments"][0]["rolloutState"]) == (running, "COMPLETED")
