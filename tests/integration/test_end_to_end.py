@@ -1,83 +1,202 @@
-"""End to end through the real CLI and the real Pulumi CLI, against a moto server on 127.0.0.1.
+"""README's emulator walkthrough, run as written: the real saasctl CLI, the real Pulumi CLI, the AWS provider double
+answering from the moto server `saasctl local start` runs, so the engine and saasctl's own AWS calls (preflight,
+the rollout wait, the Data API, `tenant show --live`, `tenant logs`, the kept-data lookup) see one account.
 
-Runs wherever `pulumi` is on PATH (and its AWS plugin can be installed); skipped elsewhere with that reason.
+The steps are README's own lines, read from its first ``bash`` block after "the local emulator"; a line this test
+does not know how to run fails it. Between steps, moto's own API (boto3) shows what the engine made.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import shutil
-import subprocess
-import sys
+import re
+import shlex
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 
+from infra import naming
+from tests.conftest import REPO
+from tests.integration.conftest import RealEngine, ops, requires_pulumi
 
-def _real_aws_plugin() -> bool:
-    """The real pulumi-aws provider plugin in Pulumi's plugin cache (it cannot be built or downloaded everywhere:
-    tests/integration/test_lifecycle.py drives the same path with the AWS provider double instead)."""
-    from importlib.metadata import version
+pytestmark = [requires_pulumi]
 
-    home = Path(os.environ.get("PULUMI_HOME") or Path.home() / ".pulumi")
-    return (home / "plugins" / f"resource-aws-v{version('pulumi_aws')}").is_dir()
-
-
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        shutil.which("pulumi") is None or not _real_aws_plugin(),
-        reason="needs the Pulumi CLI and the real pulumi-aws provider plugin against the local emulator; neither "
-        "is downloadable here (test_lifecycle.py covers this path with the AWS provider double)",
-    ),
-]
-
-SPEC = """\
-platform:
-  project: e2e
-  environment: test
-  region: us-east-1
-  domain: example.com
-  throwaway: true
-  network: {vpc_cidr: 10.0.0.0/16, availability_zones: 2, nat_gateways: single}
-  database: {engine_version: "15.8", instance_class: db.r6g.large, instances: 1, deletion_protection: false}
-defaults:
-  cpu: 256
-  memory: 512
-tenants: []
-"""
+TENANT = naming.TenantNames("saas", "dev", "us-east-1", "initech")
+PLATFORM = naming.PlatformNames("saas", "dev")
+ZONE = "example.com"
+# The one thing the test adds to the bundled tenants.yaml: a Route 53 zone for the tenants' records (a user's
+# own, made in the emulator before `platform up`), so DNS is part of the run.
+DNS_SETTING = f"  dns: {{zone_name: {ZONE}}}\n"
+PROTECTION_OFF = "# in tenants.yaml set platform.database.deletion_protection: false, then:"
+DATA = {
+    "storage-bucket",
+    "storage-ownership",
+    "storage-public-access",
+    "storage-encryption",
+    "storage-versioning",
+    "storage-policy",
+    "secret-secret",
+    "secret-value",
+}
 
 
-def saasctl(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PULUMI_CONFIG_PASSPHRASE": "e2e",
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "SAASCTL_ENGINE": "pulumi",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "saas_ctl", *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=1800
-    )
-    if check:
-        assert result.returncode == 0, f"saasctl {' '.join(args)} failed:\n{result.stderr}"
-    return result
+def walkthrough() -> list[str]:
+    """The lines of README's emulator walkthrough, comments after commands removed."""
+    text = (REPO / "README.md").read_text()
+    start = text.index("the local emulator")
+    block = re.search(r"```bash\n(.*?)```", text[start:], re.S)
+    assert block is not None, "README has no emulator walkthrough"
+    return [re.split(r"\s{2,}#", line)[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+class Moto:
+    """boto3 on the emulator `saasctl local start` recorded in the working directory."""
+
+    def __init__(self, workdir: Path) -> None:
+        port = json.loads((workdir / ".saasctl" / "local.json").read_text())["port"]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def __call__(self, service: str) -> Any:
+        return boto3.client(  # type: ignore[call-overload]
+            service,
+            region_name="us-east-1",
+            endpoint_url=self.url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
 
 @pytest.fixture
-def workdir(tmp_path: Path) -> object:
-    (tmp_path / "tenants.yaml").write_text(SPEC)
-    saasctl(tmp_path, "local", "start")
-    yield tmp_path
-    saasctl(tmp_path, "local", "stop", check=False)
+def workdir(real: RealEngine) -> Iterator[RealEngine]:
+    (real.workdir / "tenants.yaml").write_text((REPO / "tenants.yaml").read_text())
+    yield real
+    state = real.workdir / ".saasctl" / "local.json"
+    if state.exists():  # the test failed before `local stop`: stop the emulator it started
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(json.loads(state.read_text())["pid"]), signal.SIGTERM)
 
 
-def test_platform_and_tenant_lifecycle_against_a_local_emulator(workdir: Path) -> None:
-    saasctl(workdir, "platform", "up", "--local")
-    saasctl(workdir, "tenant", "add", "acme", "--local")
-    listed = json.loads(saasctl(workdir, "tenant", "list", "--local", "--json").stdout)["tenants"]
-    assert [(t["name"], t["state"]) for t in listed] == [("acme", "deployed")]
-    saasctl(workdir, "tenant", "destroy", "acme", "--local", "--yes", "--delete-data")
-    assert json.loads(saasctl(workdir, "tenant", "list", "--local", "--json").stdout)["tenants"] == []
-    saasctl(workdir, "platform", "destroy", "--local", "--yes")
+def test_readmes_emulator_walkthrough_runs_to_the_end_as_written(workdir: RealEngine) -> None:
+    real = workdir
+    seen: list[str] = []
+    for line in walkthrough():
+        if line.startswith("export PULUMI_CONFIG_PASSPHRASE="):
+            real.env["PULUMI_CONFIG_PASSPHRASE"] = line.split("=", 1)[1]
+        elif line.startswith(".venv/bin/pip install") or line.startswith("pip install"):
+            assert "'.[local]'" in line and 'local = ["moto[server]' in (REPO / "pyproject.toml").read_text()
+        elif line == PROTECTION_OFF:
+            real.edit_spec("deletion_protection: true", "deletion_protection: false")
+        elif line.startswith("saasctl "):
+            args = shlex.split(line)[1:]
+            mark = real.mark()
+            result = real.run(*args)
+            assert result.returncode == 0, f"`{line}` exited {result.returncode}:\n{result.stderr}"
+            seen.append(line)
+            check = CHECKS.get((line, seen.count(line)))
+            if check is not None:
+                check(real, Moto(real.workdir), result.stdout, mark)
+        else:
+            pytest.fail(f"README's walkthrough has a line this test cannot run: {line!r}")
+    assert set(seen) >= {command for command, _ in CHECKS}, "README's walkthrough lost a step"
+
+
+def emulator_started(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    """The user's hosted zone exists before their first deploy (see DNS_SETTING)."""
+    moto("route53").create_hosted_zone(Name=ZONE, CallerReference="walkthrough")
+    real.edit_spec("  log_retention_days: 30\n", DNS_SETTING + "  log_retention_days: 30\n")
+
+
+def platform_created(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    [vpc] = [v for v in moto("ec2").describe_vpcs()["Vpcs"] if not v["IsDefault"]]
+    assert vpc["CidrBlock"] == "10.0.0.0/16"
+    [alb] = moto("elbv2").describe_load_balancers(Names=[PLATFORM.cell_load_balancer(1)])["LoadBalancers"]
+    assert alb["VpcId"] == vpc["VpcId"]
+    [cluster] = moto("ecs").describe_clusters(clusters=[PLATFORM.ecs_cluster])["clusters"]
+    assert cluster["status"] == "ACTIVE"
+    [database] = moto("rds").describe_db_clusters(DBClusterIdentifier=PLATFORM.db_cluster_identifier)["DBClusters"]
+    assert (database["Engine"], database["DeletionProtection"]) == ("aurora-postgresql", True)
+
+
+def tenant_created(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    tags = {t["Key"]: t["Value"] for t in moto("s3").get_bucket_tagging(Bucket=TENANT.bucket)["TagSet"]}
+    assert (tags["tenant"], tags["managed-by"]) == ("initech", "saasctl")
+    [group] = moto("elbv2").describe_target_groups(Names=[TENANT.target_group(80, 1)])["TargetGroups"]
+    assert group["TargetType"] == "ip"
+    [service] = moto("ecs").describe_services(cluster=PLATFORM.ecs_cluster, services=[TENANT.ecs_service])["services"]
+    # The rollout saasctl waited for: moto's one deployment, COMPLETED at the running count `local start` sets.
+    assert [d["rolloutState"] for d in service["deployments"]] == ["COMPLETED"]
+    assert service["loadBalancers"][0]["targetGroupArn"] == group["TargetGroupArn"]
+    assert moto("secretsmanager").describe_secret(SecretId=TENANT.secret)["Name"] == TENANT.secret
+    [zone] = moto("route53").list_hosted_zones_by_name(DNSName=ZONE)["HostedZones"]
+    records = moto("route53").list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
+    [alias] = [r for r in records if r["Name"] == "initech.example.com."]
+    assert alias["AliasTarget"]["DNSName"].startswith(PLATFORM.cell_load_balancer(1))
+    # The database step ran against moto's Data API, which answers every statement with no rows and runs none.
+
+
+def tenant_listed(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    states = {line.split("\t")[0]: line.split("\t")[1] for line in out.splitlines()}
+    assert states == {"acme": "not deployed", "globex": "not deployed", "initech": "deployed"}
+
+
+def tenant_shown(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    assert "service: 1 running of 1 desired (0 pending)" in out
+    # Not shown, because moto cannot do it: no task runs, so no target registers and none has a health.
+    [group] = moto("elbv2").describe_target_groups(Names=[TENANT.target_group(80, 1)])["TargetGroups"]
+    health = moto("elbv2").describe_target_health(TargetGroupArn=group["TargetGroupArn"])
+    assert health["TargetHealthDescriptions"] == []
+
+
+def tenant_logs_read(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    # The log group exists and is read; it is empty because moto runs no task that could write to it.
+    assert moto("logs").describe_log_groups(logGroupNamePrefix=TENANT.log_group)["logGroups"]
+    assert out == ""
+
+
+def tenant_destroyed_keeping_data(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    assert moto("s3").head_bucket(Bucket=TENANT.bucket)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert moto("s3").get_bucket_versioning(Bucket=TENANT.bucket)["Status"] == "Enabled"
+    assert "DeletedDate" not in moto("secretsmanager").describe_secret(SecretId=TENANT.secret)
+    assert (
+        moto("ecs").describe_services(cluster=PLATFORM.ecs_cluster, services=[TENANT.ecs_service])["services"][0][
+            "status"
+        ]
+        == "INACTIVE"
+    )
+    assert not set(ops(real.calls_since(mark), "delete")) & DATA
+
+
+def tenant_adopted(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    after = real.calls_since(mark)
+    assert set(ops(after, "import")) == DATA
+    assert all(c["found"] for c in after if c["op"] == "import")
+    assert not set(ops(after, "create")) & DATA
+
+
+def platform_destroyed(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    assert [v for v in moto("ec2").describe_vpcs()["Vpcs"] if not v["IsDefault"]] == []
+    assert moto("elbv2").describe_load_balancers()["LoadBalancers"] == []
+    assert moto("rds").describe_db_clusters()["DBClusters"] == []
+    # Not throwaway: the cluster's final snapshot, named for the platform's generation.
+    snapshots = moto("rds").describe_db_cluster_snapshots(SnapshotType="manual")["DBClusterSnapshots"]
+    assert [s["DBClusterSnapshotIdentifier"][: len("saas-dev-final-")] for s in snapshots] == ["saas-dev-final-"]
+
+
+Check = Callable[[RealEngine, Moto, str, int], None]
+CHECKS: dict[tuple[str, int], Check] = {
+    ("saasctl local start", 1): emulator_started,
+    ("saasctl platform up --local", 1): platform_created,
+    ("saasctl tenant add initech --local", 1): tenant_created,
+    ("saasctl tenant list --local", 1): tenant_listed,
+    ("saasctl tenant show initech --live --local", 1): tenant_shown,
+    ("saasctl tenant logs initech --local", 1): tenant_logs_read,
+    ("saasctl tenant destroy initech --local --yes", 1): tenant_destroyed_keeping_data,
+    ("saasctl tenant add initech --local", 2): tenant_adopted,
+    ("saasctl platform destroy --local --yes", 1): platform_destroyed,
+}
