@@ -3,9 +3,8 @@
 import sys
 from importlib.metadata import version
 
-from pulumi.provider.experimental.server import main
-
 from tests.aws_double.provider import AwsDouble
+from tests.aws_double.server import main
 
 if __name__ == "__main__":
     # The version of the installed pulumi-aws, the plugin version its SDK asks for.

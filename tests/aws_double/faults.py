@@ -9,6 +9,8 @@ import fnmatch
 import os
 from dataclasses import dataclass
 
+from tests.aws_double.errors import ProviderError
+
 FAIL_VARIABLE = "SAASCTL_DOUBLE_FAIL"
 DELAY_VARIABLE = "SAASCTL_DOUBLE_DELAY"
 
@@ -48,4 +50,4 @@ class Faults:
                 await asyncio.sleep(rule.value)
         for rule in self.failures:
             if rule.matches(op, name):
-                raise RuntimeError(f"the AWS double was told to fail {op} of {name}")
+                raise ProviderError(f"the AWS double was told to fail {op} of {name}")

@@ -34,6 +34,9 @@ class Programs:
     def up(self, program: Program, region: str = "us-east-1", **env: str) -> auto.UpResult:
         return self._stack(program, region, env).up(color="never")
 
+    def refresh(self, program: Program) -> auto.RefreshResult:
+        return self._stack(program, "us-east-1", {}).refresh(color="never")
+
     def failing_up(self, program: Program, region: str = "us-east-1", **env: str) -> str:
         """The engine's output of an update that fails."""
         with pytest.raises(auto.CommandError) as failed:
@@ -195,3 +198,20 @@ def test_an_injected_failure_stops_the_call_before_it_reaches_moto(programs: Pro
     assert "the AWS double was told to fail create of first" in output
     s3: Any = client(moto, "s3")
     assert s3.list_buckets()["Buckets"] == []
+
+
+def test_a_refresh_reads_moto_and_forgets_what_was_deleted_behind_the_engines_back(
+    programs: Programs, real: RealEngine, moto: str
+) -> None:
+    def program() -> None:
+        aws.cloudwatch.LogGroup("kept", name="/kept", retention_in_days=7)
+        aws.cloudwatch.LogGroup("gone", name="/gone", retention_in_days=7)
+
+    programs.up(program)
+    logs: Any = client(moto, "logs")
+    logs.delete_log_group(logGroupName="/gone")
+    mark = real.mark()
+    refreshed = programs.refresh(program)
+    assert refreshed.summary.resource_changes == {"same": 2, "delete": 1}
+    reads = {c["name"]: c["found"] for c in real.calls_since(mark) if c["op"] == "read"}
+    assert reads == {"kept": True, "gone": False}

@@ -18,7 +18,7 @@ import json
 from typing import Any
 
 from tests.aws_double.aws import Aws
-from tests.aws_double.errors import Refusal
+from tests.aws_double.errors import ApiError, Refusal
 from tests.aws_double.services.base import Created, Handler, Props, first, handles, without_none
 
 
@@ -91,7 +91,14 @@ class TaskDefinition(Handler):
         return Created(definition["family"], _definition(definition))
 
     def read(self, aws: Aws, resource_id: str, state: Props | None = None) -> Props | None:
-        definition = aws.ecs.describe_task_definition(taskDefinition=resource_id)["taskDefinition"]
+        # The revision the state names (the ID is only the family, whose latest revision may be another).
+        wanted = (state or {}).get("arn") or resource_id
+        try:
+            definition = aws.ecs.describe_task_definition(taskDefinition=wanted)["taskDefinition"]
+        except ApiError as error:
+            if error.code == "ClientException":  # ECS's answer for an unknown family or revision
+                return None
+            raise
         if definition.get("status") == "INACTIVE":
             return None
         return _definition(definition)
@@ -180,7 +187,12 @@ class Service(Handler):
         # A service's long ARN names its cluster (service/<cluster>/<name>); the state names it too.
         path = resource_id.split(":service/", 1)[-1].split("/")
         cluster = (state or {}).get("cluster") or (path[0] if len(path) == 2 else "default")
-        service = first(aws.ecs.describe_services(cluster=cluster, services=[resource_id])["services"])
+        try:
+            service = first(aws.ecs.describe_services(cluster=cluster, services=[resource_id])["services"])
+        except ApiError as error:
+            if error.code == "ClusterNotFoundException":
+                return None
+            raise
         if service is None or service.get("status") == "INACTIVE":
             return None
         return _service(service)
