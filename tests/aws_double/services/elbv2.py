@@ -5,7 +5,7 @@ them, on moto's ELBv2.
 moto refuses what matters here: a second target group of one name (``DuplicateTargetGroupName``), deleting a target
 group a listener rule still forwards to (``ResourceInUse``, moto ``elbv2/models.py`` ``delete_target_group``), a
 priority taken on the listener (``PriorityInUse``). It does not limit host-header values per rule (AWS allows 5:
-``infra/aws_limits.ALB_CONDITION_VALUES_PER_RULE``, which saasctl's preflight enforces before any deploy).
+``infra/aws_limits.ALB_CONDITION_VALUES_PER_RULE``, which validating tenants.yaml enforces on a tenant's hosts).
 """
 
 from __future__ import annotations
