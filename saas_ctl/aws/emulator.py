@@ -81,7 +81,7 @@ def start(workdir: Path, port: int = 0) -> Emulator:
             stdout=handle,
             stderr=handle,
             start_new_session=True,  # survives this command, like a daemon
-            env={**os.environ, ECS_RUNNING_VARIABLE: os.environ.get(ECS_RUNNING_VARIABLE) or ECS_RUNNING_DEFAULT},
+            env={ECS_RUNNING_VARIABLE: ECS_RUNNING_DEFAULT, **os.environ},  # the caller's setting wins
         )
     emulator = Emulator(process.pid, port)
     deadline = time.monotonic() + 30
