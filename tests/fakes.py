@@ -11,6 +11,7 @@ from typing import Any
 
 from infra.outputs import PlatformOutputs
 from saas_ctl.engine.base import Capabilities, EngineEvent, EventSink, Operation, StackResult, StackTarget, Status
+from saas_ctl.engine.changes import ChangeOp, ResourceChange, counts, ordered
 
 
 @dataclass
@@ -26,6 +27,9 @@ class MemoryEngine:
     max_in_flight: int = 0
     cancelled: list[str] = field(default_factory=list)
     platform_cells: int = 1  # how many cells a platform `up` reports (the real count is the programs' job)
+    # stack label -> what its preview and up say each resource goes through (else: 3 resources, all unchanged
+    # by a preview, all created by an up, all deleted by a destroy)
+    planned: dict[str, tuple[ResourceChange, ...]] = field(default_factory=dict)
     on_start: Callable[[list[tuple[str, str]]], None] | None = None  # called with the calls so far, as one starts
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cancel: threading.Event = field(default_factory=threading.Event)
@@ -66,14 +70,19 @@ class MemoryEngine:
                 self.in_flight -= 1
 
     def _apply(self, operation: Operation, target: StackTarget) -> StackResult:
+        planned = self.planned.get(target.label)
         if operation is Operation.UP:
             outputs = self._outputs_for(target)
             self.deploy(target.project, target.stack, outputs)
-            return StackResult(target, operation, Status.SUCCEEDED, {"create": 3}, outputs)
+            done = planned if planned is not None else _every(target, ChangeOp.CREATE)
+            return StackResult(target, operation, Status.SUCCEEDED, counts(done), outputs, changes_detail=done)
         if operation is Operation.DESTROY:
             self.stacks.get(target.project, {}).pop(target.stack, None)
-            return StackResult(target, operation, Status.SUCCEEDED, {"delete": 3})
-        return StackResult(target, operation, Status.SUCCEEDED, {"same": 3})
+            gone = _every(target, ChangeOp.DELETE)
+            return StackResult(target, operation, Status.SUCCEEDED, counts(gone), changes_detail=gone)
+        if operation is Operation.PREVIEW and planned is not None:
+            return StackResult(target, operation, Status.SUCCEEDED, counts(planned), changes_detail=planned)
+        return StackResult(target, operation, Status.SUCCEEDED, {"same": 3}, changes_detail=())
 
     def _outputs_for(self, target: StackTarget) -> dict[str, Any]:
         if target.kind == "platform":
@@ -110,6 +119,11 @@ class MemoryEngine:
     def cancel(self, label: str) -> None:
         self.cancelled.append(label)
         self._cancel.set()
+
+
+def _every(target: StackTarget, op: ChangeOp) -> tuple[ResourceChange, ...]:
+    """The three resources of every in-memory stack, each going through ``op``."""
+    return ordered(ResourceChange(op, "test:index/thing:Thing", f"{target.stack}-{n}") for n in (1, 2, 3))
 
 
 ENGINE = MemoryEngine()

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, cast
 
 # Defined apart so that the CLI can name them without loading this module; re-exported as part of the seam.
+from saas_ctl.engine.changes import ChangeOp as ChangeOp
+from saas_ctl.engine.changes import PropertyChange as PropertyChange
+from saas_ctl.engine.changes import ResourceChange as ResourceChange
 from saas_ctl.engine.operations import ErrorKind as ErrorKind
 from saas_ctl.engine.operations import Operation as Operation
 from saas_ctl.engine.operations import Status as Status
@@ -77,6 +80,14 @@ class StackResult:
     error_kind: ErrorKind | None = None
     # What the reader must know about this result whatever its status (the synth engine: nothing deployed).
     note: str | None = None
+    # Resource by resource, what the operation changes (a preview) or changed, replacements and deletes first;
+    # None when the engine does not say (an engine of one's own need not), () when nothing changes.
+    changes_detail: tuple[ResourceChange, ...] | None = None
+
+    @property
+    def changes_pending(self) -> bool:
+        """Whether the operation changes (a preview: would change) anything at all."""
+        return any(count for op, count in self.changes.items() if op != "same") or bool(self.changes_detail)
 
     @property
     def ok(self) -> bool:
@@ -95,6 +106,9 @@ class StackResult:
             "error": self.error,
             "error_kind": self.error_kind,
             "note": self.note,
+            "changes_detail": None
+            if self.changes_detail is None
+            else [change.to_json() for change in self.changes_detail],
         }
 
 

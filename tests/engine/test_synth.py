@@ -55,6 +55,17 @@ def test_every_synth_result_says_nothing_was_deployed() -> None:
     assert (results[1].changes, results[2].changes) == ({}, {})
 
 
+def test_a_synth_preview_lists_every_declared_resource_as_one_a_first_deploy_creates() -> None:
+    from saas_ctl.engine.changes import ChangeOp
+    from saas_ctl.engine.synth.engine import SynthEngine
+
+    result = SynthEngine().preview(_example_platform_target())
+    detail = result.changes_detail or ()
+    assert {c.op for c in detail} == {ChangeOp.CREATE} and result.changes == {"create": len(result.resources)}
+    assert sorted((c.type, c.name) for c in detail) == sorted((r.type, r.name) for r in result.resources)
+    assert ("aws:ec2/vpc:Vpc", "network-vpc") in [(c.type, c.name) for c in detail]
+
+
 # ---- the stack-trace patch (version-pinned) ----------------------------------------------------------------
 def _example_platform_target() -> StackTarget:
     from saas_ctl.spec.loader import load

@@ -28,10 +28,12 @@ from saas_ctl.engine.base import (
     ErrorKind,
     EventSink,
     Operation,
+    ResourceChange,
     StackResult,
     StackTarget,
     Status,
 )
+from saas_ctl.engine.pulumi.changes import ChangeRecorder
 from saas_ctl.engine.pulumi.errors import describe_error, is_torn_read
 from saas_ctl.engine.pulumi.processes import child_processes, private_work_dir
 from saas_ctl.engine.pulumi.progress import OperationProgress, write_log_line
@@ -185,12 +187,18 @@ class PulumiEngine:
         log = self.log_path(target)
         log.parent.mkdir(parents=True, exist_ok=True)
         progress = OperationProgress(target, on_event)
+        recorder = ChangeRecorder()
+
+        def events(event: Any) -> None:
+            recorder(event)
+            progress(event)
+
         with open(log, "a", encoding="utf-8") as handle, private_work_dir() as work_dir:
             handle.write(f"\n=== {datetime.now(UTC).isoformat()} {operation} {target.label}\n")
             try:
                 create = operation is not Operation.DESTROY
                 stack = self._once_readable(lambda: self._stack(target, work_dir, create))
-                result = call(stack, lambda line: write_log_line(handle, line), progress)
+                result = call(stack, lambda line: write_log_line(handle, line), events)
             except SaasctlError:
                 raise
             except Exception as exc:
@@ -199,10 +207,14 @@ class PulumiEngine:
                 # Only the CLI's own word counts: a lock error mentions `pulumi cancel` in its hint.
                 status = Status.CANCELLED if kind is ErrorKind.CANCELLED else Status.FAILED
                 return StackResult(target, operation, status, error=message, error_kind=kind)
-        return self._result(operation, target, result)
+        # What a refresh changes is the state, not resources: its steps say nothing a reader could act on.
+        detail = None if operation is Operation.REFRESH else recorder.changes()
+        return self._result(operation, target, result, detail)
 
     @staticmethod
-    def _result(operation: Operation, target: StackTarget, result: Any) -> StackResult:
+    def _result(
+        operation: Operation, target: StackTarget, result: Any, detail: tuple[ResourceChange, ...] | None = None
+    ) -> StackResult:
         changes: dict[str, int] = {}
         summary = getattr(result, "summary", None)
         if summary is not None and summary.resource_changes:
@@ -210,7 +222,7 @@ class PulumiEngine:
         elif getattr(result, "change_summary", None):
             changes = {str(k): int(v) for k, v in result.change_summary.items()}
         outputs = {k: v.value for k, v in (getattr(result, "outputs", None) or {}).items()}
-        return StackResult(target, operation, Status.SUCCEEDED, changes, outputs)
+        return StackResult(target, operation, Status.SUCCEEDED, changes, outputs, changes_detail=detail)
 
     def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
         return self._run(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from saas_ctl.engine.base import Capabilities, EventSink, Operation, PlannedResource, StackResult, StackTarget, Status
+from saas_ctl.engine.changes import ChangeOp, ResourceChange, counts, ordered
 from saas_ctl.engine.synth.mocks import MASK, SynthMocks, SynthMonitor
 
 
@@ -199,7 +200,12 @@ class SynthEngine:
         count = len(synthesis.resources)
         if on_event:
             on_event(EngineEvent(target.label, count, count, None))
-        changes = {"create": count} if operation in (Operation.UP, Operation.PREVIEW) else {}
+        creates = operation in (Operation.UP, Operation.PREVIEW)
+        # Nothing is deployed, so every resource is one a first deploy would create.
+        detail = (
+            ordered(ResourceChange(ChangeOp.CREATE, r.type, r.name) for r in synthesis.resources) if creates else ()
+        )
+        changes = counts(detail)
         return StackResult(
             target,
             operation,
@@ -209,6 +215,7 @@ class SynthEngine:
             None,
             synthesis.resources,
             note=NOTHING_DEPLOYED,
+            changes_detail=detail,
         )
 
     def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
@@ -218,7 +225,7 @@ class SynthEngine:
         return self._run(Operation.UP, target, on_event)
 
     def destroy(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
-        return StackResult(target, Operation.DESTROY, Status.SUCCEEDED, {}, note=NOTHING_DEPLOYED)
+        return StackResult(target, Operation.DESTROY, Status.SUCCEEDED, {}, note=NOTHING_DEPLOYED, changes_detail=())
 
     def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
         return self._run(Operation.REFRESH, target, on_event)

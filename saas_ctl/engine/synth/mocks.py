@@ -13,21 +13,11 @@ import pulumi
 from pulumi.runtime.mocks import MockMonitor
 
 from saas_ctl.engine.base import PlannedResource
+from saas_ctl.engine.changes import MASK as MASK  # re-exported: what a masked secret reads as
+from saas_ctl.engine.changes import SECRET_SIGNATURE as SECRET_SIGNATURE
+from saas_ctl.engine.changes import mask_secrets
 
 ACCOUNT = "123456789012"
-SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"  # Pulumi's marker of a secret value in mock inputs
-MASK = "[secret]"
-
-
-def mask_secrets(value: Any) -> Any:
-    """Replace every secret inside ``value`` (as mocks see it) with ``[secret]``."""
-    if isinstance(value, dict):
-        if SECRET_SIGNATURE in value:
-            return MASK
-        return {k: mask_secrets(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_secrets(v) for v in value]
-    return value
 
 
 def short_id(prefix: str, name: str) -> str:
