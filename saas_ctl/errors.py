@@ -9,6 +9,7 @@ from typing import Any
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
+EXIT_CHANGES_PENDING = 3  # asked for with --detailed-exitcode: a preview found changes to make
 EXIT_INTERRUPTED = 130
 
 
@@ -32,7 +33,8 @@ class SaasctlError(Exception):
 
 class ExitStatus(Exception):
     """A command has printed its result (or said why it stops) and ends with this exit code: 1 when something
-    failed or the user said no, 2 when a check found errors, 130 when interrupted. Raised anywhere below the
+    failed or the user said no, 2 when a check found errors, 3 when a preview asked for a detailed exit code
+    found changes pending, 130 when interrupted. Raised anywhere below the
     CLI's edge; ``saas_ctl.cli.output.reporting`` turns it into the process's exit code, as it does errors."""
 
     def __init__(self, exit_code: int) -> None:

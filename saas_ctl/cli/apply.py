@@ -5,10 +5,19 @@ from typing import Annotated
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
-from saas_ctl.cli.options import BackendOption, LocalOption, ParallelOption, SkipPreflightOption, YesOption
+from saas_ctl.cli.options import (
+    BackendOption,
+    DetailedExitcodeOption,
+    DiffOption,
+    LocalOption,
+    ParallelOption,
+    SkipPreflightOption,
+    YesOption,
+)
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.terminal import Terminal
+from saas_ctl.errors import UsageError
 
 
 def apply(
@@ -43,6 +52,8 @@ def apply(
         bool,
         typer.Option("--dry-run", help="Preview every stack the run would change and change nothing."),
     ] = False,
+    diff: DiffOption = False,
+    detailed_exitcode: DetailedExitcodeOption = False,
     skip_preflight: SkipPreflightOption = False,
     yes: YesOption = False,
     file: FileOption = None,
@@ -55,13 +66,17 @@ def apply(
     A failing tenant does not stop the others (unless --fail-fast); the summary ends with the command that
     retries just the failed ones. Exit code 1 if anything failed, 130 if interrupted. On a terminal it shows
     what the preview says will change and asks first (--yes skips the question; off a terminal nothing is
-    asked). --dry-run only previews.
+    asked). --dry-run only previews: each stack's resources that would be replaced, deleted, created or updated;
+    with --detailed-exitcode it exits 3 when anything would change.
     """
     from saas_ctl.service.apply import ApplyRequest
     from saas_ctl.service.apply import apply as run_apply
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
+        if detailed_exitcode and not dry_run:
+            raise UsageError("--detailed-exitcode needs --dry-run: it says whether a preview found changes pending")
         rt = session(cli, backend, local, parallel=parallel, fail_fast=fail_fast)
         request = ApplyRequest(shard, prune, platform_wait, dry_run, skip_preflight, yes)
-        conclude(cli.output, run_apply(rt, Terminal(cli.output), request))
+        outcome = run_apply(rt, Terminal(cli.output, diff), request)
+        conclude(cli.output, outcome, diff, detailed_exitcode)

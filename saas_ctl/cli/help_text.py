@@ -59,6 +59,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "saasctl apply",
             "saasctl apply --dry-run",
+            "saasctl apply --dry-run --diff --detailed-exitcode",
             "saasctl apply --prune --yes --parallel 8 --json",
             "saasctl apply --shard 2/4 --yes --backend s3://acme-pulumi-state/saasctl",
         ),
@@ -69,7 +70,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("saasctl install-pulumi", "saasctl install-pulumi --root /opt/pulumi"),
         (settings.PULUMI_ROOT.name, settings.DATA_HOME.name),
     ),
-    "platform preview": (("saasctl platform preview", "saasctl platform preview --local"), _STACKS),
+    "platform preview": (
+        ("saasctl platform preview", "saasctl platform preview --diff", "saasctl platform preview --local"),
+        _STACKS,
+    ),
     "platform up": (("saasctl platform up", "saasctl platform up --yes --json"), _STACKS),
     "platform refresh": (("saasctl platform refresh",), _STACKS),
     "platform destroy": (("saasctl platform destroy --yes",), _STACKS),
@@ -84,7 +88,14 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         _DEPLOY,
     ),
     "tenant up": (("saasctl tenant up acme", "saasctl tenant up --all --parallel 8 --yes"), _DEPLOY),
-    "tenant preview": (("saasctl tenant preview acme globex", "saasctl tenant preview --all"), _STACKS),
+    "tenant preview": (
+        (
+            "saasctl tenant preview acme globex",
+            "saasctl tenant preview acme --diff",
+            "saasctl tenant preview --all --detailed-exitcode",
+        ),
+        _STACKS,
+    ),
     "tenant refresh": (("saasctl tenant refresh acme", "saasctl tenant refresh --all"), _STACKS),
     "tenant destroy": (("saasctl tenant destroy acme", "saasctl tenant destroy acme --delete-data --yes"), _STACKS),
     "tenant move": (("saasctl tenant move acme --cell 2", "saasctl tenant move acme --cell 2 --no-deploy"), _DEPLOY),

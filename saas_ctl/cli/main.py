@@ -20,7 +20,8 @@ app = typer.Typer(
     help=(
         "Turn a declarative tenants.yaml into AWS infrastructure: one shared platform stack per "
         "environment and one stack per tenant, checked against AWS's constraints before anything deploys.\n\n"
-        "Exit codes: 0 success, 1 an operation failed, 2 invalid input or usage, 130 interrupted."
+        "Exit codes: 0 success, 1 an operation failed, 2 invalid input or usage, 3 changes pending (previews "
+        "with --detailed-exitcode), 130 interrupted."
     ),
     epilog=overview_epilog(""),
     cls=LazyRoot,  # each command is imported and built when a command line reaches it

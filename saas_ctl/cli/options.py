@@ -41,3 +41,16 @@ ParallelOption = Annotated[
         help="Stack operations at once (each runs a Pulumi CLI and an AWS provider process).",
     ),
 ]
+DiffOption = Annotated[
+    bool,
+    typer.Option(
+        "--diff", help="Show each changed property of each resource in the preview, old → new (secrets masked)."
+    ),
+]
+DetailedExitcodeOption = Annotated[
+    bool,
+    typer.Option(
+        "--detailed-exitcode",
+        help="Exit 3 when the preview finds changes pending, 0 when there are none (1 failed, 2 invalid, as always).",
+    ),
+]

@@ -5,7 +5,14 @@ import typer
 from saas_ctl.cli.commands import group_app
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.help_text import epilog
-from saas_ctl.cli.options import BackendOption, LocalOption, SkipPreflightOption, YesOption
+from saas_ctl.cli.options import (
+    BackendOption,
+    DetailedExitcodeOption,
+    DiffOption,
+    LocalOption,
+    SkipPreflightOption,
+    YesOption,
+)
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.terminal import Terminal
@@ -23,13 +30,16 @@ def _run(
     local: bool,
     skip_preflight: bool = True,
     yes: bool = True,
+    diff: bool = False,
+    detailed_exitcode: bool = False,
 ) -> None:
     from saas_ctl.service.platform import platform
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         rt = session(cli, backend, local, parallel=1)
-        conclude(cli.output, platform(rt, Terminal(cli.output), operation, skip_preflight, yes))
+        outcome = platform(rt, Terminal(cli.output, diff), operation, skip_preflight, yes)
+        conclude(cli.output, outcome, diff, detailed_exitcode)
 
 
 @app.command(epilog=epilog("platform preview"))
@@ -39,9 +49,12 @@ def preview(
     json_mode: JsonOption = False,
     backend: BackendOption = None,
     local: LocalOption = False,
+    diff: DiffOption = False,
+    detailed_exitcode: DetailedExitcodeOption = False,
 ) -> None:
-    """Show what `platform up` would change."""
-    _run(ctx, Operation.PREVIEW, file, json_mode, backend, local)
+    """Show what `platform up` would change: each resource replaced, deleted, created or updated, replacements and
+    deletes first, what forces each replacement, and (--diff) each changed property, old → new."""
+    _run(ctx, Operation.PREVIEW, file, json_mode, backend, local, diff=diff, detailed_exitcode=detailed_exitcode)
 
 
 @app.command(epilog=epilog("platform up"))
@@ -53,13 +66,14 @@ def up(
     local: LocalOption = False,
     skip_preflight: SkipPreflightOption = False,
     yes: YesOption = False,
+    diff: DiffOption = False,
 ) -> None:
     """Create or update the platform stack (preflight runs first; any error stops it with exit code 2).
 
     On a terminal it shows what the preview says will change and asks first; --yes skips the question, and
     off a terminal (CI) nothing is asked.
     """
-    _run(ctx, Operation.UP, file, json_mode, backend, local, skip_preflight=skip_preflight, yes=yes)
+    _run(ctx, Operation.UP, file, json_mode, backend, local, skip_preflight=skip_preflight, yes=yes, diff=diff)
 
 
 @app.command(epilog=epilog("platform refresh"))

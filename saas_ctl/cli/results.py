@@ -1,53 +1,54 @@
-"""What a run of stack operations printed: a summary table or one JSON document, the retry command, and the
-exit status (1 when something failed, 130 when interrupted)."""
+"""What a run of stack operations printed: a summary table or one JSON document, what a preview says will
+change resource by resource, the retry command, and the exit status (1 when something failed, 130 when
+interrupted, and with ``--detailed-exitcode`` 3 when a preview found changes pending)."""
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from saas_ctl.cli.output import Output, markup_escaped
-from saas_ctl.errors import EXIT_FAILED, EXIT_INTERRUPTED, ExitStatus
+from saas_ctl.errors import EXIT_CHANGES_PENDING, EXIT_FAILED, EXIT_INTERRUPTED, ExitStatus
 
 if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
     from rich.table import Table
 
-    from saas_ctl.orchestration.orchestrator import RunReport
+    from saas_ctl.engine.base import StackResult
     from saas_ctl.service.interaction import Outcome
 
 
-def conclude(output: Output, outcome: "Outcome") -> None:
-    """Print what a service ran and end with its exit status."""
-    if not output.json_mode:
+def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_exitcode: bool = False) -> None:
+    """Print what a service ran (a summary table, or one JSON document) and end with its exit status: 0, 1 or
+    130; with ``detailed_exitcode``, 3 when its previews found changes pending. ``diff``: previews list each
+    changed property, old and new."""
+    from saas_ctl.cli.changes import data_warnings, stack_lines
+    from saas_ctl.engine.base import Operation, Status
+
+    results = [r for report in outcome.reports for r in report.results]
+    interrupted = any(report.interrupted for report in outcome.reports)
+    failed = [r for r in results if r.status is Status.FAILED]
+    failed_tenants = [r.target.tenant for r in failed if r.target.tenant]
+    retry_command = outcome.retry(failed_tenants) if outcome.retry and failed_tenants else None
+    previews = [r for r in results if r.operation is Operation.PREVIEW and r.ok]
+    pending = any(r.changes_pending for r in previews) or bool(outcome.unpreviewed_changes)
+    document: dict[str, Any] = {
+        "results": [r.to_json() for r in results],
+        "interrupted": interrupted,
+        "retry": retry_command,
+        **({"changes_pending": pending} if previews or outcome.unpreviewed_changes else {}),
+        **outcome.extra,
+    }
+
+    def text() -> None:
         for line in outcome.done:
             output.success(line)
         for line in outcome.notes:
             output.info(line)
-    finish(output, outcome.reports, outcome.retry, outcome.extra)
-
-
-def finish(
-    output: Output,
-    reports: "list[RunReport]",
-    retry: Callable[[list[str]], str] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> None:
-    """Print the results (a summary table, or one JSON document) and exit 0, 1 or 130."""
-    from saas_ctl.engine.base import Status
-
-    results = [r for report in reports for r in report.results]
-    interrupted = any(report.interrupted for report in reports)
-    failed = [r for r in results if r.status is Status.FAILED]
-    failed_tenants = [r.target.tenant for r in failed if r.target.tenant]
-    retry_command = retry(failed_tenants) if retry and failed_tenants else None
-    document = {
-        "results": [r.to_json() for r in results],
-        "interrupted": interrupted,
-        "retry": retry_command,
-        **(extra or {}),
-    }
-
-    def text() -> None:
+        for result in previews:
+            if result.changes_pending:
+                for line in stack_lines(result, diff):
+                    output.info(line)
         if results:
             output.stderr.print(_summary(results))
+        for line in data_warnings(previews):
+            output.warn(line)
         for note in dict.fromkeys(r.note for r in results if r.note):
             output.stderr.print(f"note: {note}", markup=False)
         for result in failed:
@@ -63,9 +64,11 @@ def finish(
         raise ExitStatus(EXIT_INTERRUPTED)
     if failed:
         raise ExitStatus(EXIT_FAILED)
+    if detailed_exitcode and pending:
+        raise ExitStatus(EXIT_CHANGES_PENDING)
 
 
-def _summary(results: list[Any]) -> "Table":
+def _summary(results: "list[StackResult]") -> "Table":
     from rich.table import Table
 
     from saas_ctl.engine.base import Status

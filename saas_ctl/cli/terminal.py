@@ -5,7 +5,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -16,15 +16,18 @@ from saas_ctl.cli.output import Output
 from saas_ctl.errors import EXIT_INTERRUPTED
 
 if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
+    from saas_ctl.engine.base import StackResult
     from saas_ctl.orchestration.session import Session
 
 
 class Terminal:
     """The service layer's Interaction at the CLI: notices and warnings on stderr, questions asked there only
-    when stdin is a terminal, and a progress display with Ctrl-C handling while stacks run."""
+    when stdin is a terminal, and a progress display with Ctrl-C handling while stacks run. ``diff``: previews
+    shown before a question list each changed property, old and new (``--diff``)."""
 
-    def __init__(self, output: Output) -> None:
+    def __init__(self, output: Output, diff: bool = False) -> None:
         self.output = output
+        self.diff = diff
 
     @property
     def interactive(self) -> bool:
@@ -41,6 +44,15 @@ class Terminal:
 
     def ask(self, question: str) -> bool:
         return typer.confirm(question, default=False, err=True)
+
+    def show_changes(self, results: "Sequence[StackResult]") -> None:
+        from saas_ctl.cli.changes import data_warnings, preview_lines
+
+        self.output.info("the preview says:")
+        for line in preview_lines(results, self.diff):
+            self.output.info(line)
+        for line in data_warnings(results):
+            self.output.warn(line)
 
     def running(self, session: "Session") -> "AbstractContextManager[Session]":
         return progress_and_signals(self.output, session)

@@ -39,8 +39,13 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
             seen = fleet.preview(live, loaded, part, request.prune, deployed)
         for name in seen.not_previewed:
             ui.notice(f"{name}: would be created once the platform (or its cell) is up")
+        for name in seen.would_destroy:
+            ui.notice(f"{name}: its stack would be destroyed (--prune; its bucket and secret are kept)")
         extra = {"shard": request.shard, "dry_run": True, "not_previewed": seen.not_previewed}
-        return Outcome(seen.reports, extra={**extra, "would_destroy": seen.would_destroy})
+        unpreviewed = [*seen.not_previewed, *seen.would_destroy]
+        return Outcome(
+            seen.reports, extra={**extra, "would_destroy": seen.would_destroy}, unpreviewed_changes=unpreviewed
+        )
     failed = policy.confirm_changes(
         session,
         ui,

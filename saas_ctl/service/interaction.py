@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from saas_ctl.engine.base import StackResult
     from saas_ctl.orchestration.orchestrator import RunReport
     from saas_ctl.orchestration.session import Session
 
@@ -26,6 +27,11 @@ class Interaction(Protocol):
 
     def ask(self, question: str) -> bool: ...
 
+    def show_changes(self, results: Sequence[StackResult]) -> None:
+        """What a preview says will change, stack by stack and resource by resource, ending with a line for each
+        resource holding data that is replaced or deleted: shown just before a question."""
+        ...
+
     def running(self, session: Session) -> AbstractContextManager[Session]:
         """Progress shown and interrupts handled while the block runs; yields the session to run with."""
         ...
@@ -41,3 +47,5 @@ class Outcome:
     extra: dict[str, Any] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)  # for a person, after the run: what it achieved
     notes: list[str] = field(default_factory=list)  # and what they should know
+    # What a preview found would change that no result shows: stacks it could not preview yet, stacks to destroy.
+    unpreviewed_changes: list[str] = field(default_factory=list)

@@ -56,9 +56,10 @@ def confirm_changes(
     yes: bool,
     preview: Callable[[Session], list[RunReport]],
 ) -> list[RunReport] | None:
-    """At a terminal: show what the engine's preview says will change, stack by stack, and ask; --yes skips
-    both, and off a terminal (CI) nothing is asked. "No" changes nothing (exit 1). Returns the preview's
-    reports when the preview itself failed or was interrupted: the command ends with them, changing nothing."""
+    """At a terminal: show what the engine's preview says will change, stack by stack and resource by resource
+    (a replaced or deleted resource that holds data on a line of its own), and ask; --yes skips both, and off a
+    terminal (CI) nothing is asked. "No" changes nothing (exit 1). Returns the preview's reports when the
+    preview itself failed or was interrupted: the command ends with them, changing nothing."""
     if yes or not ui.interactive:
         return None
     with ui.running(session) as live:
@@ -66,10 +67,7 @@ def confirm_changes(
     results = [r for report in reports for r in report.results]
     if any(not r.ok for r in results) or any(report.interrupted for report in reports):
         return reports
-    ui.notice("the preview says:")
-    for result in results:
-        changes = ", ".join(f"{k} {v}" for k, v in sorted(result.changes.items()) if k != "same") or "no changes"
-        ui.notice(f"  {result.target.label}: {changes}")
+    ui.show_changes(results)
     if not ui.ask(question):
         ui.notice("nothing was changed")
         raise ExitStatus(EXIT_FAILED)

@@ -3,12 +3,14 @@ and what is refused, without a terminal."""
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from saas_ctl.engine.base import StackResult
+from saas_ctl.engine.changes import ChangeOp, ResourceChange
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import ExitStatus, UsageError
 from saas_ctl.orchestration.session import Session
@@ -29,6 +31,7 @@ class Scripted:
         self.answers = list(answers)
         self.said: list[str] = []
         self.asked: list[str] = []
+        self.shown: list[StackResult] = []
 
     def notice(self, text: str) -> None:
         self.said.append(text)
@@ -38,7 +41,12 @@ class Scripted:
 
     def ask(self, question: str) -> bool:
         self.asked.append(question)
+        self.said.append(f"asked: {question}")
         return self.answers.pop(0)
+
+    def show_changes(self, results: Sequence[StackResult]) -> None:
+        self.shown.extend(results)
+        self.said.append(f"shown: {', '.join(r.target.label for r in results)}")
 
     @contextmanager
     def running(self, session: Session) -> Iterator[Session]:
@@ -71,6 +79,19 @@ def test_at_a_terminal_a_no_after_the_preview_changes_nothing(session: Session) 
         platform(session, ui, Operation.UP, skip_preflight=True, yes=False)
     assert ended.value.exit_code == 1 and _operations(session) == ["preview"]
     assert ui.asked == ["Apply these changes to the platform?"] and ui.said[-1] == "nothing was changed"
+
+
+def test_at_a_terminal_each_stack_previewed_is_shown_resource_by_resource_just_before_the_question(
+    session: Session,
+) -> None:
+    engine = session.engine
+    assert isinstance(engine, MemoryEngine)
+    vpc = ResourceChange(ChangeOp.REPLACE, "aws:ec2/vpc:Vpc", "network-vpc", replace_keys=("cidrBlock",))
+    engine.planned["saas-platform/dev"] = (vpc,)
+    ui = Scripted(answers=(True,))
+    platform(session, ui, Operation.UP, skip_preflight=True, yes=False)
+    assert ui.said[-2:] == ["shown: saas-platform/dev", "asked: Apply these changes to the platform?"]
+    assert [r.changes_detail for r in ui.shown] == [(vpc,)]
 
 
 def test_a_failed_preview_ends_the_command_with_it_and_asks_nothing(session: Session) -> None:

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
-from saas_ctl.cli.options import BackendOption, LocalOption, SkipPreflightOption, YesOption
+from saas_ctl.cli.options import BackendOption, DiffOption, LocalOption, SkipPreflightOption, YesOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.tenant.group import tenant_json
@@ -43,6 +43,7 @@ def add(
     json_mode: JsonOption = False,
     backend: BackendOption = None,
     local: LocalOption = False,
+    diff: DiffOption = False,
 ) -> None:
     """Declare a tenant in the tenants file (comments and formatting kept, lowest free priority) and deploy it.
 
@@ -68,4 +69,4 @@ def add(
         from saas_ctl.service import tenants
 
         rt = session(cli, backend, local)
-        conclude(cli.output, tenants.add(rt, Terminal(cli.output), request, yes, skip_preflight))
+        conclude(cli.output, tenants.add(rt, Terminal(cli.output, diff), request, yes, skip_preflight), diff)

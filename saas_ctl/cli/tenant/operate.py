@@ -3,7 +3,15 @@
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
-from saas_ctl.cli.options import BackendOption, LocalOption, ParallelOption, SkipPreflightOption, YesOption
+from saas_ctl.cli.options import (
+    BackendOption,
+    DetailedExitcodeOption,
+    DiffOption,
+    LocalOption,
+    ParallelOption,
+    SkipPreflightOption,
+    YesOption,
+)
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.tenant.group import AllOption, Names
@@ -23,13 +31,16 @@ def _operate(
     parallel: int,
     skip_preflight: bool = False,
     yes: bool = True,
+    diff: bool = False,
+    detailed_exitcode: bool = False,
 ) -> None:
     from saas_ctl.service.tenants import operate
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         rt = session(cli, backend, local, parallel=parallel)
-        conclude(cli.output, operate(rt, Terminal(cli.output), operation, names or [], all_, skip_preflight, yes))
+        outcome = operate(rt, Terminal(cli.output, diff), operation, names or [], all_, skip_preflight, yes)
+        conclude(cli.output, outcome, diff, detailed_exitcode)
 
 
 def up(
@@ -43,13 +54,14 @@ def up(
     parallel: ParallelOption = 4,
     skip_preflight: SkipPreflightOption = False,
     yes: YesOption = False,
+    diff: DiffOption = False,
 ) -> None:
     """Create or update tenant stacks as declared (preflight first). Needs the platform deployed.
 
     On a terminal it shows what the preview says will change and asks first; --yes skips the question, and
     off a terminal (CI) nothing is asked.
     """
-    _operate(ctx, Operation.UP, names, all_, file, json_mode, backend, local, parallel, skip_preflight, yes)
+    _operate(ctx, Operation.UP, names, all_, file, json_mode, backend, local, parallel, skip_preflight, yes, diff)
 
 
 def preview(
@@ -61,9 +73,24 @@ def preview(
     backend: BackendOption = None,
     local: LocalOption = False,
     parallel: ParallelOption = 4,
+    diff: DiffOption = False,
+    detailed_exitcode: DetailedExitcodeOption = False,
 ) -> None:
-    """Show what `tenant up` would change."""
-    _operate(ctx, Operation.PREVIEW, names, all_, file, json_mode, backend, local, parallel)
+    """Show what `tenant up` would change: each resource replaced, deleted, created or updated, replacements and
+    deletes first, what forces each replacement, and (--diff) each changed property, old → new."""
+    _operate(
+        ctx,
+        Operation.PREVIEW,
+        names,
+        all_,
+        file,
+        json_mode,
+        backend,
+        local,
+        parallel,
+        diff=diff,
+        detailed_exitcode=detailed_exitcode,
+    )
 
 
 def refresh(
