@@ -44,7 +44,8 @@ def step_change(metadata: Any) -> ResourceChange | None:
     kind = STEP_OPS.get(str(op))
     if kind is None:
         return None
-    replace_keys = tuple(metadata.keys or ()) if kind is ChangeOp.REPLACE else ()
+    # Sorted: the engine lists them in no stable order, and a reader compares previews.
+    replace_keys = tuple(sorted(metadata.keys or ())) if kind is ChangeOp.REPLACE else ()
     properties: tuple[Any, ...] = ()
     if kind in (ChangeOp.UPDATE, ChangeOp.REPLACE):
         detailed = dict(metadata.detailed_diff or {})
