@@ -29,10 +29,15 @@ def plan(
 ) -> None:
     """Show what the platform and tenant stacks would create, without AWS credentials or Pulumi CLI.
 
-    The real programs run under Pulumi mocks; tenant stacks use placeholder platform outputs. By default one
-    line per stack (its resource count and the tenant settings that differ between tenants) and a total;
-    --tenant NAME or --detail list each stack's resources with the names AWS will know them by. With --json:
-    {"stacks": [{"project", "stack", "resources": [{"type", "name", "inputs", "options"}]}]}, secrets masked.
+    The real programs run under Pulumi mocks; tenant stacks use placeholder platform outputs. This is what the
+    programs declare, not what a deploy would change: `saasctl apply --dry-run` asks the engine that. By default
+    one line per stack (its resource count and the tenant settings that differ between tenants) and a total;
+    --tenant NAME or --detail list each stack's resources with the names AWS will know them by.
+
+    Piped, one tab-separated line per row, no header, always these columns: by default stack, kind, resources,
+    hosts, cell, priority, cpu, memory, desired, scaling, port, image (empty where a stack has none); with
+    --tenant or --detail: stack, type, name, AWS name. With --json: {"stacks": [{"project", "stack",
+    "resources": [{"type", "name", "inputs", "options"}]}]}, secrets masked.
     """
     from saas_ctl.service import plan as planning  # imports pulumi: only when planning
     from saas_ctl.service.inventory import plan as plan_view
@@ -48,11 +53,13 @@ def plan(
                 for result in results:
                     title = f"{result.target.label}: {len(result.resources)} resources"
                     rows = plan_view.detail_rows(result)
-                    cli.output.records(("type", "name", "AWS name"), rows, title, piped_prefix=result.target.label)
+                    cli.output.records(plan_view.DETAIL_COLUMNS[1:], rows, title, piped_prefix=result.target.label)
             else:
-                columns, rows = plan_view.summary_rows(spec, results)
+                piped = not cli.output.stdout_is_terminal()
+                columns, rows = plan_view.summary_rows(spec, results, every_setting=piped)
                 cli.output.records(columns, rows)
             cli.output.info(plan_view.total(results))
+            cli.output.info(plan_view.OFFLINE_VIEW)
 
         cli.output.result({"stacks": [_stack_json(r) for r in results]}, text)
 

@@ -62,16 +62,38 @@ def test_plan_of_a_tenant_piped_prints_one_line_per_resource_with_its_aws_name(r
     assert len(lines) == 29 and all(line.startswith("saas-dev-tenants/acme\t") for line in lines)
 
 
-def test_plan_by_default_is_one_line_per_stack_with_the_settings_that_differ_and_a_total(
-    runner: CliRunner,
-) -> None:
+def test_plan_piped_is_one_line_per_stack_in_the_columns_its_help_names(runner: CliRunner) -> None:
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE)])
+    image = "public.ecr.aws/nginx/nginx:stable"
     assert result.stdout.splitlines() == [
-        "saas-platform/dev\tplatform\t39\t\t\t\t",
-        "saas-dev-tenants/acme\ttenant\t29\tacme.example.com\t10\t512\t1024",
-        "saas-dev-tenants/globex\ttenant\t29\tglobex.example.com\t20\t256\t512",
+        "saas-platform/dev\tplatform\t39\t\t\t\t\t\t\t\t\t",
+        f"saas-dev-tenants/acme\ttenant\t29\tacme.example.com\t1\t10\t512\t1024\t1\t1-4 @ 60% cpu\t80\t{image}",
+        f"saas-dev-tenants/globex\ttenant\t29\tglobex.example.com\t1\t20\t256\t512\t1\t1-4 @ 60% cpu\t80\t{image}",
     ]
-    assert "total: 3 stacks (platform and 2 tenants), 97 resources" in result.stderr
+    help_page = " ".join(runner.invoke(app, ["plan", "--help"], env={"COLUMNS": "400"}).stdout.split())
+    assert (
+        "always these columns: by default stack, kind, resources, hosts, cell, priority, cpu, memory, desired, "
+        "scaling, port, image" in help_page
+    )
+
+
+def test_plan_at_a_terminal_shows_only_the_settings_that_differ(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Output, "stdout_is_terminal", staticmethod(lambda: True))
+    result = runner.invoke(app, ["plan", "-f", str(EXAMPLE)], env={"COLUMNS": "200"})
+    header = next(line for line in result.stdout.splitlines() if "stack" in line)
+    cells = [cell.strip() for cell in header.split("┃")[1:-1]]
+    assert cells == ["stack", "kind", "resources", "hosts", "priority", "cpu", "memory"]
+
+
+def test_plan_ends_with_a_total_and_the_line_saying_it_is_the_offline_view(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["plan", "-f", str(EXAMPLE)])
+    assert result.stderr.splitlines()[-2:] == [
+        "total: 3 stacks (platform and 2 tenants), 97 resources",
+        "plan is the offline view of what the programs declare; `saasctl apply --dry-run` shows what a deploy "
+        "would change",
+    ]
 
 
 def test_a_long_plan_reports_its_progress_on_stderr(runner: CliRunner, write_spec: Callable[[str], Path]) -> None:

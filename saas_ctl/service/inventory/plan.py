@@ -9,8 +9,15 @@ from typing import Any
 from saas_ctl.engine.base import StackResult
 from saas_ctl.spec.models import EffectiveTenant, TenantsFile, resolve
 
-# The settings a tenant's line can show, in this order: only those that differ between tenants are shown.
+# The settings a tenant's line can show, in this order: at a terminal only those that differ between tenants are
+# shown; piped, all of them, always in these columns (a script reads the same column whatever the file holds).
 SETTINGS = ("hosts", "cell", "priority", "cpu", "memory", "desired", "scaling", "port", "image")
+SUMMARY_COLUMNS = ("stack", "kind", "resources", *SETTINGS)
+DETAIL_COLUMNS = ("stack", "type", "name", "AWS name")
+# What plan is, said last (on stderr) so that no one takes it for what a deploy would change.
+OFFLINE_VIEW = (
+    "plan is the offline view of what the programs declare; `saasctl apply --dry-run` shows what a deploy would change"
+)
 
 
 def settings_of(tenant: EffectiveTenant) -> dict[str, str]:
@@ -38,9 +45,13 @@ def differing(spec: TenantsFile, names: Sequence[str]) -> tuple[list[str], dict[
     return keys, values
 
 
-def summary_rows(spec: TenantsFile, results: Sequence[StackResult]) -> tuple[list[str], list[list[str]]]:
-    """Columns and one row per stack: its label, kind and resource count, and its tenant's differing settings."""
+def summary_rows(
+    spec: TenantsFile, results: Sequence[StackResult], every_setting: bool = False
+) -> tuple[list[str], list[list[str]]]:
+    """Columns and one row per stack: its label, kind and resource count, and its tenant's differing settings
+    (``every_setting``: all of SETTINGS, whatever differs: SUMMARY_COLUMNS)."""
     keys, values = differing(spec, [r.target.tenant for r in results if r.target.tenant])
+    keys = list(SETTINGS) if every_setting else keys
     rows = []
     for result in results:
         own = values.get(result.target.tenant or "", {})
