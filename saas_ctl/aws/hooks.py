@@ -86,7 +86,7 @@ def after_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs)
             )
         if state.ok:
             return result
-        message = state.describe(service, outputs.get("log_group_name"))
+        message = state.describe(service, outputs.get("log_group_name"), result.target.tenant)
         return replace(
             result, status=Status.FAILED, error=f"{result.target.label}: {message}", error_kind=ErrorKind.UNHEALTHY
         )

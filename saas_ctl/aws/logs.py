@@ -90,6 +90,7 @@ def reading(group: str, tenant: str) -> Iterator[None]:
     except AwsError as exc:
         if exc.code == "ResourceNotFoundException":
             raise SaasctlError(
-                f"log group {group} does not exist", hint=f"is tenant {tenant} deployed? (saasctl tenant show {tenant})"
+                f"log group {group} does not exist",
+                hint=f"is tenant {tenant} deployed? (`saasctl tenant show {tenant}`)",
             ) from None
         raise

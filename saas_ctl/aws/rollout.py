@@ -39,7 +39,7 @@ class Rollout:
     def ok(self) -> bool:
         return self.outcome is Outcome.COMPLETED
 
-    def describe(self, service: str, log_group: str | None) -> str:
+    def describe(self, service: str, log_group: str | None, tenant: str | None = None) -> str:
         """One line for a failed rollout: what ECS said, and where the tasks' own output is."""
         text = f"service {service} {self.outcome}"
         if self.reason:
@@ -47,7 +47,8 @@ class Rollout:
         if self.events:
             text += f" (last ECS event: {self.events[0]})"
         if log_group:
-            text += f"; the tasks' logs: saasctl tenant logs, or log group {log_group}"
+            command = f"`saasctl tenant logs {tenant}`, or " if tenant else ""
+            text += f"; the tasks' logs: {command}log group {log_group}"
         return text
 
 

@@ -46,9 +46,12 @@ def application(ctx: typer.Context, file: Path | None, json_mode: bool) -> Appli
     root = ctx.find_root().obj
     globals_ = root if isinstance(root, GlobalOptions) else GlobalOptions()
     chosen = file or globals_.file or Path(DEFAULT_FILE)
+    from saas_ctl.cli.invocation import Invocation
     from saas_ctl.cli.output import Output  # rich's console and the error types: not for `saasctl --help`
 
-    return Application(chosen, Output(json_mode or globals_.json))
+    # What a suggested command repeats: the file, and this command's --local and --backend as parsed.
+    invocation = Invocation.of(chosen, ctx.params)
+    return Application(chosen, Output(json_mode or globals_.json, invocation))
 
 
 def session(

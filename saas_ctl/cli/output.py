@@ -1,6 +1,8 @@
 """All CLI output goes through :class:`Output`: results on stdout, progress and diagnostics on stderr.
 
-With ``--json`` stdout carries exactly one JSON document (the result or the error) and nothing else.
+With ``--json`` stdout carries exactly one JSON document (the result or the error) and nothing else. Every
+command suggested in backticks (a hint, a retry) is printed with the flags the command line was given
+(``invocation``: -f, --local, --backend), wherever it was written.
 """
 
 import contextlib
@@ -13,12 +15,14 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from saas_ctl.cli.invocation import Invocation
 from saas_ctl.errors import EXIT_INTERRUPTED, ExitStatus, SaasctlError
 
 
 class Output:
-    def __init__(self, json_mode: bool) -> None:
+    def __init__(self, json_mode: bool, invocation: Invocation | None = None) -> None:
         self.json_mode = json_mode
+        self.invocation = invocation or Invocation()
         # No emoji codes: AWS text such as a Secrets Manager ARN (":secret:") must print as it is.
         self.stdout = Console(soft_wrap=True, highlight=False, emoji=False, markup=False)
         self.stderr = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
@@ -26,7 +30,8 @@ class Output:
     def document(self, payload: Any) -> None:
         """Print the one JSON document of a --json run."""
         try:
-            sys.stdout.write(json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n")
+            carried = self.invocation.carry_all(payload)
+            sys.stdout.write(json.dumps(carried, indent=2, sort_keys=False, default=str) + "\n")
             sys.stdout.flush()
         except BrokenPipeError:
             discard_stdout()
@@ -44,6 +49,8 @@ class Output:
 
     def print(self, renderable: Any = "") -> None:
         """Human result output (stdout); user data is never parsed as markup."""
+        if isinstance(renderable, str):
+            renderable = self.invocation.carry(renderable)
         self.stdout.print(renderable, markup=False)
 
     def records(
@@ -86,23 +93,24 @@ class Output:
             discard_stdout()
 
     def success(self, text: str) -> None:
-        self.stderr.print(f"[green]✓[/green] {markup_escaped(text)}")
+        self.stderr.print(f"[green]✓[/green] {markup_escaped(self.invocation.carry(text))}")
 
     def info(self, text: str) -> None:
-        self.stderr.print(text, markup=False)
+        self.stderr.print(self.invocation.carry(text), markup=False)
 
     def warn(self, text: str) -> None:
-        self.stderr.print(f"[yellow]warning:[/yellow] {markup_escaped(text)}")
+        self.stderr.print(f"[yellow]warning:[/yellow] {markup_escaped(self.invocation.carry(text))}")
 
     def error(self, error: SaasctlError) -> None:
         if self.json_mode:
             self.document(error.to_json())
             return
-        self.stderr.print(f"[red]error:[/red] {markup_escaped(error.message)}")
+        carry = self.invocation.carry
+        self.stderr.print(f"[red]error:[/red] {markup_escaped(carry(error.message))}")
         for line in error.details():
-            self.stderr.print(line, markup=False)
+            self.stderr.print(carry(line), markup=False)
         if error.hint:
-            self.stderr.print(f"[dim]hint:[/dim] {markup_escaped(error.hint)}")
+            self.stderr.print(f"[dim]hint:[/dim] {markup_escaped(carry(error.hint))}")
 
 
 def discard_stdout() -> None:

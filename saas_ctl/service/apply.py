@@ -60,4 +60,4 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
         policy.confirm_destructive(ui, question, request.yes)
     with ui.running(session) as live:
         reports = fleet.apply(live, loaded, part, request.prune, request.platform_wait, deployed)
-    return Outcome(reports, retry_command(session.file, "up"), {"shard": request.shard})
+    return Outcome(reports, retry_command("up"), {"shard": request.shard})

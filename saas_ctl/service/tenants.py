@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from saas_ctl.aws import hooks
@@ -89,11 +88,12 @@ def destroy(session: Session, ui: Interaction, name: str, delete_data: bool, yes
     return outcome
 
 
-def retry_command(file: Path, verb: str) -> Callable[[list[str]], str]:
-    """The command that runs ``tenant <verb>`` again for the tenants that failed, shell-quoted."""
+def retry_command(verb: str) -> Callable[[list[str]], str]:
+    """The command that runs ``tenant <verb>`` again for the tenants that failed, shell-quoted (the CLI adds
+    the flags the command line was given: -f, --local, --backend)."""
 
     def command(names: list[str]) -> str:
-        return shlex.join(["saasctl", "tenant", verb, *names, "-f", str(file)])
+        return shlex.join(["saasctl", "tenant", verb, *names])
 
     return command
 
@@ -151,4 +151,4 @@ def deploy(
         if platform is None or platform.ok:
             reports.append(operations.tenants(live, loaded, list(names), operation, deployed))
     verb = "up" if operation is Operation.UP else str(operation)
-    return Outcome(reports, retry_command(session.file, verb), extra or {})
+    return Outcome(reports, retry_command(verb), extra or {})

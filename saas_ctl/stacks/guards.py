@@ -24,12 +24,12 @@ def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Depl
     if remaining:
         raise Refused(
             f"refusing to destroy the platform while {len(remaining)} tenant stack(s) exist: {', '.join(remaining)}",
-            hint="destroy the tenants first: " + " ; ".join(f"saasctl tenant destroy {n}" for n in remaining),
+            hint="destroy the tenants first: " + ", ".join(f"`saasctl tenant destroy {n}`" for n in remaining),
         )
     where = f"{session.file}:{loaded.line_of(('platform', 'database', 'deletion_protection')) or '-'}"
     steps = (
-        f"1. set platform.database.deletion_protection: false in {session.file}; 2. saasctl platform up (turns it "
-        "off in AWS and in Pulumi); 3. saasctl platform destroy"
+        f"1. set platform.database.deletion_protection: false in {session.file}; 2. `saasctl platform up` (turns "
+        "it off in AWS and in Pulumi); 3. `saasctl platform destroy`"
     )
     if spec.platform.database.deletion_protection:
         raise Refused(

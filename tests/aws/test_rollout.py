@@ -76,9 +76,9 @@ def test_a_failed_rollout_carries_the_circuit_breakers_reason_and_the_last_event
     expect(stubber, answer(deployment(NEW, "FAILED", reason=CIRCUIT_BREAKER), deployment(OLD, "IN_PROGRESS")))
     result = wait(client_)
     assert (result.outcome, result.reason, result.events) == (Outcome.FAILED, CIRCUIT_BREAKER, [EVENT])
-    assert result.describe("saas-acme-dev", "/saasctl/saas-dev/acme") == (
+    assert result.describe("saas-acme-dev", "/saasctl/saas-dev/acme", "acme") == (
         f"service saas-acme-dev failed: {CIRCUIT_BREAKER} (last ECS event: {EVENT}); the tasks' logs: "
-        "saasctl tenant logs, or log group /saasctl/saas-dev/acme"
+        "`saasctl tenant logs acme`, or log group /saasctl/saas-dev/acme"
     )
 
 
@@ -124,5 +124,7 @@ def test_tenant_up_fails_the_tenant_whose_service_never_becomes_healthy(
     [acme] = json.loads(result.stdout)["results"]
     assert (acme["status"], acme["error_kind"]) == ("failed", "unhealthy")
     assert acme["error"].startswith("saas-dev-tenants/acme: service saas-acme-dev timed out: the deployment of ")
-    assert acme["error"].endswith("; the tasks' logs: saasctl tenant logs, or log group /saasctl/saas-dev/acme")
+    assert acme["error"].endswith(
+        f"; the tasks' logs: `saasctl tenant logs acme -f {path}`, or log group /saasctl/saas-dev/acme"
+    )
     assert json.loads(result.stdout)["retry"].startswith("saasctl tenant up acme -f ")

@@ -62,7 +62,7 @@ def test_previewing_a_tenant_in_an_undeployed_cell_is_refused_saying_how_to_crea
     result = runner.invoke(app, ["tenant", "preview", "t0003", "-f", str(path)])
     assert result.exit_code == 2
     assert "tenant t0003 is in cell 2, which the deployed platform does not have yet (its cells: 1)" in result.stderr
-    assert "`saasctl platform up` (or `saasctl apply`) creates it" in result.stderr
+    assert f"`saasctl platform up -f {path}` (or `saasctl apply -f {path}`) creates it" in result.stderr
     assert [c for c in engine.calls if c[0] == "preview"] == []
 
 
@@ -107,7 +107,9 @@ def test_platform_outputs_lists_every_cell_with_its_dns_name_and_how_full_it_is(
     ]
     human = runner.invoke(app, ["platform", "outputs", "-f", str(path)]).stdout
     assert "  cell 2: 1 of 2 tenants (1 free)  saas-dev-alb-2-0.us-east-1.elb.amazonaws.com\n" in human
-    assert "  cell 3: 0 of 2 tenants (2 free)  not deployed yet (`saasctl platform up` creates it)\n" in human
+    assert (
+        f"  cell 3: 0 of 2 tenants (2 free)  not deployed yet (`saasctl platform up -f {path}` creates it)\n" in human
+    )
 
 
 def test_tenant_show_gives_the_dns_name_of_the_tenants_own_cell(

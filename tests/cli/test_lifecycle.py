@@ -68,7 +68,7 @@ def test_platform_destroy_refuses_while_tenants_exist(
     assert result.exit_code == 2
     assert result.stderr == (
         "error: refusing to destroy the platform while 1 tenant stack(s) exist: acme\n"
-        "hint: destroy the tenants first: saasctl tenant destroy acme\n"
+        f"hint: destroy the tenants first: `saasctl tenant destroy acme -f {spec}`\n"
     )
     assert ("destroy", PLATFORM) not in engine.calls
 
@@ -108,8 +108,8 @@ def test_platform_destroy_refuses_while_the_database_is_protected(
     assert result.stderr == (
         "error: refusing to destroy the platform: its Aurora cluster has deletion protection "
         f"(platform.database.deletion_protection is true at {spec}:6); nothing was deleted\n"
-        f"hint: 1. set platform.database.deletion_protection: false in {spec}; 2. saasctl platform up (turns it "
-        "off in AWS and in Pulumi); 3. saasctl platform destroy\n"
+        f"hint: 1. set platform.database.deletion_protection: false in {spec}; 2. `saasctl platform up -f {spec}` "
+        f"(turns it off in AWS and in Pulumi); 3. `saasctl platform destroy -f {spec}`\n"
     )
     assert ("destroy", PLATFORM) not in engine.calls
 
@@ -120,10 +120,14 @@ def test_platform_destroy_refuses_while_the_deployed_database_is_still_protected
     engine.deploy(
         "saas-platform", "dev", {**PlatformOutputs.placeholder("us-east-1", "x").as_dict(), "deletion_protection": True}
     )
-    result = runner.invoke(app, ["platform", "destroy", "-f", str(write_spec(UNPROTECTED)), "--yes"])
+    path = write_spec(UNPROTECTED)
+    result = runner.invoke(app, ["platform", "destroy", "-f", str(path), "--yes"])
     assert result.exit_code == 2
     assert "the deployed Aurora cluster still has deletion protection on" in result.stderr
-    assert "hint: run `saasctl platform up` to turn it off, then `saasctl platform destroy`" in result.stderr
+    assert (
+        f"hint: run `saasctl platform up -f {path}` to turn it off, then `saasctl platform destroy -f {path}`"
+        in result.stderr
+    )
     assert ("destroy", PLATFORM) not in engine.calls
 
 
@@ -139,7 +143,8 @@ def test_tenant_up_refuses_when_the_platform_is_not_deployed(
     result = runner.invoke(app, ["tenant", "up", "acme", "-f", str(spec)])
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: the platform stack saas-platform/dev is not deployed\nhint: run `saasctl platform up` first\n"
+        "error: the platform stack saas-platform/dev is not deployed\n"
+        f"hint: run `saasctl platform up -f {spec}` first\n"
     )
 
 
@@ -290,7 +295,7 @@ def test_tenant_remove_without_no_deploy_points_to_destroy(
 ) -> None:
     result = runner.invoke(app, ["tenant", "remove", "acme", "-f", str(spec)])
     assert result.exit_code == 2
-    assert "`saasctl tenant destroy acme` destroys the stack and removes the tenant" in result.stderr
+    assert f"`saasctl tenant destroy acme -f {spec}` destroys the stack and removes the tenant" in result.stderr
 
 
 def test_locked_stack_is_retried_then_succeeds(

@@ -91,8 +91,8 @@ def test_plan_ends_with_a_total_and_the_line_saying_it_is_the_offline_view(runne
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE)])
     assert result.stderr.splitlines()[-2:] == [
         "total: 3 stacks (platform and 2 tenants), 97 resources",
-        "plan is the offline view of what the programs declare; `saasctl apply --dry-run` shows what a deploy "
-        "would change",
+        "plan is the offline view of what the programs declare; "
+        f"`saasctl apply --dry-run -f {EXAMPLE}` shows what a deploy would change",
     ]
 
 

@@ -69,7 +69,7 @@ def test_live_without_credentials_exits_2_with_a_hint(runner: CliRunner) -> None
     assert result.exit_code == 2
     assert result.stderr == (
         "error: --live needs AWS credentials (environment, profile or instance role) or --endpoint-url\n"
-        "hint: run `saasctl preflight --offline` to check without AWS\n"
+        f"hint: run `saasctl preflight --offline -f {EXAMPLE}` to check without AWS\n"
     )
 
 

@@ -149,7 +149,7 @@ def test_logs_of_a_tenant_without_a_log_group_says_so(runner: CliRunner, spec: P
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"error: log group {GROUP} does not exist",
-        "hint: is tenant acme deployed? (saasctl tenant show acme)",
+        f"hint: is tenant acme deployed? (`saasctl tenant show acme -f {spec}`)",
     ]
 
 

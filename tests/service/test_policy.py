@@ -127,7 +127,7 @@ def test_apply_dry_run_only_previews(session: Session) -> None:
 def test_apply_retries_the_failed_tenants_with_one_shell_quoted_command(session: Session) -> None:
     outcome = apply(session, Scripted(interactive=False), ApplyRequest(skip_preflight=True))
     assert outcome.retry is not None
-    assert outcome.retry(["acme"]) == f"saasctl tenant up acme -f {session.file}"
+    assert outcome.retry(["acme", "o'brien"]) == "saasctl tenant up acme 'o'\"'\"'brien'"
 
 
 def test_a_failed_preview_before_tenant_add_leaves_the_file_unwritten(session: Session) -> None:
