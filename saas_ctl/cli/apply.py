@@ -6,13 +6,13 @@ import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import (
+    ApplyYesOption,
     BackendOption,
     DetailedExitcodeOption,
     DiffOption,
     LocalOption,
     ParallelOption,
     SkipPreflightOption,
-    YesOption,
 )
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
@@ -55,7 +55,7 @@ def apply(
     diff: DiffOption = False,
     detailed_exitcode: DetailedExitcodeOption = False,
     skip_preflight: SkipPreflightOption = False,
-    yes: YesOption = False,
+    yes: ApplyYesOption = False,
     file: FileOption = None,
     json_mode: JsonOption = False,
     backend: BackendOption = None,

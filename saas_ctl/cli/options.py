@@ -24,8 +24,34 @@ LocalOption = Annotated[
         help="Deploy to the local AWS emulator started by `saasctl local start`.",
     ),
 ]
+# What --yes does depends on what the command risks: a deploy never asks off a terminal (CI), so there --yes only
+# skips the preview and the question at one; what destroys or moves asks at a terminal and is refused off one
+# without --yes.
 YesOption = Annotated[
-    bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (required when not on a terminal).")
+    bool,
+    typer.Option(
+        "--yes",
+        "-y",
+        help="Do not ask for confirmation. Required when stdin is not a terminal (CI): it is refused without.",
+    ),
+]
+DeployYesOption = Annotated[
+    bool,
+    typer.Option(
+        "--yes",
+        "-y",
+        help="At a terminal, deploy without showing the preview and asking. Off a terminal (CI) nothing is asked "
+        "anyway.",
+    ),
+]
+ApplyYesOption = Annotated[
+    bool,
+    typer.Option(
+        "--yes",
+        "-y",
+        help="At a terminal, go ahead without the preview and the questions. Off a terminal deploys are never asked "
+        "about, but --prune (which destroys stacks) is refused without --yes.",
+    ),
 ]
 SkipPreflightOption = Annotated[
     bool, typer.Option("--skip-preflight", help="Deploy without checking AWS constraints first (not recommended).")

@@ -7,6 +7,7 @@ from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.help_text import epilog
 from saas_ctl.cli.options import (
     BackendOption,
+    DeployYesOption,
     DetailedExitcodeOption,
     DiffOption,
     LocalOption,
@@ -65,7 +66,7 @@ def up(
     backend: BackendOption = None,
     local: LocalOption = False,
     skip_preflight: SkipPreflightOption = False,
-    yes: YesOption = False,
+    yes: DeployYesOption = False,
     diff: DiffOption = False,
 ) -> None:
     """Create or update the platform stack (preflight runs first; any error stops it with exit code 2).

@@ -105,3 +105,31 @@ def test_shell_completion_reaches_into_groups_loaded_on_demand(words: str, expec
     as_installed = "import sys; sys.argv = ['saasctl']; from saas_ctl.cli.main import main; main()"
     found = subprocess.run([sys.executable, "-c", as_installed], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert found.stdout.split() == [expected]
+
+
+# ---- --yes says what it does where it is ----------------------------------------------------------------------
+def _yes_help(path: str) -> str:
+    page = CliRunner().invoke(app, [*path.split(), "--help"], env={"COLUMNS": "400"}).stdout
+    row = next(line for line in page.splitlines() if "-y" in line.split())  # the option's row in the table
+    return " ".join(row.strip("│ ").split())
+
+
+@pytest.mark.parametrize("path", ["platform up", "tenant up", "tenant add"])
+def test_yes_of_a_deploy_says_nothing_is_asked_off_a_terminal(path: str) -> None:
+    assert _yes_help(path).endswith(
+        "At a terminal, deploy without showing the preview and asking. Off a terminal (CI) nothing is asked anyway."
+    )
+
+
+@pytest.mark.parametrize("path", ["platform destroy", "tenant destroy", "tenant move"])
+def test_yes_of_what_destroys_or_moves_says_it_is_required_off_a_terminal(path: str) -> None:
+    assert _yes_help(path).endswith(
+        "Do not ask for confirmation. Required when stdin is not a terminal (CI): it is refused without."
+    )
+
+
+def test_yes_of_apply_says_only_prune_needs_it_off_a_terminal() -> None:
+    assert _yes_help("apply").endswith(
+        "At a terminal, go ahead without the preview and the questions. Off a terminal deploys are never asked "
+        "about, but --prune (which destroys stacks) is refused without --yes."
+    )

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
-from saas_ctl.cli.options import BackendOption, DiffOption, LocalOption, SkipPreflightOption, YesOption
+from saas_ctl.cli.options import BackendOption, DeployYesOption, DiffOption, LocalOption, SkipPreflightOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.tenant.group import tenant_json
@@ -37,7 +37,7 @@ def add(
         str | None, typer.Option(metavar="IMAGE", help="Container image. Default: from `defaults`.")
     ] = None,
     no_deploy: Annotated[bool, typer.Option("--no-deploy", help="Only add the tenant to the file.")] = False,
-    yes: YesOption = False,
+    yes: DeployYesOption = False,
     skip_preflight: SkipPreflightOption = False,
     file: FileOption = None,
     json_mode: JsonOption = False,

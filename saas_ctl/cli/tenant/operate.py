@@ -5,12 +5,12 @@ import typer
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import (
     BackendOption,
+    DeployYesOption,
     DetailedExitcodeOption,
     DiffOption,
     LocalOption,
     ParallelOption,
     SkipPreflightOption,
-    YesOption,
 )
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
@@ -53,7 +53,7 @@ def up(
     local: LocalOption = False,
     parallel: ParallelOption = 4,
     skip_preflight: SkipPreflightOption = False,
-    yes: YesOption = False,
+    yes: DeployYesOption = False,
     diff: DiffOption = False,
 ) -> None:
     """Create or update tenant stacks as declared (preflight first). Needs the platform deployed.
