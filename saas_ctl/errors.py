@@ -13,6 +13,18 @@ EXIT_CHANGES_PENDING = 3  # asked for with --detailed-exitcode: a preview found 
 EXIT_INTERRUPTED = 130
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, cut after a whole word and ending with an ellipsis when cut:
+    a message never ends mid-word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace():  # the cut falls inside a word: back to the end of the last whole one
+        space = cut.rfind(" ")
+        cut = cut[:space] if space > limit // 2 else cut
+    return cut.rstrip(" ,;:") + "…"
+
+
 class SaasctlError(Exception):
     """A failure the user can act on. ``hint`` says what to do about it."""
 
@@ -46,6 +58,17 @@ class UsageError(SaasctlError):
     """Invalid input or usage: exit code 2."""
 
     exit_code = EXIT_INVALID
+
+
+class NotReady(UsageError):
+    """The machine is not set up to use the engine (no Pulumi CLI, no passphrase, no provider plugin): exit 2,
+    nothing was tried. ``lacking`` names what is missing in a few words, for a view that can go on without it
+    (`tenant show`: "unknown: no Pulumi CLI"); ``kind``: the ``ErrorKind`` value of a stack that meets it."""
+
+    def __init__(self, message: str, hint: str | None = None, lacking: str = "", kind: str = "failed") -> None:
+        super().__init__(message, hint)
+        self.lacking = lacking or message
+        self.kind = kind
 
 
 class Refused(SaasctlError):

@@ -121,6 +121,9 @@ DATA_HOME: Variable[Path | None] = Variable(  # None: ~/.local/share
 IGNORE_AMBIENT_PLUGINS = Variable(
     "PULUMI_IGNORE_AMBIENT_PLUGINS", "Pulumi's: 1 or true, plugins on PATH are not used", _truthy, False
 )
+PULUMI_HOME: Variable[Path | None] = Variable(  # None: ~/.pulumi
+    "PULUMI_HOME", "Pulumi's: where it keeps its plugins (default ~/.pulumi)", _path, None
+)
 
 # ---- deploys
 ROLLOUT_TIMEOUT = Variable(

@@ -111,7 +111,8 @@ def outputs(
     local: LocalOption = False,
 ) -> None:
     """Print the platform stack's outputs (what every tenant stack is built against) and its cells: each ALB's
-    DNS name and how many tenants it serves of its tenants_per_cell."""
+    DNS name and how many tenants it serves of its tenants_per_cell. A platform not deployed (or whose first
+    deploy failed) is said to be so, with the cells the file asks for."""
     from saas_ctl.service.inventory.cells import platform_view
 
     cli = application(ctx, file, json_mode)
@@ -120,11 +121,14 @@ def outputs(
         values, views = view.outputs, view.cells
 
         def text() -> None:
+            if not view.deployed:
+                cli.output.print(f"platform stack {view.stack}: not deployed (`saasctl platform up` creates it)")
             for key, value in values.items():
                 if key != "cells":
                     cli.output.print(f"{key}: {value}")
             cli.output.print("cells:")
-            for view in views:
-                cli.output.print(f"  {view.describe()}")
+            for cell in views:
+                cli.output.print(f"  {cell.describe()}")
 
-        cli.output.result({"outputs": values, "cells": [view.to_json() for view in views]}, text)
+        document = {"deployed": view.deployed, "outputs": values, "cells": [cell.to_json() for cell in views]}
+        cli.output.result(document, text)

@@ -127,6 +127,8 @@ class Capabilities:
     that declares nothing offers nothing more, and deploys to AWS."""
 
     check_ready: bool = False  # check_ready(): refuse before any stack is touched (no CLI, no passphrase)
+    # prepare(): before stack operations (not reads), make ready what they need or refuse (a provider plugin)
+    prepare: bool = False
     cancel: bool = False  # cancel(label): stop the running operation of one stack (Ctrl-C, SIGTERM)
     last_update: bool = False  # last_update(target): the stack's most recent update, or None
     deploys_to_aws: bool = True  # False: nothing to wait for or look up in AWS after its operations
@@ -134,6 +136,10 @@ class Capabilities:
 
 class ChecksReadiness(Protocol):
     def check_ready(self) -> None: ...
+
+
+class Prepares(Protocol):
+    def prepare(self) -> None: ...
 
 
 class Cancels(Protocol):
@@ -153,6 +159,12 @@ def check_ready(engine: object) -> None:
     """Let the engine refuse early, if it can."""
     if capabilities(engine).check_ready:
         cast(ChecksReadiness, engine).check_ready()
+
+
+def prepare(engine: object) -> None:
+    """Let the engine make ready what its stack operations need (or refuse), if it can."""
+    if capabilities(engine).prepare:
+        cast(Prepares, engine).prepare()
 
 
 def cancel(engine: object, label: str) -> None:

@@ -13,7 +13,7 @@ import functools
 from typing import Any, cast
 
 from saas_ctl.engine.base import Engine
-from saas_ctl.errors import SaasctlError
+from saas_ctl.errors import SaasctlError, shortened
 
 
 class EngineFailure(SaasctlError):
@@ -52,7 +52,7 @@ class GuardedEngine:
                 raise
             except (Exception, SystemExit) as exc:
                 detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                raise EngineFailure(f"the engine failed in {name}{_subject(args)}: {detail}"[:1000]) from None
+                raise EngineFailure(shortened(f"the engine failed in {name}{_subject(args)}: {detail}", 1000)) from None
 
         return guarded
 

@@ -160,7 +160,9 @@ class Orchestrator:
                     if result.status is Status.FAILED and self.options.fail_fast:
                         self._failed_fast.set()
         for target in pending:  # never started: cancelled by a signal or by --fail-fast
-            result = StackResult(target, operation, Status.CANCELLED, error="not started")
+            result = StackResult(
+                target, operation, Status.CANCELLED, error="not started", error_kind=ErrorKind.CANCELLED
+            )
             results[target.label] = result
             self.listener(Update(target, State.CANCELLED))
         report.results = [results[t.label] for t in targets]
@@ -188,7 +190,9 @@ class Orchestrator:
                 run: Callable[..., StackResult] = getattr(self.engine, operation.value)  # preview, up, destroy...
                 result = run(target, self._sink(target))
             except Exception as exc:  # an engine that raises fails this stack only, never the whole run
-                result = StackResult(target, operation, Status.FAILED, error=_failure(target, exc))
+                result = StackResult(
+                    target, operation, Status.FAILED, error=_failure(target, exc), error_kind=_kind_of(exc)
+                )
             if result.error_kind != ErrorKind.LOCKED or attempt >= self.options.lock_retries or self._stopped():
                 break
             attempt += 1
@@ -200,7 +204,8 @@ class Orchestrator:
             try:
                 result = after(result)
             except Exception as exc:
-                result = replace(result, status=Status.FAILED, error=_failure(target, exc))
+                result = replace(result, status=Status.FAILED, error=_failure(target, exc), error_kind=_kind_of(exc))
+        result = classified(result)
         final = {Status.SUCCEEDED: State.SUCCEEDED, Status.FAILED: State.FAILED, Status.CANCELLED: State.CANCELLED}
         self.listener(Update(target, final[result.status], current=result.error))
         return result
@@ -210,6 +215,30 @@ class Orchestrator:
             self.listener(Update(target, State.RUNNING, event.done, event.total, event.current))
 
         return sink
+
+
+def classified(result: StackResult) -> StackResult:
+    """Every result that did not succeed says why, as a kind callers can react to: an engine that gave none (or
+    a plain string naming one) is read as having failed, or been cancelled; its message is kept."""
+    if result.ok:
+        return result
+    default = ErrorKind.CANCELLED if result.status is Status.CANCELLED else ErrorKind.FAILED
+    kind = default if result.error_kind is None else _as_kind(result.error_kind, result.error_kind)
+    error = result.error or ("cancelled" if result.status is Status.CANCELLED else "failed, without saying why")
+    return replace(result, error_kind=kind, error=error)
+
+
+def _kind_of(exc: Exception) -> ErrorKind:
+    """An exception's kind: what the machine lacks (a passphrase, the plugin: ``NotReady.kind``), else a failure."""
+    return _as_kind(str(getattr(exc, "kind", ErrorKind.FAILED)), ErrorKind.FAILED)
+
+
+def _as_kind(value: str, otherwise: ErrorKind) -> ErrorKind:
+    """``value`` as the ErrorKind it names (an engine may answer with the plain string), else ``otherwise``."""
+    try:
+        return ErrorKind(value)
+    except ValueError:
+        return otherwise
 
 
 def _failure(target: StackTarget, exc: Exception) -> str:

@@ -30,7 +30,7 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
     with ``prune``, the stacks of tenants no longer declared too. ``dry_run`` previews and changes nothing."""
     part = fleet.Shard.parse(request.shard)
     loaded = loader.load(session.file)
-    state.check_engine(session)
+    state.check_engine(session, operating=True)
     deployed = state.read(session, loaded.spec)
     policy.preflight_or_warn(session, ui, loaded, request.skip_preflight, deployed)
     orphans = fleet.plan(loaded, deployed.tenants, part, request.prune).orphans

@@ -24,6 +24,7 @@ def platform(
         platform = loaded.spec.platform
         question = f"Destroy the platform {platform.project}-{platform.environment} and everything in it?"
         policy.confirm_destructive(ui, question, yes)
+    state.check_engine(session, operating=True)  # before preflight: no plugin, no CLI is said first
     deployed = state.read(session, loaded.spec)
     if operation is Operation.UP:
         policy.preflight_or_warn(session, ui, loaded, skip_preflight, deployed)

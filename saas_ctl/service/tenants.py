@@ -27,7 +27,7 @@ def ready_to_edit(session: Session, ui: Interaction, skip_preflight: bool) -> De
     """Before an edit that deploys: the current file must be valid and the engine able to deploy. Returns what
     is deployed, read (once) for the rest of the command."""
     loaded = loader.load(session.file)
-    state.check_engine(session)
+    state.check_engine(session, operating=True)
     deployed = state.read(session, loaded.spec)
     if skip_preflight:
         ui.warn(policy.SKIPPED_PREFLIGHT)
@@ -79,6 +79,7 @@ def destroy(session: Session, ui: Interaction, name: str, delete_data: bool, yes
     ``delete_data``. Asked first, or needs ``yes`` off a terminal."""
     what = "and DELETE ITS DATA (bucket objects, secret)" if delete_data else "(its bucket and secret are kept)"
     policy.confirm_destructive(ui, f"Destroy tenant {name} {what}?", yes)
+    state.check_engine(session, operating=True)
     with ui.running(session) as live:
         ended = destroy_tenant(live, name, delete_data)
     outcome = Outcome([ended.report], extra={"kept": ended.kept, "removed_from_file": ended.removed_from_file})
@@ -115,6 +116,7 @@ def operate(
         raise UsageError("pass tenant names or --all, not both")
     loaded = loader.load(session.file)
     chosen = list(names) or [t.name for t in loaded.spec.tenants]
+    state.check_engine(session, operating=True)
     deployed = state.read(session, loaded.spec)
     deployed.platform()  # refused here, before preflight, when there is no platform
     if operation is Operation.UP:

@@ -19,9 +19,13 @@ from saas_ctl.spec.models import TenantsFile
 from saas_ctl.stacks import targets
 
 
-def check_engine(session: Session) -> None:
-    """Let the engine refuse early (no CLI, no passphrase) instead of failing every stack the same way."""
+def check_engine(session: Session, operating: bool = False) -> None:
+    """Let the engine refuse early (no CLI, no passphrase) instead of failing every stack the same way;
+    ``operating``: before stack operations (before preflight too), what they need beyond reading state, such as
+    the provider plugin (installed then, or refused with how to install it)."""
     engine_base.check_ready(session.engine)
+    if operating:
+        engine_base.prepare(session.engine)
 
 
 class Deployed:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from saas_ctl.cli.main import app
 from saas_ctl.spec.loader import load
 from tests import fakes
-from tests.conftest import fleet_yaml
+from tests.conftest import MINIMAL, fleet_yaml
 from tests.fakes import TENANTS, deployed_platform
 
 PLATFORM = "saas-platform/dev"
@@ -168,3 +168,27 @@ def test_tenant_move_no_deploy_only_edits_the_file(
     assert result.exit_code == 0, result.stderr
     assert load(path).spec.tenants[1].cell == 3
     assert engine.calls == []
+
+
+def test_platform_outputs_of_a_platform_not_deployed_says_so_with_the_cells_the_file_asks_for(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2))
+    result = runner.invoke(app, ["platform", "outputs", "-f", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"platform stack saas-platform/dev: not deployed (`saasctl platform up -f {path}` creates it)",
+        "cells:",
+        f"  cell 1: 2 of 2 tenants (0 free)  not deployed yet (`saasctl platform up -f {path}` creates it)",
+        f"  cell 2: 1 of 2 tenants (1 free)  not deployed yet (`saasctl platform up -f {path}` creates it)",
+    ]
+    document = json.loads(runner.invoke(app, ["platform", "outputs", "-f", str(path), "--json"]).stdout)
+    assert (document["deployed"], document["outputs"], len(document["cells"])) == (False, {}, 2)
+
+
+def test_platform_outputs_of_a_stack_left_empty_by_a_failed_first_deploy_is_not_deployed(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    engine.deploy("saas-platform", "dev", {})  # the stack exists, its outputs were never registered
+    document = json.loads(runner.invoke(app, ["platform", "outputs", "-f", str(write_spec(MINIMAL)), "--json"]).stdout)
+    assert document["deployed"] is False

@@ -53,6 +53,35 @@ def test_show_of_a_declared_tenant_not_yet_deployed(runner: CliRunner, engine: f
     assert view["dns"]["records"] == [{"name": "acme.example.com", "type": "CNAME", "value": None}]
 
 
+@pytest.fixture
+def no_pulumi(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, offline: Path) -> None:
+    """The default engine on a machine with no Pulumi CLI anywhere, in an empty working directory."""
+    monkeypatch.delenv("SAASCTL_ENGINE", raising=False)
+    monkeypatch.delenv("PULUMI_BACKEND_URL", raising=False)
+    monkeypatch.setenv("SAASCTL_PULUMI_ROOT", str(tmp_path / "no-cli"))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    monkeypatch.chdir(tmp_path)
+
+
+def test_show_of_a_tenant_never_deployed_needs_no_pulumi_cli_nor_passphrase(
+    runner: CliRunner, no_pulumi: None, spec: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE", raising=False)
+    result = runner.invoke(app, ["tenant", "show", "acme", "-f", str(spec)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "tenant acme: not deployed"
+    assert "  acme.example.com CNAME (the load balancer, once the platform is deployed)" in result.stdout
+
+
+def test_show_where_listing_stacks_needs_the_missing_cli_says_the_state_is_unknown(
+    runner: CliRunner, no_pulumi: None, spec: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "x")
+    result = runner.invoke(app, ["tenant", "show", "acme", "-f", str(spec), "--backend", "s3://acme-state", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["state"] == "unknown: no Pulumi CLI"
+
+
 def test_show_with_platform_dns_says_the_stack_manages_the_records(
     runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
 ) -> None:

@@ -158,7 +158,7 @@ def test_missing_plugin_names_the_install_command(tmp_path: Path) -> None:
     assert f"pulumi plugin install resource aws {aws_plugin_version()}" in message
 
 
-def test_other_command_errors_keep_the_last_error_line(tmp_path: Path) -> None:
+def test_other_command_errors_keep_thelast_error_line(tmp_path: Path) -> None:
     error = errors.create_command_error(
         _result(
             stdout=(
@@ -219,14 +219,14 @@ def test_listing_the_local_file_backend_reads_its_checkpoints(tmp_path: Path) ->
 
 
 def test_the_error_line_is_the_cause_not_the_clis_closing_consequences() -> None:
-    from saas_ctl.engine.pulumi.errors import _last_error_line
+    from saas_ctl.engine.pulumi.errors import last_error_line
 
     output = (
         " +  aws:ec2:Vpc network-vpc creating (0s) error: creating EC2 VPC: VpcLimitExceeded:\n"
         " +  pulumi:pulumi:Stack p-test creating (0s) error: update failed\n"
         " +  pulumi:pulumi:Stack p-test creating (0s) error: Resource monitor has terminated, shutting down\n"
     )
-    assert _last_error_line(output) == "aws:ec2:Vpc network-vpc creating (0s) error: creating EC2 VPC: VpcLimitExceeded"
+    assert last_error_line(output) == "aws:ec2:Vpc network-vpc creating (0s) error: creating EC2 VPC: VpcLimitExceeded"
 
 
 def test_an_interrupt_that_ends_a_set_up_command_is_a_cancellation(tmp_path: Path) -> None:

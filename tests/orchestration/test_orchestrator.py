@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from saas_ctl.engine.base import Operation, StackTarget, Status
-from saas_ctl.orchestration.orchestrator import Options, Orchestrator, State, Update
+from saas_ctl.engine.base import ErrorKind, Operation, StackResult, StackTarget, Status
+from saas_ctl.errors import NotReady
+from saas_ctl.orchestration.orchestrator import Options, Orchestrator, State, Update, classified
 from tests.fakes import MemoryEngine
 
 
@@ -43,6 +44,29 @@ def test_an_engine_that_raises_fails_only_that_stack() -> None:
         ("t001", Status.FAILED, "p-dev-tenants/t001: RuntimeError: socket closed"),
         ("t002", Status.SUCCEEDED, None),
     ]
+
+
+def test_every_result_that_did_not_succeed_carries_an_error_kind() -> None:
+    engine = MemoryEngine()
+    engine.failures[("up", "p-dev-tenants/t000")] = "boom"  # an engine that says why only in words
+    engine.raises[("up", "p-dev-tenants/t001")] = RuntimeError("socket closed")
+    engine.raises[("up", "p-dev-tenants/t002")] = NotReady("no plugin", lacking="no AWS provider plugin", kind="plugin")
+    report = Orchestrator(engine, Options(parallel=1)).run(Operation.UP, targets(3))
+    assert [(r.error_kind, r.error) for r in report.results] == [
+        (ErrorKind.FAILED, "boom"),
+        (ErrorKind.FAILED, "p-dev-tenants/t001: RuntimeError: socket closed"),
+        (ErrorKind.PLUGIN, "p-dev-tenants/t002: no plugin"),
+    ]
+
+
+def test_a_kind_given_as_a_plain_string_is_read_as_the_kind_it_names() -> None:
+    result = classified(StackResult(targets(1)[0], Operation.UP, Status.FAILED, error="x", error_kind="locked"))
+    assert result.error_kind is ErrorKind.LOCKED
+
+
+def test_a_cancelled_result_without_a_kind_or_a_word_says_it_was_cancelled() -> None:
+    result = classified(StackResult(targets(1)[0], Operation.UP, Status.CANCELLED))
+    assert (result.error_kind, result.error) == (ErrorKind.CANCELLED, "cancelled")
 
 
 def test_fail_fast_starts_nothing_after_the_first_failure() -> None:

@@ -33,6 +33,7 @@ from saas_ctl.engine.base import (
     StackTarget,
     Status,
 )
+from saas_ctl.engine.pulumi import plugins
 from saas_ctl.engine.pulumi.changes import ChangeRecorder
 from saas_ctl.engine.pulumi.errors import describe_error, is_torn_read
 from saas_ctl.engine.pulumi.processes import child_processes, private_work_dir
@@ -49,7 +50,7 @@ from saas_ctl.engine.pulumi.settings import (
     project_settings,
     qualified_stack_name,
 )
-from saas_ctl.errors import SaasctlError, UsageError
+from saas_ctl.errors import NotReady, SaasctlError
 
 _T = TypeVar("_T")
 
@@ -61,7 +62,7 @@ TORN_READ_PAUSES = (0.2, 0.5, 1.0, 2.0)
 class PulumiEngine:
     """Runs stack operations with the Pulumi CLI through the Automation API."""
 
-    capabilities = Capabilities(check_ready=True, cancel=True, last_update=True)
+    capabilities = Capabilities(check_ready=True, prepare=True, cancel=True, last_update=True)
 
     def __init__(self, settings: PulumiSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
@@ -81,9 +82,11 @@ class PulumiEngine:
         if self.settings.secrets_provider == "passphrase" and not any(
             variable.is_set() for variable in (env.PASSPHRASE, env.PASSPHRASE_FILE)
         ):
-            raise UsageError(
+            raise NotReady(
                 "PULUMI_CONFIG_PASSPHRASE is not set; the local state backend encrypts stack secrets with it",
                 hint="export PULUMI_CONFIG_PASSPHRASE=... (keep it: the same passphrase is needed for every later run)",
+                lacking="no PULUMI_CONFIG_PASSPHRASE",
+                kind=ErrorKind.PASSPHRASE,
             )
 
     def pulumi_command(self) -> Any:
@@ -99,8 +102,10 @@ class PulumiEngine:
                     self._command = PulumiCommand(skip_version_check=True)
             except FileNotFoundError:
                 # Like a missing passphrase: the machine is not set up to deploy (exit 2), nothing was tried.
-                raise UsageError(
-                    "the Pulumi CLI is not installed (no `pulumi` on PATH)", hint=INSTALL_HINT.format(root=root)
+                raise NotReady(
+                    "the Pulumi CLI is not installed (no `pulumi` on PATH)",
+                    hint=INSTALL_HINT.format(root=root),
+                    lacking="no Pulumi CLI",
                 ) from None
         return self._command
 
@@ -120,7 +125,8 @@ class PulumiEngine:
             pulumi_command=self.pulumi_command(),
         )
 
-    def _stack(self, target: StackTarget, work_dir: str, create: bool = True) -> Any:
+    def _stack(self, target: StackTarget, work_dir: str, create: bool = True, read_only: bool = False) -> Any:
+        """The stack, configured for an operation; ``read_only``: selected to read its state (no config set)."""
         from pulumi import automation as auto
 
         self.check_passphrase()
@@ -132,8 +138,8 @@ class PulumiEngine:
             )
         else:
             stack = auto.select_stack(stack_name=name, project_name=target.project, program=target.program, opts=opts)
-        self._ensure_plugin(stack.workspace)
-        stack.set_all_config(config_map(target), path=True)
+        if not read_only:
+            stack.set_all_config(config_map(target), path=True)
         return stack
 
     def _once_readable(self, read: Callable[[], _T]) -> _T:
@@ -148,18 +154,19 @@ class PulumiEngine:
                 self.sleep(pause)
         return read()  # the last attempt: what it raises is the answer
 
-    def _ensure_plugin(self, workspace: Any) -> None:
+    def prepare(self) -> None:
+        """Before stack operations (a preview too; reads need nothing): the CLI, the passphrase, and the AWS
+        provider plugin of the installed pulumi-aws SDK's version, installed when missing or refused with how
+        to install it by hand (plugins.py)."""
+        self.check_ready()
         with self._plugin_lock:
             if self._plugin_ready:
                 return
-            if ambient_plugin() is not None:
-                # The CLI runs a `pulumi-resource-aws` found on PATH in preference to its plugin cache.
-                self._plugin_ready = True
-                return
-            wanted = aws_plugin_version().lstrip("v")
-            installed = {(p.name, p.version) for p in workspace.list_plugins()}
-            if ("aws", wanted) not in installed:
-                workspace.install_plugin("aws", aws_plugin_version())
+            # The CLI runs a `pulumi-resource-aws` found on PATH in preference to its plugin cache.
+            if ambient_plugin() is None:
+                version = aws_plugin_version().lstrip("v")
+                if not plugins.installed(version):
+                    plugins.install(self.pulumi_command(), version)
             self._plugin_ready = True
 
     def cancel(self, label: str) -> None:
@@ -196,6 +203,7 @@ class PulumiEngine:
         with open(log, "a", encoding="utf-8") as handle, private_work_dir() as work_dir:
             handle.write(f"\n=== {datetime.now(UTC).isoformat()} {operation} {target.label}\n")
             try:
+                self.prepare()
                 create = operation is not Operation.DESTROY
                 stack = self._once_readable(lambda: self._stack(target, work_dir, create))
                 result = call(stack, lambda line: write_log_line(handle, line), events)
@@ -264,7 +272,7 @@ class PulumiEngine:
 
         with private_work_dir() as work_dir:
             try:
-                stack = self._stack(target, work_dir, create=False)
+                stack = self._stack(target, work_dir, create=False, read_only=True)
             except errors.StackNotFoundError:
                 stack = None
             yield stack

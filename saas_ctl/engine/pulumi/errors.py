@@ -7,6 +7,7 @@ from pathlib import Path
 
 from saas_ctl.engine.base import ErrorKind, StackTarget
 from saas_ctl.engine.pulumi.settings import ORGANIZATION, PulumiSettings, aws_plugin_version, qualified_stack_name
+from saas_ctl.errors import shortened
 
 
 def describe_error(
@@ -44,9 +45,11 @@ def describe_error(
                 f"from .pulumi/history/{where}"
             )
         if "no resource plugin" in text or "could not find plugin" in text:
+            from saas_ctl.engine.pulumi.plugins import install_hint
+
             return ErrorKind.PLUGIN, (
-                f"the AWS provider plugin {aws_plugin_version()} is missing and could not be installed; "
-                f"run `pulumi plugin install resource aws {aws_plugin_version()}`{where}"
+                f"the AWS provider plugin {aws_plugin_version()} is missing: "
+                f"{install_hint(aws_plugin_version().lstrip('v'))}{where}"
             )
         if (
             "NoCredentialProviders" in text
@@ -67,8 +70,8 @@ def describe_error(
             )
         if "passphrase" in text and "incorrect" in text:
             return ErrorKind.PASSPHRASE, f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack {target.label}{where}"
-        return ErrorKind.FAILED, f"{target.label}: {_last_error_line(text)}{where}"
-    return ErrorKind.FAILED, f"{target.label}: {type(exc).__name__}: {exc}{where}"
+        return ErrorKind.FAILED, f"{target.label}: {last_error_line(text)}{where}"
+    return ErrorKind.FAILED, f"{target.label}: {shortened(f'{type(exc).__name__}: {exc}', 500)}{where}"
 
 
 def is_torn_read(exc: BaseException) -> bool:
@@ -101,11 +104,12 @@ _CONSEQUENCES = (
 )
 
 
-def _last_error_line(text: str) -> str:
-    """The line that says why: the first error that is not one of the CLI's closing consequences."""
+def last_error_line(text: str) -> str:
+    """The line that says why: the first error that is not one of the CLI's closing consequences (at most 500
+    characters, cut after a whole word)."""
     lines = [line.strip().lstrip("+-~ ").strip() for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if "error:" in line.lower()]
     causes = [line for line in errors if not any(c in line.lower() for c in _CONSEQUENCES)]
     if causes:
-        return causes[0].rstrip(":")[:500]
-    return (errors or lines or ["the Pulumi CLI failed"])[-1][:500]
+        return shortened(causes[0].rstrip(":"), 500)
+    return shortened((errors or lines or ["the Pulumi CLI failed"])[-1], 500)

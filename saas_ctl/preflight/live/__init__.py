@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from saas_ctl.aws.session import AwsError
+from saas_ctl.errors import shortened
 from saas_ctl.preflight.findings import Finding, error, warning
 from saas_ctl.preflight.live.certificate import certificate, covers
 from saas_ctl.preflight.live.context import AwsContext, error_code
@@ -69,14 +70,14 @@ def unreachable(ctx: AwsContext) -> Finding | None:
         return error(
             "LIVE-UNREACHABLE",
             (),
-            f"could not reach {where} ({type(exc).__name__}: {str(exc)[:160]}): no live check could run",
+            f"could not reach {where} ({shortened(f'{type(exc).__name__}: {exc}', 200)}): no live check could run",
             "check the network, the region and --endpoint-url, or run `saasctl preflight --offline`",
         )
 
 
 def _could_not_run(check: LiveCheck, code: str, detail: str) -> Finding:
     denied = code in {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException"}
-    reason = f"permission denied ({code})" if denied else f"the API call failed ({code}: {detail[:160]})"
+    reason = f"permission denied ({code})" if denied else f"the API call failed ({code}: {shortened(detail, 160)})"
     return warning(
         "LIVE-CHECK-SKIPPED",
         (),

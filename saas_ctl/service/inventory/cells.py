@@ -10,6 +10,7 @@ from saas_ctl.orchestration.session import Session
 from saas_ctl.spec import cells, loader
 from saas_ctl.spec.models import TenantsFile
 from saas_ctl.stacks import state
+from saas_ctl.stacks.targets import platform_project
 
 
 @dataclass(frozen=True)
@@ -47,17 +48,27 @@ def cell_views(spec: TenantsFile, platform: PlatformOutputs | None) -> list[Cell
 
 @dataclass(frozen=True)
 class PlatformView:
-    """`platform outputs`: the deployed platform's outputs, and its cells."""
+    """`platform outputs`: the deployed platform's outputs (none when it is not deployed), and its cells."""
 
+    stack: str
     outputs: dict[str, Any]
     cells: list[CellView]
 
+    @property
+    def deployed(self) -> bool:
+        return bool(self.outputs)
+
 
 def platform_view(session: Session) -> PlatformView:
-    """The deployed platform as `platform outputs` shows it; refused when it is not deployed."""
+    """The platform as `platform outputs` shows it: its outputs and cells, or, when its stack does not exist or
+    has no outputs (a first deploy that failed leaves it so), the cells the file asks for, none deployed."""
     spec = loader.load(session.file).spec
-    platform = state.read(session, spec).platform()
-    return PlatformView(platform.as_dict(), cell_views(spec, platform))
+    deployed = state.read(session, spec)
+    label = f"{platform_project(spec)}/{spec.platform.environment}"
+    if not deployed.platform_stack:
+        return PlatformView(label, {}, cell_views(spec, None))
+    platform = deployed.platform()
+    return PlatformView(label, platform.as_dict(), cell_views(spec, platform))
 
 
 def tenant_load_balancer(platform_outputs: dict[str, Any], cell: int) -> str | None:

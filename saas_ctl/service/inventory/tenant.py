@@ -11,7 +11,7 @@ from typing import Any
 from infra.naming import TenantNames
 from saas_ctl.aws.live import live_status
 from saas_ctl.engine.base import last_update
-from saas_ctl.errors import UsageError
+from saas_ctl.errors import NotReady, UsageError
 from saas_ctl.orchestration.session import Session
 from saas_ctl.service.inventory.cells import tenant_load_balancer
 from saas_ctl.spec.loader import LoadedSpec
@@ -76,6 +76,17 @@ def dns_records(spec: TenantsFile, hosts: tuple[str, ...], alb_dns_name: str | N
     return False, [DnsRecord(host, "CNAME", alb_dns_name) for host in hosts]
 
 
+def _platform_outputs(engine: Any, spec: TenantsFile, needed: bool) -> dict[str, Any]:
+    """The platform's outputs (its load balancers, for the DNS records); for a tenant never deployed, {} when the
+    engine cannot read them without what the machine lacks."""
+    try:
+        return dict(engine.outputs(targets.platform_target(spec)))
+    except NotReady:
+        if needed:
+            raise
+        return {}
+
+
 def show(
     engine: Any,
     spec: TenantsFile,
@@ -84,15 +95,21 @@ def show(
     session: Any | None = None,
     endpoint_url: str | None = None,
 ) -> TenantView:
-    """Everything known about tenant ``name``; ``session`` (boto3) adds the live view."""
+    """Everything known about tenant ``name``; ``session`` (boto3) adds the live view. A tenant never deployed
+    is shown without asking the engine for more than its list of stacks: no Pulumi CLI or passphrase is needed
+    for it (and where even the list needs them, its state is "unknown: no Pulumi CLI")."""
     declared = {t.name: t for t in spec.tenants}
-    deployed = name in engine.list_stacks(targets.tenants_project(spec))
+    try:
+        deployed = name in engine.list_stacks(targets.tenants_project(spec))
+        state = "deployed" if deployed else "not deployed"
+    except NotReady as exc:
+        deployed, state = False, f"unknown: {exc.lacking}"
     if name not in declared and not deployed:
+        known = "nor deployed" if not state.startswith("unknown") else f"(deployed: {state})"
         raise UsageError(
-            f"tenant {name!r} is neither declared in {file} nor deployed",
+            f"tenant {name!r} is neither declared in {file} {known}",
             hint=f"declared tenants: {', '.join(sorted(declared)) or 'none'}",
         )
-    state = "deployed" if deployed else "not deployed"
     settings = None
     if name in declared:
         settings = resolve(declared[name], spec).model_dump(mode="json")
@@ -100,7 +117,7 @@ def show(
         state = "orphaned"
     target = targets.orphan_target(spec, name)
     outputs = engine.outputs(target) if deployed else {}
-    platform = engine.outputs(targets.platform_target(spec))
+    platform = _platform_outputs(engine, spec, needed=deployed)
     hosts = tuple(settings["hosts"]) if settings else ()
     cell = int(settings["cell"]) if settings else int(outputs.get("cell", 1))
     managed, records = dns_records(spec, hosts, tenant_load_balancer(platform, cell))
