@@ -84,6 +84,21 @@ def test_live_against_a_moto_endpoint_reports_live_mode(runner: CliRunner, moto:
     report = json.loads(result.stdout)
     assert report["mode"] == "live"
     assert [f["code"] for f in report["findings"]] == [
-        "LIVE-CHECK-SKIPPED",
-        "LIVE-CHECK-SKIPPED",
-    ]  # moto has no RDS versions
+        "LIVE-CHECK-UNSUPPORTED",
+        "LIVE-CHECK-UNSUPPORTED",
+    ]  # moto 5.2.5 does not implement rds:DescribeDBEngineVersions
+
+
+def test_an_api_the_emulator_lacks_is_one_line_without_html_or_a_permission_to_grant(
+    runner: CliRunner, moto: str
+) -> None:
+    result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--endpoint-url", moto])
+    assert result.exit_code == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if "rds:DescribeDBEngineVersions" in line]
+    assert said == [
+        f"warning LIVE-CHECK-UNSUPPORTED {EXAMPLE}:2: could not check the Aurora engine version: {moto} does not "
+        "implement rds:DescribeDBEngineVersions (it answered with an HTML error page)",
+        f"warning LIVE-CHECK-UNSUPPORTED {EXAMPLE}:2: could not check the database instance class: {moto} does "
+        "not implement rds:DescribeDBEngineVersions (it answered with an HTML error page)",
+    ]
+    assert "<" not in result.stderr and "fix:" not in result.stderr

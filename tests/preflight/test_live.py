@@ -108,12 +108,23 @@ def test_live_instance_class_not_orderable_lists_orderable_ones(rds: tuple[live.
     )
 
 
-def test_unsupported_api_becomes_a_warning_naming_the_permission(moto: str) -> None:
+def test_an_api_the_emulator_does_not_implement_is_one_line_saying_so(moto: str) -> None:
     findings = live.run_checks(loaded().spec, context(moto))
-    skipped = [f for f in findings if f.code == "LIVE-CHECK-SKIPPED" and "engine version" in f.message]
-    assert len(skipped) == 1
-    assert skipped[0].severity is Severity.WARNING
-    assert skipped[0].fix == "this check needs rds:DescribeDBEngineVersions"
+    unsupported = [f for f in findings if f.code == "LIVE-CHECK-UNSUPPORTED"]
+    assert [(f.severity, f.message, f.fix) for f in unsupported] == [
+        (
+            Severity.WARNING,
+            f"could not check the Aurora engine version: {moto} does not implement rds:DescribeDBEngineVersions "
+            "(it answered with an HTML error page)",
+            None,
+        ),
+        (
+            Severity.WARNING,
+            f"could not check the database instance class: {moto} does not implement rds:DescribeDBEngineVersions "
+            "(it answered with an HTML error page)",
+            None,
+        ),
+    ]
 
 
 def test_access_denied_becomes_a_warning(rds: tuple[live.AwsContext, Stubber]) -> None:

@@ -32,19 +32,52 @@ class LiveCheck:
 
 def run_checks(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None = None) -> list[Finding]:
     """Run every live check; ``deployed`` names the tenants whose stacks exist (None: not known)."""
-    from botocore.exceptions import ClientError
-
     findings: list[Finding] = []
     for check in CHECKS:
+        ctx.last_call = ""
         try:
             findings += list(check.run(spec, ctx, deployed))
-        except ClientError as exc:
-            findings.append(_could_not_run(check, exc.response.get("Error", {}).get("Code", "error"), str(exc)))
-        except AwsError as exc:  # a call through saasctl's own boundary (the kept-data tag lookup)
-            findings.append(_could_not_run(check, exc.code or "error", exc.cause))
-        except Exception as exc:  # BotoCoreError, an unparsable answer from an emulator, a network failure...
-            findings.append(_could_not_run(check, type(exc).__name__, str(exc)))
+        except Exception as exc:
+            findings.append(_unsupported(check, ctx, exc) or _failed(check, exc))
     return findings
+
+
+def _failed(check: LiveCheck, exc: Exception) -> Finding:
+    """A check that could not run: AWS's error code (a permission to grant, an API call that failed)."""
+    from botocore.exceptions import ClientError
+
+    if isinstance(exc, ClientError):
+        return _could_not_run(check, exc.response.get("Error", {}).get("Code", "error"), str(exc))
+    if isinstance(exc, AwsError):  # a call through saasctl's own boundary (the kept-data tag lookup)
+        return _could_not_run(check, exc.code or "error", exc.cause)
+    return _could_not_run(check, type(exc).__name__, str(exc))  # BotoCoreError, a network failure...
+
+
+# What an endpoint that is not AWS (an emulator: moto, LocalStack) answers for an API it does not implement: a
+# server error, often an HTML page botocore cannot parse (moto 5.2.5 for rds:DescribeDBEngineVersions).
+_UNIMPLEMENTED_STATUS = {500, 501}
+
+
+def _unsupported(check: LiveCheck, ctx: AwsContext, exc: Exception) -> Finding | None:
+    """One line for a check an emulator cannot answer: its gap, not a permission of the account to grant."""
+    from botocore.exceptions import ClientError
+    from botocore.parsers import ResponseParserError
+
+    if not ctx.endpoint_url:
+        return None
+    status = int(getattr(exc, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+    if not isinstance(exc, ResponseParserError) and not (
+        isinstance(exc, ClientError) and status in _UNIMPLEMENTED_STATUS
+    ):
+        return None
+    call = ctx.last_call or " or ".join(check.permissions)
+    page = "<html" in str(exc).lower()
+    answer = "an HTML error page" if page else f"HTTP {status}" if status else "something that is no AWS answer"
+    return warning(
+        "LIVE-CHECK-UNSUPPORTED",
+        (),
+        f"could not check {check.name}: {ctx.endpoint_url} does not implement {call} (it answered with {answer})",
+    )
 
 
 def unreachable(ctx: AwsContext) -> Finding | None:

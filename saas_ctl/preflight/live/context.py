@@ -21,6 +21,7 @@ class AwsContext:
     calls: Counter[str] = field(default_factory=Counter)
     clients: dict[str, Any] = field(default_factory=dict)
     listed: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)  # one list call serves every check
+    last_call: str = ""  # the API asked last ("rds:DescribeDBEngineVersions"): the one a failure is about
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
@@ -37,7 +38,8 @@ class AwsContext:
         return self.clients[service]
 
     def _count(self, model: Any, **_: Any) -> None:
-        self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
+        self.last_call = f"{model.service_model.service_name}:{model.name}"
+        self.calls[self.last_call] += 1
 
 
 def paginate(ctx: AwsContext, service: str, operation: str, key: str, **kwargs: Any) -> list[Any]:
