@@ -78,7 +78,15 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "platform refresh": (("saasctl platform refresh",), _STACKS),
     "platform destroy": (("saasctl platform destroy --yes",), _STACKS),
     "platform outputs": (("saasctl platform outputs", "saasctl platform outputs --json"), _STACKS),
-    "tenant list": (("saasctl tenant list", "saasctl tenant list --declared", "saasctl tenant list --json"), _STACKS),
+    "tenant list": (
+        (
+            "saasctl tenant list",
+            "saasctl tenant list --declared",
+            "saasctl tenant list --live",
+            "saasctl tenant list --json",
+        ),
+        _STACKS,
+    ),
     "tenant add": (
         (
             "saasctl tenant add initech",

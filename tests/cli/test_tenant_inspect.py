@@ -206,3 +206,61 @@ def test_since_refuses_what_is_not_a_duration(runner: CliRunner, spec: Path) -> 
     result = runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec), "--since", "ten minutes"])
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == "error: --since 'ten minutes' is not a duration"
+
+
+def _service_with_targets(url: str, tenant: str, desired: int, targets: list[str]) -> str:
+    """In moto: tenant's ECS service in cluster saas-dev and its target group with ``targets``; its ARN."""
+    ecs: Any = client(url, "ecs")
+    ecs.create_cluster(clusterName="saas-dev")
+    family = f"saas-{tenant}-dev"
+    ecs.register_task_definition(family=family, containerDefinitions=[{"name": "app", "image": "x", "memory": 512}])
+    ecs.create_service(cluster="saas-dev", serviceName=family, taskDefinition=family, desiredCount=desired)
+    ec2: Any = client(url, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    elbv2: Any = client(url, "elbv2")
+    group = elbv2.create_target_group(Name=f"{family}-80", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")
+    arn = str(group["TargetGroups"][0]["TargetGroupArn"])
+    if targets:
+        elbv2.register_targets(TargetGroupArn=arn, Targets=[{"Id": ip, "Port": 80} for ip in targets])
+    return arn
+
+
+def test_list_live_shows_every_deployed_tenants_tasks_and_targets_in_one_table(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], moto_env: str
+) -> None:
+    path = write_spec(MINIMAL + "  - name: globex\n    priority: 20\n  - name: initech\n    priority: 30\n")
+    deployed_platform(engine)
+    for tenant, desired, targets in (("acme", 2, ["10.0.1.5", "10.0.1.6"]), ("globex", 1, [])):
+        arn = _service_with_targets(moto_env, tenant, desired, targets)
+        engine.deploy(TENANTS, tenant, {"service_name": f"saas-{tenant}-dev", "target_group_arn": arn})
+    result = runner.invoke(app, ["tenant", "list", "--live", "-f", str(path)])
+    assert result.exit_code == 0, result.stderr
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [(row[0], row[1], row[-2]) for row in rows] == [
+        ("acme", "deployed", "0/2"),
+        ("globex", "deployed", "0/1"),
+        ("initech", "not deployed", "-"),
+    ]
+    assert rows[1][-1] == "no targets" and rows[2][-1] == "-"
+    assert rows[0][-1] == "2 healthy"  # as moto reports registered targets
+
+
+def test_list_live_json_carries_each_tenants_live_state_and_one_failure_stays_its_own(
+    runner: CliRunner, engine: fakes.MemoryEngine, spec: Path, moto_env: str, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(MINIMAL + "  - name: globex\n    priority: 20\n")
+    deployed_platform(engine)
+    arn = _service_with_targets(moto_env, "acme", 1, ["10.0.1.5"])
+    engine.deploy(TENANTS, "acme", {"service_name": "saas-acme-dev", "target_group_arn": arn})
+    engine.deploy(TENANTS, "globex", {"service_name": "saas-globex-dev", "target_group_arn": arn + "-gone"})
+    result = runner.invoke(app, ["tenant", "list", "--live", "--json", "-f", str(path)])
+    assert result.exit_code == 0, result.stderr
+    acme, globex = json.loads(result.stdout)["tenants"]
+    assert (acme["live"]["service"]["desired"], len(acme["live"]["targets"])) == (1, 1)
+    assert globex["live"]["error"].startswith("could not read tenant globex's live state: ")
+
+
+def test_list_live_and_declared_exclude_each_other(runner: CliRunner, engine: fakes.MemoryEngine, spec: Path) -> None:
+    result = runner.invoke(app, ["tenant", "list", "--live", "--declared", "-f", str(spec)])
+    assert result.exit_code == 2
+    assert result.stderr == "error: --live asks AWS about deployed tenants; --declared reads only the file\n"

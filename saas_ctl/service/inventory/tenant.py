@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from infra.naming import TenantNames
-from saas_ctl.aws.live import live_status
+from saas_ctl.aws.live import Clients, fleet_status, live_status
 from saas_ctl.engine.base import last_update
 from saas_ctl.errors import NotReady, UsageError
 from saas_ctl.orchestration.session import Session
@@ -25,13 +25,35 @@ class TenantState(StrEnum):
     ORPHANED = "orphaned"
 
 
-def tenant_states(session: Session, loaded: LoadedSpec) -> dict[str, TenantState]:
+# How many tenants `tenant list --live` reads at once: each read is a stack's outputs and two AWS calls.
+LIVE_READS_AT_ONCE = 8
+
+
+def tenant_states(session: Session, loaded: LoadedSpec, known: state.Deployed | None = None) -> dict[str, TenantState]:
     spec = loaded.spec
-    deployed = set(state.read(session, spec).tenants)
+    deployed = set((known or state.read(session, spec)).tenants)
     states = {t.name: TenantState.DEPLOYED if t.name in deployed else TenantState.NOT_DEPLOYED for t in spec.tenants}
     for name in sorted(deployed - states.keys()):
         states[name] = TenantState.ORPHANED
     return states
+
+
+def fleet_live(session: Session, loaded: LoadedSpec, boto: Any) -> tuple[dict[str, TenantState], dict[str, Any]]:
+    """`tenant list --live`: every tenant's state, and for each one with a stack what ECS and its load balancer
+    say now, read in parallel (``boto``: a boto3 session)."""
+    spec = loaded.spec
+    deployed = state.read(session, spec)
+    states = tenant_states(session, loaded, deployed)
+    with_stack = [name for name, known in states.items() if known is not TenantState.NOT_DEPLOYED]
+    if not with_stack:
+        return states, {}
+    cluster = str(deployed.platform_stack.get("cluster_name", ""))
+    clients = Clients.of(boto, spec.platform.region, session.endpoint_url)
+
+    def outputs_of(name: str) -> dict[str, Any]:
+        return dict(session.engine.outputs(targets.orphan_target(spec, name)))
+
+    return states, fleet_status(clients, cluster, with_stack, outputs_of, LIVE_READS_AT_ONCE)
 
 
 @dataclass(frozen=True)
