@@ -52,7 +52,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "saasctl preflight --live --json",
             "saasctl preflight --endpoint-url http://127.0.0.1:5000",
         ),
-        (*_SPEC, settings.AWS_ENDPOINT.name, *_AWS),
+        (*_SPEC, settings.AWS_ENDPOINT.name, settings.LOCAL.name, *_AWS),
     ),
     "plan": (("saasctl plan", "saasctl plan --tenant acme", "saasctl plan --detail --json"), _SPEC),
     "apply": (

@@ -34,6 +34,14 @@ def preflight(
             "--refresh-catalog", help="Store the region's live Aurora PostgreSQL versions in ~/.cache/saasctl."
         ),
     ] = False,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local",
+            envvar=settings.LOCAL.name,
+            help="Send live checks to the local emulator started by `saasctl local start` (--endpoint-url wins).",
+        ),
+    ] = False,
     file: FileOption = None,
     json_mode: JsonOption = False,
 ) -> None:
@@ -49,6 +57,12 @@ def preflight(
     with reporting(cli.output):
         if offline and live:
             raise UsageError("--offline and --live exclude each other")
+        if local and not endpoint_url:  # an endpoint named outright wins
+            from pathlib import Path
+
+            from saas_ctl.aws import emulator
+
+            endpoint_url = emulator.endpoint(Path.cwd())
         loaded = loader.load(cli.file)
         if refresh_catalog:
             path = checks.refresh_catalog(loaded, endpoint_url)

@@ -36,7 +36,8 @@ def test_a_backend_is_repeated_with_the_command_that_takes_it() -> None:
 def test_a_flag_the_suggested_command_does_not_take_is_left_out() -> None:
     both = Invocation("work/tenants.yaml", local=True, backend="s3://b")
     assert both.command("saasctl tenant logs acme") == "saasctl tenant logs acme -f work/tenants.yaml --local"
-    assert both.command("saasctl preflight --offline") == "saasctl preflight --offline -f work/tenants.yaml"
+    assert both.command("saasctl validate") == "saasctl validate -f work/tenants.yaml"
+    assert both.command("saasctl preflight --live") == "saasctl preflight --live -f work/tenants.yaml --local"
     assert both.command("saasctl local start") == "saasctl local start"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,3 +103,18 @@ def test_an_api_the_emulator_lacks_is_one_line_without_html_or_a_permission_to_g
         "not implement rds:DescribeDBEngineVersions (it answered with an HTML error page)",
     ]
     assert "<" not in result.stderr and "fix:" not in result.stderr
+
+
+def test_local_sends_the_live_checks_to_the_emulator_local_start_left_running(
+    runner: CliRunner, moto: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from saas_ctl.aws import emulator
+
+    state = emulator.state_file(tmp_path)
+    state.parent.mkdir(parents=True)
+    state.write_text(json.dumps({"pid": os.getpid(), "port": int(moto.rsplit(":", 1)[1])}))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--local", "--json"])
+    report = json.loads(result.stdout)
+    assert report["mode"] == "live"
+    assert moto in report["findings"][0]["message"]
