@@ -209,14 +209,26 @@ def _cell_load_balancers(base: str, cells: int) -> list[str]:
         return names
 
 
+REGION_CODE_LENGTH = 4
+
+
+def region_code(region: str) -> str:
+    """Four base-36 characters standing for ``region`` in account-wide names (IAM roles): two environments of one
+    project and name in two Regions of one account then name their roles apart. No two Regions botocore knows
+    share one (tests/infra/test_naming.py checks)."""
+    return base36_hash(region, REGION_CODE_LENGTH)
+
+
 @dataclass(frozen=True)
 class TenantNames:
-    """Names of one tenant's resources."""
+    """Names of one tenant's resources. ``account``: the AWS account the tenant is deployed in (its bucket's name
+    carries it); "" where it is not known (offline), which changes no name's length."""
 
     project: str
     environment: str
     region: str
     tenant: str
+    account: str = ""
 
     @property
     def base(self) -> str:
@@ -224,8 +236,18 @@ class TenantNames:
 
     @property
     def bucket(self) -> str:
-        # Bucket names are global across all AWS accounts: the hash of project, region, environment and
-        # tenant makes a collision with somebody else's bucket unlikely while staying deterministic.
+        """Bucket names are global across all AWS accounts (of a partition): the hash of project, region,
+        environment, tenant and account keeps two accounts running the same project and environment names apart
+        (S3 User Guide, "General purpose bucket naming rules": unique "across all AWS accounts in all the AWS
+        Regions within a partition"). A bucket created before the account was part of the hash keeps its name
+        (:attr:`legacy_bucket`): the program leaves a deployed bucket's name alone (``ignore_changes``), and a
+        kept one is adopted under the name it has."""
+        digest = stable_hash(self.project, self.region, self.environment, self.tenant, self.account, length=8)
+        return f"{self.base}-{digest}"
+
+    @property
+    def legacy_bucket(self) -> str:
+        """The bucket name of tenants created before the account was part of its hash."""
         digest = stable_hash(self.project, self.region, self.environment, self.tenant, length=8)
         return f"{self.base}-{digest}"
 
@@ -253,13 +275,22 @@ class TenantNames:
         # the tenant is called.
         return f"{self.project}-{self.environment}/{self.tenant}/app"
 
+    # IAM roles are account-wide, not regional: the same project, environment and tenant in two Regions of one
+    # account would name the same role. The Region's code keeps them apart; roles created before it was part of
+    # the name keep theirs (the program leaves a deployed role's name alone: ``ignore_changes``). The suffix costs
+    # no tenant-name length: a role name still has as much room as the bucket name (see max_tenant_name_length).
     @property
     def execution_role(self) -> str:
-        return f"{self.base}-exec"
+        return f"{self.base}-exec-{region_code(self.region)}"
 
     @property
     def task_role(self) -> str:
-        return f"{self.base}-task"
+        return f"{self.base}-task-{region_code(self.region)}"
+
+    @property
+    def legacy_roles(self) -> tuple[str, str]:
+        """The execution and task role names of tenants created before the Region was part of them."""
+        return f"{self.base}-exec", f"{self.base}-task"
 
     @property
     def ecs_service(self) -> str:

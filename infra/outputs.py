@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     import pulumi
 
 
+# Every stack records where it was deployed, under this output: saasctl refuses to act on a stack recorded for
+# another project, environment, Region or account (several environments may share one state backend and one
+# account). Stacks deployed before it existed are judged by the ARNs among their outputs.
+OWNER_OUTPUT = "owner"
+
+
+def owner_record(project: str, environment: str, region: str, account: Any) -> dict[str, Any]:
+    """The ``owner`` output of a stack (``account`` may be a ``pulumi.Output`` inside a program)."""
+    return {"project": project, "environment": environment, "region": region, "account": account}
+
+
 @dataclass(frozen=True)
 class CellOutputs:
     """One cell of a deployed platform: its ALB and the listener its tenants' rules attach to."""
@@ -82,6 +93,11 @@ class PlatformOutputs:
         if missing:
             raise KeyError(f"the platform stack has no output {missing[0]!r} (is it deployed with this version?)")
         return cls(**{key: outputs[key] for key in cls.keys()})  # noqa: SIM118
+
+    def account(self) -> str:
+        """The AWS account the platform is deployed in, from its cluster's ARN (arn:PARTITION:rds:REGION:ACCOUNT:
+        cluster:ID; plain values only)."""
+        return str(self.database_cluster_arn).split(":")[4]
 
     def cell_numbers(self) -> list[int]:
         """The deployed cells (plain values only: outputs read back from a stack, or placeholders)."""

@@ -24,6 +24,28 @@ def assume_role_by(service: str) -> str:
     return document({"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"})
 
 
+def assume_role_by_ecs_tasks(region: str, account: str) -> str:
+    """The trust policy of a tenant's task role: ECS tasks may assume it, and only tasks ECS runs for this account
+    in this Region. ECS Developer Guide, "Amazon ECS task IAM role": "it is recommended that you use the
+    aws:SourceAccount or aws:SourceArn condition keys in the trust relationship policy ... to prevent the confused
+    deputy security issue. Using the aws:SourceArn condition key to specify a specific cluster is not currently
+    supported, you should use the wildcard to specify all clusters" (its example: ArnLike aws:SourceArn
+    arn:aws:ecs:us-west-2:111122223333:* with StringEquals aws:SourceAccount 111122223333). The ARN takes the
+    Region's partition (arn:aws-cn:..., arn:aws-us-gov:...)."""
+    partition = limits.partition_of(region).name
+    return document(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "ArnLike": {"aws:SourceArn": f"arn:{partition}:ecs:{region}:{account}:*"},
+                "StringEquals": {"aws:SourceAccount": account},
+            },
+        }
+    )
+
+
 def deny_insecure_transport(bucket_arn: str) -> str:
     return document(
         {

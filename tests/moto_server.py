@@ -17,6 +17,7 @@ import boto3
 import pytest
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's account for the default credentials
 
 
 def _free_port() -> int:

@@ -21,6 +21,8 @@ class IamArgs:
     bucket_arn: pulumi.Input[str]
     db_user_arn: pulumi.Input[str]
     image: str  # the tenant's container image: only its own ECR repository may be pulled from
+    region: str
+    account: str  # the platform's: only tasks ECS runs for this account and Region may assume the task role
 
 
 class TenantIam(pulumi.ComponentResource):
@@ -31,11 +33,14 @@ class TenantIam(pulumi.ComponentResource):
     def __init__(self, name: str, args: IamArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:tenant:Iam", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        # A role deployed before its name carried the Region keeps the name it has (renaming a role replaces it,
+        # and nothing is gained); a new role gets the new name.
+        named = pulumi.ResourceOptions(parent=self, ignore_changes=["name"])
         execution = aws.iam.Role(
             f"{name}-execution",
             name=args.execution_role_name,
             assume_role_policy=policies.assume_role_by(ECS_TASKS),
-            opts=child,
+            opts=named,
         )
         execution_policy = aws.iam.RolePolicy(
             f"{name}-execution",
@@ -46,7 +51,10 @@ class TenantIam(pulumi.ComponentResource):
             opts=child,
         )
         task = aws.iam.Role(
-            f"{name}-task", name=args.task_role_name, assume_role_policy=policies.assume_role_by(ECS_TASKS), opts=child
+            f"{name}-task",
+            name=args.task_role_name,
+            assume_role_policy=policies.assume_role_by_ecs_tasks(args.region, args.account),
+            opts=named,
         )
         task_policy = aws.iam.RolePolicy(
             f"{name}-task",

@@ -7,7 +7,7 @@ import pulumi_aws as aws
 
 from infra import aws_modules, naming
 from infra.inputs import TenantInputs
-from infra.outputs import PlatformOutputs
+from infra.outputs import OWNER_OUTPUT, PlatformOutputs, owner_record
 from infra.provider import ProviderSettings, aws_provider
 from infra.tenant.firewall import FirewallArgs, TenantFirewall
 from infra.tenant.iam import IamArgs, TenantIam
@@ -42,13 +42,18 @@ def tenant_program(
     aws_modules.load()
     env = tenant.environment
     region = env.region
-    names = naming.TenantNames(env.project, env.environment, region, tenant.name)
+    account = platform.account()
+    names = naming.TenantNames(env.project, env.environment, region, tenant.name, account)
     tags = naming.tags(env.project, env.environment, tenant.name, tenant.tags)
     provider = aws_provider("aws", ProviderSettings(region, tags, endpoint_url))
     opts = pulumi.ResourceOptions(providers=[provider])
     cell = platform.cell(tenant.cell)
 
-    storage = TenantStorage("storage", StorageArgs(names.bucket, delete_data, adopt=kept.bucket is not None), opts)
+    # Kept data is adopted under the name it has (a bucket kept before the account was part of its name has the
+    # legacy name).
+    storage = TenantStorage(
+        "storage", StorageArgs(kept.bucket or names.bucket, delete_data, adopt=kept.bucket is not None), opts
+    )
     logs = aws.cloudwatch.LogGroup(
         "logs",
         name=names.log_group,
@@ -77,6 +82,8 @@ def tenant_program(
                 lambda v: db_user_arn(v[0], region, v[1], names.database_user)
             ),
             image=tenant.image,
+            region=region,
+            account=account,
         ),
         opts,
     )
@@ -152,6 +159,7 @@ def tenant_program(
             )
 
     scheme = pulumi.Output.from_input(platform.listener_protocol).apply(lambda p: p.lower())
+    pulumi.export(OWNER_OUTPUT, owner_record(env.project, env.environment, region, account))
     pulumi.export("bucket_name", storage.bucket_name)
     pulumi.export("service_name", service.service_name)
     pulumi.export("log_group_name", logs.name)

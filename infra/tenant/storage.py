@@ -30,11 +30,13 @@ class TenantStorage(pulumi.ComponentResource):
         keep = not args.delete_data
         imported = args.bucket_name if args.adopt else None
         child = pulumi.ResourceOptions(parent=self, retain_on_delete=keep, import_=imported)
+        # A bucket deployed before its name carried the account keeps the name it has (a new name would be a new,
+        # empty bucket); a new bucket gets the new name.
         bucket = aws.s3.Bucket(
             f"{name}-bucket",
             bucket=args.bucket_name,
             force_destroy=args.delete_data,
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(ignore_changes=["bucket"])),
         )
         aws.s3.BucketOwnershipControls(
             f"{name}-ownership",

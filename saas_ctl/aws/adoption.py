@@ -119,17 +119,29 @@ def kept_secret(secretsmanager: Any, name: str, owner: Owner) -> tuple[str, str 
     return str(secret["ARN"]), (current[0] if current else None)
 
 
-def find_kept_data(spec: TenantsFile, tenant: str, session: Any, endpoint_url: str | None = None) -> KeptData:
-    """What an earlier destroy kept of ``tenant`` (to adopt), or :class:`KeptDataConflict`."""
+def account_of(session: Any, region: str, endpoint_url: str | None = None) -> str:
+    """The account of ``session``'s credentials (sts:GetCallerIdentity needs no permission)."""
+    sts = session.client("sts", region_name=region, endpoint_url=endpoint_url)
+    with boundary("could not ask AWS which account the credentials are for"):
+        return str(sts.get_caller_identity()["Account"])
+
+
+def find_kept_data(
+    spec: TenantsFile, tenant: str, session: Any, endpoint_url: str | None = None, account: str | None = None
+) -> KeptData:
+    """What an earlier destroy kept of ``tenant`` (to adopt), or :class:`KeptDataConflict`. ``account``: the
+    credentials' account, when the caller knows it already. A bucket kept before the account was part of bucket
+    names is found (and adopted) under the name it has."""
     from botocore.config import Config
 
     region = spec.platform.region
     config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=20)
-    names = naming.TenantNames(spec.platform.project, spec.platform.environment, region, tenant)
+    account = account or account_of(session, region, endpoint_url)
+    names = naming.TenantNames(spec.platform.project, spec.platform.environment, region, tenant, account)
     owner = Owner.of(spec, tenant)
     s3 = session.client("s3", region_name=region, endpoint_url=endpoint_url, config=config)
     secrets = session.client("secretsmanager", region_name=region, endpoint_url=endpoint_url, config=config)
-    bucket = kept_bucket(s3, names.bucket, owner)
+    bucket = kept_bucket(s3, names.bucket, owner) or kept_bucket(s3, names.legacy_bucket, owner)
     secret = kept_secret(secrets, names.secret, owner)
     if bucket is None and secret is None:
         return NOTHING_KEPT

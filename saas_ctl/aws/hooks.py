@@ -27,6 +27,20 @@ def behind_engine(session: Session) -> Any | None:
     return aws.session(session.endpoint_url)
 
 
+def caller_account(session: Session, region: str) -> str | None:
+    """The account of the credentials the engine deploys with (sts:GetCallerIdentity, which needs no permission);
+    None when it cannot be asked: an engine that deploys nothing to AWS, no credentials, or no answer."""
+    found = behind_engine(session)
+    if found is None:
+        return None
+    from saas_ctl.aws.adoption import account_of
+
+    try:
+        return account_of(found, region, session.endpoint_url)
+    except aws.AwsError:
+        return None
+
+
 def kept_data(
     session: Session, spec: TenantsFile, names: Sequence[str], deployed: Sequence[str]
 ) -> dict[str, KeptData]:
@@ -41,9 +55,10 @@ def kept_data(
     found_session = aws.session(session.endpoint_url) if new else None
     if found_session is None:
         return {}
-    from saas_ctl.aws.adoption import find_kept_data
+    from saas_ctl.aws.adoption import account_of, find_kept_data
 
-    found = {name: find_kept_data(spec, name, found_session, session.endpoint_url) for name in new}
+    account = account_of(found_session, spec.platform.region, session.endpoint_url)
+    found = {name: find_kept_data(spec, name, found_session, session.endpoint_url, account) for name in new}
     return {name: kept for name, kept in found.items() if kept != NOTHING_KEPT}
 
 

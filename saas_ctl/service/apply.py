@@ -34,6 +34,7 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
     deployed = state.read(session, loaded.spec)
     policy.preflight_or_warn(session, ui, loaded, request.skip_preflight, deployed)
     orphans = fleet.plan(loaded, deployed.tenants, part, request.prune).orphans
+    deployed.refuse_foreign_tenants(orphans)  # before anything: they may be another environment's
     if request.dry_run:
         with ui.running(session) as live:
             seen = fleet.preview(live, loaded, part, request.prune, deployed)

@@ -40,11 +40,14 @@ def destroy_tenant(session: Session, name: str, delete_data: bool) -> DestroyOut
         raise UsageError(f"tenant {name!r} is neither declared in {session.file} nor deployed")
     names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
     report = RunReport(Operation.DESTROY)
+    bucket = ""
     if deployed:
+        present.refuse_foreign_tenants([name])  # another environment's stack of that name is not touched
+        bucket = str(present.tenant_outputs(name).get("bucket_name") or "its bucket")  # whatever it is named
         platform = None
         if delete_data:
             platform = present.platform() if declared else None
-            prepare = _allow_data_deletion(session, spec, name, declared, names, platform)
+            prepare = _allow_data_deletion(session, spec, name, declared, (bucket, names.secret), platform)
             if not prepare.ok:
                 return DestroyOutcome(prepare, [], False)
         # Destroy works from the stack's state; the program is not run, so the platform need not be there.
@@ -59,7 +62,7 @@ def destroy_tenant(session: Session, name: str, delete_data: bool) -> DestroyOut
     kept = (
         []
         if delete_data
-        else [f"S3 bucket {names.bucket}", f"secret {names.secret}", f"database and role {names.database_user}"]
+        else [f"S3 bucket {bucket}", f"secret {names.secret}", f"database and role {names.database_user}"]
     )
     return DestroyOutcome(report, kept if deployed else [], declared)
 
@@ -69,7 +72,7 @@ def _allow_data_deletion(
     spec: TenantsFile,
     name: str,
     declared: bool,
-    names: TenantNames,
+    kept: tuple[str, str],  # the bucket's and the secret's names
     platform: PlatformOutputs | None,
 ) -> RunReport:
     """Re-apply the tenant with deletion allowed (bucket force_destroy, nothing retained), so that the destroy
@@ -77,7 +80,7 @@ def _allow_data_deletion(
     if not declared or platform is None:
         raise Refused(
             f"tenant {name!r} is orphaned (not in {session.file}); --delete-data needs its settings",
-            hint=f"destroy without --delete-data, then delete bucket {names.bucket} and secret {names.secret} yourself",
+            hint=f"destroy without --delete-data, then delete bucket {kept[0]} and secret {kept[1]} yourself",
         )
     stacks = tenants_for(session, spec, [name], platform, delete_data=True)
     return session.orchestrator(Options(parallel=1)).run(Operation.UP, stacks)

@@ -104,6 +104,8 @@ def apply(
     ``deployed``: what the command has read of the deployed state (else it is read here)."""
     spec = loaded.spec
     deployed = deployed or state.read(session, spec)
+    # Orphans recorded for another environment, Region or account are refused before anything runs.
+    deployed.refuse_foreign_tenants(plan(loaded, deployed.tenants, shard, prune).orphans)
     reports: list[RunReport] = []
     if shard.updates_platform:
         platform_report = operations.platform(session, loaded, Operation.UP, deployed)

@@ -20,6 +20,7 @@ def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Depl
     still use it, and a database with deletion protection (AWS refuses to delete the cluster, after Pulumi
     has deleted the instances, load balancer and NAT in parallel)."""
     spec = loaded.spec
+    outputs = deployed.platform_stack  # refused first when it is another environment's
     remaining = deployed.tenants
     if remaining:
         raise Refused(
@@ -37,7 +38,6 @@ def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Depl
             f"(platform.database.deletion_protection is true at {where}); nothing was deleted",
             hint=steps,
         )
-    outputs = deployed.platform_stack
     if outputs.get("deletion_protection", bool(outputs)):
         raise Refused(
             "refusing to destroy the platform: the deployed Aurora cluster still has deletion protection on (the "

@@ -12,11 +12,14 @@ import threading
 from typing import Any
 
 from infra.outputs import PlatformOutputs
+from saas_ctl.aws import hooks
 from saas_ctl.engine import base as engine_base
 from saas_ctl.errors import Refused
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.models import TenantsFile
-from saas_ctl.stacks import targets
+from saas_ctl.stacks import ownership, targets
+
+_UNKNOWN = object()
 
 
 def check_engine(session: Session, operating: bool = False) -> None:
@@ -30,7 +33,9 @@ def check_engine(session: Session, operating: bool = False) -> None:
 
 class Deployed:
     """The platform stack's outputs and the tenant stacks of one environment, each read from the engine the
-    first time it is needed and never again (thread-safe)."""
+    first time it is needed and never again (thread-safe). Reading them refuses stacks of another environment
+    (``ownership``): a platform stack recorded for another Region or account, a tenant stacks' project that
+    another environment of the backend shares."""
 
     def __init__(
         self,
@@ -43,6 +48,8 @@ class Deployed:
         self._spec = spec
         self._platform_stack = platform_stack
         self._tenants = tenants
+        self._tenant_outputs: dict[str, dict[str, Any]] = {}
+        self._account: object = _UNKNOWN
         self._lock = threading.Lock()
 
     @property
@@ -52,7 +59,10 @@ class Deployed:
         with self._lock:
             if self._platform_stack is None:
                 check_engine(self._session)
-                self._platform_stack = self._session.engine.outputs(targets.platform_target(self._spec))
+                target = targets.platform_target(self._spec)
+                outputs = self._session.engine.outputs(target)
+                ownership.refuse_foreign_platform(self._spec, target.label, outputs, self._account_locked(outputs))
+                self._platform_stack = outputs
             return dict(self._platform_stack)
 
     @property
@@ -60,8 +70,35 @@ class Deployed:
         """The tenant stacks that exist (declared or not); listing them may need neither CLI nor passphrase."""
         with self._lock:
             if self._tenants is None:
-                self._tenants = self._session.engine.list_stacks(targets.tenants_project(self._spec))
+                project = targets.tenants_project(self._spec)
+                ownership.refuse_shared_tenants_project(self._spec, project, self._session.engine.list_stacks)
+                self._tenants = self._session.engine.list_stacks(project)
             return list(self._tenants)
+
+    def refuse_foreign_tenants(self, names: list[str]) -> None:
+        """Refused when a stack among ``names`` (tenant stacks about to be destroyed, say) records another
+        environment, Region or account; each stack's outputs are read once."""
+        outputs = {name: self.tenant_outputs(name) for name in names}
+        deployed = next((o for o in outputs.values() if o), {})
+        with self._lock:
+            account = self._account_locked(deployed)
+        project = targets.tenants_project(self._spec)
+        ownership.refuse_foreign_tenants(self._spec, project, names, outputs.__getitem__, account)
+
+    def tenant_outputs(self, name: str) -> dict[str, Any]:
+        """A tenant stack's outputs (read once); empty when it does not exist."""
+        with self._lock:
+            if name not in self._tenant_outputs:
+                self._tenant_outputs[name] = self._session.engine.outputs(targets.orphan_target(self._spec, name))
+            return dict(self._tenant_outputs[name])
+
+    def _account_locked(self, outputs: dict[str, Any]) -> str | None:
+        """The credentials' account, asked (once) only when a deployed stack is to be compared with it."""
+        if not outputs:
+            return None
+        if self._account is _UNKNOWN:
+            self._account = hooks.caller_account(self._session, self._spec.platform.region)
+        return self._account if isinstance(self._account, str) else None
 
     def platform(self) -> PlatformOutputs:
         """The deployed platform's outputs; refuses when the platform is not deployed."""
@@ -80,7 +117,9 @@ class Deployed:
     def platform_changed(self) -> Deployed:
         """After this command changed the platform stack: its outputs are read again, the tenant stacks are not."""
         with self._lock:
-            return Deployed(self._session, self._spec, None, self._tenants)
+            changed = Deployed(self._session, self._spec, None, self._tenants)
+            changed._account = self._account
+            return changed
 
 
 def read(session: Session, spec: TenantsFile) -> Deployed:

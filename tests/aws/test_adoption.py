@@ -12,9 +12,9 @@ from infra.tenant.kept import NOTHING_KEPT
 from saas_ctl.aws.adoption import KeptDataConflict, find_kept_data
 from saas_ctl.spec.models import TenantsFile
 from tests.conftest import MINIMAL, spec_of
-from tests.moto_server import REGION, client, other_account_credentials
+from tests.moto_server import ACCOUNT, REGION, client, other_account_credentials
 
-NAMES = naming.TenantNames("saas", "dev", REGION, "acme")
+NAMES = naming.TenantNames("saas", "dev", REGION, "acme", ACCOUNT)
 ACME_TAGS = naming.tags("saas", "dev", "acme", {"cost-center": "x"})
 
 
@@ -26,10 +26,10 @@ def session() -> Any:
     return boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
-def keep_bucket(url: str, tags: dict[str, str]) -> None:
+def keep_bucket(url: str, tags: dict[str, str], bucket: str = NAMES.bucket) -> None:
     s3: Any = client(url, "s3")
-    s3.create_bucket(Bucket=NAMES.bucket)
-    s3.put_bucket_tagging(Bucket=NAMES.bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
 
 
 def keep_secret(url: str, tags: dict[str, str]) -> dict[str, Any]:
@@ -54,6 +54,11 @@ def test_kept_bucket_and_secret_with_the_tenants_tags_are_adopted(moto: str) -> 
         created["VersionId"],
     )
     assert kept.secret_version_import_id == f"{created['ARN']}|{created['VersionId']}"
+
+
+def test_a_bucket_kept_before_the_account_was_part_of_bucket_names_is_adopted_under_its_name(moto: str) -> None:
+    keep_bucket(moto, ACME_TAGS, NAMES.legacy_bucket)
+    assert find_kept_data(spec(), "acme", session(), moto).bucket == NAMES.legacy_bucket
 
 
 def test_a_bucket_of_another_tenant_is_a_conflict_naming_the_tag(moto: str) -> None:

@@ -58,7 +58,7 @@ def test_plan_on_a_terminal_is_a_table_per_stack(runner: CliRunner, monkeypatch:
 def test_plan_of_a_tenant_piped_prints_one_line_per_resource_with_its_aws_name(runner: CliRunner) -> None:
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE), "-t", "acme"])
     lines = result.stdout.splitlines()
-    assert "saas-dev-tenants/acme\taws:iam/role:Role\tiam-task\tsaas-acme-dev-task" in lines
+    assert "saas-dev-tenants/acme\taws:iam/role:Role\tiam-task\tsaas-acme-dev-task-nkmp" in lines
     assert len(lines) == 29 and all(line.startswith("saas-dev-tenants/acme\t") for line in lines)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
+import botocore
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +20,7 @@ from infra.naming import (
     fit,
     fit_unique,
     max_tenant_name_length,
+    region_code,
     stable_hash,
     tags,
 )
@@ -100,21 +104,41 @@ def test_tenant_names_carry_project_tenant_and_environment() -> None:
     names = TenantNames("saas", "prod", "eu-west-1", "acme")
     assert (names.base, names.execution_role, names.task_role, names.log_group, names.secret, names.database_user) == (
         "saas-acme-prod",
-        "saas-acme-prod-exec",
-        "saas-acme-prod-task",
+        f"saas-acme-prod-exec-{region_code('eu-west-1')}",
+        f"saas-acme-prod-task-{region_code('eu-west-1')}",
         "/saasctl/saas-prod/acme",
         "saas-prod/acme/app",
         "tenant_acme",
     )
 
 
-def test_bucket_name_differs_per_region_and_environment() -> None:
+def test_role_names_of_one_tenant_in_two_regions_of_one_account_differ() -> None:
+    east, west = (TenantNames("saas", "prod", region, "acme") for region in ("us-east-1", "eu-west-1"))
+    assert (east.execution_role, east.task_role) == ("saas-acme-prod-exec-nkmp", "saas-acme-prod-task-nkmp")
+    assert {east.execution_role, east.task_role}.isdisjoint({west.execution_role, west.task_role})
+
+
+def test_no_two_regions_botocore_knows_share_a_region_code() -> None:
+    data = json.loads((Path(botocore.__file__).parent / "data" / "partitions.json").read_text())
+    regions = [region for partition in data["partitions"] for region in partition["regions"]]
+    assert len(regions) > 50
+    assert len({region_code(region) for region in regions}) == len(regions)
+
+
+def test_names_given_before_the_region_and_account_were_part_of_them_are_kept_as_legacy_names() -> None:
+    names = TenantNames("saas", "prod", "eu-west-1", "acme", "111122223333")
+    assert names.legacy_roles == ("saas-acme-prod-exec", "saas-acme-prod-task")
+    assert names.legacy_bucket == f"saas-acme-prod-{stable_hash('saas', 'eu-west-1', 'prod', 'acme', length=8)}"
+
+
+def test_bucket_name_differs_per_region_environment_and_account() -> None:
     buckets = {
-        TenantNames("saas", env, region, "acme").bucket
+        TenantNames("saas", env, region, "acme", account).bucket
         for env in ("dev", "prod")
         for region in ("us-east-1", "eu-west-1")
+        for account in ("111122223333", "444455556666")
     }
-    assert len(buckets) == 4
+    assert len(buckets) == 8
 
 
 def test_max_tenant_name_length_is_set_by_the_bucket_name() -> None:

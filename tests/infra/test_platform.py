@@ -264,7 +264,21 @@ def test_ecs_cluster_has_container_insights(platform: Synthesis) -> None:
 def test_platform_exports_every_platform_output_key(platform: Synthesis) -> None:
     from infra.outputs import PlatformOutputs
 
-    assert tuple(platform.outputs) == PlatformOutputs.keys()
+    assert tuple(platform.outputs) == (*PlatformOutputs.keys(), "owner")
+
+
+def test_platform_records_the_project_environment_region_and_account_it_was_deployed_for(platform: Synthesis) -> None:
+    assert platform.outputs["owner"] == {
+        "project": "saas",
+        "environment": "dev",
+        "region": "us-east-1",
+        "account": "123456789012",
+    }
+
+
+def test_platform_outputs_read_back_from_the_stack_are_typed(platform: Synthesis) -> None:
+    from infra.outputs import PlatformOutputs
+
     assert PlatformOutputs.from_stack_outputs(platform.outputs).listener_protocol == "HTTP"
 
 

@@ -16,11 +16,53 @@ from saas_ctl.stacks import targets
 from tests.conftest import MINIMAL, spec_of
 from tests.infra.conftest import of_type, one, policy, synth_tenant, uses_stack_provider
 
-BUCKET = "saas-acme-dev-5e68bd74"
+BUCKET = "saas-acme-dev-2f6e043f"  # the hash of saas, us-east-1, dev, acme and the platform's account 123456789012
+LEGACY_BUCKET = "saas-acme-dev-5e68bd74"  # the same without the account, as tenants created before it are named
 
 
-def test_bucket_is_named_for_tenant_and_environment(acme: Synthesis) -> None:
+def test_bucket_is_named_for_tenant_environment_and_the_platforms_account(acme: Synthesis) -> None:
     assert one(acme, "aws:s3/bucket:Bucket").inputs["bucket"] == BUCKET
+
+
+def test_a_deployed_bucket_and_its_roles_keep_the_names_they_have(acme: Synthesis) -> None:
+    # A stack deployed before the account (bucket) and the Region (roles) were part of these names keeps them: the
+    # engine compares the old name, not the new one (tests/integration/test_environments.py shows it).
+    named = [*of_type(acme, "aws:s3/bucket:Bucket"), *of_type(acme, "aws:iam/role:Role")]
+    assert {r.name: r.options["ignoreChanges"] for r in named} == {
+        "storage-bucket": ["bucket"],
+        "iam-execution": ["name"],
+        "iam-task": ["name"],
+    }
+
+
+def test_kept_data_under_a_legacy_bucket_name_is_adopted_under_that_name(example: str) -> None:
+    synthesis = _synth_tenant(example, kept=KeptData(bucket=LEGACY_BUCKET))
+    bucket = one(synthesis, "aws:s3/bucket:Bucket")
+    assert (bucket.inputs["bucket"], bucket.options["import"]) == (LEGACY_BUCKET, LEGACY_BUCKET)
+
+
+def test_the_task_role_trusts_only_ecs_tasks_of_the_platforms_account_and_region(acme: Synthesis) -> None:
+    task = next(r for r in of_type(acme, "aws:iam/role:Role") if r.name == "iam-task")
+    assert json.loads(task.inputs["assumeRolePolicy"])["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "ArnLike": {"aws:SourceArn": "arn:aws:ecs:us-east-1:123456789012:*"},
+                "StringEquals": {"aws:SourceAccount": "123456789012"},
+            },
+        }
+    ]
+
+
+def test_the_tenant_stack_records_its_project_environment_region_and_account(acme: Synthesis) -> None:
+    assert acme.outputs["owner"] == {
+        "project": "saas",
+        "environment": "dev",
+        "region": "us-east-1",
+        "account": "123456789012",
+    }
 
 
 def test_bucket_keeps_data_unless_deletion_is_asked_for(acme: Synthesis) -> None:
@@ -166,6 +208,7 @@ def test_autoscaling_tracks_cpu_between_min_and_max(acme: Synthesis) -> None:
 
 def test_tenant_outputs_name_its_resources_and_urls(acme: Synthesis) -> None:
     assert acme.outputs == {
+        "owner": {"project": "saas", "environment": "dev", "region": "us-east-1", "account": "123456789012"},
         "bucket_name": BUCKET,
         "service_name": "saas-acme-dev",
         "log_group_name": "/saasctl/saas-dev/acme",

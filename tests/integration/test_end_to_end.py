@@ -24,10 +24,11 @@ import pytest
 from infra import naming
 from tests.conftest import REPO
 from tests.integration.conftest import RealEngine, ops, requires_pulumi
+from tests.moto_server import ACCOUNT
 
 pytestmark = [requires_pulumi]
 
-TENANT = naming.TenantNames("saas", "dev", "us-east-1", "initech")
+TENANT = naming.TenantNames("saas", "dev", "us-east-1", "initech", ACCOUNT)
 PLATFORM = naming.PlatformNames("saas", "dev")
 ZONE = "example.com"
 # The one thing the test adds to the bundled tenants.yaml: a Route 53 zone for the tenants' records (a user's

@@ -8,11 +8,11 @@ from typing import Any
 
 from infra import naming
 from tests.integration.conftest import RealEngine, ops, requires_pulumi
-from tests.moto_server import client
+from tests.moto_server import ACCOUNT, client
 
 pytestmark = [requires_pulumi]
 
-ACME = naming.TenantNames("itest", "test", "us-east-1", "acme")
+ACME = naming.TenantNames("itest", "test", "us-east-1", "acme", ACCOUNT)
 DATA = {
     "storage-bucket",
     "storage-ownership",

@@ -20,9 +20,9 @@ from saas_ctl.preflight.findings import Finding, Severity
 from saas_ctl.preflight.run import Mode, run
 from saas_ctl.spec.loader import LoadedSpec
 from tests.conftest import MINIMAL, fleet_yaml, loaded_of
-from tests.moto_server import REGION, client, other_account_credentials
+from tests.moto_server import ACCOUNT, REGION, client, other_account_credentials
 
-ACME = TenantNames("saas", "dev", REGION, "acme")
+ACME = TenantNames("saas", "dev", REGION, "acme", ACCOUNT)
 
 
 def loaded(text: str = MINIMAL) -> LoadedSpec:
@@ -267,6 +267,14 @@ def test_the_tenants_kept_bucket_is_information_that_it_will_be_adopted(moto: st
     )
 
 
+def test_a_bucket_kept_under_the_name_before_the_account_was_part_of_it_will_be_adopted(moto: str) -> None:
+    s3: Any = client(moto, "s3")
+    s3.create_bucket(Bucket=ACME.legacy_bucket)
+    s3.put_bucket_tagging(Bucket=ACME.legacy_bucket, Tagging={"TagSet": _tag_list("acme")})
+    [finding] = run_one(live.buckets, moto, deployed=set())
+    assert (finding.code, finding.message.split(" is ")[0]) == ("LIVE-BUCKET-KEPT", f"bucket {ACME.legacy_bucket}")
+
+
 def test_another_tenants_bucket_under_this_name_is_an_error_naming_the_tag(moto: str) -> None:
     s3: Any = client(moto, "s3")
     s3.create_bucket(Bucket=ACME.bucket)
@@ -298,8 +306,11 @@ def test_secret_pending_deletion_is_an_error_with_the_restore_command(moto: str)
     )
 
 
+ACME_TAGS = tags("saas", "dev", "acme")  # what saasctl tags every resource of tenant acme with
+
+
 def test_leftover_log_group_warns_when_deployment_is_unknown(moto: str) -> None:
-    client(moto, "logs").create_log_group(logGroupName=ACME.log_group)  # type: ignore[attr-defined]
+    client(moto, "logs").create_log_group(logGroupName=ACME.log_group, tags=ACME_TAGS)  # type: ignore[attr-defined]
     [finding] = run_one(live.leftovers, moto)
     assert (finding.severity, finding.message) == (
         Severity.WARNING,
@@ -309,11 +320,47 @@ def test_leftover_log_group_warns_when_deployment_is_unknown(moto: str) -> None:
     assert finding.fix == "delete it: aws logs delete-log-group --log-group-name /saasctl/saas-dev/acme"
 
 
+def _role(url: str, name: str, role_tags: dict[str, str]) -> None:
+    client(url, "iam").create_role(  # type: ignore[attr-defined]
+        RoleName=name, AssumeRolePolicyDocument="{}", Tags=[{"Key": k, "Value": v} for k, v in role_tags.items()]
+    )
+
+
 def test_leftover_role_is_an_error_for_an_undeployed_tenant(moto: str) -> None:
-    client(moto, "iam").create_role(RoleName=ACME.task_role, AssumeRolePolicyDocument="{}")  # type: ignore[attr-defined]
+    _role(moto, ACME.task_role, ACME_TAGS)
     [finding] = run_one(live.leftovers, moto, deployed=set())
     assert finding.severity is Severity.ERROR
-    assert finding.message.startswith("IAM role saas-acme-dev-task already exists but tenant 'acme' is not deployed")
+    assert finding.message.startswith(f"IAM role {ACME.task_role} already exists but tenant 'acme' is not deployed")
+    assert finding.fix == f"delete it: aws iam delete-role --role-name {ACME.task_role} (after deleting its policies)"
+
+
+def test_a_role_another_environment_tags_as_its_own_is_never_offered_for_deletion(moto: str) -> None:
+    _role(moto, ACME.task_role, tags("saas-dev", "x", "acme"))
+    [finding] = run_one(live.leftovers, moto, deployed=set())
+    assert (finding.code, finding.message, finding.fix) == (
+        "LIVE-NAME-TAKEN",
+        f"IAM role {ACME.task_role} already exists and belongs to environment saas-dev/x, tenant acme (its tags): "
+        "creating tenant 'acme''s would fail (already exists)",
+        "it is not this environment's: leave it alone and give this tenant (or the project or environment) another "
+        "name",
+    )
+
+
+def test_a_log_group_without_saasctls_tags_is_never_offered_for_deletion(moto: str) -> None:
+    client(moto, "logs").create_log_group(logGroupName=ACME.log_group)  # type: ignore[attr-defined]
+    [finding] = run_one(live.leftovers, moto)
+    assert (finding.code, finding.message) == (
+        "LIVE-NAME-TAKEN",
+        f"log group {ACME.log_group} already exists and was not made by saasctl for this environment (its tags): "
+        "creating tenant 'acme''s would fail (already exists)",
+    )
+
+
+def test_a_role_of_the_same_tenant_in_another_region_does_not_collide(moto: str) -> None:
+    other = TenantNames("saas", "dev", "eu-west-1", "acme")
+    _role(moto, other.task_role, ACME_TAGS)
+    _role(moto, other.execution_role, ACME_TAGS)
+    assert run_one(live.leftovers, moto, deployed=set()) == []
 
 
 def test_live_run_reports_mode_and_counts_calls_once_per_list(moto: str) -> None:

@@ -22,6 +22,13 @@ class AwsContext:
     clients: dict[str, Any] = field(default_factory=dict)
     listed: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)  # one list call serves every check
     last_call: str = ""  # the API asked last ("rds:DescribeDBEngineVersions"): the one a failure is about
+    _account: str | None = None
+
+    def account(self) -> str:
+        """The account of the credentials (sts:GetCallerIdentity, which needs no permission), asked once."""
+        if self._account is None:
+            self._account = str(self.client("sts").get_caller_identity()["Account"])
+        return self._account
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
