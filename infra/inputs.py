@@ -19,6 +19,7 @@ class Environment:
     region: str
     log_retention_days: int
     dns: bool = False  # whether a hosted zone is managed: tenants get alias records in it
+    dns_take_over: bool = False  # replace an A record already at a tenant's host (Route 53 UPSERT)
 
 
 @dataclass(frozen=True)

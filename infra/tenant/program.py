@@ -155,6 +155,9 @@ def tenant_program(
                         evaluate_target_health=True,
                     )
                 ],
+                # platform.dns.take_over: an A record already at the host is replaced (UPSERT) instead of refused
+                # (InvalidChangeBatch "already exists"); live preflight finds such records first.
+                allow_overwrite=True if env.dns_take_over else None,
                 opts=pulumi.ResourceOptions(provider=provider),
             )
 

@@ -249,10 +249,40 @@ def in_zone(host: str, zone: str) -> bool:
     return host == zone or host.endswith("." + zone)
 
 
+def dns_wildcard(host: str) -> str | None:
+    """What makes ``host`` mean one thing to the ALB and another to DNS, or None. The ALB reads '?' as any one
+    character and '*' as any characters wherever they are (HostHeaderConditionConfig); Route 53 accepts both as
+    plain characters in a record's name, except a '*' that is the whole leftmost label, which is a DNS wildcard
+    (Route 53 Developer Guide, "DNS domain name format": "If you include * in any other position, such as
+    prod.*.example.com, DNS treats it as an * character (ASCII 42), not as a wildcard")."""
+    labels = host.split(".")
+    if "?" in host:
+        return "'?'"
+    if any("*" in label for label in labels[1:]) or ("*" in labels[0] and labels[0] != "*"):
+        return "a '*' that is not the whole leftmost label"
+    return None
+
+
 def dns_hosts(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
-    """With platform.dns, every tenant host gets an alias record in the zone: it must lie inside it."""
+    """With platform.dns, every tenant host gets an alias record in the zone: it must lie inside it, and be a
+    name the record and the ALB rule read the same way."""
     dns = spec.platform.dns
-    if dns is None or dns.zone_name is None:
+    if dns is None:
+        return
+    for index, tenant in enumerate(spec.tenants):
+        for position, host in enumerate(resolve(tenant, spec).hosts):
+            wildcard = dns_wildcard(host)
+            if wildcard:
+                yield error(
+                    "DNS-HOST-WILDCARD",
+                    ("tenants", index, "hosts", position) if tenant.hosts else ("tenants", index, "name"),
+                    f"host {host} of tenant {tenant.name!r} has {wildcard}: with platform.dns saasctl refuses it "
+                    "(its own rule, not Route 53's: Route 53 would store the character literally, while the ALB rule "
+                    "reads it as a wildcard, so the record and the rule would mean different hosts)",
+                    "use a plain host name, or '*' as the whole leftmost label (*.example.com: a wildcard record), "
+                    "or list this host without platform.dns",
+                )
+    if dns.zone_name is None:
         return  # a zone given by ID only is checked live
     for index, tenant in enumerate(spec.tenants):
         for host in resolve(tenant, spec).hosts:

@@ -331,6 +331,13 @@ class Dns(_Model):
         None, description="The hosted zone's ID (Z...). Either this or zone_name."
     )
     zone_name: Host | None = Field(None, description="The hosted zone's domain, e.g. example.com.")
+    take_over: bool = Field(
+        False,
+        description=(
+            "Replace A records that already exist at tenant hosts (made by something other than this environment) "
+            "with the tenant's alias record, instead of refusing. A CNAME at a host is refused either way."
+        ),
+    )
 
     def model_post_init(self, _context: Any) -> None:
         if self.zone_id is None and self.zone_name is None:

@@ -11,7 +11,12 @@ from saas_ctl.spec.models import TenantsFile, resolve
 def environment(spec: TenantsFile) -> Environment:
     platform = spec.platform
     return Environment(
-        platform.project, platform.environment, platform.region, platform.log_retention_days, platform.dns is not None
+        platform.project,
+        platform.environment,
+        platform.region,
+        platform.log_retention_days,
+        platform.dns is not None,
+        platform.dns.take_over if platform.dns else False,
     )
 
 

@@ -457,3 +457,14 @@ def test_with_dns_every_host_gets_an_alias_record_at_the_load_balancer() -> None
                 "evaluateTargetHealth": True,
             }
         ]
+
+
+def test_a_record_at_a_tenants_host_is_created_not_overwritten_by_default() -> None:
+    records = of_type(_synth_tenant(DNS_SPEC), "aws:route53/record:Record")
+    assert [r.inputs.get("allowOverwrite") for r in records] == [None, None]
+
+
+def test_take_over_replaces_a_record_already_at_a_tenants_host() -> None:
+    spec = DNS_SPEC.replace("{zone_id: Z0123456789ABC}", "{zone_id: Z0123456789ABC, take_over: true}")
+    records = of_type(_synth_tenant(spec), "aws:route53/record:Record")
+    assert [r.inputs["allowOverwrite"] for r in records] == [True, True]

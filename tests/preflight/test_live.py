@@ -471,6 +471,77 @@ def test_a_zone_given_by_id_is_checked_against_the_hosts(moto: str) -> None:
     )
 
 
+def _zone_with(url: str, *records: dict[str, Any]) -> str:
+    route53: Any = client(url, "route53")
+    zone = route53.create_hosted_zone(Name="example.com", CallerReference="1")["HostedZone"]["Id"]
+    for record in records:
+        route53.change_resource_record_sets(
+            HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": record}]}
+        )
+    return str(zone)
+
+
+def _a_record(name: str, value: str = "192.0.2.10") -> dict[str, Any]:
+    return {"Name": name, "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": value}]}
+
+
+def test_an_a_record_already_at_a_tenants_host_is_refused_naming_take_over(moto: str) -> None:
+    _zone_with(moto, _a_record("acme.example.com"))
+    [finding] = run_one(live.existing_records, moto, _with_dns("{zone_name: example.com}"))
+    assert (finding.severity, finding.code, finding.path, finding.message, finding.fix) == (
+        Severity.ERROR,
+        "DNS-RECORD-EXISTS",
+        ("tenants", 0, "name"),
+        "host acme.example.com of tenant 'acme' already has an A record (192.0.2.10) that this environment did not "
+        "make: creating the tenant's alias record would fail (Route 53: it already exists)",
+        "set platform.dns.take_over: true to replace it with the tenant's record, or delete it, or choose another host",
+    )
+
+
+def test_with_take_over_an_a_record_at_a_tenants_host_is_a_warning_that_it_will_be_replaced(moto: str) -> None:
+    _zone_with(moto, _a_record("ACME.example.com."))
+    [finding] = run_one(live.existing_records, moto, _with_dns("{zone_name: example.com, take_over: true}"))
+    assert (finding.severity, finding.code) == (Severity.WARNING, "DNS-RECORD-TAKE-OVER")
+
+
+def test_a_cname_at_a_tenants_host_is_refused_even_with_take_over(moto: str) -> None:
+    cname = {"Name": "acme.example.com", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "x.example.org"}]}
+    _zone_with(moto, cname)
+    [finding] = run_one(live.existing_records, moto, _with_dns("{zone_name: example.com, take_over: true}"))
+    assert (finding.code, finding.fix) == (
+        "DNS-RECORD-CNAME",
+        "delete that CNAME record in the hosted zone yourself, or choose another host for tenant 'acme'",
+    )
+
+
+def test_the_environments_own_alias_record_at_a_tenants_host_is_not_a_conflict(moto: str) -> None:
+    _deployed_alb(moto, {})
+    balancer = client(moto, "elbv2").describe_load_balancers(Names=["saas-dev-alb"])["LoadBalancers"][0]  # type: ignore[attr-defined]
+    alias = {
+        "Name": "acme.example.com",
+        "Type": "A",
+        "AliasTarget": {
+            "HostedZoneId": balancer["CanonicalHostedZoneId"],
+            "DNSName": f"dualstack.{balancer['DNSName']}.",
+            "EvaluateTargetHealth": True,
+        },
+    }
+    _zone_with(moto, alias, {**_a_record("other.example.com")})
+    assert run_one(live.existing_records, moto, _with_dns("{zone_name: example.com}")) == []
+
+
+def test_records_of_other_types_at_a_tenants_host_do_not_conflict(moto: str) -> None:
+    txt = {"Name": "acme.example.com", "Type": "TXT", "TTL": 300, "ResourceRecords": [{"Value": '"v=spf1 -all"'}]}
+    _zone_with(moto, txt)
+    assert run_one(live.existing_records, moto, _with_dns("{zone_name: example.com}")) == []
+
+
+def test_a_wildcard_record_as_route_53_lists_it_is_matched_to_the_wildcard_host() -> None:
+    from saas_ctl.preflight.live.dns import record_name
+
+    assert record_name("\\052.Acme.example.com.") == "*.acme.example.com"
+
+
 # ---- cells and the fleet's quotas ---------------------------------------------------------------------------
 
 

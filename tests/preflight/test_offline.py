@@ -245,6 +245,37 @@ def test_hosts_inside_the_zone_pass() -> None:
     assert [f for f in findings(text) if f.code.startswith("DNS")] == []
 
 
+def _dns_with_hosts(*hosts: str) -> str:
+    text = MINIMAL.replace("  domain: example.com\n", "  domain: example.com\n  dns: {zone_name: example.com}\n")
+    return text + f"    hosts: [{', '.join(repr(h) for h in hosts)}]\n"
+
+
+@pytest.mark.parametrize(
+    ("host", "what"),
+    [
+        ("a?.example.com", "'?'"),
+        ("app.*.example.com", "a '*' that is not the whole leftmost label"),
+        ("app*.example.com", "a '*' that is not the whole leftmost label"),
+    ],
+)
+def test_with_dns_a_host_dns_would_read_literally_is_refused_as_saasctls_rule(host: str, what: str) -> None:
+    finding = only(_dns_with_hosts(host), "DNS-HOST-WILDCARD")
+    assert (finding.path, finding.message) == (
+        ("tenants", 0, "hosts", 0),
+        f"host {host} of tenant 'acme' has {what}: with platform.dns saasctl refuses it (its own rule, not Route "
+        "53's: Route 53 would store the character literally, while the ALB rule reads it as a wildcard, so the "
+        "record and the rule would mean different hosts)",
+    )
+
+
+def test_with_dns_a_leftmost_wildcard_label_is_a_wildcard_record_and_passes() -> None:
+    assert [f for f in findings(_dns_with_hosts("*.acme.example.com")) if f.code.startswith("DNS")] == []
+
+
+def test_without_dns_wildcards_are_only_the_albs_business() -> None:
+    assert [f for f in findings(MINIMAL + "    hosts: [a?.example.com]\n") if f.code.startswith("DNS")] == []
+
+
 def test_a_region_aws_does_not_have_is_an_error_naming_the_list_it_checked() -> None:
     finding = only(MINIMAL.replace("region: us-east-1", "region: us-north-9"), "REGION-UNKNOWN")
     assert finding.message == (

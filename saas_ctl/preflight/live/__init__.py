@@ -16,7 +16,8 @@ from saas_ctl.preflight.findings import Finding, error, warning
 from saas_ctl.preflight.live.certificate import certificate, covers
 from saas_ctl.preflight.live.context import AwsContext, error_code
 from saas_ctl.preflight.live.database import engine_version, instance_class
-from saas_ctl.preflight.live.leftovers import buckets, hosted_zone, leftovers, secrets
+from saas_ctl.preflight.live.dns import existing_records, hosted_zone
+from saas_ctl.preflight.live.leftovers import buckets, leftovers, secrets
 from saas_ctl.preflight.live.load_balancers import alb_rules
 from saas_ctl.preflight.live.network import availability_zones, elastic_ips, vpcs
 from saas_ctl.preflight.live.quotas import compute_capacity, load_balancing_capacity
@@ -152,6 +153,16 @@ CHECKS: tuple[LiveCheck, ...] = (
     LiveCheck("Fargate, ECS and network interface quotas", ("servicequotas:GetServiceQuota",), compute_capacity),
     LiveCheck("the certificate", ("acm:DescribeCertificate",), certificate),
     LiveCheck("the hosted zone", ("route53:GetHostedZone", "route53:ListHostedZonesByName"), hosted_zone),
+    LiveCheck(
+        "records at tenant hosts",
+        (
+            "route53:GetHostedZone",
+            "route53:ListHostedZonesByName",
+            "route53:ListResourceRecordSets",
+            "elasticloadbalancing:DescribeLoadBalancers",
+        ),
+        existing_records,
+    ),
     LiveCheck("bucket names", ("s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketTagging"), buckets),
     LiveCheck("secret names", ("secretsmanager:ListSecrets",), secrets),
     LiveCheck(
@@ -173,6 +184,7 @@ __all__ = [
     "covers",
     "elastic_ips",
     "engine_version",
+    "existing_records",
     "hosted_zone",
     "instance_class",
     "leftovers",

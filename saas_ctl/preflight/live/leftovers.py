@@ -1,5 +1,4 @@
-"""Live checks of names taken or left over: the hosted zone, buckets, secrets, and resources an earlier
-destroy left behind."""
+"""Live checks of names taken or left over: buckets, secrets, and resources an earlier destroy left behind."""
 
 from __future__ import annotations
 
@@ -8,9 +7,9 @@ from collections.abc import Callable, Iterator, Mapping
 from infra import naming
 from saas_ctl.aws.adoption import Owner
 from saas_ctl.preflight.findings import Finding, error, info, warning
-from saas_ctl.preflight.live.context import AwsContext, error_code, paginate
+from saas_ctl.preflight.live.context import AwsContext, paginate
 from saas_ctl.preflight.live.names import target_group_name
-from saas_ctl.spec.models import TenantsFile, resolve
+from saas_ctl.spec.models import TenantsFile
 
 
 def _tenant_names(spec: TenantsFile, account: str = "") -> list[tuple[int, naming.TenantNames]]:
@@ -88,50 +87,6 @@ def _kept_or_conflict(
         "(already exists)",
         f"delete it if it is not needed: {delete}; otherwise rename the tenant",
     )
-
-
-def hosted_zone(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
-    """platform.dns names a public hosted zone that exists, and (given by ID) contains every tenant host."""
-    from botocore.exceptions import ClientError
-
-    from saas_ctl.preflight.offline import in_zone
-
-    dns = spec.platform.dns
-    if dns is None:
-        return
-    route53 = ctx.client("route53")
-    path = ("platform", "dns")
-    if dns.zone_id:
-        try:
-            zone = route53.get_hosted_zone(Id=dns.zone_id)["HostedZone"]
-        except ClientError as exc:
-            if error_code(exc) != "NoSuchHostedZone":
-                raise
-            yield error("DNS-ZONE", path, f"hosted zone {dns.zone_id} does not exist", "check platform.dns.zone_id")
-            return
-    else:
-        zones = route53.list_hosted_zones_by_name(DNSName=str(dns.zone_name), MaxItems="1")["HostedZones"]
-        wanted = str(dns.zone_name).rstrip(".") + "."
-        zone = next((z for z in zones if z["Name"] == wanted and not z["Config"].get("PrivateZone")), None)
-        if zone is None:
-            yield error(
-                "DNS-ZONE",
-                path,
-                f"there is no public hosted zone {dns.zone_name} in this account",
-                "create it or fix the name",
-            )
-            return
-    if zone.get("Config", {}).get("PrivateZone"):
-        yield error("DNS-ZONE", path, f"hosted zone {zone['Name']} is private: the internet could not resolve tenants")
-        return
-    for index, tenant in enumerate(spec.tenants):
-        for host in resolve(tenant, spec).hosts:
-            if not in_zone(host, zone["Name"]):
-                yield error(
-                    "DNS-HOST-OUTSIDE-ZONE",
-                    ("tenants", index, "name"),
-                    f"host {host} of tenant {tenant.name!r} is not inside the hosted zone {zone['Name'].rstrip('.')}",
-                )
 
 
 def buckets(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
