@@ -159,6 +159,13 @@ class StubbornEngine(MemoryEngine):
         pass
 
 
+def deployed_engine() -> MemoryEngine:
+    """SAASCTL_ENGINE=tests.fakes:deployed_engine: the platform already deployed (for a CLI in a subprocess)."""
+    engine = MemoryEngine()
+    deployed_platform(engine)
+    return engine
+
+
 def stubborn_engine() -> StubbornEngine:
     """SAASCTL_ENGINE=tests.fakes:stubborn_engine."""
     return StubbornEngine()

@@ -1,9 +1,11 @@
 """What saasctl asks and does in AWS itself around the engine's stack operations: the data an earlier destroy
-kept, before a tenant's first deploy; the tenant's database and the wait for its rollout, after a deploy; its
-database dropped after `tenant destroy --delete-data`; the platform's final snapshot name, before a destroy."""
+kept, before a tenant's first deploy; the cluster's isolation and the tenant's database, before a deploy; the wait
+for its rollout, after it; its database dropped after `tenant destroy --delete-data`; the platform's final
+snapshot name, before a destroy."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -14,7 +16,7 @@ from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.aws import session as aws
 from saas_ctl.engine import base as engine_base
 from saas_ctl.engine.base import ErrorKind, Operation, StackResult, StackTarget, Status
-from saas_ctl.orchestration.orchestrator import Verifier
+from saas_ctl.orchestration.orchestrator import Preparer, Verifier
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.models import TenantsFile
 
@@ -62,49 +64,80 @@ def kept_data(
     return {name: kept for name, kept in found.items() if kept != NOTHING_KEPT}
 
 
-def after_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs) -> Verifier | None:
-    """What makes a tenant usable once its stack is up, run on the tenant's own thread: its database role and
-    database (RDS Data API), then the wait until ECS has rolled out its new task definition
-    (the session's ``rollout_timeout``: ``SAASCTL_ROLLOUT_TIMEOUT``; 0 turns the wait off). Either failing fails that
-    tenant, with the reason.
+def before_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs) -> Preparer | None:
+    """What a tenant's service needs before its first tasks start, run on the tenant's own thread before its stack
+    is deployed: the cluster's isolation (once per command, before the first tenant's), then the tenant's database
+    role and database (RDS Data API; they need only the platform's cluster). A failure fails that tenant, with the
+    reason, and its stack is not deployed.
 
     None when nothing can be done: an engine that deploys nothing to AWS, or no AWS credentials."""
     from saas_ctl.aws import database as tenant_database
+
+    found = behind_engine(session)
+    if found is None:
+        return None
+    database = data_api(session, found, spec, platform)
+    isolated: list[bool] = []
+    lock = threading.Lock()
+
+    def prepare(target: StackTarget) -> StackResult | None:
+        names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, target.tenant or "")
+        try:
+            with lock:  # concurrent GRANT/REVOKE on one catalogue row fails ("tuple concurrently updated")
+                if not isolated:
+                    tenant_database.isolate_cluster(database)
+                    isolated.append(True)
+            tenant_database.run(tenant_database.provision_statements(names.database_user), database)
+        except tenant_database.DatabaseError as exc:
+            return StackResult(
+                target,
+                Operation.UP,
+                Status.FAILED,
+                error=f"{target.label}: database: {exc.message}",
+                error_kind=ErrorKind.DATABASE,
+            )
+        return None
+
+    return prepare
+
+
+def after_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs) -> Verifier | None:
+    """What makes a deployed tenant usable, run on the tenant's own thread: the wait until ECS has rolled out its
+    new deployment (the session's ``rollout_timeout``: ``SAASCTL_ROLLOUT_TIMEOUT``; 0 turns the wait off). The
+    wait ends early when the command is cancelled (Ctrl-C): the tenant is then cancelled, not failed.
+
+    None when nothing can be done: an engine that deploys nothing to AWS, or no AWS credentials."""
     from saas_ctl.aws import rollout
 
     found = behind_engine(session)
     if found is None:
         return None
-    region = spec.platform.region
     timeout = session.rollout_timeout
-    ecs = found.client("ecs", region_name=region, endpoint_url=session.endpoint_url)
-    database = data_api(session, found, spec, platform)
+    ecs = found.client("ecs", region_name=spec.platform.region, endpoint_url=session.endpoint_url)
+    cancellation = session.cancellation
 
     def check(result: StackResult) -> StackResult:
-        names = TenantNames(spec.platform.project, spec.platform.environment, region, result.target.tenant or "")
-        try:
-            tenant_database.run(tenant_database.provision_statements(names.database_user), database)
-        except tenant_database.DatabaseError as exc:
-            return replace(
-                result,
-                status=Status.FAILED,
-                error=f"{result.target.label}: database: {exc.message}",
-                error_kind=ErrorKind.DATABASE,
-            )
         outputs = result.outputs
         if timeout <= 0 or not outputs.get("task_definition_arn") or not outputs.get("service_name"):
             return result
         service = outputs["service_name"]
         with aws.boundary(f"{result.target.label}: could not follow the rollout of service {service}"):
             state = rollout.wait_for_rollout(
-                ecs, str(platform.cluster_name), service, outputs["task_definition_arn"], timeout
+                ecs,
+                str(platform.cluster_name),
+                service,
+                outputs["task_definition_arn"],
+                timeout,
+                sleep=cancellation.wait,
+                cancelled=cancellation.is_set,
             )
         if state.ok:
             return result
-        message = state.describe(service, outputs.get("log_group_name"), result.target.tenant)
-        return replace(
-            result, status=Status.FAILED, error=f"{result.target.label}: {message}", error_kind=ErrorKind.UNHEALTHY
-        )
+        described = state.describe(service, outputs.get("log_group_name"), result.target.tenant)
+        message = f"{result.target.label}: {described}"
+        if state.outcome is rollout.Outcome.CANCELLED:
+            return replace(result, status=Status.CANCELLED, error=message, error_kind=ErrorKind.CANCELLED)
+        return replace(result, status=Status.FAILED, error=message, error_kind=ErrorKind.UNHEALTHY)
 
     return check
 

@@ -3,9 +3,13 @@
 Pulumi reports an ECS service as updated as soon as UpdateService returns; the tasks start afterwards. A bad
 image, a wrong health-check path, a closed port or no route to the registry then fail every task, the
 deployment circuit breaker rolls the service back to the previous task definition, and the deploy would
-have said "succeeded". So after a tenant's stack is up, saasctl follows the deployment of the task
-definition it just registered (read-only ``ecs:DescribeServices``) until ECS calls it COMPLETED, FAILED or
-rolled back, or the deadline passes.
+have said "succeeded". So after a tenant's stack is up, saasctl follows the service's PRIMARY deployment, the one ECS
+is rolling out now (read-only ``ecs:DescribeServices``), until ECS calls it COMPLETED or FAILED, the circuit breaker
+rolls back to another task definition, or the deadline passes. The PRIMARY one, not any deployment of the task
+definition: a forced new deployment (``tenant up --redeploy``) runs the same task definition as the deployment it
+replaces, which ECS already called COMPLETED. ECS Developer Guide, "Service deployment": "PRIMARY: The most recent
+deployment of a service", "ACTIVE: A service deployment that still has running tasks, but are in the process of
+being replaced with a new PRIMARY deployment".
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     ROLLED_BACK = "rolled back"
     TIMED_OUT = "timed out"
+    CANCELLED = "cancelled"  # the command was interrupted while it waited (Ctrl-C, SIGTERM)
 
 
 @dataclass(frozen=True)
@@ -55,18 +60,24 @@ class Rollout:
 def assess(service: dict[str, Any], task_definition: str) -> Rollout | None:
     """The rollout of ``task_definition`` as one DescribeServices answer shows it; None while in progress."""
     events = [str(e.get("message", "")) for e in service.get("events", [])[:3]]
-    ours = [d for d in service.get("deployments", []) if d.get("taskDefinition") == task_definition]
-    if not ours:
-        # Our deployment is gone: the circuit breaker replaced it with the previous task definition.
-        return Rollout(Outcome.ROLLED_BACK, f"no deployment of {task_definition} remains", events)
-    state = ours[0].get("rolloutState")
-    reason = ours[0].get("rolloutStateReason")
+    deployments = service.get("deployments", [])
+    primary = next((d for d in deployments if d.get("status") == "PRIMARY"), None)
+    if primary is None:
+        return None  # between deployments
+    if primary.get("taskDefinition") != task_definition:
+        # The circuit breaker replaced ours with a deployment of the previous task definition (or someone
+        # deployed another one meanwhile).
+        ours: dict[str, Any] = next((d for d in deployments if d.get("taskDefinition") == task_definition), {})
+        reason = ours.get("rolloutStateReason") or (
+            f"the service's primary deployment runs {primary.get('taskDefinition')}, not {task_definition}"
+        )
+        return Rollout(Outcome.ROLLED_BACK, reason, events)
+    state = primary.get("rolloutState")
+    reason = primary.get("rolloutStateReason")
     if state == "COMPLETED":
         return Rollout(Outcome.COMPLETED, reason, events)
     if state == "FAILED":
         return Rollout(Outcome.FAILED, reason, events)
-    if ours[0].get("status") != "PRIMARY":
-        return Rollout(Outcome.ROLLED_BACK, reason, events)
     return None
 
 
@@ -93,7 +104,9 @@ def wait_for_rollout(
         decided = assess(last, task_definition)
         if decided is not None:
             return decided
-        if clock() >= deadline or cancelled():
+        if cancelled():
+            return Rollout(Outcome.CANCELLED, "the command was interrupted while it waited for the rollout")
+        if clock() >= deadline:
             events = [str(e.get("message", "")) for e in last.get("events", [])[:3]]
             return Rollout(
                 Outcome.TIMED_OUT,
@@ -101,4 +114,6 @@ def wait_for_rollout(
                 f"(running {last.get('runningCount', 0)} of {last.get('desiredCount', 0)} tasks)",
                 events,
             )
-        sleep(min(poll, max(0.0, deadline - clock())))
+        sleep(min(poll, max(0.0, deadline - clock())))  # the session's sleep ends early on Ctrl-C
+        if cancelled():
+            return Rollout(Outcome.CANCELLED, "the command was interrupted while it waited for the rollout")

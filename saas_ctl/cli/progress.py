@@ -25,12 +25,13 @@ def _name(update: Update) -> str:
 
 
 class PlainProgress:
-    """One line per state change, and at most one progress line per stack every few seconds."""
+    """One line per state change and per step of saasctl's own around a stack (preparing, waiting for the
+    service), and at most one progress line per stack every few seconds."""
 
     def __init__(self, console: Console, interval: float = 5.0) -> None:
         self.console = console
         self.interval = interval
-        self._last: dict[str, tuple[State, float]] = {}
+        self._last: dict[str, tuple[State, float, str | None]] = {}
         self._lock = threading.Lock()
 
     def __call__(self, update: Update) -> None:
@@ -39,13 +40,18 @@ class PlainProgress:
         with self._lock:
             previous = self._last.get(label)
             changed = previous is None or previous[0] is not update.state
+            # The orchestrator's own steps carry no resource counts: each is said once, when it starts.
+            step = update.state is State.RUNNING and update.total is None and update.current is not None
+            new_step = step and previous is not None and previous[2] != update.current
             if (
                 previous is not None
                 and not changed
+                and not new_step
                 and (update.state is not State.RUNNING or now - previous[1] < self.interval)
             ):
                 return
-            self._last[label] = (update.state, now)
+            last_step = update.current if step else (previous[2] if previous else None)
+            self._last[label] = (update.state, now, last_step)
         detail = ""
         if update.state is State.RUNNING and (update.done or update.total):
             detail = f" {update.done}/{update.total or '?'} resources"

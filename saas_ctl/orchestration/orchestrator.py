@@ -69,6 +69,8 @@ class RunReport:
 
 Listener = Callable[[Update], None]
 Verifier = Callable[[StackResult], StackResult]
+# Runs before a stack's operation, on its thread: None to go on, or the stack's (failed) result, which ends it.
+Preparer = Callable[[StackTarget], StackResult | None]
 
 
 class Cancellation:
@@ -90,6 +92,10 @@ class Cancellation:
 
     def is_set(self) -> bool:
         return self._event.is_set()
+
+    def wait(self, seconds: float) -> None:
+        """Sleep ``seconds``, or less when the command is cancelled meanwhile (a wait that must end on Ctrl-C)."""
+        self._event.wait(seconds)
 
     def running_labels(self) -> list[str]:
         with self._lock:
@@ -136,9 +142,16 @@ class Orchestrator:
     def running_labels(self) -> list[str]:
         return self.cancellation.running_labels()
 
-    def run(self, operation: Operation, targets: Sequence[StackTarget], after: Verifier | None = None) -> RunReport:
+    def run(
+        self,
+        operation: Operation,
+        targets: Sequence[StackTarget],
+        after: Verifier | None = None,
+        before: Preparer | None = None,
+    ) -> RunReport:
         """``after`` checks each succeeded result (for example that the tenant's service became healthy) and
-        returns it, or a failed one; it runs on the stack's thread and counts as part of its operation."""
+        returns it, or a failed one; ``before`` prepares each stack (for example its database) and may end it with
+        a failed result instead. Both run on the stack's thread and count as part of its operation."""
         report = RunReport(operation)
         for target in targets:
             self.listener(Update(target, State.QUEUED))
@@ -149,7 +162,7 @@ class Orchestrator:
             while pending or running:
                 while pending and len(running) < self.options.parallel and not self._stopped():
                     target = pending.pop(0)
-                    running[pool.submit(self._one, operation, target, report, after)] = target
+                    running[pool.submit(self._one, operation, target, report, after, before)] = target
                 if not running:
                     break
                 done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -169,17 +182,38 @@ class Orchestrator:
         report.interrupted = self._stopped() and any(r.status is Status.CANCELLED for r in report.results)
         return report
 
-    def _one(self, operation: Operation, target: StackTarget, report: RunReport, after: Verifier | None) -> StackResult:
+    def _one(
+        self,
+        operation: Operation,
+        target: StackTarget,
+        report: RunReport,
+        after: Verifier | None,
+        before: Preparer | None,
+    ) -> StackResult:
         with self._lock:
             self._in_flight += 1
             report.max_in_flight = max(report.max_in_flight, self._in_flight)
         self.cancellation.started(target.label, self.engine)
         try:
-            return self._with_lock_retries(operation, target, after)
+            ended = self._prepared(operation, target, before)
+            return ended if ended is not None else self._with_lock_retries(operation, target, after)
         finally:
             self.cancellation.finished(target.label)
             with self._lock:
                 self._in_flight -= 1
+
+    def _prepared(self, operation: Operation, target: StackTarget, before: Preparer | None) -> StackResult | None:
+        if before is None:
+            return None
+        self.listener(Update(target, State.RUNNING, current="preparing"))
+        try:
+            ended = before(target)
+        except Exception as exc:
+            ended = StackResult(target, operation, Status.FAILED, error=_failure(target, exc))
+        if ended is not None:
+            final = {Status.SUCCEEDED: State.SUCCEEDED, Status.FAILED: State.FAILED, Status.CANCELLED: State.CANCELLED}
+            self.listener(Update(target, final[ended.status], current=ended.error))
+        return ended
 
     def _with_lock_retries(self, operation: Operation, target: StackTarget, after: Verifier | None) -> StackResult:
         delay = self.options.lock_backoff_seconds

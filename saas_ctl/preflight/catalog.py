@@ -189,3 +189,24 @@ class ZoneCatalog:
 def load_zones() -> ZoneCatalog:
     data = _bundled_json("availability_zones.json")
     return ZoneCatalog({region: int(count) for region, count in data["zones"].items()}, data["listed_on"])
+
+
+# ---- the RDS Data API's Regions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataApiRegions:
+    """The Regions where the RDS Data API is not offered for Aurora PostgreSQL (provisioned and Serverless v2)."""
+
+    unavailable: frozenset[str]
+    as_of: str
+
+    def describe(self) -> str:
+        table = "'Supported Regions and Aurora DB engines for RDS Data API'"
+        return f"AWS's table {table} as saasctl bundles it ({self.as_of})"
+
+
+@cache
+def load_data_api_regions() -> DataApiRegions:
+    data = _bundled_json("data_api_regions.json")
+    return DataApiRegions(frozenset(data["unavailable"]), data["listed_on"])

@@ -16,6 +16,7 @@ from infra.aws_limits import NameRule
 from saas_ctl.preflight.catalog import (
     InstanceClassCatalog,
     VersionCatalog,
+    load_data_api_regions,
     load_instance_classes,
     load_zones,
     version_key,
@@ -220,6 +221,17 @@ def availability_zones(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[F
 def data_api(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
     """saasctl makes each tenant's role and database through the RDS Data API: the cluster must support it."""
     database = spec.platform.database
+    regions = load_data_api_regions()
+    if spec.platform.region in regions.unavailable:
+        yield error(
+            "DB-DATA-API-REGION",
+            ("platform", "region"),
+            f"{spec.platform.region} has no RDS Data API for Aurora PostgreSQL according to {regions.describe()}; "
+            "saasctl creates each tenant's database role and database through it, so every tenant deploy would fail",
+            "deploy this environment in a Region that offers the Data API (AWS's table lists them: "
+            "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature."
+            "Data_API.html)",
+        )
     if database.instance_class.startswith(limits.DATA_API_UNSUPPORTED_CLASS_PREFIX):
         yield error(
             "DB-DATA-API",

@@ -118,7 +118,8 @@ def apply(
     kept = hooks.kept_data(session, spec, work.tenants, deployed.tenants)
     orchestrator = session.orchestrator()
     stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept)
-    reports.append(orchestrator.run(Operation.UP, stacks, hooks.after_deploy(session, spec, platform)))
+    after, before = hooks.after_deploy(session, spec, platform), hooks.before_deploy(session, spec, platform)
+    reports.append(orchestrator.run(Operation.UP, stacks, after, before))
     if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):
         reports.append(session.orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
     return reports

@@ -61,6 +61,8 @@ def tenants(
         if operation in (Operation.UP, Operation.PREVIEW)
         else {}
     )
-    after = hooks.after_deploy(session, spec, platform) if operation is Operation.UP else None
+    deploying = operation is Operation.UP
+    after = hooks.after_deploy(session, spec, platform) if deploying else None
+    before = hooks.before_deploy(session, spec, platform) if deploying else None
     stacks = tenants_for(session, spec, chosen, platform, kept=kept)
-    return session.orchestrator().run(operation, stacks, after)
+    return session.orchestrator().run(operation, stacks, after, before)

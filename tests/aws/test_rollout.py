@@ -86,7 +86,40 @@ def test_a_rollback_to_the_previous_task_definition_is_not_healthy(ecs: tuple[An
     client_, stubber = ecs
     expect(stubber, answer(deployment(OLD, "COMPLETED")))
     result = wait(client_)
-    assert (result.outcome, result.reason) == (Outcome.ROLLED_BACK, f"no deployment of {NEW} remains")
+    assert (result.outcome, result.reason) == (
+        Outcome.ROLLED_BACK,
+        f"the service's primary deployment runs {OLD}, not {NEW}",
+    )
+
+
+def test_a_rollback_carries_the_reason_ecs_gave_our_deployment(ecs: tuple[Any, Stubber]) -> None:
+    client_, stubber = ecs
+    expect(stubber, answer(deployment(OLD, "IN_PROGRESS"), deployment(NEW, "FAILED", "ACTIVE", CIRCUIT_BREAKER)))
+    assert wait(client_).reason == CIRCUIT_BREAKER
+
+
+def test_the_wait_follows_the_primary_deployment_when_an_earlier_one_ran_the_same_task_definition(
+    ecs: tuple[Any, Stubber],
+) -> None:
+    # A forced new deployment (tenant up --redeploy) runs the task definition the deployment it replaces ran, and
+    # that one is already COMPLETED: only the PRIMARY one says how the new tasks fare.
+    client_, stubber = ecs
+    earlier = {**deployment(NEW, "COMPLETED", "ACTIVE"), "id": "ecs-svc/earlier"}
+    expect(stubber, answer(earlier, deployment(NEW, "IN_PROGRESS")))
+    expect(stubber, answer(earlier, deployment(NEW, "FAILED", reason=CIRCUIT_BREAKER)))
+    result = wait(client_)
+    assert (result.outcome, result.reason) == (Outcome.FAILED, CIRCUIT_BREAKER)
+
+
+def test_a_cancelled_command_ends_the_wait_as_cancelled(ecs: tuple[Any, Stubber]) -> None:
+    client_, stubber = ecs
+    expect(stubber, answer(deployment(NEW, "IN_PROGRESS")))
+    waits: list[float] = []
+    result = wait_for_rollout(
+        client_, "saas-dev", "saas-acme-dev", NEW, 600, poll=10, sleep=waits.append, cancelled=lambda: bool(waits)
+    )
+    assert (result.outcome, waits) == (Outcome.CANCELLED, [10])
+    assert result.reason == "the command was interrupted while it waited for the rollout"
 
 
 def test_a_service_ecs_does_not_know_fails(ecs: tuple[Any, Stubber]) -> None:

@@ -227,6 +227,24 @@ def test_a_version_before_the_data_api_is_an_error_naming_the_first_versions_wit
     assert finding.fix == "use a version with it: 13.11+, 14.8+, 15.3+, 16.1+, 17.4+, 18.3+"
 
 
+@pytest.mark.parametrize("region", ["ap-south-2", "ap-southeast-4", "ap-southeast-6", "ca-west-1", "us-gov-west-1"])
+def test_a_region_without_the_data_api_is_an_error(region: str) -> None:
+    finding = only(MINIMAL.replace("region: us-east-1", f"region: {region}"), "DB-DATA-API-REGION")
+    assert (finding.path, finding.message) == (
+        ("platform", "region"),
+        f"{region} has no RDS Data API for Aurora PostgreSQL according to AWS's table 'Supported Regions and Aurora "
+        "DB engines for RDS Data API' as saasctl bundles it (2025); saasctl creates each tenant's database role and "
+        "database through it, so every tenant deploy would fail",
+    )
+
+
+def test_the_bundled_data_api_table_names_only_regions_saasctl_knows() -> None:
+    from saas_ctl.preflight.catalog import load_data_api_regions, load_regions
+
+    unavailable = load_data_api_regions().unavailable
+    assert len(unavailable) == 12 and unavailable <= set(load_regions().regions)
+
+
 def test_a_version_with_the_data_api_passes() -> None:
     assert [f for f in findings(MINIMAL) if f.code == "DB-DATA-API"] == []
 
