@@ -159,6 +159,36 @@ class StubbornEngine(MemoryEngine):
         pass
 
 
+class ProgramEngine(MemoryEngine):
+    """A MemoryEngine that also runs each tenant stack's program under mocks when it deploys it, and keeps what the
+    program declared: what a command hands the programs, seen without a cloud."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.declared: dict[str, Any] = {}
+
+    def _apply(self, operation: Operation, target: StackTarget) -> StackResult:
+        if operation is Operation.UP and target.kind == "tenant":
+            from saas_ctl.engine.synth.engine import synthesize
+
+            self.declared[target.label] = synthesize(target)
+        return super()._apply(operation, target)
+
+
+def program_engine() -> ProgramEngine:
+    """SAASCTL_ENGINE=tests.fakes:program_engine (with ``reset_program_engine`` in the test)."""
+    return PROGRAM_ENGINE
+
+
+PROGRAM_ENGINE = ProgramEngine()
+
+
+def reset_program_engine() -> ProgramEngine:
+    global PROGRAM_ENGINE
+    PROGRAM_ENGINE = ProgramEngine()
+    return PROGRAM_ENGINE
+
+
 def deployed_engine() -> MemoryEngine:
     """SAASCTL_ENGINE=tests.fakes:deployed_engine: the platform already deployed (for a CLI in a subprocess)."""
     engine = MemoryEngine()

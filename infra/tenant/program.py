@@ -32,12 +32,14 @@ def tenant_program(
     delete_data: bool = False,
     endpoint_url: str | None = None,
     kept: KeptData = NOTHING_KEPT,
+    redeploy: str | None = None,
 ) -> None:
     """Create one tenant's stack. ``tenant`` carries its effective settings (``saas_ctl.stacks.inputs``).
 
     ``delete_data`` makes the next destroy delete the bucket's objects and the secret immediately; by
     default both are retained in the account when the stack is destroyed. ``kept`` names data an earlier
-    destroy kept: it is imported (adopted) instead of created.
+    destroy kept: it is imported (adopted) instead of created. ``redeploy`` (a token new to this deploy) forces a
+    new ECS deployment of the service even when its task definition is unchanged.
     """
     aws_modules.load()
     env = tenant.environment
@@ -135,6 +137,7 @@ def tenant_program(
                 user=names.database_user,
             ),
             role_policies=iam.policies,
+            redeploy=redeploy,
         ),
         opts,
     )

@@ -52,6 +52,9 @@ class ServiceArgs:
     database: DatabaseConnection
     # The roles' inline policies: the first task must not start before it may read its secret and logs.
     role_policies: list[pulumi.Resource]
+    # `tenant up --redeploy`: a token new to this deploy, which forces ECS to start a new deployment (fresh tasks
+    # of the same task definition); None otherwise.
+    redeploy: str | None = None
 
 
 def database_environment(db: DatabaseConnection, host: str, reader_host: str, port: int) -> dict[str, str]:
@@ -128,6 +131,13 @@ class TenantService(pulumi.ComponentResource):
             ],
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             health_check_grace_period_seconds=60,
+            # A redeploy changes `triggers` with force_new_deployment set: terraform-provider-aws
+            # (internal/service/ecs/service.go, triggersCustomizeDiff) keeps a triggers change only when
+            # force_new_deployment is true, and resourceServiceUpdate then sends UpdateService with
+            # ForceNewDeployment. Without --redeploy both are left out: a triggers change alone is cleared from the
+            # plan, so nothing redeploys by itself.
+            force_new_deployment=True if args.redeploy else None,
+            triggers={"redeploy": args.redeploy} if args.redeploy else None,
             # The target group must be attached to a listener before CreateService, or AWS answers "does not
             # have an associated load balancer"; auto-scaling owns desired_count once the service exists.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[args.listener_rule], ignore_changes=["desiredCount"]),

@@ -448,6 +448,15 @@ def elastic_ips(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]
 def certificate(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
     arn = spec.platform.load_balancer.certificate_arn
     if arn is None:
+        if not spec.platform.throwaway:
+            yield warning(
+                "CERT-NONE",
+                ("platform", "load_balancer", "certificate_arn"),
+                f"environment {spec.platform.environment} is not throwaway but has no certificate: its tenants are "
+                "served over plain HTTP only",
+                "set platform.load_balancer.certificate_arn to an ACM certificate (in the platform's Region) that "
+                "covers the tenants' hosts, or throwaway: true for a disposable environment",
+            )
         return
     region = arn.split(":")[3]
     if region != spec.platform.region:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from saas_ctl.aws import hooks
@@ -107,9 +108,11 @@ def operate(
     all_: bool,
     skip_preflight: bool = False,
     yes: bool = True,
+    redeploy: bool = False,
 ) -> Outcome:
     """Refused before anything runs when no platform is deployed; ``up`` runs preflight and (at a terminal)
-    shows the preview and asks first."""
+    shows the preview and asks first. ``redeploy`` (up only): every named tenant's service starts a new ECS
+    deployment, fresh tasks, even when nothing else changed."""
     if not names and not all_:
         raise UsageError("name the tenants to act on, or pass --all")
     if names and all_:
@@ -119,6 +122,7 @@ def operate(
     state.check_engine(session, operating=True)
     deployed = state.read(session, loaded.spec)
     deployed.platform()  # refused here, before preflight, when there is no platform
+    token = redeploy_token() if redeploy and operation is Operation.UP else None
     if operation is Operation.UP:
         policy.preflight_or_warn(session, ui, loaded, skip_preflight, deployed)
         failed = policy.confirm_changes(
@@ -126,11 +130,16 @@ def operate(
             ui,
             f"Apply these changes to {len(chosen)} tenant stack(s)?",
             yes,
-            lambda live: operations.preview_tenants(live, loaded, chosen, deployed),
+            lambda live: operations.preview_tenants(live, loaded, chosen, deployed, token),
         )
         if failed is not None:
             return Outcome(failed)
-    return deploy(session, ui, loaded, chosen, operation, deployed)
+    return deploy(session, ui, loaded, chosen, operation, deployed, redeploy=token)
+
+
+def redeploy_token(now: datetime | None = None) -> str:
+    """New at every `tenant up --redeploy`: the UTC time, to the second."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
 def deploy(
@@ -141,6 +150,7 @@ def deploy(
     operation: Operation,
     deployed: Deployed,
     extra: dict[str, Any] | None = None,
+    redeploy: str | None = None,
 ) -> Outcome:
     """Run ``operation`` on the named tenants' stacks; a deploy of a tenant in a cell the platform does not
     have yet brings the platform up first."""
@@ -151,6 +161,6 @@ def deploy(
             reports.append(platform)
             deployed = deployed.platform_changed()
         if platform is None or platform.ok:
-            reports.append(operations.tenants(live, loaded, list(names), operation, deployed))
+            reports.append(operations.tenants(live, loaded, list(names), operation, deployed, redeploy))
     verb = "up" if operation is Operation.UP else str(operation)
     return Outcome(reports, retry_command(verb), extra or {})

@@ -32,14 +32,16 @@ def cells_for(session: Session, loaded: LoadedSpec, names: Sequence[str], deploy
     return platform(session, loaded, Operation.UP, deployed)
 
 
-def preview_tenants(session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: Deployed) -> list[RunReport]:
+def preview_tenants(
+    session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: Deployed, redeploy: str | None = None
+) -> list[RunReport]:
     """What deploying the named tenants would change: their stacks' previews, and the platform's when some of
     them are in a cell it does not have yet (their own stacks can be previewed only once it exists)."""
     waiting = waiting_for_cells(loaded.spec, deployed.platform(), names)
     reports = [platform(session, loaded, Operation.PREVIEW, deployed)] if waiting else []
     ready = [name for name in names if name not in waiting]
     if ready:
-        reports.append(tenants(session, loaded, ready, Operation.PREVIEW, deployed))
+        reports.append(tenants(session, loaded, ready, Operation.PREVIEW, deployed, redeploy))
     return reports
 
 
@@ -49,8 +51,10 @@ def tenants(
     names: Sequence[str],
     operation: Operation,
     deployed: Deployed,
+    redeploy: str | None = None,
 ) -> RunReport:
-    """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty)."""
+    """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty); ``redeploy``:
+    a token that forces a new ECS deployment of each (`tenant up --redeploy`)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
     platform = deployed.platform()
@@ -64,5 +68,5 @@ def tenants(
     deploying = operation is Operation.UP
     after = hooks.after_deploy(session, spec, platform) if deploying else None
     before = hooks.before_deploy(session, spec, platform) if deploying else None
-    stacks = tenants_for(session, spec, chosen, platform, kept=kept)
+    stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy)
     return session.orchestrator().run(operation, stacks, after, before)

@@ -70,13 +70,16 @@ def tenant_target(
     delete_data: bool = False,
     endpoint_url: str | None = None,
     kept: KeptData = NOTHING_KEPT,
+    redeploy: str | None = None,
 ) -> StackTarget:
     tenant = tenant_inputs(spec, name)
 
     def program() -> None:
         from infra.tenant.program import tenant_program
 
-        tenant_program(tenant, platform, delete_data=delete_data, endpoint_url=endpoint_url, kept=kept)
+        tenant_program(
+            tenant, platform, delete_data=delete_data, endpoint_url=endpoint_url, kept=kept, redeploy=redeploy
+        )
 
     return StackTarget(
         tenants_project(spec), name, program, _config(spec, name, dict(tenant.tags)), kind="tenant", tenant=name
@@ -145,9 +148,10 @@ def tenants_for(
     platform: PlatformOutputs,
     delete_data: bool = False,
     kept: Mapping[str, KeptData] | None = None,
+    redeploy: str | None = None,
 ) -> list[StackTarget]:
-    """The named tenants' stacks, built against the deployed platform (``kept``: each one's kept data to adopt);
-    a name the file does not declare is refused."""
+    """The named tenants' stacks, built against the deployed platform (``kept``: each one's kept data to adopt;
+    ``redeploy``: a token that forces a new ECS deployment); a name the file does not declare is refused."""
     declared = {t.name for t in spec.tenants}
     unknown = [n for n in names if n not in declared]
     if unknown:
@@ -163,6 +167,7 @@ def tenants_for(
             delete_data=delete_data,
             endpoint_url=session.endpoint_url,
             kept=(kept or {}).get(name, NOTHING_KEPT),
+            redeploy=redeploy,
         )
         for name in names
     ]

@@ -461,3 +461,18 @@ def test_tenant_add_whose_file_another_saasctl_changed_before_the_yes_writes_not
     )
     assert [t.name for t in load(path).spec.tenants] == ["acme", "globex"]
     assert [call for call in engine.calls if call[0] in ("preview", "up")] == [("preview", f"{TENANTS}/initech")]
+
+
+def test_tenant_up_redeploy_hands_the_service_a_new_trigger_with_force_new_deployment(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, offline: Path, tmp_path: Path, spec: Path
+) -> None:
+    monkeypatch.setenv("SAASCTL_ENGINE", "tests.fakes:program_engine")
+    engine = fakes.reset_program_engine()
+    deployed_platform(engine)
+    result = runner.invoke(app, ["tenant", "up", "acme", "-f", str(spec), "--redeploy", "--yes", "--skip-preflight"])
+    assert result.exit_code == 0, result.stderr
+    service = next(
+        r for r in engine.declared[f"{TENANTS}/acme"].resources if r.type == "aws:ecs/service:Service"
+    ).inputs
+    assert service["forceNewDeployment"] is True
+    assert set(service["triggers"]) == {"redeploy"} and service["triggers"]["redeploy"].endswith("Z")

@@ -16,11 +16,12 @@ from tests.conftest import EXAMPLE, MINIMAL
 pytestmark = pytest.mark.usefixtures("offline")  # auto mode runs offline, as on CI
 
 
-def test_preflight_on_the_example_passes_offline(runner: CliRunner) -> None:
+def test_preflight_on_the_example_passes_offline_warning_only_that_it_has_no_certificate(runner: CliRunner) -> None:
     result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {
-        "findings": [],
+    report = json.loads(result.stdout)
+    assert [(f["code"], f["severity"], f["line"]) for f in report.pop("findings")] == [("CERT-NONE", "warning", 18)]
+    assert report == {
         "mode": "offline",
         "catalog_date": "2025-11-18 (with releases through 2026-06-14)",
         "aws_calls": 0,
@@ -45,7 +46,7 @@ def test_preflight_json_findings_carry_code_severity_path_line_and_fix(
 ) -> None:
     path = write_spec(MINIMAL.replace('"15.8"', '"15.8"\n    instance_class: db.t3.micro'))
     found = json.loads(runner.invoke(app, ["preflight", "-f", str(path), "--json"]).stdout)["findings"]
-    assert [f["code"] for f in found] == ["DB-INSTANCE-CLASS", "DB-DATA-API"]
+    assert [f["code"] for f in found] == ["DB-INSTANCE-CLASS", "DB-DATA-API", "CERT-NONE"]
     assert found[0] == {
         "code": "DB-INSTANCE-CLASS",
         "severity": "error",
@@ -87,7 +88,8 @@ def test_live_against_a_moto_endpoint_reports_live_mode(runner: CliRunner, moto:
     assert [f["code"] for f in report["findings"]] == [
         "LIVE-CHECK-UNSUPPORTED",
         "LIVE-CHECK-UNSUPPORTED",
-    ]  # moto 5.2.5 does not implement rds:DescribeDBEngineVersions
+        "CERT-NONE",
+    ]  # moto 5.2.5 does not implement rds:DescribeDBEngineVersions; the example has no certificate
 
 
 def test_an_api_the_emulator_lacks_is_one_line_without_html_or_a_permission_to_grant(

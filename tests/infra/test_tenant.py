@@ -468,3 +468,16 @@ def test_take_over_replaces_a_record_already_at_a_tenants_host() -> None:
     spec = DNS_SPEC.replace("{zone_id: Z0123456789ABC}", "{zone_id: Z0123456789ABC, take_over: true}")
     records = of_type(_synth_tenant(spec), "aws:route53/record:Record")
     assert [r.inputs["allowOverwrite"] for r in records] == [True, True]
+
+
+# ---- redeploy ------------------------------------------------------------------------------------------------
+
+
+def test_a_redeploy_forces_a_new_deployment_through_a_new_trigger(example: str) -> None:
+    service = one(_synth_tenant(example, redeploy="20261201T120000Z"), "aws:ecs/service:Service").inputs
+    assert (service["forceNewDeployment"], service["triggers"]) == (True, {"redeploy": "20261201T120000Z"})
+
+
+def test_without_a_redeploy_the_service_has_no_trigger_and_forces_nothing(acme: Synthesis) -> None:
+    service = one(acme, "aws:ecs/service:Service").inputs
+    assert ("forceNewDeployment" in service, "triggers" in service) == (False, False)

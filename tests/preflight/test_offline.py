@@ -17,13 +17,19 @@ def no_user_catalog(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
 
 
-def findings(text: str) -> list[Finding]:
+def every_finding(text: str) -> list[Finding]:
     spec = spec_of(text)
     return check(spec, versions.load(spec.platform.region))
 
 
+def findings(text: str) -> list[Finding]:
+    """Every finding but the warning that a non-throwaway environment has no certificate, which every test spec
+    here would carry (its own tests below)."""
+    return [f for f in every_finding(text) if f.code != "CERT-NONE"]
+
+
 def only(text: str, code: str) -> Finding:
-    found = [f for f in findings(text) if f.code == code]
+    found = [f for f in every_finding(text) if f.code == code]
     assert len(found) == 1, found
     return found[0]
 
@@ -292,6 +298,20 @@ def test_with_dns_a_leftmost_wildcard_label_is_a_wildcard_record_and_passes() ->
 
 def test_without_dns_wildcards_are_only_the_albs_business() -> None:
     assert [f for f in findings(MINIMAL + "    hosts: [a?.example.com]\n") if f.code.startswith("DNS")] == []
+
+
+def test_an_environment_that_is_not_throwaway_without_a_certificate_is_warned() -> None:
+    finding = only(MINIMAL, "CERT-NONE")
+    assert (finding.severity, finding.path, finding.message) == (
+        Severity.WARNING,
+        ("platform", "load_balancer", "certificate_arn"),
+        "environment dev is not throwaway but has no certificate: its tenants are served over plain HTTP only",
+    )
+
+
+def test_a_throwaway_environment_without_a_certificate_is_not_warned() -> None:
+    text = MINIMAL.replace("  domain: example.com\n", "  domain: example.com\n  throwaway: true\n")
+    assert [f for f in findings(text) if f.code == "CERT-NONE"] == []
 
 
 def test_a_region_aws_does_not_have_is_an_error_naming_the_list_it_checked() -> None:

@@ -1,5 +1,7 @@
 """`saasctl tenant up|preview|refresh`: operate on the named tenants' stacks."""
 
+from typing import Annotated
+
 import typer
 
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
@@ -33,13 +35,15 @@ def _operate(
     yes: bool = True,
     diff: bool = False,
     detailed_exitcode: bool = False,
+    redeploy: bool = False,
 ) -> None:
     from saas_ctl.service.tenants import operate
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
         rt = session(cli, backend, local, parallel=parallel)
-        outcome = operate(rt, Terminal(cli.output, diff), operation, names or [], all_, skip_preflight, yes)
+        ui = Terminal(cli.output, diff)
+        outcome = operate(rt, ui, operation, names or [], all_, skip_preflight, yes, redeploy)
         conclude(cli.output, outcome, diff, detailed_exitcode)
 
 
@@ -55,13 +59,34 @@ def up(
     skip_preflight: SkipPreflightOption = False,
     yes: DeployYesOption = False,
     diff: DiffOption = False,
+    redeploy: Annotated[
+        bool,
+        typer.Option(
+            "--redeploy",
+            help="Also start a new ECS deployment of each tenant's service (fresh tasks), even when nothing changed.",
+        ),
+    ] = False,
 ) -> None:
     """Create or update tenant stacks as declared (preflight first). Needs the platform deployed.
 
     On a terminal it shows what the preview says will change and asks first; --yes skips the question, and
-    off a terminal (CI) nothing is asked.
+    off a terminal (CI) nothing is asked. The deploy waits for each service's rollout (--redeploy's too).
     """
-    _operate(ctx, Operation.UP, names, all_, file, json_mode, backend, local, parallel, skip_preflight, yes, diff)
+    _operate(
+        ctx,
+        Operation.UP,
+        names,
+        all_,
+        file,
+        json_mode,
+        backend,
+        local,
+        parallel,
+        skip_preflight,
+        yes,
+        diff,
+        redeploy=redeploy,
+    )
 
 
 def preview(
