@@ -39,6 +39,7 @@ class PlatformInputs:
     cells: int  # load balancers to run
     dns_zone_id: str | None = None
     dns_zone_name: str | None = None
+    restore_from: str | None = None  # a DB cluster snapshot the cluster is created from (read at creation only)
 
 
 @dataclass(frozen=True)

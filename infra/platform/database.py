@@ -27,6 +27,7 @@ class DatabaseArgs:
     log_retention_days: int
     subnet_ids: list[pulumi.Output[str]]
     security_group_id: pulumi.Input[str]
+    restore_from: str | None = None  # a DB cluster snapshot to create the cluster from
 
 
 class Database(pulumi.ComponentResource):
@@ -94,7 +95,13 @@ class Database(pulumi.ComponentResource):
             enable_http_endpoint=True,
             enabled_cloudwatch_logs_exports=["postgresql"],
             copy_tags_to_snapshot=True,
-            opts=pulumi.ResourceOptions.merge(guarded, pulumi.ResourceOptions(depends_on=[logs])),
+            # platform.database.restore_from: RestoreDBClusterFromSnapshot instead of CreateDBCluster. Read at creation
+            # only: terraform-provider-aws makes snapshot_identifier ForceNew (internal/service/rds/cluster.go), so a
+            # later change would replace the cluster and its data; the engine keeps the value it was created with.
+            snapshot_identifier=args.restore_from,
+            opts=pulumi.ResourceOptions.merge(
+                guarded, pulumi.ResourceOptions(depends_on=[logs], ignore_changes=["snapshotIdentifier"])
+            ),
         )
         for index in range(args.instances):
             aws.rds.ClusterInstance(

@@ -76,6 +76,7 @@ def platform_program(
             log_retention_days=env.log_retention_days,
             subnet_ids=network.private_subnet_ids,
             security_group_id=groups.database_id,
+            restore_from=platform.restore_from,
         ),
         opts,
     )

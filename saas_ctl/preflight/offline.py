@@ -516,6 +516,25 @@ def tags(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
             )
 
 
+def restore_snapshot(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
+    """A cluster is restored from a snapshot of its own Region only (RDS User Guide, "Copying a DB cluster
+    snapshot": a snapshot is copied to another Region before it can be restored there)."""
+    snapshot = spec.platform.database.restore_from
+    if not snapshot or not snapshot.startswith("arn:"):
+        return
+    region = snapshot.split(":")[3]
+    if region != spec.platform.region:
+        yield error(
+            "DB-RESTORE-REGION",
+            (*DB, "restore_from"),
+            f"the snapshot is in {region} but the platform is in {spec.platform.region}: RDS restores a cluster from "
+            "a snapshot of its own Region only",
+            f"copy it first: aws rds copy-db-cluster-snapshot --source-region {region} "
+            f"--source-db-cluster-snapshot-identifier {snapshot} --target-db-cluster-snapshot-identifier <name> "
+            f"--region {spec.platform.region}; then restore_from: <name>",
+        )
+
+
 def deletion_protection(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
     if spec.platform.throwaway and spec.platform.database.deletion_protection:
         yield warning(
@@ -533,6 +552,7 @@ RULES: tuple[Rule, ...] = (
     engine_version,
     instance_class,
     data_api,
+    restore_snapshot,
     dns_hosts,
     parameter_family,
     derived_names,

@@ -193,6 +193,29 @@ def _check_acm_arn(value: str | None) -> str | None:
     return value
 
 
+# DBClusterSnapshotIdentifier (RDS API, RestoreDBClusterFromSnapshot "SnapshotIdentifier": "The identifier for the DB
+# snapshot or DB cluster snapshot to restore from. You can use either the name or the Amazon Resource Name (ARN) to
+# specify a DB cluster snapshot"; identifiers: 1-255 letters, digits and hyphens, a letter first, no two hyphens in a
+# row, no hyphen last). An ARN names a snapshot shared from another account.
+_SNAPSHOT_ID = r"[A-Za-z](?:-?[A-Za-z0-9])*"
+_SNAPSHOT_RE = re.compile(
+    rf"(?:arn:(?P<partition>aws[a-z-]*):rds:(?P<region>[a-z0-9-]+):{limits.ACCOUNT_ID}:cluster-snapshot:)?"
+    rf"(?P<id>{_SNAPSHOT_ID}|rds:{_SNAPSHOT_ID})"
+)
+
+
+def _check_snapshot(value: str | None) -> str | None:
+    if value is None:
+        return value
+    match = _SNAPSHOT_RE.fullmatch(value)
+    if match is None or len(match["id"]) > 255:
+        raise ValueError(
+            "must be a DB cluster snapshot identifier (letters, digits and single hyphens, a letter first; an "
+            "automated one starts with rds:) or its ARN: arn:aws:rds:<region>:<account>:cluster-snapshot:<id>"
+        )
+    return value
+
+
 def _check_instance_class(value: str) -> str:
     if not _INSTANCE_CLASS_RE.fullmatch(value):
         raise ValueError("must be an RDS instance class like db.r6g.large or db.serverless")
@@ -262,6 +285,14 @@ class Database(_Model):
         int, Field(ge=limits.AURORA_BACKUP_RETENTION_MIN, le=limits.AURORA_BACKUP_RETENTION_MAX)
     ] = 7
     deletion_protection: bool = True
+    restore_from: Annotated[str | None, AfterValidator(_check_snapshot)] = Field(
+        None,
+        description=(
+            "A DB cluster snapshot (identifier, or ARN for one shared from another account) the cluster is created "
+            "from, e.g. the final snapshot of a destroyed platform: its tenant databases come back with it. Read only "
+            "when the cluster is created; a later change or removal does nothing."
+        ),
+    )
 
 
 # saasctl's bound on an environment's cells (each is one ALB): 1,000 cells hold 100,000 tenants, where the

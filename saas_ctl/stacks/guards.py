@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from infra.naming import PlatformNames
 from infra.outputs import PlatformOutputs
 from saas_ctl.aws import hooks
 from saas_ctl.errors import Refused
@@ -22,15 +23,18 @@ def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Depl
     spec = loaded.spec
     outputs = deployed.platform_stack  # refused first when it is another environment's
     remaining = deployed.tenants
+    kept = databases_kept(spec, outputs)
     if remaining:
         raise Refused(
             f"refusing to destroy the platform while {len(remaining)} tenant stack(s) exist: {', '.join(remaining)}",
-            hint="destroy the tenants first: " + ", ".join(f"`saasctl tenant destroy {n}`" for n in remaining),
+            hint="destroy the tenants first: "
+            + ", ".join(f"`saasctl tenant destroy {n}`" for n in remaining)
+            + f". {kept}",
         )
     where = f"{session.file}:{loaded.line_of(('platform', 'database', 'deletion_protection')) or '-'}"
     steps = (
         f"1. set platform.database.deletion_protection: false in {session.file}; 2. `saasctl platform up` (turns "
-        "it off in AWS and in Pulumi); 3. `saasctl platform destroy`"
+        f"it off in AWS and in Pulumi); 3. `saasctl platform destroy`. {kept}"
     )
     if spec.platform.database.deletion_protection:
         raise Refused(
@@ -46,6 +50,22 @@ def refuse_platform_destroy(session: Session, loaded: LoadedSpec, deployed: Depl
         )
     if not spec.platform.throwaway and outputs.get("generation"):
         refuse_taken_snapshot(session, spec, str(outputs["generation"]))
+
+
+def databases_kept(spec: TenantsFile, outputs: dict[str, object]) -> str:
+    """Where the tenants' databases go when the platform is destroyed: they live in the Aurora cluster, whose final
+    snapshot keeps them (none for a throwaway environment)."""
+    if spec.platform.throwaway:
+        return (
+            "The tenants' databases live in the Aurora cluster, and a throwaway platform is destroyed without a final "
+            "snapshot: they are deleted with it."
+        )
+    generation = str(outputs.get("generation") or "<generation>")
+    snapshot = PlatformNames(spec.platform.project, spec.platform.environment).db_final_snapshot_identifier(generation)
+    return (
+        f"The tenants' databases live in the Aurora cluster: the destroy ends with its final snapshot {snapshot}, "
+        f"which keeps them; platform.database.restore_from: {snapshot} creates a new platform's cluster from it."
+    )
 
 
 def refuse_taken_snapshot(session: Session, spec: TenantsFile, generation: str) -> None:

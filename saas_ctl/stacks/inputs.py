@@ -40,6 +40,7 @@ def platform_inputs(spec: TenantsFile, cells: int | None = None) -> PlatformInpu
         cells=max(cells or 0, cell_count(spec)),
         dns_zone_id=platform.dns.zone_id if platform.dns else None,
         dns_zone_name=platform.dns.zone_name if platform.dns else None,
+        restore_from=database.restore_from,
     )
 
 

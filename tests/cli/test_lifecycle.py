@@ -67,9 +67,25 @@ def test_platform_destroy_refuses_while_tenants_exist(
     assert result.exit_code == 2
     assert result.stderr == (
         "error: refusing to destroy the platform while 1 tenant stack(s) exist: acme\n"
-        f"hint: destroy the tenants first: `saasctl tenant destroy acme -f {spec}`\n"
+        f"hint: destroy the tenants first: `saasctl tenant destroy acme -f {spec}`. The tenants' databases live in "
+        "the Aurora cluster: the destroy ends with its final snapshot saas-dev-final-20260101000000, which keeps "
+        "them; platform.database.restore_from: saas-dev-final-20260101000000 creates a new platform's cluster from "
+        "it.\n"
     )
     assert ("destroy", PLATFORM) not in engine.calls
+
+
+def test_platform_destroy_of_a_throwaway_platform_says_the_tenant_databases_go_with_it(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme")
+    path = write_spec(MINIMAL.replace("  domain: example.com\n", "  domain: example.com\n  throwaway: true\n"))
+    result = runner.invoke(app, ["platform", "destroy", "-f", str(path), "--yes"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "a throwaway platform is destroyed without a final snapshot: they are deleted with it.\n"
+    )
 
 
 def test_platform_destroy_without_yes_off_a_terminal_refuses(
@@ -108,7 +124,10 @@ def test_platform_destroy_refuses_while_the_database_is_protected(
         "error: refusing to destroy the platform: its Aurora cluster has deletion protection "
         f"(platform.database.deletion_protection is true at {spec}:6); nothing was deleted\n"
         f"hint: 1. set platform.database.deletion_protection: false in {spec}; 2. `saasctl platform up -f {spec}` "
-        f"(turns it off in AWS and in Pulumi); 3. `saasctl platform destroy -f {spec}`\n"
+        f"(turns it off in AWS and in Pulumi); 3. `saasctl platform destroy -f {spec}`. The tenants' databases live "
+        "in the Aurora cluster: the destroy ends with its final snapshot saas-dev-final-20260101000000, which keeps "
+        "them; platform.database.restore_from: saas-dev-final-20260101000000 creates a new platform's cluster from "
+        "it.\n"
     )
     assert ("destroy", PLATFORM) not in engine.calls
 

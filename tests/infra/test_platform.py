@@ -316,3 +316,17 @@ def test_security_group_names_and_descriptions_use_only_what_ec2_accepts(platfor
     for group in groups:
         assert re.fullmatch(limits.SECURITY_GROUP.pattern, group.inputs["name"]), group.inputs["name"]
         assert re.fullmatch(limits.SECURITY_GROUP_CHARACTERS, group.inputs["description"]), group.inputs["description"]
+
+
+def test_a_platform_restored_from_a_snapshot_creates_its_cluster_from_it(example: str) -> None:
+    text = example.replace(
+        "    deletion_protection: true\n",
+        "    deletion_protection: true\n    restore_from: saas-dev-final-20260101000000\n",
+    )
+    cluster = one(synth_platform(text), "aws:rds/cluster:Cluster")
+    assert cluster.inputs["snapshotIdentifier"] == "saas-dev-final-20260101000000"
+
+
+def test_the_snapshot_is_read_only_when_the_cluster_is_created(platform: Synthesis) -> None:
+    # snapshot_identifier is ForceNew in terraform-provider-aws: a later change must not replace the cluster.
+    assert one(platform, "aws:rds/cluster:Cluster").options["ignoreChanges"] == ["snapshotIdentifier"]

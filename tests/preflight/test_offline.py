@@ -433,3 +433,13 @@ def test_a_private_image_at_another_partitions_registry_host_is_an_error() -> No
 def test_a_public_image_is_pulled_from_any_partition() -> None:
     text = MINIMAL.replace("us-east-1", "us-gov-west-1") + "    image: public.ecr.aws/nginx/nginx:stable\n"
     assert [f for f in findings(text) if f.code.startswith("IMAGE-")] == []
+
+
+def test_a_snapshot_of_another_region_to_restore_from_is_an_error_saying_to_copy_it() -> None:
+    arn = "arn:aws:rds:eu-west-1:111122223333:cluster-snapshot:saas-dev-final-20260101000000"
+    finding = only(MINIMAL.replace('"15.8"', f'"15.8"\n    restore_from: "{arn}"'), "DB-RESTORE-REGION")
+    assert (finding.path, finding.message) == (
+        ("platform", "database", "restore_from"),
+        "the snapshot is in eu-west-1 but the platform is in us-east-1: RDS restores a cluster from a snapshot of "
+        "its own Region only",
+    )

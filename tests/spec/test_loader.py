@@ -379,3 +379,26 @@ def test_the_cells_to_run_are_bounded_too() -> None:
     with pytest.raises(SpecError) as refused:
         load_bytes(text.encode(), "t.yaml")
     assert [issue.path for issue in refused.value.issues] == ["platform.load_balancer.cells"]
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    [
+        "saas-dev-final-20260101000000",
+        "rds:saas-dev-aurora-2026-01-01-03-10",
+        "arn:aws:rds:us-east-1:111122223333:cluster-snapshot:saas-dev-final-20260101000000",
+    ],
+)
+def test_restore_from_takes_a_cluster_snapshot_identifier_or_its_arn(snapshot: str) -> None:
+    text = MINIMAL.replace(
+        '    engine_version: "15.8"\n', f'    engine_version: "15.8"\n    restore_from: "{snapshot}"\n'
+    )
+    assert load_bytes(text.encode(), "t.yaml").spec.platform.database.restore_from == snapshot
+
+
+@pytest.mark.parametrize("snapshot", ["1-starts-with-a-digit", "double--hyphen", "trailing-", "arn:aws:rds:x"])
+def test_restore_from_refuses_what_is_not_a_cluster_snapshot(snapshot: str) -> None:
+    text = MINIMAL.replace(
+        '    engine_version: "15.8"\n', f'    engine_version: "15.8"\n    restore_from: "{snapshot}"\n'
+    )
+    assert only(text).startswith("t.yaml:8: platform.database.restore_from: must be a DB cluster snapshot identifier")
