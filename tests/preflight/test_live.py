@@ -400,7 +400,16 @@ def test_refresh_catalog_stores_the_live_list_which_offline_then_prefers(
     )
 
 
-def _deployed_alb(url: str, rule_hosts: dict[int, str], name: str = "saas-dev-alb", cidr: str = "10.9") -> None:
+def _deployed_alb(
+    url: str,
+    rule_hosts: dict[int, str],
+    name: str = "saas-dev-alb",
+    cidr: str = "10.9",
+    owners: dict[int, str] | None = None,
+    groups: dict[int, str] | None = None,
+) -> None:
+    """An ALB with a listener and one rule per priority, each forwarding to a target group of its own (named as in
+    ``groups``), tagged as tenant ``owners[priority]``'s when given (saasctl's default tags)."""
     ec2, elbv2 = client(url, "ec2"), client(url, "elbv2")
     vpc = ec2.create_vpc(CidrBlock=f"{cidr}.0.0/16")["Vpc"]["VpcId"]  # type: ignore[attr-defined]
     subnets = [
@@ -418,13 +427,20 @@ def _deployed_alb(url: str, rule_hosts: dict[int, str], name: str = "saas-dev-al
     )["Listeners"][0]["ListenerArn"]
     for priority, host in rule_hosts.items():
         group = elbv2.create_target_group(  # type: ignore[attr-defined]
-            Name=f"{name}-tg-{priority}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip"
+            Name=(groups or {}).get(priority, f"{name}-tg-{priority}"),
+            Protocol="HTTP",
+            Port=80,
+            VpcId=vpc,
+            TargetType="ip",
         )["TargetGroups"][0]
+        owner = (owners or {}).get(priority)
+        owner_tags = [{"Key": k, "Value": v} for k, v in tags("saas", "dev", owner).items()] if owner else []
         elbv2.create_rule(  # type: ignore[attr-defined]
             ListenerArn=listener,
             Priority=priority,
             Conditions=[{"Field": "host-header", "HostHeaderConfig": {"Values": [host]}}],
             Actions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}],
+            **({"Tags": owner_tags} if owner_tags else {}),
         )
 
 
@@ -442,6 +458,39 @@ def test_priority_taken_by_another_rule_on_the_deployed_alb_is_an_error(moto: st
 def test_the_tenants_own_rule_on_the_deployed_alb_passes(moto: str) -> None:
     _deployed_alb(moto, {10: "acme.example.com"})
     assert run_one(live.alb_rules, moto) == []
+
+
+def test_the_tenants_own_rule_tagged_as_its_own_is_not_a_conflict_when_its_hosts_change(moto: str) -> None:
+    _deployed_alb(moto, {10: "old.example.com"}, owners={10: "acme"})  # the file now gives acme acme.example.com
+    assert run_one(live.alb_rules, moto) == []
+
+
+def test_the_tenants_own_rule_known_by_its_target_group_is_not_a_conflict(moto: str) -> None:
+    _deployed_alb(moto, {10: "old.example.com"}, groups={10: "saas-acme-dev-8080"})  # before a port change
+    assert run_one(live.alb_rules, moto) == []
+
+
+def test_another_tenants_rule_at_the_priority_is_still_a_conflict(moto: str) -> None:
+    _deployed_alb(moto, {10: "old.example.com"}, owners={10: "globex"})  # globex is not in the file
+    [finding] = run_one(live.alb_rules, moto)
+    assert finding.code == "LIVE-ALB-PRIORITY"
+
+
+def test_a_priority_whose_tenant_moves_away_in_the_same_run_is_not_a_conflict(moto: str) -> None:
+    # globex held priority 10 with www.example.com; the file moves globex to 11 and gives 10 to acme, with the host.
+    _deployed_alb(moto, {10: "www.example.com"}, owners={10: "globex"})
+    text = MINIMAL.replace("    priority: 10\n", "    priority: 10\n    hosts: [www.example.com, acme.example.com]\n")
+    text = text.replace("tenants:\n", "tenants:\n  - name: globex\n    priority: 11\n    hosts: [globex.example.com]\n")
+    [finding] = run_one(live.alb_rules, moto, text)
+    assert (finding.severity, finding.code, finding.path) == (
+        Severity.INFO,
+        "LIVE-ALB-PRIORITY-MOVES",
+        ("tenants", 1, "priority"),
+    )
+    assert finding.message == (
+        "priority 10 on ALB saas-dev-alb is tenant 'globex''s rule, which this run moves to priority 11; if tenant "
+        "'acme''s deploy meets PriorityInUse first, deploy it again"
+    )
 
 
 def test_no_deployed_alb_means_nothing_to_check_live(moto: str) -> None:

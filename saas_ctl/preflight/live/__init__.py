@@ -138,6 +138,7 @@ CHECKS: tuple[LiveCheck, ...] = (
             "elasticloadbalancing:DescribeRules",
             "elasticloadbalancing:DescribeAccountLimits",
             "elasticloadbalancing:DescribeTargetGroups",
+            "elasticloadbalancing:DescribeTags",
         ),
         alb_rules,
     ),
@@ -167,7 +168,14 @@ CHECKS: tuple[LiveCheck, ...] = (
     LiveCheck("secret names", ("secretsmanager:ListSecrets",), secrets),
     LiveCheck(
         "leftover resources",
-        ("logs:DescribeLogGroups", "iam:ListRoles", "elasticloadbalancing:DescribeTargetGroups"),
+        (
+            "logs:DescribeLogGroups",
+            "logs:ListTagsForResource",
+            "iam:ListRoles",
+            "iam:ListRoleTags",
+            "elasticloadbalancing:DescribeTargetGroups",
+            "elasticloadbalancing:DescribeTags",
+        ),
         leftovers,
     ),
 )
