@@ -140,6 +140,17 @@ def test_a_second_active_ecs_service_of_one_name_is_refused(aws: Aws) -> None:
         handler("aws:ecs/service:Service").create(aws, service)
 
 
+def test_a_new_trigger_with_force_new_deployment_starts_a_new_deployment(aws: Aws) -> None:
+    cluster = handler("aws:ecs/cluster:Cluster").create(aws, {"name": "c"}).id
+    service = {"name": "web", "cluster": cluster, "desiredCount": 0}
+    created = handler("aws:ecs/service:Service").create(aws, service)
+    deployment = aws.ecs.describe_services(cluster=cluster, services=["web"])["services"][0]["deployments"][0]["id"]
+    redeployed = {**service, "forceNewDeployment": True, "triggers": {"redeploy": "20261201T120000Z"}}
+    handler("aws:ecs/service:Service").update(aws, created.id, {**service, **created.outputs}, redeployed)
+    after = aws.ecs.describe_services(cluster=cluster, services=["web"])["services"][0]["deployments"][0]["id"]
+    assert after != deployment
+
+
 def test_an_aurora_cluster_keeps_the_data_api_moto_turns_off(aws: Aws, moto: str) -> None:
     inputs = {
         "clusterIdentifier": "db",

@@ -202,6 +202,12 @@ class Service(Handler):
         update = {key: settings[key] for key in settings if key in changed or _nested(key) & changed}
         if "desiredCount" in changed:
             update["desiredCount"] = int(news.get("desiredCount") or 0)
+        # A new `triggers` value with force_new_deployment set starts a new deployment (service.go,
+        # resourceServiceUpdate: UpdateService carries ForceNewDeployment; triggersCustomizeDiff keeps a triggers
+        # change only when force_new_deployment is true). Gap: this double does not clear that change from the
+        # plan when force_new_deployment is false or the triggers are removed, as the provider's CustomizeDiff does.
+        if "triggers" in changed and news.get("forceNewDeployment"):
+            update["forceNewDeployment"] = True
         aws.ecs.update_service(cluster=news.get("cluster") or "default", service=resource_id, **update)
 
     def delete(self, aws: Aws, resource_id: str, state: Props) -> None:
