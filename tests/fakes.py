@@ -12,6 +12,7 @@ from typing import Any
 from infra.outputs import PlatformOutputs
 from saas_ctl.engine.base import Capabilities, EngineEvent, EventSink, Operation, StackResult, StackTarget, Status
 from saas_ctl.engine.changes import ChangeOp, ResourceChange, counts, ordered
+from saas_ctl.engine.operations import ErrorKind
 
 
 @dataclass
@@ -60,7 +61,7 @@ class MemoryEngine:
                 if self.locks.get(target.label, 0) > 0:
                     self.locks[target.label] -= 1
                     return StackResult(
-                        target, operation, Status.FAILED, error=f"{target.label} is locked", error_kind="locked"
+                        target, operation, Status.FAILED, error=f"{target.label} is locked", error_kind=ErrorKind.LOCKED
                     )
             if key in self.failures:
                 return StackResult(target, operation, Status.FAILED, error=self.failures[key])

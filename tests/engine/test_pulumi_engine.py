@@ -18,6 +18,7 @@ from saas_ctl.engine.pulumi.engine import (
     project_settings,
     qualified_stack_name,
 )
+from saas_ctl.engine.pulumi.settings import file_backend_dir
 from saas_ctl.errors import SaasctlError, UsageError
 
 TARGET = StackTarget("saas-dev-tenants", "acme", lambda: None, {"aws:region": "eu-west-1"}, tenant="acme")
@@ -236,3 +237,31 @@ def test_an_interrupt_that_ends_a_set_up_command_is_a_cancellation(tmp_path: Pat
         "cancelled",
         "saas-dev-tenants/acme: cancelled before the operation started; nothing was changed",
     )
+
+
+def _torn_read() -> errors.CommandError:
+    return errors.create_command_error(
+        _result(stderr="error: failed to load checkpoint: could not read deployment: EOF")
+    )
+
+
+def test_state_still_mid_write_while_another_update_holds_its_lock_is_a_lock(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path)
+    root = file_backend_dir(settings.backend_url)
+    assert root is not None
+    locks = root / ".pulumi" / "locks" / "organization" / "saas-dev-tenants" / "acme"
+    locks.mkdir(parents=True)
+    (locks / "7d1c.json").write_text(
+        '{"pid": 4242, "username": "ci", "hostname": "runner-7", "timestamp": "2026-12-02T11:40:00Z"}'
+    )
+    assert describe_error(_torn_read(), TARGET, settings, None) == (
+        "locked",
+        "stack saas-dev-tenants/acme is being updated by another operation (locked by ci@runner-7, pid 4242, "
+        "since 2026-12-02T11:40:00Z); its state is rewritten as that update goes",
+    )
+
+
+def test_state_still_mid_write_with_no_lock_held_is_reported_as_damaged(tmp_path: Path) -> None:
+    kind, message = describe_error(_torn_read(), TARGET, PulumiSettings.resolve(tmp_path), None)
+    assert kind == "failed"
+    assert message.startswith("the state of stack saas-dev-tenants/acme cannot be read (failed to load checkpoint")

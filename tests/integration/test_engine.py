@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from saas_ctl.engine.base import EngineEvent, StackResult, StackTarget, Status
+from saas_ctl.engine.pulumi import plugins
 from saas_ctl.engine.pulumi.engine import PulumiEngine, PulumiSettings
-from saas_ctl.errors import SaasctlError
+from saas_ctl.errors import NotReady, SaasctlError
 from saas_ctl.spec.loader import load
 from saas_ctl.spec.models import TenantsFile
 from saas_ctl.stacks import targets
@@ -243,6 +244,48 @@ def test_an_installed_aws_plugin_is_used_when_ambient_plugins_are_ignored(
     result = engine.up(platform(real))
     assert result.status is Status.SUCCEEDED, result.error
     assert len([c for c in real.calls() if c["op"] == "create"]) > 30
+
+
+def _no_way_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every download the CLI tries fails at once: a proxy that refuses every connection."""
+    for proxy in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.setenv(proxy, "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+
+
+def test_prepare_uses_the_plugin_installed_in_pulumi_home_without_downloading(
+    real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from importlib.metadata import version
+
+    folder = tmp_path / "plugin"
+    folder.mkdir()
+    shutil.copy(real.env["PATH"].split(os.pathsep)[0] + "/pulumi-resource-aws", folder / "pulumi-resource-aws")
+    installed = real.pulumi("plugin", "install", "resource", "aws", version("pulumi_aws"), "--file", str(folder))
+    assert installed.returncode == 0, installed.stderr
+    monkeypatch.setenv("PULUMI_IGNORE_AMBIENT_PLUGINS", "true")
+    _no_way_out(monkeypatch)
+    engine.prepare()  # a download would fail: none was needed
+    assert plugins.installed(version("pulumi_aws"))
+
+
+def test_a_plugin_that_cannot_be_installed_is_refused_with_the_file_to_fetch(
+    real: RealEngine, engine: PulumiEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No plugin on PATH or in PULUMI_HOME, and no way out (a proxy that refuses every connection): the CLI's
+    download fails, and the refusal names the command to run with a file fetched elsewhere."""
+    from importlib.metadata import version
+
+    monkeypatch.setenv("PULUMI_IGNORE_AMBIENT_PLUGINS", "true")
+    _no_way_out(monkeypatch)
+    with pytest.raises(NotReady) as raised:
+        engine.prepare()
+    wanted = version("pulumi_aws")
+    failed = f"the AWS provider plugin v{wanted} is not installed, and installing it failed"
+    assert raised.value.message.startswith(failed)
+    assert f"--file {plugins.asset(wanted)}" in (raised.value.hint or "")
+    assert not plugins.installed(wanted)
 
 
 def test_last_update_names_the_kind_result_and_time_of_the_latest_operation(

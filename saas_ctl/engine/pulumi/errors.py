@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from saas_ctl.engine.base import ErrorKind, StackTarget
-from saas_ctl.engine.pulumi.settings import ORGANIZATION, PulumiSettings, aws_plugin_version, qualified_stack_name
+from saas_ctl.engine.pulumi.settings import (
+    ORGANIZATION,
+    PulumiSettings,
+    aws_plugin_version,
+    file_backend_dir,
+    qualified_stack_name,
+)
 from saas_ctl.errors import shortened
 
 
@@ -37,6 +44,14 @@ def describe_error(
     if isinstance(exc, errors.CommandError):
         text = str(exc)
         if is_torn_read(exc):
+            writer = _file_lock_holder(settings, target)
+            if writer is not None:
+                # Still mid-write after the engine's re-reads: another update holds the stack and is saving it
+                # step by step (each save rewrites the sidecar), which is a lock, not damage.
+                return ErrorKind.LOCKED, (
+                    f"stack {target.label} is being updated by another operation{writer}; its state is rewritten "
+                    f"as that update goes{where}"
+                )
             state = f"{settings.backend_url}/.pulumi/stacks/{target.project}/{target.stack}.json"
             return ErrorKind.FAILED, (
                 f"the state of stack {target.label} cannot be read (failed to load checkpoint: a file is empty "
@@ -82,6 +97,29 @@ def is_torn_read(exc: BaseException) -> bool:
     instead, or the finished state."""
     text = str(exc)
     return "failed to load checkpoint" in text and ("EOF" in text or "unexpected end of JSON input" in text)
+
+
+def _file_lock_holder(settings: PulumiSettings, target: StackTarget) -> str | None:
+    """' (locked by USER@HOST, pid N, since TIME)' when a file backend holds a lock on the stack (the diy
+    backend's ``.pulumi/locks/<org>/<project>/<stack>/<id>.json``, written by the update that holds it), '' when
+    one is held but unreadable, None when none is (or the backend is not a local file one)."""
+    root = file_backend_dir(settings.backend_url)
+    if root is None:
+        return None
+    folder = root / ".pulumi" / "locks" / ORGANIZATION / target.project / target.stack
+    try:
+        locks = sorted(folder.glob("*.json"))
+    except OSError:
+        return None
+    if not locks:
+        return None
+    try:
+        holder = json.loads(locks[0].read_text())
+        return (
+            f" (locked by {holder['username']}@{holder['hostname']}, pid {holder['pid']}, since {holder['timestamp']})"
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def _lock_holder(text: str) -> str:
