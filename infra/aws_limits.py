@@ -244,5 +244,26 @@ SERVICES_PER_CLUSTER: Final = Quota("Services per cluster", "ecs", "L-9EF96962",
 NETWORK_INTERFACES_PER_REGION: Final = Quota("Network interfaces per Region", "vpc", "L-DF5E4CA3", 5000)
 ELASTIC_IPS_PER_REGION: Final = Quota("EC2-VPC Elastic IPs", "ec2", "L-0263D0A3", DEFAULT_ELASTIC_IPS_PER_REGION)
 VPCS_PER_REGION: Final = Quota("VPCs per Region", "vpc", "L-F678F1CE", DEFAULT_VPCS_PER_REGION)
+# Per-resource quotas a fleet meets as it grows (the Amazon VPC, ELB and IAM quota pages; the VPC code is
+# moto's own servicequotas table; the ELB and IAM codes are as AWS's Service Quotas console lists them, not
+# checked against an account here).
+RULES_PER_SECURITY_GROUP: Final = Quota("Inbound or outbound rules per security group", "vpc", "L-0EA8095F", 60)
+TARGETS_PER_ALB: Final = Quota("Targets per Application Load Balancer", "elasticloadbalancing", "L-7E6692B2", 1000)
+IAM_ROLES_PER_ACCOUNT: Final = Quota("Roles per account", "iam", "L-FE177D64", 1000)
+# IAM roles are global to the account: every environment of the account, in every region, counts against one quota.
+IAM_ROLES_PER_TENANT: Final = 2  # the task's execution role and its task role (infra.tenant.iam)
+# The rules each security group holds per direction: the platform's (infra.platform.security, which a test
+# holds to this table) and each tenant's own group (infra.tenant.firewall). No tenant adds one to a shared group.
+PLATFORM_SECURITY_GROUP_RULES: Final = {
+    ("alb", "ingress"): 4,
+    ("alb", "egress"): 1,
+    ("services", "egress"): 1,
+    ("database", "ingress"): 1,
+}
+TENANT_SECURITY_GROUP_RULES: Final = {("service", "ingress"): 1}
+# Aurora PostgreSQL's default max_connections: LEAST({DBInstanceClassMemory/9531392}, 5000) (Aurora User Guide,
+# "Maximum connections to an Aurora PostgreSQL DB instance", AuroraPostgreSQL.Managing.html#MaxConnections).
+AURORA_PG_BYTES_PER_CONNECTION: Final = 9531392
+AURORA_PG_MAX_CONNECTIONS_CAP: Final = 5000
 # Every subnet loses its first four and its last address to AWS.
 SUBNET_RESERVED_ADDRESSES: Final = 5

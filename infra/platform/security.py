@@ -1,8 +1,12 @@
 """Security groups, least open: the internet reaches only the ALB (80, 443); the services reach the database
 on 5432. Nothing else is allowed in.
 
-The ALB reaches a tenant's container port through rules the tenant's own stack owns (``infra.tenant.firewall``):
-the port is the tenant's to change with `tenant up` alone, and no platform update is needed for a new port."""
+The ALB may send to the services group on any TCP port: one platform rule, whatever the number of tenants. A
+security group holds 60 rules per direction by default (Service Quotas vpc L-0EA8095F, "Inbound or outbound rules
+per security group", Amazon VPC User Guide, "Amazon VPC quotas"), so a rule per
+tenant on a shared group stops the 61st tenant (RulesPerSecurityGroupLimitExceeded). What a task admits is its
+own tenant group's ingress (``infra.tenant.firewall``): the tenant's container port from the ALB group, nothing
+else; the services group admits nothing from the ALB, so that egress reaches no other tenant's port."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import pulumi_aws as aws
 from infra import naming
 
 POSTGRES_PORT = 5432
+ALL_PORTS = (1, 65535)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,16 @@ class SecurityGroups(pulumi.ComponentResource):
             ingress(f"alb-in-{port}-v4", alb, port, cidr_ipv4="0.0.0.0/0")
             ingress(f"alb-in-{port}-v6", alb, port, cidr_ipv6="::/0")
         ingress(f"database-in-{POSTGRES_PORT}", database, POSTGRES_PORT, source=services)
+        # The ALB's way to every tenant's task (each task carries the services group); see the module's docstring.
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-alb-out-services",
+            security_group_id=alb.id,
+            ip_protocol="tcp",
+            from_port=ALL_PORTS[0],
+            to_port=ALL_PORTS[1],
+            referenced_security_group_id=services.id,
+            opts=child,
+        )
         # Services pull images and call AWS APIs through the NAT gateway, so they may go out anywhere.
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-services-out-all",

@@ -1,9 +1,11 @@
 """The tenant's own security group: its container port, reachable from the ALB only.
 
-The tenant stack owns both sides of the ALB -> service flow (the ingress on its group and the ALB group's
-egress to it), so changing the tenant's ``container_port`` is a `tenant up` alone: the rules follow the port
-in place, and no other tenant or the platform is touched. The service also stays in the platform's shared
-services group, which is what the database admits on 5432 and what may go out (image pulls, AWS APIs).
+The tenant stack owns the ingress on its group; the ALB's side is one platform rule (the ALB group may send to the
+services group on any TCP port, ``infra.platform.security``), so no tenant adds a rule to a shared group and a
+fleet is not stopped at the 60 rules per group and direction of the default quota (an earlier release added an
+egress rule per tenant to the ALB group; `tenant up` deletes it once the platform rule exists). Changing the
+tenant's ``container_port`` is a `tenant up` alone: the ingress follows the port in place. The service also stays
+in the platform's shared services group, which is what the database admits on 5432 and what may go out.
 """
 
 from __future__ import annotations
@@ -44,15 +46,6 @@ class TenantFirewall(pulumi.ComponentResource):
             from_port=args.container_port,
             to_port=args.container_port,
             referenced_security_group_id=args.alb_security_group_id,
-            opts=child,
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-alb-out",
-            security_group_id=args.alb_security_group_id,
-            ip_protocol="tcp",
-            from_port=args.container_port,
-            to_port=args.container_port,
-            referenced_security_group_id=group.id,
             opts=child,
         )
         self.group_id = group.id

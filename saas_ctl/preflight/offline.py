@@ -383,9 +383,10 @@ def _check_name(code: str, value: str, rule: NameRule, at: tuple[str | int, ...]
 
 
 def fleet_capacity(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
-    from saas_ctl.preflight import capacity
+    from saas_ctl.preflight import capacity, fleet_limits
 
     yield from capacity.check(spec)
+    yield from fleet_limits.check(spec)
 
 
 def host_headers(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:

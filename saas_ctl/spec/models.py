@@ -285,6 +285,13 @@ class Database(_Model):
         int, Field(ge=limits.AURORA_BACKUP_RETENTION_MIN, le=limits.AURORA_BACKUP_RETENTION_MAX)
     ] = 7
     deletion_protection: bool = True
+    connections_per_task: Annotated[int, Field(ge=1)] | None = Field(
+        None,
+        description=(
+            "The database connections each tenant task may hold (its pool size). When set, preflight checks that "
+            "every tenant at its autoscaling maximum fits the writer's max_connections."
+        ),
+    )
     restore_from: Annotated[str | None, AfterValidator(_check_snapshot)] = Field(
         None,
         description=(
@@ -340,6 +347,15 @@ class AccountQuotas(_Model):
     services_per_cluster: QuotaValue = Field(default=None, description=_quota_description(limits.SERVICES_PER_CLUSTER))
     network_interfaces: QuotaValue = Field(
         default=None, description=_quota_description(limits.NETWORK_INTERFACES_PER_REGION)
+    )
+    rules_per_security_group: QuotaValue = Field(
+        default=None, description=_quota_description(limits.RULES_PER_SECURITY_GROUP)
+    )
+    targets_per_load_balancer: QuotaValue = Field(default=None, description=_quota_description(limits.TARGETS_PER_ALB))
+    iam_roles: QuotaValue = Field(
+        default=None,
+        description=_quota_description(limits.IAM_ROLES_PER_ACCOUNT)
+        + " Roles are account-wide: every environment of the account counts.",
     )
 
 

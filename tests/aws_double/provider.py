@@ -41,7 +41,15 @@ from tests.aws_double.accounts import Account, EmulatedAccount, Found, RecordedA
 from tests.aws_double.config import ProviderConfig
 from tests.aws_double.faults import Faults
 from tests.aws_double.record import Record
-from tests.aws_double.schema import UNTRACKED, auto_name, physical_name, replacing, resource_type
+from tests.aws_double.schema import (
+    DEFAULTS_KEY,
+    UNTRACKED,
+    auto_name,
+    name_requires_delete_before_replace,
+    physical_name,
+    replacing,
+    resource_type,
+)
 from tests.aws_double.values import plain, same, unwrap_all, wrap, wrap_all
 
 
@@ -75,7 +83,10 @@ class AwsDouble(Provider):
         named = auto_name(
             type_, request.urn, request.random_seed, unwrap_all(request.old_inputs), unwrap_all(request.new_inputs)
         )
-        return CheckResponse(inputs={**request.new_inputs, **wrap_all(named)})
+        # The bridge lists what its defaults filled (an autoname among them) under "__defaults"; Diff reads it
+        # to tell a name the program set from one the provider made (schema.name_requires_delete_before_replace).
+        defaults = wrap_all({DEFAULTS_KEY: sorted(named)})
+        return CheckResponse(inputs={**request.new_inputs, **wrap_all(named), **defaults})
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         ignored = {path.split(".", 1)[0].split("[", 1)[0] for path in request.ignore_changes}
@@ -87,13 +98,18 @@ class AwsDouble(Provider):
             and not key.startswith("__")
             and not same(key, request.old_state.get(key), value)
         ]
-        return DiffResponse(
-            changes=bool(changed), replaces=replacing(resource_type(request.urn), changed), diffs=changed
-        )
+        type_ = resource_type(request.urn)
+        replaces = replacing(type_, changed)
+        # A replacement of a resource whose name the program set is delete-first, as the bridge answers it
+        # (pkg/tfbridge/provider.go Diff). The engine lets the program's delete_before_replace option, true or
+        # false, override this answer (pulumi/pulumi v3.274.1 pkg/resource/deploy/step_generator.go lines
+        # 2139-2146: "The user can override the provider's decision").
+        delete_first = bool(replaces) and name_requires_delete_before_replace(type_, unwrap_all(request.new_inputs))
+        return DiffResponse(changes=bool(changed), replaces=replaces, delete_before_replace=delete_first, diffs=changed)
 
     async def create(self, request: CreateRequest) -> CreateResponse:
         type_ = resource_type(request.urn)
-        inputs = unwrap_all(request.properties)
+        inputs = unwrap_all(_own(request.properties))
         if request.preview:
             _, computed = derived(self.config.region, type_, request.urn, inputs)
             return CreateResponse(resource_id="", properties=self._outputs(request.properties, computed))
@@ -106,11 +122,11 @@ class AwsDouble(Provider):
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         type_ = resource_type(request.urn)
         if request.preview:
-            _, computed = derived(self.config.region, type_, request.urn, unwrap_all(request.news))
+            _, computed = derived(self.config.region, type_, request.urn, unwrap_all(_own(request.news)))
             return UpdateResponse(properties=self._outputs(request.news, computed))
         await self.faults.before("update", request.urn)
         computed = self.account.update(
-            type_, request.urn, request.resource_id, unwrap_all(request.olds), unwrap_all(request.news)
+            type_, request.urn, request.resource_id, unwrap_all(_own(request.olds)), unwrap_all(_own(request.news))
         )
         outputs = self._outputs(request.news, computed)
         self._append("update", request.urn, request.resource_id, request.news, outputs)
@@ -153,8 +169,9 @@ class AwsDouble(Provider):
 
     @staticmethod
     def _outputs(inputs: Mapping[str, PropertyValue], computed: Mapping[str, Any]) -> dict[str, PropertyValue]:
-        """A resource's state: its inputs (secrets stay secret) and what the account computed."""
-        return {**inputs, **wrap_all(computed)}
+        """A resource's state: its inputs (secrets stay secret, the bridge's reserved ``__`` keys stay out, as in
+        its MakeTerraformResult) and what the account computed."""
+        return {**_own(inputs), **wrap_all(computed)}
 
     def _append(
         self,
@@ -173,10 +190,14 @@ class AwsDouble(Provider):
                 "name": urn.rsplit("::", 1)[-1],
                 "id": resource_id,
                 "physical_name": physical_name(values, ""),
-                "inputs": {k: plain(v) for k, v in inputs.items()},
+                "inputs": {k: plain(v) for k, v in _own(inputs).items()},
                 "outputs": values,
             }
         )
+
+
+def _own(values: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:
+    return {k: v for k, v in values.items() if not k.startswith("__")}
 
 
 def _changed(known: Mapping[str, PropertyValue], current: Mapping[str, Any]) -> dict[str, Any]:

@@ -143,6 +143,29 @@ def auto_name(type_: str, urn: str, seed: bytes, old: Mapping[str, Any], new: Ma
     return {rule.property: name.lower() if rule.lowercase else name}
 
 
+# The inputs' list of properties a default filled, as the bridge's Check writes it (pulumi-terraform-bridge
+# pkg/tfbridge/schema.go, "__defaults": reservedkeys.Defaults); an autoname is one of them.
+DEFAULTS_KEY = "__defaults"
+
+
+def name_requires_delete_before_replace(type_: str, news: Mapping[str, Any]) -> bool:
+    """Whether a replacement of this resource is delete-first because its name was set by the program.
+
+    pulumi-terraform-bridge ``pkg/tfbridge/schema.go`` ``nameRequiresDeleteBeforeReplace`` (lines 193-243 at
+    59de6c6): with no ``__defaults`` list the resource counts as autonamed (false, "for resources that were
+    created before the defaults list existed"); otherwise any autonamed property present in the inputs and not
+    in ``__defaults`` makes it true. (Its ``UniqueNameFields`` branch is for providers that declare them;
+    pulumi-aws declares none.) ``Diff`` (``pkg/tfbridge/provider.go`` lines 1275-1276) answers
+    ``deleteBeforeReplace`` with that when the diff replaces anything. Rationale: the new resource would take
+    the same name, which AWS refuses while the old one exists (pulumi/pulumi-terraform-bridge#532).
+    """
+    rule = AUTONAMED.get(type_)
+    defaults = news.get(DEFAULTS_KEY)
+    if rule is None or not isinstance(defaults, list):
+        return False
+    return bool(news.get(rule.property)) and rule.property not in defaults
+
+
 def resource_type(urn: str) -> str:
     """The resource's own type token: a URN's type segment is prefixed with its parents' (``a$b$aws:...``)."""
     return urn.split("::")[-2].split("$")[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from infra import aws_limits as limits
 from saas_ctl.engine.synth.engine import Synthesis, synthesize
 from saas_ctl.engine.synth.mocks import short_id
 from saas_ctl.stacks import targets
@@ -98,8 +99,17 @@ def test_ingress_is_exactly_alb_from_anywhere_services_from_alb_database_from_se
     }
 
 
-def test_the_only_platform_egress_is_the_services_going_out(platform: Synthesis) -> None:
-    assert _rules(platform, SG_EGRESS) == {("services", "-1", -1, "0.0.0.0/0")}
+def test_the_platform_egress_is_the_services_going_out_and_the_alb_to_the_services(platform: Synthesis) -> None:
+    """One ALB rule for every tenant: the ALB group holds no rule per tenant (60 per direction by default)."""
+    assert _rules(platform, SG_EGRESS) == {("services", "-1", -1, "0.0.0.0/0"), ("alb", "tcp", 1, "services")}
+
+
+def test_the_rules_preflight_counts_are_the_rules_the_platform_makes(platform: Synthesis) -> None:
+    counted: dict[tuple[str, str], int] = {}
+    for token, direction in ((SG_INGRESS, "ingress"), (SG_EGRESS, "egress")):
+        for group, *_ in _rules(platform, token):
+            counted[(group, direction)] = counted.get((group, direction), 0) + 1
+    assert counted == limits.PLATFORM_SECURITY_GROUP_RULES
 
 
 def test_security_groups_carry_no_inline_rules(platform: Synthesis) -> None:

@@ -395,7 +395,6 @@ def test_the_secret_value_is_written_once_and_never_rotated_by_a_deploy(acme: Sy
 def test_tenant_owns_its_port_from_the_alb_only(acme: Synthesis) -> None:
     group = one(acme, "aws:ec2/securityGroup:SecurityGroup").inputs
     ingress = one(acme, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs
-    egress = one(acme, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").inputs
     own, alb = short_id("securitygroup", "saas-acme-dev-service"), "sg-00000000000000002"
     assert group["name"] == "saas-acme-dev-service"
     assert (
@@ -409,7 +408,15 @@ def test_tenant_owns_its_port_from_the_alb_only(acme: Synthesis) -> None:
         80.0,
         80.0,
     )
-    assert (egress["securityGroupId"], egress["referencedSecurityGroupId"], egress["fromPort"]) == (alb, own, 80.0)
+
+
+def test_a_tenant_adds_no_rule_to_a_shared_security_group(acme: Synthesis) -> None:
+    own = short_id("securitygroup", "saas-acme-dev-service")
+    rules = [
+        *of_type(acme, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
+        *of_type(acme, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"),
+    ]
+    assert [rule.inputs["securityGroupId"] for rule in rules] == [own]
 
 
 def test_a_new_container_port_means_a_new_target_group_name_and_new_rules(example: str) -> None:

@@ -80,7 +80,7 @@ def test_a_container_port_change_is_a_tenant_up_alone(real: RealEngine) -> None:
         "routing-targets",
         "service-task",
     }
-    assert {"firewall-in", "firewall-alb-out", "routing-rule", "service-service"} <= set(ops(touched, "update"))
+    assert {"firewall-in", "routing-rule", "service-service"} <= set(ops(touched, "update"))
     assert sorted(ops(touched, "delete")) == ["routing-targets", "service-task"]
     assert result["outputs"]["target_group_arn"].endswith(":targetgroup/itest-t01-test-8080/0")
     assert [c for c in touched if c["type"].startswith("saasctl") or "platform" in c["urn"]] == []

@@ -672,3 +672,44 @@ def test_an_unreachable_endpoint_is_one_warning_in_auto_mode() -> None:
         ("LIVE-UNREACHABLE", Severity.WARNING)
     ]
     assert report.mode is Mode.OFFLINE
+
+
+def test_other_roles_in_the_account_count_against_the_role_quota(moto: str) -> None:
+    iam = boto3.client("iam", endpoint_url=moto, region_name=REGION)
+    for name in ("other-env-a", "other-env-b", "other-env-c"):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")
+    findings = run_one(live.resource_quotas, moto, fleet_yaml(2, platform="quotas: {iam_roles: 6}"))
+    assert [(f.code, f.message) for f in findings] == [
+        (
+            "LIVE-FLEET-IAM-ROLES",
+            "2 tenants need 4 IAM roles (2 each); 3 other roles are in the account; Roles per account is 6 "
+            "(platform.quotas.iam_roles), counted across every environment and region of the account, so 1 tenants "
+            "fit",
+        )
+    ]
+
+
+def test_the_accounts_rules_quota_is_read_from_service_quotas(moto: str) -> None:
+    spec = loaded(fleet_yaml(2)).spec
+    ctx = context(moto)
+    quotas = boto3.client("service-quotas", region_name=REGION)
+    with Stubber(quotas) as stubber:
+        for service, code, value in (
+            ("vpc", "L-0EA8095F", 3),
+            ("elasticloadbalancing", "L-7E6692B2", 1000),
+            ("iam", "L-FE177D64", 1000),
+        ):
+            stubber.add_response(
+                "get_service_quota",
+                {"Quota": {"QuotaCode": code, "Value": value}},
+                {"ServiceCode": service, "QuotaCode": code},
+            )
+        ctx.clients["service-quotas"] = quotas
+        found = list(live.resource_quotas(spec, ctx, None))
+    assert [(f.code, f.message) for f in found] == [
+        (
+            "LIVE-FLEET-SECURITY-GROUP-RULES",
+            "the alb security group holds 4 ingress rules; Inbound or outbound rules per security group is 3 (your "
+            "account's quota)",
+        )
+    ]

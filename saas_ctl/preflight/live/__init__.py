@@ -20,7 +20,7 @@ from saas_ctl.preflight.live.dns import existing_records, hosted_zone
 from saas_ctl.preflight.live.leftovers import buckets, leftovers, secrets
 from saas_ctl.preflight.live.load_balancers import alb_rules
 from saas_ctl.preflight.live.network import availability_zones, elastic_ips, vpcs
-from saas_ctl.preflight.live.quotas import compute_capacity, load_balancing_capacity
+from saas_ctl.preflight.live.quotas import compute_capacity, load_balancing_capacity, resource_quotas
 from saas_ctl.spec.models import TenantsFile
 
 
@@ -152,6 +152,11 @@ CHECKS: tuple[LiveCheck, ...] = (
         load_balancing_capacity,
     ),
     LiveCheck("Fargate, ECS and network interface quotas", ("servicequotas:GetServiceQuota",), compute_capacity),
+    LiveCheck(
+        "rules per security group, targets per ALB and IAM roles",
+        ("servicequotas:GetServiceQuota", "iam:GetAccountSummary", "iam:ListRoles"),
+        resource_quotas,
+    ),
     LiveCheck("the certificate", ("acm:DescribeCertificate",), certificate),
     LiveCheck("the hosted zone", ("route53:GetHostedZone", "route53:ListHostedZonesByName"), hosted_zone),
     LiveCheck(
@@ -197,6 +202,7 @@ __all__ = [
     "instance_class",
     "leftovers",
     "load_balancing_capacity",
+    "resource_quotas",
     "run_checks",
     "secrets",
     "unreachable",

@@ -1,12 +1,12 @@
 """Live checks of the whole fleet against the account's quotas: load balancers, target groups, Fargate
-vCPUs, services, network interfaces."""
+vCPUs, services, network interfaces; rules per security group, targets per ALB, IAM roles in the account."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from infra import aws_limits, naming
-from saas_ctl.preflight import capacity
+from saas_ctl.preflight import capacity, fleet_limits
 from saas_ctl.preflight.findings import Finding, error
 from saas_ctl.preflight.live.context import AwsContext, account_quota, paginate
 from saas_ctl.preflight.live.names import target_group_name
@@ -96,3 +96,33 @@ def compute_capacity(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | No
             source,
             f"at every tenant's autoscaling maximum the fleet uses {fleet.network_interfaces} network interfaces",
         )
+
+
+def resource_quotas(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
+    """The per-resource quotas at the account's own values (Service Quotas): rules per security group (vpc
+    L-0EA8095F), targets per ALB, and IAM roles, of which the account's other roles (other environments, other
+    regions, anything else) already hold some (iam:GetAccountSummary)."""
+    rules, source = account_quota(ctx, spec, aws_limits.RULES_PER_SECURITY_GROUP, "rules_per_security_group")
+    yield from _live(fleet_limits.security_group_rules(spec, rules, source))
+    targets, source = account_quota(ctx, spec, aws_limits.TARGETS_PER_ALB, "targets_per_load_balancer")
+    yield from _live(fleet_limits.targets_per_load_balancer(spec, targets, source))
+    roles, source = account_quota(ctx, spec, aws_limits.IAM_ROLES_PER_ACCOUNT, "iam_roles")
+    used = int(ctx.client("iam").get_account_summary()["SummaryMap"].get("Roles", 0))
+    ours = _our_role_names(spec)
+    existing = sum(1 for role in paginate(ctx, "iam", "list_roles", "Roles") if role["RoleName"] in ours)
+    yield from _live(fleet_limits.iam_roles(spec, roles, source, others=max(used - existing, 0)))
+
+
+def _our_role_names(spec: TenantsFile) -> set[str]:
+    platform = spec.platform
+    names: set[str] = set()
+    for tenant in spec.tenants:
+        tenant_names = naming.TenantNames(platform.project, platform.environment, platform.region, tenant.name)
+        names.update((tenant_names.execution_role, tenant_names.task_role, *tenant_names.legacy_roles))
+    return names
+
+
+def _live(findings: Iterator[Finding]) -> Iterator[Finding]:
+    """The offline finding under its live code (the quota is the account's)."""
+    for found in findings:
+        yield Finding(f"LIVE-{found.code}", found.severity, found.path, found.message, found.fix, found.line)

@@ -6,8 +6,17 @@ moto keeps the rules' count per group and direction and refuses the 61st (``Rule
 moto ``ec2/models/security_groups.py`` ``_verify_group_will_respect_rule_count_limit``), answers
 AuthorizeSecurityGroupIngress/Egress with the rule's ``SecurityGroupRuleId`` and revokes rules by that ID.
 What moto does not do, and the double models:
-- DeleteSecurityGroup of a group another group's rule still references: moto deletes it; AWS refuses with
-  ``DependencyViolation`` (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html).
+- DeleteSecurityGroup of a group another group's rule still references, or that a network interface still
+  carries (the load balancer's, a Fargate task's, the Aurora cluster's): moto deletes it; AWS refuses with
+  ``DependencyViolation`` (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html:
+  "If you attempt to delete a security group that is associated with an instance or network interface, is
+  referenced by another security group in the same VPC, or has a VPC association, the operation fails with
+  DependencyViolation"). moto keeps no interfaces for load balancers, services or clusters, so the double asks
+  each of them which groups it uses.
+- The rules quota: moto refuses the 61st rule of a direction, fixed; AWS's quota is 60 by default and adjustable
+  (Service Quotas ``vpc`` ``L-0EA8095F``, "Inbound or outbound rules per security group",
+  https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups). A test
+  sets a lower one with ``SAASCTL_DOUBLE_RULES_PER_GROUP``; the double then refuses past it with AWS's code.
 - ModifySecurityGroupRules changes a rule's protocol, ports, IPv4 range and description in moto, but not its
   IPv6 range, prefix list or referenced group (moto ``modify_security_group_rules``: "TODO"): such a change is
   refused here as not modelled rather than reported done.
@@ -15,12 +24,15 @@ What moto does not do, and the double models:
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Any
 
 from tests.aws_double.aws import Aws
 from tests.aws_double.errors import NotModelled, Refusal
 from tests.aws_double.services.base import Created, Handler, Props, first, handles, read_or_none, without_none
 
+RULES_QUOTA_VARIABLE = "SAASCTL_DOUBLE_RULES_PER_GROUP"
 # pulumi-aws's default description (the Terraform provider's "Managed by Terraform", renamed by the bridge).
 DEFAULT_DESCRIPTION = "Managed by Pulumi"
 
@@ -75,9 +87,28 @@ class SecurityGroup(Handler):
                 for pair in permission.get("UserIdGroupPairs", [])
             )
         ]
-        if referencing:
+        if referencing or resource_id in set(_groups_in_use(aws)):
             raise Refusal("DependencyViolation", f"resource {resource_id} has a dependent object")
         aws.ec2.delete_security_group(GroupId=resource_id)
+
+
+def _groups_in_use(aws: Aws) -> Iterator[str]:
+    """The security groups network interfaces carry, as moto's load balancers, ECS services and Aurora clusters
+    name them (a service without an endpoint for the double holds none)."""
+    if aws.config.endpoint("elbv2"):
+        for balancer in aws.elbv2.describe_load_balancers()["LoadBalancers"]:
+            yield from balancer.get("SecurityGroups", [])
+    if aws.config.endpoint("rds"):
+        for cluster in aws.rds.describe_db_clusters()["DBClusters"]:
+            yield from (g["VpcSecurityGroupId"] for g in cluster.get("VpcSecurityGroups", []))
+    if aws.config.endpoint("ecs"):
+        for cluster_arn in aws.ecs.list_clusters()["clusterArns"]:
+            arns = aws.ecs.list_services(cluster=cluster_arn)["serviceArns"]
+            for chunk in (arns[i : i + 10] for i in range(0, len(arns), 10)):
+                for service in aws.ecs.describe_services(cluster=cluster_arn, services=chunk)["services"]:
+                    if service.get("status") == "ACTIVE":
+                        vpc = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+                        yield from vpc.get("securityGroups", [])
 
 
 def _permission(inputs: Props) -> dict[str, Any]:
@@ -113,6 +144,7 @@ class _Rule(Handler):
     egress: bool
 
     def create(self, aws: Aws, inputs: Props) -> Created:
+        self._within_quota(aws, inputs["securityGroupId"])
         authorize = aws.ec2.authorize_security_group_egress if self.egress else aws.ec2.authorize_security_group_ingress
         answer = authorize(
             GroupId=inputs["securityGroupId"],
@@ -121,6 +153,18 @@ class _Rule(Handler):
         )
         rule_id = answer["SecurityGroupRules"][0]["SecurityGroupRuleId"]
         return Created(rule_id, self.read(aws, rule_id) or {})
+
+    def _within_quota(self, aws: Aws, group_id: str) -> None:
+        quota = os.environ.get(RULES_QUOTA_VARIABLE)
+        if not quota:
+            return  # moto's own limit (60) applies
+        rules = aws.ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group_id]}])
+        used = sum(1 for rule in rules["SecurityGroupRules"] if bool(rule.get("IsEgress")) == self.egress)
+        if used + 1 > int(quota):
+            # AWS's code and message (EC2 API error codes: RulesPerSecurityGroupLimitExceeded).
+            raise Refusal(
+                "RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached."
+            )
 
     def read(self, aws: Aws, resource_id: str, state: Props | None = None) -> Props | None:
         def get() -> Props | None:

@@ -10,8 +10,13 @@ the final snapshot named at delete. What it does not do, and the double models o
   provisioned Aurora PostgreSQL (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.html), so
   the double reports the program's value. moto's rds-data answers every statement with no rows and runs no SQL.
 - Engine versions: moto accepts any (AWS refuses a retired one with InvalidParameterCombination; saasctl's
-  preflight checks versions first). Deleting a parameter or subnet group a cluster still uses: moto deletes it
-  (AWS refuses with InvalidDBParameterGroupState / InvalidDBSubnetGroupStateFault): not modelled yet.
+  preflight checks versions first).
+- Deleting a cluster parameter group or a subnet group a cluster still uses: moto deletes it; AWS refuses with
+  ``InvalidDBParameterGroupState`` ("The DB parameter group is in use or is in an invalid state. If you are
+  attempting to delete the parameter group, you can't delete it when the parameter group is in this state.",
+  https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBClusterParameterGroup.html) and
+  ``InvalidDBSubnetGroupStateFault`` ("The DB subnet group cannot be deleted because it's in use.",
+  https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSubnetGroup.html): modelled here.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.aws_double.aws import Aws
+from tests.aws_double.errors import Refusal
 from tests.aws_double.services.base import Created, Handler, Props, first, handles, read_or_none, without_none
 
 DEFAULT_DESCRIPTION = "Managed by Pulumi"
@@ -262,7 +268,17 @@ class ClusterParameterGroup(Handler):
         aws.rds.modify_db_cluster_parameter_group(DBClusterParameterGroupName=resource_id, Parameters=_parameters(news))
 
     def delete(self, aws: Aws, resource_id: str, state: Props) -> None:
+        if any(c.get("DBClusterParameterGroup") == resource_id for c in _clusters(aws)):
+            raise Refusal(
+                "InvalidDBParameterGroupState",
+                f"One or more database clusters are still members of this parameter group {resource_id}, so the "
+                "group cannot be deleted",  # the wording is the double's (the code and its meaning are AWS's)
+            )
         aws.rds.delete_db_cluster_parameter_group(DBClusterParameterGroupName=resource_id)
+
+
+def _clusters(aws: Aws) -> list[dict[str, Any]]:
+    return list(aws.rds.describe_db_clusters()["DBClusters"])
 
 
 @handles
@@ -301,4 +317,8 @@ class SubnetGroup(Handler):
         )
 
     def delete(self, aws: Aws, resource_id: str, state: Props) -> None:
+        if any(c.get("DBSubnetGroup") == resource_id for c in _clusters(aws)):
+            raise Refusal(
+                "InvalidDBSubnetGroupStateFault", "The DB subnet group cannot be deleted because it's in use."
+            )
         aws.rds.delete_db_subnet_group(DBSubnetGroupName=resource_id)
