@@ -76,7 +76,7 @@ def apply(
     with reporting(cli.output):
         if detailed_exitcode and not dry_run:
             raise UsageError("--detailed-exitcode needs --dry-run: it says whether a preview found changes pending")
-        rt = session(cli, backend, local, parallel=parallel, fail_fast=fail_fast)
+        rt = session(cli, backend, local, parallel=parallel, fail_fast=fail_fast, deploys=not dry_run)
         request = ApplyRequest(shard, prune, platform_wait, dry_run, skip_preflight, yes)
         outcome = run_apply(rt, Terminal(cli.output, diff), request)
         conclude(cli.output, outcome, diff, detailed_exitcode)

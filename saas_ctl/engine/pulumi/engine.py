@@ -121,7 +121,15 @@ class PulumiEngine:
             secrets_provider=self.settings.secrets_provider,
             # The CLI prefers PULUMI_BACKEND_URL from its environment over the project's backend: pass the one
             # saasctl resolved (--backend first), so an unrelated variable in the shell cannot redirect state.
-            env_vars={"PULUMI_SKIP_UPDATE_CHECK": "true", "PULUMI_BACKEND_URL": self.settings.backend_url},
+            # Each operation runs in a fresh work directory, without the Pulumi.<stack>.yaml that records a stack's
+            # secrets provider: the CLI then mints a new passphrase manager for an existing stack (and an awskms
+            # stack would need a passphrase). The fallback reuses the provider the stack's state records
+            # (pulumi pkg/v3 cmd/pulumi/stack/secrets.go, GetSecretsManager; pulumi/pulumi#16412).
+            env_vars={
+                "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_BACKEND_URL": self.settings.backend_url,
+                "PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER": "true",
+            },
             pulumi_command=self.pulumi_command(),
         )
 
