@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 from tests.integration.conftest import PULUMI, RealEngine, requires_pulumi
 
@@ -12,16 +13,24 @@ pytestmark = [requires_pulumi]
 TENANTS = "  - {name: acme, priority: 10}\n  - {name: globex, priority: 11}\n"
 
 
-def test_a_tenants_file_given_from_another_directory_shows_the_same_states(real: RealEngine) -> None:
-    real.edit_spec("tenants: []\n", "tenants:\n" + TENANTS)
-    backend = (real.workdir / ".saasctl" / "state").as_uri()
-    subprocess.run(  # acme's stack exists in the default backend beside the tenants file
-        [PULUMI or "pulumi", "stack", "init", "organization/itest-test-tenants/acme"],
-        cwd=real.workdir,
-        env={**real.env, "PULUMI_BACKEND_URL": backend},
+def init_stack(real: RealEngine, state: Path, project: str, stack: str) -> None:
+    """An empty stack made by the Pulumi CLI itself (in a project directory of its own)."""
+    project_dir = real.workdir.parent / f"project-{project}"
+    project_dir.mkdir(exist_ok=True)
+    (project_dir / "Pulumi.yaml").write_text(f"name: {project}\nruntime: python\n")
+    state.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [PULUMI or "pulumi", "stack", "init", f"organization/{project}/{stack}"],
+        cwd=project_dir,
+        env={**real.env, "PULUMI_BACKEND_URL": state.as_uri()},
         check=True,
         capture_output=True,
     )
+
+
+def test_a_tenants_file_given_from_another_directory_shows_the_same_states(real: RealEngine) -> None:
+    real.edit_spec("tenants: []\n", "tenants:\n" + TENANTS)
+    init_stack(real, real.workdir / ".saasctl" / "state", "itest-test-tenants", "acme")  # beside the tenants file
     inside = real.ok("tenant", "list", "--json").json()
     elsewhere = real.workdir.parent / "elsewhere"
     elsewhere.mkdir()
