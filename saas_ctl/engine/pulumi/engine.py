@@ -308,6 +308,15 @@ class PulumiEngine:
         ended = latest.end_time.isoformat() if latest.end_time else None
         return {"kind": str(latest.kind), "result": str(latest.result), "end_time": ended}
 
+    def remove_stack(self, target: StackTarget) -> None:
+        """Forget the stack: its state is deleted, whatever it records stays where it is (``pulumi stack rm
+        --force``, which is refused a stack under update)."""
+        from pulumi.automation import LocalWorkspace
+
+        with private_work_dir() as work_dir:
+            workspace = LocalWorkspace(**vars(self.workspace_options(target, work_dir)))
+            workspace.remove_stack(qualified_stack_name(self.settings, target), force=True)
+
     def list_stacks(self, project: str) -> list[str]:
         """Stack names of ``project``. On the local file backend they are read from its directory, so listing
         needs neither the Pulumi CLI nor the passphrase (and `tenant list` stays fast)."""
