@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "saasctl apply",
             "saasctl apply --dry-run",
             "saasctl apply --dry-run --diff --detailed-exitcode",
+            "saasctl apply --dry-run --format markdown",
             "saasctl apply --prune --yes --parallel 8 --json",
             "saasctl apply --shard 2/4 --yes --backend s3://acme-pulumi-state/saasctl",
         ),
