@@ -90,7 +90,11 @@ MAX_FILE_BYTES = Variable(
 
 # ---- state and engine
 BACKEND_URL = Variable(
-    "PULUMI_BACKEND_URL", "the Pulumi state backend, as --backend (default file://./.saasctl/state)", _text, ""
+    "PULUMI_BACKEND_URL",
+    "the Pulumi state backend, as --backend (over platform.state.backend; default .saasctl/state beside the "
+    "tenants file)",
+    _text,
+    "",
 )
 PASSPHRASE = Variable(
     "PULUMI_CONFIG_PASSPHRASE", "the passphrase that encrypts stack secrets on a self-managed backend", _text, ""
@@ -98,7 +102,7 @@ PASSPHRASE = Variable(
 PASSPHRASE_FILE = Variable("PULUMI_CONFIG_PASSPHRASE_FILE", "a file holding that passphrase", _text, "")
 SECRETS_PROVIDER = Variable(
     "SAASCTL_SECRETS_PROVIDER",
-    "the secrets provider of new stacks on a self-managed backend (default passphrase)",
+    "the secrets provider of new stacks (over platform.state.secrets_provider; default passphrase)",
     _text,
     "passphrase",
 )

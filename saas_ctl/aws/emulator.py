@@ -1,7 +1,9 @@
 """A local AWS emulator (moto server) for trying saasctl without an AWS account.
 
 `saasctl local start` runs it in the background on 127.0.0.1 and records its address in
-``.saasctl/local.json``; ``--local`` then points the AWS provider (and preflight) at it.
+``.saasctl/local.json``; ``--local`` then points the AWS provider (and preflight) at it, with a state backend of
+its own (``.saasctl/local/state``, saas_ctl/state/location.py): what the emulator holds lives as long as it does,
+so starting a new emulator and stopping one both discard that state.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from saas_ctl.errors import SaasctlError, UsageError
+from saas_ctl.state import location
 
 # moto reports a new ECS service's rollout COMPLETED only once its running count reaches the desired count, and
 # the running count is one server-wide setting (moto ecs/models.py, Service): 1 completes the rollout of a tenant
@@ -90,7 +93,13 @@ def start(workdir: Path, port: int = 0) -> Emulator:
             raise SaasctlError(f"the local emulator did not start (see {log})")
         time.sleep(0.2)
     state_file(workdir).write_text(json.dumps({"pid": emulator.pid, "port": emulator.port}) + "\n")
+    _discard_state(workdir)  # stacks of an emulator that is gone: a new one holds none of their resources
+    location.mark_emulator_backend(workdir / location.EMULATOR_DIR)
     return emulator
+
+
+def _discard_state(workdir: Path) -> None:
+    shutil.rmtree(workdir / location.EMULATOR_DIR.parent, ignore_errors=True)
 
 
 def stop(workdir: Path) -> bool:
@@ -98,6 +107,7 @@ def stop(workdir: Path) -> bool:
     path = state_file(workdir)
     if path.exists():
         path.unlink()
+    _discard_state(workdir)
     if running is None:
         return False
     os.kill(running.pid, signal.SIGTERM)

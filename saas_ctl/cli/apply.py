@@ -1,5 +1,6 @@
 """`saasctl apply`: converge every stack to tenants.yaml, in parallel, optionally as one shard of a CI matrix."""
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -15,9 +16,15 @@ from saas_ctl.cli.options import (
     SkipPreflightOption,
 )
 from saas_ctl.cli.output import reporting
-from saas_ctl.cli.results import conclude
+from saas_ctl.cli.results import conclude, conclude_markdown
 from saas_ctl.cli.terminal import Terminal
 from saas_ctl.errors import UsageError
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
 
 
 def apply(
@@ -54,6 +61,15 @@ def apply(
     ] = False,
     diff: DiffOption = False,
     detailed_exitcode: DetailedExitcodeOption = False,
+    output_format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="text (default), json (as --json), or markdown: with --dry-run, a pull request comment on stdout "
+            "(per stack the resources to replace, delete, create and update, preflight's findings, a summary).",
+        ),
+    ] = Format.TEXT,
     skip_preflight: SkipPreflightOption = False,
     yes: ApplyYesOption = False,
     file: FileOption = None,
@@ -72,11 +88,19 @@ def apply(
     from saas_ctl.service.apply import ApplyRequest
     from saas_ctl.service.apply import apply as run_apply
 
-    cli = application(ctx, file, json_mode)
+    cli = application(ctx, file, json_mode or output_format is Format.JSON)
     with reporting(cli.output):
         if detailed_exitcode and not dry_run:
             raise UsageError("--detailed-exitcode needs --dry-run: it says whether a preview found changes pending")
-        rt = session(cli, backend, local, parallel=parallel, fail_fast=fail_fast)
+        markdown = output_format is Format.MARKDOWN
+        if markdown and not dry_run:
+            raise UsageError("--format markdown needs --dry-run: it writes what a dry run found as a PR comment")
+        if markdown and cli.output.json_mode:
+            raise UsageError("--format markdown and --json each print one document on stdout: choose one")
+        rt = session(cli, backend, local, parallel=parallel, fail_fast=fail_fast, deploys=not dry_run)
         request = ApplyRequest(shard, prune, platform_wait, dry_run, skip_preflight, yes)
         outcome = run_apply(rt, Terminal(cli.output, diff), request)
-        conclude(cli.output, outcome, diff, detailed_exitcode)
+        if markdown:
+            conclude_markdown(cli.output, outcome, str(cli.file), detailed_exitcode)
+        else:
+            conclude(cli.output, outcome, diff, detailed_exitcode)

@@ -6,7 +6,7 @@ of its own for every replacement or delete of a resource that holds data. Pure: 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from saas_ctl.engine.base import StackResult
@@ -17,7 +17,12 @@ ARROW = "→"
 
 def summary(result: StackResult) -> str:
     """``replace 15, update 11``, in the order a reader weighs them; ``no changes`` when nothing changes."""
-    counted = {op: count for op, count in result.changes.items() if op != "same" and count}
+    return counted_summary(result.changes)
+
+
+def counted_summary(changes: Mapping[str, int]) -> str:
+    """A change summary (``{"update": 11, "replace": 15, "same": 3}``) as ``replace 15, update 11``."""
+    counted = {op: count for op, count in changes.items() if op != "same" and count}
     known = [str(op) for op in ChangeOp]
     ordered = sorted(counted, key=lambda op: (known.index(op) if op in known else len(known), op))
     return ", ".join(f"{op} {counted[op]}" for op in ordered) or "no changes"

@@ -62,6 +62,11 @@ ENTRIES = {
     ),
     "tenant": Entry("saas_ctl.cli.tenant", "app", "Declare, deploy, look at and destroy tenants."),
     "local": Entry("saas_ctl.cli.local", "app", "Run a local AWS emulator (moto server) that --local deploys to."),
+    "state": Entry(
+        "saas_ctl.cli.state",
+        "app",
+        "Set up a team's shared state (S3 and KMS), and clear a stuck stack's lock or the stack itself.",
+    ),
 }
 
 

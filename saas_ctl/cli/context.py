@@ -54,6 +54,18 @@ def application(ctx: typer.Context, file: Path | None, json_mode: bool) -> Appli
     return Application(chosen, Output(json_mode or globals_.json, invocation))
 
 
+def _ready(engine: object) -> bool:
+    """Whether the engine can run at all: a command it cannot run for stops with that reason alone."""
+    from saas_ctl.engine.base import check_ready
+    from saas_ctl.errors import NotReady
+
+    try:
+        check_ready(engine)
+    except NotReady:
+        return False
+    return True
+
+
 def session(
     app: Application,
     backend: str | None,
@@ -61,18 +73,24 @@ def session(
     parallel: int = 4,
     fail_fast: bool = False,
     reads_only: bool = False,
+    deploys: bool = False,
 ) -> "Session":
     """What the command's stack operations run with, from its flags and the environment (``saas_ctl.settings``:
-    parsed here, so an invalid value stops the command before anything runs). ``reads_only``: a command that
-    only looks (what only deploys read is not parsed)."""
+    parsed here, so an invalid value stops the command before anything runs) and the state the tenants file
+    names (saas_ctl.state.location). ``reads_only``: a command that only looks (what only deploys read is not
+    parsed); ``deploys``: one that changes stacks, warned once when a real account's only state is here."""
     from saas_ctl.aws import emulator
     from saas_ctl.engine.select import engine_from_environment
     from saas_ctl.orchestration.orchestrator import Options
     from saas_ctl.orchestration.session import Session
+    from saas_ctl.state import location as state
 
     rollout_timeout = settings.ROLLOUT_TIMEOUT.default if reads_only else settings.ROLLOUT_TIMEOUT.value()
     workdir = Path.cwd()
     endpoint = emulator.endpoint(workdir) if local else None
-    engine = engine_from_environment(workdir, backend)
+    where = state.resolve(app.file, backend, local, workdir)
+    engine = engine_from_environment(workdir, backend, where)
+    if deploys and where.on_this_machine_only and settings.ENGINE.value() == "pulumi" and _ready(engine):
+        app.output.warn(state.only_copy_warning(where))
     options = Options(parallel=parallel, fail_fast=fail_fast)
     return Session(engine, app.file, endpoint, options=options, rollout_timeout=rollout_timeout)

@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "saasctl apply",
             "saasctl apply --dry-run",
             "saasctl apply --dry-run --diff --detailed-exitcode",
+            "saasctl apply --dry-run --format markdown",
             "saasctl apply --prune --yes --parallel 8 --json",
             "saasctl apply --shard 2/4 --yes --backend s3://acme-pulumi-state/saasctl",
         ),
@@ -113,6 +114,15 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("saasctl tenant logs acme", "saasctl tenant logs acme --since 2h", "saasctl tenant logs acme --follow"),
         (*_SPEC, settings.LOCAL.name, *_AWS),
     ),
+    "state init": (
+        (
+            "saasctl state init",
+            "saasctl state init --bucket acme-pulumi-state --key-alias acme-state --region eu-west-1",
+        ),
+        (*_SPEC, settings.AWS_ENDPOINT.name, *_AWS),
+    ),
+    "state unlock": (("saasctl state unlock acme", "saasctl state unlock saas-platform/dev --force"), _STACKS),
+    "state rm": (("saasctl state rm acme", "saasctl state rm platform --force"), _STACKS),
     "local start": (("saasctl local start", "saasctl local start --port 5000"), ()),
     "local status": (("saasctl local status", "saasctl local status --json"), ()),
     "local stop": (("saasctl local stop",), ()),
@@ -131,6 +141,7 @@ OVERVIEWS: dict[str, tuple[str, ...]] = {
     "platform": ("saasctl platform up", "saasctl platform outputs --json"),
     "tenant": ("saasctl tenant list", "saasctl tenant add initech", "saasctl tenant show acme --live --json"),
     "local": ("saasctl local start", "saasctl local status --json"),
+    "state": ("saasctl state init", "saasctl state unlock acme"),
 }
 
 

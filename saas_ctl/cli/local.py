@@ -34,7 +34,7 @@ def start(
 
 @app.command(epilog=epilog("local stop"))
 def stop(ctx: typer.Context, json_mode: JsonOption = False) -> None:
-    """Stop the emulator (everything deployed to it is gone)."""
+    """Stop the emulator: everything deployed to it is gone, and so is its state (the stacks --local made)."""
     from saas_ctl.aws import emulator as local
 
     cli = application(ctx, None, json_mode)

@@ -12,8 +12,9 @@ BackendOption = Annotated[
         "--backend",
         envvar=settings.BACKEND_URL.name,
         metavar="URL",
-        show_default="file://./.saasctl/state",
-        help="Pulumi state backend: s3://bucket/prefix (shared by a team), https://api.pulumi.com, or file://DIR.",
+        show_default="platform.state.backend, else .saasctl/state beside the tenants file",
+        help="Pulumi state backend: s3://bucket/prefix (shared by a team), https://api.pulumi.com, or file://DIR. "
+        "Not with --local (the emulator keeps its own state).",
     ),
 ]
 LocalOption = Annotated[

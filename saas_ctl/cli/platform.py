@@ -38,7 +38,7 @@ def _run(
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        rt = session(cli, backend, local, parallel=1)
+        rt = session(cli, backend, local, parallel=1, deploys=operation is Operation.UP)
         outcome = platform(rt, Terminal(cli.output, diff), operation, skip_preflight, yes)
         conclude(cli.output, outcome, diff, detailed_exitcode)
 

@@ -61,11 +61,28 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
             output.stderr.print(f"interrupted; not completed: {', '.join(cancelled)}", markup=False)
 
     output.result(document, text)
+    _end(interrupted, bool(failed), detailed_exitcode and pending)
+
+
+def conclude_markdown(output: Output, outcome: "Outcome", file: str, detailed_exitcode: bool = False) -> None:
+    """A dry run's outcome as a pull request comment on stdout (cli/markdown.py), with conclude's exit status."""
+    from saas_ctl.cli.markdown import comment
+    from saas_ctl.engine.base import Operation, Status
+
+    results = [r for report in outcome.reports for r in report.results]
+    previews = [r for r in results if r.operation is Operation.PREVIEW and r.ok]
+    pending = any(r.changes_pending for r in previews) or bool(outcome.unpreviewed_changes)
+    output.print(comment(outcome, file).rstrip("\n"))
+    interrupted = any(report.interrupted for report in outcome.reports)
+    _end(interrupted, any(r.status is Status.FAILED for r in results), detailed_exitcode and pending)
+
+
+def _end(interrupted: bool, failed: bool, changes_pending: bool) -> None:
     if interrupted:
         raise ExitStatus(EXIT_INTERRUPTED)
     if failed:
         raise ExitStatus(EXIT_FAILED)
-    if detailed_exitcode and pending:
+    if changes_pending:
         raise ExitStatus(EXIT_CHANGES_PENDING)
 
 

@@ -5,27 +5,34 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from saas_ctl import settings
 from saas_ctl.engine.base import Engine
 from saas_ctl.errors import UsageError
 
+if TYPE_CHECKING:
+    from saas_ctl.state.location import StateLocation
+
 VARIABLE = settings.ENGINE.name
 OPERATIONS = ("preview", "up", "destroy", "refresh", "outputs", "list_stacks")
 
 
-def engine_from_environment(workdir: Path, backend: str | None = None) -> Engine:
-    """The chosen engine behind one error boundary (``saas_ctl.engine.guard``)."""
+def engine_from_environment(workdir: Path, backend: str | None = None, location: StateLocation | None = None) -> Engine:
+    """The chosen engine behind one error boundary (``saas_ctl.engine.guard``). ``location``: the state the
+    command resolved (saas_ctl.state.location); without it, ``backend`` or the defaults under ``workdir``."""
     from saas_ctl.engine.guard import guarded
 
-    return guarded(_chosen(workdir, backend))
+    return guarded(_chosen(workdir, backend, location))
 
 
-def _chosen(workdir: Path, backend: str | None) -> Engine:
+def _chosen(workdir: Path, backend: str | None, location: StateLocation | None) -> Engine:
     choice = settings.ENGINE.value()
     if choice == "pulumi":
         from saas_ctl.engine.pulumi.engine import PulumiEngine, PulumiSettings
 
+        if location is not None:
+            return PulumiEngine(PulumiSettings.at(location, workdir))
         return PulumiEngine(PulumiSettings.resolve(workdir, backend))
     if choice == "synth":
         from saas_ctl.engine.synth.engine import SynthEngine

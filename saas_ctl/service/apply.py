@@ -32,7 +32,7 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
     loaded = loader.load(session.file)
     state.check_engine(session, operating=True)
     deployed = state.read(session, loaded.spec)
-    policy.preflight_or_warn(session, ui, loaded, request.skip_preflight, deployed)
+    checked = policy.preflight_or_warn(session, ui, loaded, request.skip_preflight, deployed)
     orphans = fleet.plan(loaded, deployed.tenants, part, request.prune).orphans
     deployed.refuse_foreign_tenants(orphans)  # before anything: they may be another environment's
     if request.dry_run:
@@ -45,7 +45,10 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
         extra = {"shard": request.shard, "dry_run": True, "not_previewed": seen.not_previewed}
         unpreviewed = [*seen.not_previewed, *seen.would_destroy]
         return Outcome(
-            seen.reports, extra={**extra, "would_destroy": seen.would_destroy}, unpreviewed_changes=unpreviewed
+            seen.reports,
+            extra={**extra, "would_destroy": seen.would_destroy},
+            unpreviewed_changes=unpreviewed,
+            findings=checked.warnings if checked else [],
         )
     failed = policy.confirm_changes(
         session,

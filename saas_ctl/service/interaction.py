@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from saas_ctl.engine.base import StackResult
     from saas_ctl.orchestration.orchestrator import RunReport
     from saas_ctl.orchestration.session import Session
+    from saas_ctl.preflight.findings import Finding
 
 
 class Interaction(Protocol):
@@ -49,3 +50,4 @@ class Outcome:
     notes: list[str] = field(default_factory=list)  # and what they should know
     # What a preview found would change that no result shows: stacks it could not preview yet, stacks to destroy.
     unpreviewed_changes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # preflight's warnings, for a dry run's report

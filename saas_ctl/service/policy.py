@@ -22,19 +22,20 @@ SKIPPED_PREFLIGHT = "preflight skipped (--skip-preflight): AWS constraints were 
 
 def preflight_or_warn(
     session: Session, ui: Interaction, loaded: LoadedSpec, skip: bool, deployed: Deployed | None = None
-) -> None:
-    """Preflight before a deploy (exit 2 on any error, with every finding), or warn that it was skipped."""
+) -> Report | None:
+    """Preflight before a deploy (exit 2 on any error, with every finding), or warn that it was skipped (None)."""
     from saas_ctl.preflight.run import describe
 
     if skip:
         ui.warn(SKIPPED_PREFLIGHT)
-        return
+        return None
     known = (deployed or state.read(session, loaded.spec)).tenants
     report = preflight(session, loaded, known)
     count = len(report.warnings)
     ui.notice(f"preflight passed ({report.mode}, {count} warning{'s' if count != 1 else ''})")
     for finding in report.warnings:
         ui.notice("  " + describe(finding, str(session.file)))
+    return report
 
 
 def preflight(session: Session, loaded: LoadedSpec, deployed: Sequence[str] | None = None) -> Report:

@@ -391,6 +391,53 @@ class Dns(_Model):
             raise ValueError("give the hosted zone as zone_id or zone_name (neither is set)")
 
 
+# Where stack state may live: Pulumi's self-managed (diy) backends and Pulumi Cloud. A file:// path that is not
+# absolute is read from the tenants file's directory (saas_ctl/state/location.py).
+BACKEND_SCHEMES = ("file://", "s3://", "gs://", "azblob://", "https://", "http://")
+# Pulumi's secrets providers (pulumi/pulumi pkg/secrets/cloud: gocloud.dev keepers) besides its passphrase and
+# Pulumi Cloud's own ("default").
+SECRETS_PROVIDER_SCHEMES = ("awskms://", "gcpkms://", "azurekeyvault://", "hashivault://")
+
+
+def _check_backend(value: str | None) -> str | None:
+    if value is not None and not value.startswith(BACKEND_SCHEMES):
+        raise ValueError(
+            "must be a Pulumi backend URL: file://DIR (relative to the tenants file), "
+            "s3://BUCKET[/PREFIX][?region=...], gs://, azblob:// or https://api.pulumi.com"
+        )
+    return value
+
+
+def _check_secrets_provider(value: str | None) -> str | None:
+    if value is not None and value not in ("passphrase", "default") and not value.startswith(SECRETS_PROVIDER_SCHEMES):
+        raise ValueError(
+            "must be passphrase, default (Pulumi Cloud) or a key URL: awskms://alias/NAME?region=REGION, gcpkms://, "
+            "azurekeyvault://, hashivault://"
+        )
+    return value
+
+
+class State(_Model):
+    """Where the stacks' state lives and how their secrets are encrypted: what a team shares. --backend and the
+    environment (PULUMI_BACKEND_URL, SAASCTL_SECRETS_PROVIDER) override it."""
+
+    backend: Annotated[str | None, AfterValidator(_check_backend)] = Field(
+        None,
+        description=(
+            "The Pulumi state backend: file://DIR (a relative DIR is read from this file's directory), "
+            "s3://BUCKET/PREFIX?region=REGION for a team, or https://api.pulumi.com. "
+            "Default: file://.saasctl/state beside this file."
+        ),
+    )
+    secrets_provider: Annotated[str | None, AfterValidator(_check_secrets_provider)] = Field(
+        None,
+        description=(
+            "How new stacks encrypt their secrets: passphrase (PULUMI_CONFIG_PASSPHRASE, the default on a "
+            "self-managed backend) or awskms://alias/NAME?region=REGION."
+        ),
+    )
+
+
 class Platform(_Model):
     project: ProjectName = Field(description="Prefix of every AWS name.")
     environment: EnvironmentName = Field(description="Suffix of every AWS name (dev, staging, prod...).")
@@ -408,6 +455,10 @@ class Platform(_Model):
     quotas: AccountQuotas = Field(
         default=AccountQuotas(),
         description="Account quotas raised (or lowered) from AWS's defaults, for the offline fleet capacity checks.",
+    )
+    state: State = Field(
+        default=State(backend=None, secrets_provider=None),
+        description="Where the stacks' state lives and how their secrets are encrypted.",
     )
 
 

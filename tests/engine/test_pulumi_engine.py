@@ -116,8 +116,24 @@ def test_locked_stack_maps_to_locked_with_the_holder_and_how_to_clear(tmp_path: 
     assert kind == "locked"
     assert message == (
         "stack saas-dev-tenants/acme is locked by another update (1 lock(s): ci-runner-7@host (pid 4242)); if no "
-        "update is running, clear the lock: delete the lock under s3://team-state/.pulumi/locks/organization/"
-        f"saas-dev-tenants/acme/ (full output: {tmp_path / 'acme.log'})"
+        "update is running, clear the lock: `saasctl state unlock saas-dev-tenants/acme` (it checks the holder is "
+        "gone; the lock is under s3://team-state/.pulumi/locks/organization/saas-dev-tenants/acme/) "
+        f"(full output: {tmp_path / 'acme.log'})"
+    )
+
+
+def test_a_locked_stacks_holder_is_named_as_the_diy_backend_describes_it(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path, "s3://team-state")
+    stderr = (
+        "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete "
+        "the lock file with `pulumi cancel`.\n  s3://team-state/.pulumi/locks/organization/saas-dev-tenants/acme/"
+        "0b3e.json: created by ci@runner-7 (pid 4242) at 2026-12-02T11:00:00Z"
+    )
+    error = errors.create_command_error(_result(stderr=stderr))
+    message = describe_error(error, TARGET, settings, None)[1]
+    assert message.startswith(
+        "stack saas-dev-tenants/acme is locked by another update (held by ci@runner-7, pid 4242, since "
+        "2026-12-02T11:00:00Z); if no update is running, clear the lock: `saasctl state unlock"
     )
 
 

@@ -79,10 +79,10 @@ class RealEngine:
     record: Path
     extra: dict[str, str] = field(default_factory=dict)
 
-    def popen(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    def popen(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [sys.executable, "-m", "saas_ctl", *args],
-            cwd=self.workdir,
+            cwd=cwd or self.workdir,
             env={**self.env, **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -90,13 +90,13 @@ class RealEngine:
             text=True,
         )
 
-    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 600) -> Run:
-        process = self.popen(*args, env=env)
+    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 600, cwd: Path | None = None) -> Run:
+        process = self.popen(*args, env=env, cwd=cwd)
         stdout, stderr = process.communicate(timeout=timeout)
         return Run(process.returncode, stdout, stderr)
 
-    def ok(self, *args: str, env: dict[str, str] | None = None) -> Run:
-        result = self.run(*args, env=env)
+    def ok(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+        result = self.run(*args, env=env, cwd=cwd)
         assert result.returncode == 0, f"saasctl {' '.join(args)} exited {result.returncode}:\n{result.stderr}"
         return result
 

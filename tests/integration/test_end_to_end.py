@@ -60,8 +60,12 @@ class Moto:
     """boto3 on the emulator `saasctl local start` recorded in the working directory."""
 
     def __init__(self, workdir: Path) -> None:
-        port = json.loads((workdir / ".saasctl" / "local.json").read_text())["port"]
-        self.url = f"http://127.0.0.1:{port}"
+        self.workdir = workdir
+
+    @property
+    def url(self) -> str:  # read when asked: after `local stop` there is none
+        port = json.loads((self.workdir / ".saasctl" / "local.json").read_text())["port"]
+        return f"http://127.0.0.1:{port}"
 
     def __call__(self, service: str) -> Any:
         return boto3.client(  # type: ignore[call-overload]
@@ -146,6 +150,13 @@ def tenant_listed(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
     assert states == {"acme": "not deployed", "globex": "not deployed", "initech": "deployed"}
 
 
+def nothing_deployed_outside_the_emulator(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    """The emulator's stacks are in its own state: a command without --local sees none of them."""
+    states = {line.split("\t")[0]: line.split("\t")[1] for line in out.splitlines()}
+    assert states == {"acme": "not deployed", "globex": "not deployed", "initech": "not deployed"}
+    assert (real.workdir / ".saasctl" / "local" / "state" / ".pulumi").is_dir()
+
+
 def tenant_shown(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
     assert "service: 1 running of 1 desired (0 pending)" in out
     # Not shown, because moto cannot do it: no task runs, so no target registers and none has a health.
@@ -189,15 +200,21 @@ def platform_destroyed(real: RealEngine, moto: Moto, out: str, mark: int) -> Non
     assert [s["DBClusterSnapshotIdentifier"][: len("saas-dev-final-")] for s in snapshots] == ["saas-dev-final-"]
 
 
+def emulator_state_discarded(real: RealEngine, moto: Moto, out: str, mark: int) -> None:
+    assert not (real.workdir / ".saasctl" / "local").exists()
+
+
 Check = Callable[[RealEngine, Moto, str, int], None]
 CHECKS: dict[tuple[str, int], Check] = {
     ("saasctl local start", 1): emulator_started,
     ("saasctl platform up --local", 1): platform_created,
     ("saasctl tenant add initech --local", 1): tenant_created,
     ("saasctl tenant list --local", 1): tenant_listed,
+    ("saasctl tenant list", 1): nothing_deployed_outside_the_emulator,
     ("saasctl tenant show initech --live --local", 1): tenant_shown,
     ("saasctl tenant logs initech --local", 1): tenant_logs_read,
     ("saasctl tenant destroy initech --local --yes", 1): tenant_destroyed_keeping_data,
     ("saasctl tenant add initech --local", 2): tenant_adopted,
     ("saasctl platform destroy --local --yes", 1): platform_destroyed,
+    ("saasctl local stop", 1): emulator_state_discarded,
 }

@@ -150,7 +150,7 @@ def test_a_second_update_of_a_locked_stack_reports_the_lock(
     second = engine.up(target)
     assert (second.status, second.error_kind) == (Status.FAILED, "locked"), second.error
     assert "is locked by another update" in (second.error or "")
-    assert "delete the lock under file://" in (second.error or "")
+    assert "`saasctl state unlock itest-platform/test`" in (second.error or "")
     assert first().ok
 
 

@@ -50,7 +50,7 @@ def test_two_concurrent_tenant_ups_on_one_stack_both_end_well(real: RealEngine) 
         assert late["status"] == "succeeded" and "retrying" in second.stderr
     else:
         assert (late["error_kind"], second.returncode) == ("locked", 1)
-        assert "clear the lock: delete the lock under file://" in late["error"]
+        assert "clear the lock: `saasctl state unlock itest-test-tenants/t01`" in late["error"]
 
 
 def test_sigint_during_apply_exits_130_and_the_next_apply_succeeds(real: RealEngine) -> None:

@@ -68,5 +68,5 @@ def add(
             return
         from saas_ctl.service import tenants
 
-        rt = session(cli, backend, local)
+        rt = session(cli, backend, local, deploys=True)
         conclude(cli.output, tenants.add(rt, Terminal(cli.output, diff), request, yes, skip_preflight), diff)

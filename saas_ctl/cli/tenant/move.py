@@ -49,5 +49,5 @@ def move(
             return
         from saas_ctl.service import tenants
 
-        rt = session(cli, backend, local)
+        rt = session(cli, backend, local, deploys=True)
         conclude(cli.output, tenants.move(rt, Terminal(cli.output), name, cell, yes, skip_preflight))

@@ -41,7 +41,7 @@ def _operate(
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        rt = session(cli, backend, local, parallel=parallel)
+        rt = session(cli, backend, local, parallel=parallel, deploys=operation is Operation.UP)
         ui = Terminal(cli.output, diff)
         outcome = operate(rt, ui, operation, names or [], all_, skip_preflight, yes, redeploy)
         conclude(cli.output, outcome, diff, detailed_exitcode)

@@ -121,7 +121,15 @@ class PulumiEngine:
             secrets_provider=self.settings.secrets_provider,
             # The CLI prefers PULUMI_BACKEND_URL from its environment over the project's backend: pass the one
             # saasctl resolved (--backend first), so an unrelated variable in the shell cannot redirect state.
-            env_vars={"PULUMI_SKIP_UPDATE_CHECK": "true", "PULUMI_BACKEND_URL": self.settings.backend_url},
+            # Each operation runs in a fresh work directory, without the Pulumi.<stack>.yaml that records a stack's
+            # secrets provider: the CLI then mints a new passphrase manager for an existing stack (and an awskms
+            # stack would need a passphrase). The fallback reuses the provider the stack's state records
+            # (pulumi pkg/v3 cmd/pulumi/stack/secrets.go, GetSecretsManager; pulumi/pulumi#16412).
+            env_vars={
+                "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_BACKEND_URL": self.settings.backend_url,
+                "PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER": "true",
+            },
             pulumi_command=self.pulumi_command(),
         )
 
@@ -299,6 +307,15 @@ class PulumiEngine:
         latest = history[0]
         ended = latest.end_time.isoformat() if latest.end_time else None
         return {"kind": str(latest.kind), "result": str(latest.result), "end_time": ended}
+
+    def remove_stack(self, target: StackTarget) -> None:
+        """Forget the stack: its state is deleted, whatever it records stays where it is (``pulumi stack rm
+        --force``, which is refused a stack under update)."""
+        from pulumi.automation import LocalWorkspace
+
+        with private_work_dir() as work_dir:
+            workspace = LocalWorkspace(**vars(self.workspace_options(target, work_dir)))
+            workspace.remove_stack(qualified_stack_name(self.settings, target), force=True)
 
     def list_stacks(self, project: str) -> list[str]:
         """Stack names of ``project``. On the local file backend they are read from its directory, so listing

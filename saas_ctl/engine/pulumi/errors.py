@@ -28,8 +28,8 @@ def describe_error(
     if isinstance(exc, errors.ConcurrentUpdateError):
         holder = _lock_holder(str(exc))
         clear = (
-            f"delete the lock under {settings.backend_url}/.pulumi/locks/{ORGANIZATION}/{target.project}/"
-            f"{target.stack}/"
+            f"`saasctl state unlock {target.label}` (it checks the holder is gone; the lock is under "
+            f"{settings.backend_url}/.pulumi/locks/{ORGANIZATION}/{target.project}/{target.stack}/)"
             if settings.self_managed
             else f"pulumi cancel --stack {stack} --yes"
         )
@@ -122,7 +122,15 @@ def _file_lock_holder(settings: PulumiSettings, target: StackTarget) -> str | No
         return ""
 
 
+# A holder as the diy backend describes it (pulumi pkg/v3 backend/diy/lock.go, checkForLock):
+# "  <lock URL>: created by <user>@<host> (pid <pid>) at <RFC 3339 time>".
+_HOLDER = re.compile(r"created by (?P<who>\S+) \(pid (?P<pid>\d+)\) at (?P<time>\S+)")
+
+
 def _lock_holder(text: str) -> str:
+    holders = [f"{m['who']}, pid {m['pid']}, since {m['time']}" for m in _HOLDER.finditer(text)]
+    if holders:
+        return " (held by " + "; ".join(holders) + ")"
     for line in text.splitlines():
         if "locked by" in line:
             return " (" + line.strip().split("locked by", 1)[1].strip(" :") + ")"

@@ -6,12 +6,15 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from saas_ctl import settings as env
 from saas_ctl.engine.base import (
     StackTarget,
 )
+
+if TYPE_CHECKING:
+    from saas_ctl.state.location import StateLocation
 
 ORGANIZATION = "organization"  # the only organisation a self-managed backend knows
 PASSPHRASE_VARIABLES = (env.PASSPHRASE.name, env.PASSPHRASE_FILE.name)
@@ -38,6 +41,16 @@ class PulumiSettings:
     @property
     def self_managed(self) -> bool:
         return not self.backend_url.startswith(("https://", "http://"))
+
+    @classmethod
+    def at(cls, location: StateLocation, workdir: Path) -> PulumiSettings:
+        """The settings of a command whose state saas_ctl.state.location resolved; logs under ``workdir``."""
+        return cls(
+            backend_url=location.backend_url,
+            log_dir=workdir / ".saasctl" / "logs",
+            cli_root=default_cli_root(),
+            secrets_provider=location.secrets_provider,
+        )
 
     @classmethod
     def resolve(cls, workdir: Path, backend: str | None = None) -> PulumiSettings:
