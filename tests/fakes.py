@@ -7,12 +7,23 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from infra.outputs import PlatformOutputs
-from saas_ctl.engine.base import Capabilities, EngineEvent, EventSink, Operation, StackResult, StackTarget, Status
+from saas_ctl.engine.base import (
+    Capabilities,
+    EngineEvent,
+    EventSink,
+    Fingerprint,
+    Operation,
+    StackResult,
+    StackTarget,
+    Status,
+)
 from saas_ctl.engine.changes import ChangeOp, ResourceChange, counts, ordered
 from saas_ctl.engine.operations import ErrorKind
+from saas_ctl.engine.pulumi import backend
 
 
 @dataclass
@@ -188,6 +199,45 @@ def reset_program_engine() -> ProgramEngine:
     global PROGRAM_ENGINE
     PROGRAM_ENGINE = ProgramEngine()
     return PROGRAM_ENGINE
+
+
+class RecordingEngine(MemoryEngine):
+    """A MemoryEngine that keeps fingerprints as the Pulumi engine does, in a file backend's directory
+    (saas_ctl/engine/pulumi/backend.py), so that `apply` skips what did not change."""
+
+    capabilities = Capabilities(cancel=True, fingerprints=True)
+
+    def __init__(self, records: Path) -> None:
+        super().__init__()
+        self.records_url = records.as_uri()
+
+    def fingerprints(self, project: str) -> dict[str, Fingerprint] | None:
+        return backend.read_fingerprints(self.records_url, project)
+
+    def record_fingerprint(self, target: StackTarget, fingerprint: Fingerprint | None) -> None:
+        backend.write_fingerprint(self.records_url, target.project, target.stack, fingerprint)
+
+    def ran(self, operation: str = "up") -> list[str]:
+        """The stacks ``operation`` ran on, in order, and forget them (what the next command runs starts empty)."""
+        with self._lock:
+            ran = [label for op, label in self.calls if op == operation]
+            self.calls.clear()
+        return ran
+
+
+RECORDING_ENGINE: RecordingEngine | None = None
+
+
+def recording_engine() -> RecordingEngine:
+    """SAASCTL_ENGINE=tests.fakes:recording_engine (with ``reset_recording_engine`` in the test)."""
+    assert RECORDING_ENGINE is not None, "call reset_recording_engine first"
+    return RECORDING_ENGINE
+
+
+def reset_recording_engine(records: Path) -> RecordingEngine:
+    global RECORDING_ENGINE
+    RECORDING_ENGINE = RecordingEngine(records)
+    return RECORDING_ENGINE
 
 
 def deployed_engine() -> MemoryEngine:

@@ -52,6 +52,21 @@ def apply(
         bool,
         typer.Option("--dry-run", help="Preview every stack the run would change and change nothing."),
     ] = False,
+    all_stacks: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Deploy every stack, also those whose fingerprint is unchanged since their last successful up.",
+        ),
+    ] = False,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="Refresh every stack's state from AWS first, then deploy it (whatever its fingerprint): "
+            "undoes changes made behind saasctl's back.",
+        ),
+    ] = False,
     diff: DiffOption = False,
     detailed_exitcode: DetailedExitcodeOption = False,
     skip_preflight: SkipPreflightOption = False,
@@ -62,6 +77,10 @@ def apply(
     local: LocalOption = False,
 ) -> None:
     """Converge everything to tenants.yaml: preflight, the platform, then every tenant (at most --parallel at once).
+
+    A stack whose fingerprint (its inputs, the platform outputs it consumes, its config, the versions of
+    saasctl, pulumi and pulumi-aws) is the one its last successful up recorded is skipped, status unchanged;
+    --all deploys every stack, --refresh refreshes and deploys every stack.
 
     A failing tenant does not stop the others (unless --fail-fast); the summary ends with the command that
     retries just the failed ones. Exit code 1 if anything failed, 130 if interrupted. On a terminal it shows
@@ -77,6 +96,8 @@ def apply(
         if detailed_exitcode and not dry_run:
             raise UsageError("--detailed-exitcode needs --dry-run: it says whether a preview found changes pending")
         rt = session(cli, backend, local, parallel=parallel, fail_fast=fail_fast)
-        request = ApplyRequest(shard, prune, platform_wait, dry_run, skip_preflight, yes)
+        request = ApplyRequest(
+            shard, prune, platform_wait, dry_run, skip_preflight, yes, everything=all_stacks, refresh=refresh
+        )
         outcome = run_apply(rt, Terminal(cli.output, diff), request)
         conclude(cli.output, outcome, diff, detailed_exitcode)

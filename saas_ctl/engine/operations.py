@@ -17,6 +17,8 @@ class Status(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # Not run: its fingerprint matches its last successful up (`apply` without --all). Not a success: nothing ran.
+    UNCHANGED = "unchanged"
 
 
 class ErrorKind(StrEnum):

@@ -27,13 +27,14 @@ from saas_ctl.engine.base import (
     Capabilities,
     ErrorKind,
     EventSink,
+    Fingerprint,
     Operation,
     ResourceChange,
     StackResult,
     StackTarget,
     Status,
 )
-from saas_ctl.engine.pulumi import plugins
+from saas_ctl.engine.pulumi import backend, plugins
 from saas_ctl.engine.pulumi.changes import ChangeRecorder
 from saas_ctl.engine.pulumi.errors import describe_error, is_torn_read
 from saas_ctl.engine.pulumi.processes import child_processes, private_work_dir
@@ -62,7 +63,7 @@ TORN_READ_PAUSES = (0.2, 0.5, 1.0, 2.0)
 class PulumiEngine:
     """Runs stack operations with the Pulumi CLI through the Automation API."""
 
-    capabilities = Capabilities(check_ready=True, prepare=True, cancel=True, last_update=True)
+    capabilities = Capabilities(check_ready=True, prepare=True, cancel=True, last_update=True, fingerprints=True)
 
     def __init__(self, settings: PulumiSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
@@ -126,21 +127,31 @@ class PulumiEngine:
         )
 
     def _stack(self, target: StackTarget, work_dir: str, create: bool = True, read_only: bool = False) -> Any:
-        """The stack, configured for an operation; ``read_only``: selected to read its state (no config set)."""
+        """The stack, configured for an operation; ``read_only``: selected to read its state (no config set).
+        A stack the backend shows to exist is used without `pulumi stack select`, and its config is written to
+        the workspace's stack settings file instead of `pulumi config set-all` (lean.py)."""
         from pulumi import automation as auto
+
+        from saas_ctl.engine.pulumi import lean
 
         self.check_passphrase()
         name = qualified_stack_name(self.settings, target)
         opts = self.workspace_options(target, work_dir)
+        if not read_only:
+            opts.stack_settings = lean.settings(name, target.config)
+        url = self.settings.backend_url
+        if backend.stack_exists(url, target.project, target.stack):
+            opts.program = target.program
+            opts.project_settings.main = opts.project_settings.main or os.getcwd()  # as the SDK's own helper does
+            workspace = auto.LocalWorkspace(**vars(opts))
+            return lean.LeanStack(
+                name, workspace, lambda: backend.checkpoint_outputs(url, target.project, target.stack)
+            )
         if create:
-            stack = auto.create_or_select_stack(
+            return auto.create_or_select_stack(
                 stack_name=name, project_name=target.project, program=target.program, opts=opts
             )
-        else:
-            stack = auto.select_stack(stack_name=name, project_name=target.project, program=target.program, opts=opts)
-        if not read_only:
-            stack.set_all_config(config_map(target), path=True)
-        return stack
+        return auto.select_stack(stack_name=name, project_name=target.project, program=target.program, opts=opts)
 
     def _once_readable(self, read: Callable[[], _T]) -> _T:
         """``read()``, again while it finds the stack's state mid-write by another operation (the file backend's
@@ -245,7 +256,9 @@ class PulumiEngine:
             Operation.UP,
             target,
             on_event,
-            lambda stack, out, events: stack.up(on_output=out, on_event=events, color="never"),
+            lambda stack, out, events: stack.up(
+                on_output=out, on_event=_summarised(stack, events), color="never", refresh=target.refresh or None
+            ),
         )
 
     def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
@@ -278,7 +291,14 @@ class PulumiEngine:
             yield stack
 
     def outputs(self, target: StackTarget) -> dict[str, Any]:
-        """The stack's outputs; empty when the stack does not exist."""
+        """The stack's outputs; empty when the stack does not exist. Read from its checkpoint when the backend
+        allows (no CLI run), else through the CLI."""
+        url = self.settings.backend_url
+        if backend.stack_exists(url, target.project, target.stack) is False:
+            return {}
+        direct = backend.checkpoint_outputs(url, target.project, target.stack)
+        if direct is not None:
+            return direct
 
         def read() -> dict[str, Any]:
             with self._existing(target) as stack:
@@ -300,6 +320,14 @@ class PulumiEngine:
         ended = latest.end_time.isoformat() if latest.end_time else None
         return {"kind": str(latest.kind), "result": str(latest.result), "end_time": ended}
 
+    # ---- fingerprints, kept beside the state (backend.py) ------------------------------------------------
+
+    def fingerprints(self, project: str) -> dict[str, Fingerprint] | None:
+        return backend.read_fingerprints(self.settings.backend_url, project)
+
+    def record_fingerprint(self, target: StackTarget, fingerprint: Fingerprint | None) -> None:
+        backend.write_fingerprint(self.settings.backend_url, target.project, target.stack, fingerprint)
+
     def list_stacks(self, project: str) -> list[str]:
         """Stack names of ``project``. On the local file backend they are read from its directory, so listing
         needs neither the Pulumi CLI nor the passphrase (and `tenant list` stays fast)."""
@@ -316,6 +344,12 @@ class PulumiEngine:
             workspace = LocalWorkspace(**vars(self.workspace_options(placeholder, work_dir)))
             names = [summary.name for summary in workspace.list_stacks()]
         return sorted(name.rsplit("/", 1)[-1] for name in names)
+
+
+def _summarised(stack: Any, events: Callable[[Any], None]) -> Callable[[Any], None]:
+    """The event sink of an up: a lean stack also keeps the update's summary from it (lean.py)."""
+    keeping = getattr(stack, "events", None)
+    return keeping(events) if keeping is not None else events
 
 
 __all__ = [
