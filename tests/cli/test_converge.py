@@ -15,29 +15,20 @@ from typer.testing import CliRunner
 from saas_ctl.cli.main import app
 from saas_ctl.stacks import fingerprint
 from tests import fakes
+from tests.conftest import MINIMAL
 from tests.fakes import TENANTS
 
 PLATFORM = "saas-platform/dev"
-SPEC = """\
-platform:
-  project: saas
-  environment: dev
-  region: us-east-1
-  domain: example.com
-  database:
-    engine_version: "15.8"
-defaults:
-  cpu: 256
-  memory: 512
-tenants:
-  - name: acme
-    priority: 10
+SPEC = (
+    MINIMAL
+    + """\
   - name: globex
     priority: 20
     memory: 1024
   - name: initech
     priority: 30
 """
+)
 
 
 @pytest.fixture
@@ -71,6 +62,10 @@ def apply(runner: CliRunner, spec: Path, *flags: str) -> dict:
     return json.loads(result.stdout)
 
 
+def reason_of(document: dict, stack: str) -> str:
+    return str(next(r["reason"] for r in document["results"] if r["stack"] == stack))
+
+
 def statuses(document: dict) -> dict[str, str]:
     return {f"{r['project']}/{r['stack']}": r["status"] for r in document["results"]}
 
@@ -101,7 +96,7 @@ def test_a_changed_tenant_runs_only_that_tenant(
     assert converged.ran() == [f"{TENANTS}/globex"]
     assert statuses(document)[f"{TENANTS}/globex"] == "succeeded"
     assert statuses(document)[f"{TENANTS}/acme"] == "unchanged"
-    reason = next(r["reason"] for r in document["results"] if r["stack"] == "globex")
+    reason = reason_of(document, "globex")
     assert reason == "its settings in the tenants file (defaults applied) changed"
 
 
@@ -119,7 +114,7 @@ def test_a_changed_platform_output_that_tenants_consume_runs_every_tenant(
     converged.stacks["saas-platform"]["dev"]["database_endpoint"] = "moved.cluster-0.us-east-1.rds.amazonaws.com"
     document = apply(runner, spec)
     assert sorted(converged.ran()) == [f"{TENANTS}/acme", f"{TENANTS}/globex", f"{TENANTS}/initech"]
-    reason = next(r["reason"] for r in document["results"] if r["stack"] == "acme")
+    reason = reason_of(document, "acme")
     assert reason == "the platform outputs it consumes changed"
 
 
@@ -139,7 +134,7 @@ def test_a_new_pulumi_aws_version_runs_every_stack(
     document = apply(runner, spec)
     assert sorted(converged.ran()) == [f"{TENANTS}/acme", f"{TENANTS}/globex", f"{TENANTS}/initech", PLATFORM]
     was = pulumi_aws_version()
-    reason = next(r["reason"] for r in document["results"] if r["stack"] == "acme")
+    reason = reason_of(document, "acme")
     assert reason == f"pulumi-aws {was} -> 99.0.0"
 
 
@@ -161,7 +156,7 @@ def test_a_tenant_whose_last_up_failed_runs_again_and_only_it(
     converged.ran()
     document = apply(runner, spec)
     assert converged.ran() == [f"{TENANTS}/initech"]
-    reason = next(r["reason"] for r in document["results"] if r["stack"] == "initech")
+    reason = reason_of(document, "initech")
     assert reason.startswith("no fingerprint recorded: its last up failed")
 
 
