@@ -28,7 +28,7 @@ from saas_ctl.engine.pulumi import backend
 
 @dataclass
 class MemoryEngine:
-    capabilities = Capabilities(cancel=True)
+    capabilities = Capabilities(cancel=True, drift=True)
     stacks: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # project -> stack -> outputs
     calls: list[tuple[str, str]] = field(default_factory=list)
     failures: dict[tuple[str, str], str] = field(default_factory=dict)  # (operation, stack label) -> error
@@ -42,6 +42,7 @@ class MemoryEngine:
     # stack label -> what its preview and up say each resource goes through (else: 3 resources, all unchanged
     # by a preview, all created by an up, all deleted by a destroy)
     planned: dict[str, tuple[ResourceChange, ...]] = field(default_factory=dict)
+    drifted: dict[str, tuple[ResourceChange, ...]] = field(default_factory=dict)  # label -> what drift finds
     on_start: Callable[[list[tuple[str, str]]], None] | None = None  # called with the calls so far, as one starts
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cancel: threading.Event = field(default_factory=threading.Event)
@@ -92,6 +93,9 @@ class MemoryEngine:
             self.stacks.get(target.project, {}).pop(target.stack, None)
             gone = _every(target, ChangeOp.DELETE)
             return StackResult(target, operation, Status.SUCCEEDED, counts(gone), changes_detail=gone)
+        if operation is Operation.DRIFT:
+            found = self.drifted.get(target.label, ())
+            return StackResult(target, operation, Status.SUCCEEDED, counts(found), changes_detail=found)
         if operation is Operation.PREVIEW and planned is not None:
             return StackResult(target, operation, Status.SUCCEEDED, counts(planned), changes_detail=planned)
         return StackResult(target, operation, Status.SUCCEEDED, {"same": 3}, changes_detail=())
@@ -119,6 +123,9 @@ class MemoryEngine:
 
     def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
         return self._operate(Operation.REFRESH, target, on_event)
+
+    def drift(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._operate(Operation.DRIFT, target, on_event)
 
     def outputs(self, target: StackTarget) -> dict[str, Any]:
         self.calls.append(("outputs", target.label))
@@ -205,7 +212,7 @@ class RecordingEngine(MemoryEngine):
     """A MemoryEngine that keeps fingerprints as the Pulumi engine does, in a file backend's directory
     (saas_ctl/engine/pulumi/backend.py), so that `apply` skips what did not change."""
 
-    capabilities = Capabilities(cancel=True, fingerprints=True)
+    capabilities = Capabilities(cancel=True, drift=True, fingerprints=True)
 
     def __init__(self, records: Path) -> None:
         super().__init__()

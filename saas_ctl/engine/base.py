@@ -143,6 +143,9 @@ class Capabilities:
     # fingerprints(project) and record_fingerprint(target, fingerprint): what produced each stack, kept beside
     # its state, so that `apply` skips the stacks whose inputs did not change
     fingerprints: bool = False
+    # drift(target, on_event): a refresh-preview, changing nothing, whose changes_detail says, resource by
+    # resource, each property the cloud holds differently from the state (old: expected, new: found)
+    drift: bool = False
 
 
 class ChecksReadiness(Protocol):
@@ -159,6 +162,10 @@ class Cancels(Protocol):
 
 class KeepsHistory(Protocol):
     def last_update(self, target: StackTarget) -> dict[str, Any] | None: ...
+
+
+class FindsDrift(Protocol):
+    def drift(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
 
 
 class RecordsFingerprints(Protocol):

@@ -11,6 +11,7 @@ class Operation(StrEnum):
     UP = "up"
     DESTROY = "destroy"
     REFRESH = "refresh"
+    DRIFT = "drift"  # a refresh-preview: what differs between the state and the cloud; changes nothing
 
 
 class Status(StrEnum):

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from saas_ctl.engine.changes import SECRET_SIGNATURE
 from saas_ctl.engine.fingerprints import Fingerprint
 
 RECORDS = "saasctl-fingerprints"
-SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"  # Pulumi's marker of a secret value in state
+
 ROOT_TYPE = "pulumi:pulumi:Stack"
 
 

@@ -34,8 +34,9 @@ from saas_ctl.engine.base import (
     StackTarget,
     Status,
 )
+from saas_ctl.engine.changes import counts
 from saas_ctl.engine.pulumi import backend, plugins
-from saas_ctl.engine.pulumi.changes import ChangeRecorder
+from saas_ctl.engine.pulumi.changes import ChangeRecorder, DriftRecorder
 from saas_ctl.engine.pulumi.errors import describe_error, is_torn_read
 from saas_ctl.engine.pulumi.processes import child_processes, private_work_dir
 from saas_ctl.engine.pulumi.progress import OperationProgress, write_log_line
@@ -63,7 +64,9 @@ TORN_READ_PAUSES = (0.2, 0.5, 1.0, 2.0)
 class PulumiEngine:
     """Runs stack operations with the Pulumi CLI through the Automation API."""
 
-    capabilities = Capabilities(check_ready=True, prepare=True, cancel=True, last_update=True, fingerprints=True)
+    capabilities = Capabilities(
+        check_ready=True, prepare=True, cancel=True, last_update=True, fingerprints=True, drift=True
+    )
 
     def __init__(self, settings: PulumiSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
@@ -205,7 +208,7 @@ class PulumiEngine:
         log = self.log_path(target)
         log.parent.mkdir(parents=True, exist_ok=True)
         progress = OperationProgress(target, on_event)
-        recorder = ChangeRecorder()
+        recorder: ChangeRecorder = DriftRecorder() if operation is Operation.DRIFT else ChangeRecorder()
 
         def events(event: Any) -> None:
             recorder(event)
@@ -228,6 +231,8 @@ class PulumiEngine:
                 return StackResult(target, operation, status, error=message, error_kind=kind)
         # What a refresh changes is the state, not resources: its steps say nothing a reader could act on.
         detail = None if operation is Operation.REFRESH else recorder.changes()
+        if operation is Operation.DRIFT:  # the refresh's own summary counts reads, not differences
+            return StackResult(target, operation, Status.SUCCEEDED, counts(detail or ()), changes_detail=detail)
         return self._result(operation, target, result, detail)
 
     @staticmethod
@@ -267,6 +272,16 @@ class PulumiEngine:
             target,
             on_event,
             lambda stack, out, events: stack.refresh(on_output=out, on_event=events, color="never"),
+        )
+
+    def drift(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        """A refresh-preview (`pulumi refresh --preview-only`): what the cloud holds differently from the state,
+        resource by resource; neither the state nor the cloud changes."""
+        return self._run(
+            Operation.DRIFT,
+            target,
+            on_event,
+            lambda stack, out, events: stack.preview_refresh(on_output=out, on_event=events, color="never"),
         )
 
     def destroy(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
