@@ -10,6 +10,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_CHANGES_PENDING = 3  # asked for with --detailed-exitcode: a preview found changes to make
+EXIT_DRIFT = 3  # `saasctl drift` found a stack that AWS holds differently from its state: the same "act on it"
 EXIT_INTERRUPTED = 130
 
 

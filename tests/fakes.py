@@ -7,17 +7,28 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from infra.outputs import PlatformOutputs
-from saas_ctl.engine.base import Capabilities, EngineEvent, EventSink, Operation, StackResult, StackTarget, Status
+from saas_ctl.engine.base import (
+    Capabilities,
+    EngineEvent,
+    EventSink,
+    Fingerprint,
+    Operation,
+    StackResult,
+    StackTarget,
+    Status,
+)
 from saas_ctl.engine.changes import ChangeOp, ResourceChange, counts, ordered
 from saas_ctl.engine.operations import ErrorKind
+from saas_ctl.engine.pulumi import backend
 
 
 @dataclass
 class MemoryEngine:
-    capabilities = Capabilities(cancel=True)
+    capabilities = Capabilities(cancel=True, drift=True)
     stacks: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # project -> stack -> outputs
     calls: list[tuple[str, str]] = field(default_factory=list)
     failures: dict[tuple[str, str], str] = field(default_factory=dict)  # (operation, stack label) -> error
@@ -31,6 +42,7 @@ class MemoryEngine:
     # stack label -> what its preview and up say each resource goes through (else: 3 resources, all unchanged
     # by a preview, all created by an up, all deleted by a destroy)
     planned: dict[str, tuple[ResourceChange, ...]] = field(default_factory=dict)
+    drifted: dict[str, tuple[ResourceChange, ...]] = field(default_factory=dict)  # label -> what drift finds
     on_start: Callable[[list[tuple[str, str]]], None] | None = None  # called with the calls so far, as one starts
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cancel: threading.Event = field(default_factory=threading.Event)
@@ -81,6 +93,9 @@ class MemoryEngine:
             self.stacks.get(target.project, {}).pop(target.stack, None)
             gone = _every(target, ChangeOp.DELETE)
             return StackResult(target, operation, Status.SUCCEEDED, counts(gone), changes_detail=gone)
+        if operation is Operation.DRIFT:
+            found = self.drifted.get(target.label, ())
+            return StackResult(target, operation, Status.SUCCEEDED, counts(found), changes_detail=found)
         if operation is Operation.PREVIEW and planned is not None:
             return StackResult(target, operation, Status.SUCCEEDED, counts(planned), changes_detail=planned)
         return StackResult(target, operation, Status.SUCCEEDED, {"same": 3}, changes_detail=())
@@ -108,6 +123,9 @@ class MemoryEngine:
 
     def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
         return self._operate(Operation.REFRESH, target, on_event)
+
+    def drift(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        return self._operate(Operation.DRIFT, target, on_event)
 
     def outputs(self, target: StackTarget) -> dict[str, Any]:
         self.calls.append(("outputs", target.label))
@@ -188,6 +206,45 @@ def reset_program_engine() -> ProgramEngine:
     global PROGRAM_ENGINE
     PROGRAM_ENGINE = ProgramEngine()
     return PROGRAM_ENGINE
+
+
+class RecordingEngine(MemoryEngine):
+    """A MemoryEngine that keeps fingerprints as the Pulumi engine does, in a file backend's directory
+    (saas_ctl/engine/pulumi/backend.py), so that `apply` skips what did not change."""
+
+    capabilities = Capabilities(cancel=True, drift=True, fingerprints=True)
+
+    def __init__(self, records: Path) -> None:
+        super().__init__()
+        self.records_url = records.as_uri()
+
+    def fingerprints(self, project: str) -> dict[str, Fingerprint] | None:
+        return backend.read_fingerprints(self.records_url, project)
+
+    def record_fingerprint(self, target: StackTarget, fingerprint: Fingerprint | None) -> None:
+        backend.write_fingerprint(self.records_url, target.project, target.stack, fingerprint)
+
+    def ran(self, operation: str = "up") -> list[str]:
+        """The stacks ``operation`` ran on, in order, and forget them (what the next command runs starts empty)."""
+        with self._lock:
+            ran = [label for op, label in self.calls if op == operation]
+            self.calls.clear()
+        return ran
+
+
+RECORDING_ENGINE: RecordingEngine | None = None
+
+
+def recording_engine() -> RecordingEngine:
+    """SAASCTL_ENGINE=tests.fakes:recording_engine (with ``reset_recording_engine`` in the test)."""
+    assert RECORDING_ENGINE is not None, "call reset_recording_engine first"
+    return RECORDING_ENGINE
+
+
+def reset_recording_engine(records: Path) -> RecordingEngine:
+    global RECORDING_ENGINE
+    RECORDING_ENGINE = RecordingEngine(records)
+    return RECORDING_ENGINE
 
 
 def deployed_engine() -> MemoryEngine:

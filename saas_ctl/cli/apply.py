@@ -59,6 +59,21 @@ def apply(
         bool,
         typer.Option("--dry-run", help="Preview every stack the run would change and change nothing."),
     ] = False,
+    all_stacks: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Deploy every stack, also those whose fingerprint is unchanged since their last successful up.",
+        ),
+    ] = False,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="Refresh every stack's state from AWS first, then deploy it (whatever its fingerprint): "
+            "undoes changes made behind saasctl's back.",
+        ),
+    ] = False,
     diff: DiffOption = False,
     detailed_exitcode: DetailedExitcodeOption = False,
     output_format: Annotated[
@@ -79,6 +94,10 @@ def apply(
 ) -> None:
     """Converge everything to tenants.yaml: preflight, the platform, then every tenant (at most --parallel at once).
 
+    A stack whose fingerprint (its inputs, the platform outputs it consumes, its config, the versions of
+    saasctl, pulumi and pulumi-aws) is the one its last successful up recorded is skipped, status unchanged;
+    --all deploys every stack, --refresh refreshes and deploys every stack.
+
     A failing tenant does not stop the others (unless --fail-fast); the summary ends with the command that
     retries just the failed ones. Exit code 1 if anything failed, 130 if interrupted. On a terminal it shows
     what the preview says will change and asks first (--yes skips the question; off a terminal nothing is
@@ -98,7 +117,9 @@ def apply(
         if markdown and cli.output.json_mode:
             raise UsageError("--format markdown and --json each print one document on stdout: choose one")
         rt = session(cli, backend, local, parallel=parallel, fail_fast=fail_fast, deploys=not dry_run)
-        request = ApplyRequest(shard, prune, platform_wait, dry_run, skip_preflight, yes)
+        request = ApplyRequest(
+            shard, prune, platform_wait, dry_run, skip_preflight, yes, everything=all_stacks, refresh=refresh
+        )
         outcome = run_apply(rt, Terminal(cli.output, diff), request)
         if markdown:
             conclude_markdown(cli.output, outcome, str(cli.file), detailed_exitcode)

@@ -45,6 +45,11 @@ ENTRIES = {
         "apply",
         "Converge everything to tenants.yaml: preflight, the platform, then every tenant (at most --parallel at once).",
     ),
+    "drift": Entry(
+        "saas_ctl.cli.drift",
+        "drift",
+        "Find what was changed in AWS behind saasctl's back: every stack's state against what AWS holds.",
+    ),
     "schema": Entry(
         "saas_ctl.cli.spec_commands",
         "schema",

@@ -17,6 +17,7 @@ STYLE = {
     State.SUCCEEDED: "green",
     State.FAILED: "red",
     State.CANCELLED: "yellow",
+    State.UNCHANGED: "dim",
 }
 
 

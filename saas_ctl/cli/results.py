@@ -31,6 +31,7 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
     pending = any(r.changes_pending for r in previews) or bool(outcome.unpreviewed_changes)
     document: dict[str, Any] = {
         "results": [r.to_json() for r in results],
+        "summary": counts(results),
         "interrupted": interrupted,
         "retry": retry_command,
         **({"changes_pending": pending} if previews or outcome.unpreviewed_changes else {}),
@@ -48,6 +49,7 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
                     output.info(line)
         if results:
             output.stderr.print(_summary(results))
+            output.stderr.print(", ".join(f"{n} {status}" for status, n in counts(results).items() if n), markup=False)
         for line in data_warnings(previews):
             output.warn(line)
         for note in dict.fromkeys(r.note for r in results if r.note):
@@ -94,7 +96,7 @@ def _summary(results: "list[StackResult]") -> "Table":
     table = Table(title="result", title_justify="left")
     for column in ("stack", "operation", "status", "changes"):
         table.add_column(column, overflow="fold")
-    colour = {Status.SUCCEEDED: "green", Status.FAILED: "red", Status.CANCELLED: "yellow"}
+    colour = {Status.SUCCEEDED: "green", Status.FAILED: "red", Status.CANCELLED: "yellow", Status.UNCHANGED: "dim"}
     for r in results:
         changes = ", ".join(f"{k} {v}" for k, v in sorted(r.changes.items())) or "-"
         table.add_row(
@@ -104,3 +106,10 @@ def _summary(results: "list[StackResult]") -> "Table":
             markup_escaped(changes),
         )
     return table
+
+
+def counts(results: "list[StackResult]") -> dict[str, int]:
+    """How many stacks ended in each status (``unchanged``: skipped by `apply`, their fingerprint unchanged)."""
+    from saas_ctl.engine.base import Status
+
+    return {str(status): sum(1 for r in results if r.status is status) for status in Status}

@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol, cast
 from saas_ctl.engine.changes import ChangeOp as ChangeOp
 from saas_ctl.engine.changes import PropertyChange as PropertyChange
 from saas_ctl.engine.changes import ResourceChange as ResourceChange
+from saas_ctl.engine.fingerprints import Fingerprint as Fingerprint
 from saas_ctl.engine.operations import ErrorKind as ErrorKind
 from saas_ctl.engine.operations import Operation as Operation
 from saas_ctl.engine.operations import Status as Status
@@ -28,6 +29,9 @@ class StackTarget:
     config: Mapping[str, str] = field(default_factory=dict)
     kind: Literal["platform", "tenant"] = "tenant"
     tenant: str | None = None
+    # What produced it: recorded by a successful up (by engines that keep fingerprints); None: nothing recorded.
+    fingerprint: Fingerprint | None = field(default=None, compare=False)
+    refresh: bool = False  # up: refresh the state from the cloud first (`apply --refresh`)
 
     @property
     def label(self) -> str:
@@ -83,6 +87,8 @@ class StackResult:
     # Resource by resource, what the operation changes (a preview) or changed, replacements and deletes first;
     # None when the engine does not say (an engine of one's own need not), () when nothing changes.
     changes_detail: tuple[ResourceChange, ...] | None = None
+    # Why the stack ran, or was skipped (`apply`: its fingerprint; None when there was nothing to decide).
+    reason: str | None = None
 
     @property
     def changes_pending(self) -> bool:
@@ -91,7 +97,8 @@ class StackResult:
 
     @property
     def ok(self) -> bool:
-        return self.status is Status.SUCCEEDED
+        """Nothing went wrong: it succeeded, or it was left unchanged."""
+        return self.status in (Status.SUCCEEDED, Status.UNCHANGED)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -109,6 +116,7 @@ class StackResult:
             "changes_detail": None
             if self.changes_detail is None
             else [change.to_json() for change in self.changes_detail],
+            "reason": self.reason,
         }
 
 
@@ -132,6 +140,12 @@ class Capabilities:
     cancel: bool = False  # cancel(label): stop the running operation of one stack (Ctrl-C, SIGTERM)
     last_update: bool = False  # last_update(target): the stack's most recent update, or None
     deploys_to_aws: bool = True  # False: nothing to wait for or look up in AWS after its operations
+    # fingerprints(project) and record_fingerprint(target, fingerprint): what produced each stack, kept beside
+    # its state, so that `apply` skips the stacks whose inputs did not change
+    fingerprints: bool = False
+    # drift(target, on_event): a refresh-preview, changing nothing, whose changes_detail says, resource by
+    # resource, each property the cloud holds differently from the state (old: expected, new: found)
+    drift: bool = False
 
 
 class ChecksReadiness(Protocol):
@@ -148,6 +162,15 @@ class Cancels(Protocol):
 
 class KeepsHistory(Protocol):
     def last_update(self, target: StackTarget) -> dict[str, Any] | None: ...
+
+
+class FindsDrift(Protocol):
+    def drift(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
+
+
+class RecordsFingerprints(Protocol):
+    def fingerprints(self, project: str) -> dict[str, Fingerprint] | None: ...
+    def record_fingerprint(self, target: StackTarget, fingerprint: Fingerprint | None) -> None: ...
 
 
 def capabilities(engine: object) -> Capabilities:
@@ -176,3 +199,18 @@ def cancel(engine: object, label: str) -> None:
 def last_update(engine: object, target: StackTarget) -> dict[str, Any] | None:
     """The stack's most recent update (kind, result, end time), from an engine that keeps a history."""
     return cast(KeepsHistory, engine).last_update(target) if capabilities(engine).last_update else None
+
+
+def recorded_fingerprints(engine: object, project: str) -> dict[str, Fingerprint] | None:
+    """Every stack of ``project`` with the fingerprint of its last successful up, read at once; None when the
+    engine keeps none or cannot read them (then every stack runs)."""
+    if not capabilities(engine).fingerprints:
+        return None
+    return cast(RecordsFingerprints, engine).fingerprints(project)
+
+
+def record_fingerprint(engine: object, target: StackTarget, fingerprint: Fingerprint | None) -> None:
+    """Record what produced ``target`` after a successful up; None forgets it (before any operation that may
+    change the stack, so that one which fails or is interrupted leaves no record)."""
+    if capabilities(engine).fingerprints:
+        cast(RecordsFingerprints, engine).record_fingerprint(target, fingerprint)

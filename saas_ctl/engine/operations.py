@@ -11,12 +11,15 @@ class Operation(StrEnum):
     UP = "up"
     DESTROY = "destroy"
     REFRESH = "refresh"
+    DRIFT = "drift"  # a refresh-preview: what differs between the state and the cloud; changes nothing
 
 
 class Status(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # Not run: its fingerprint matches its last successful up (`apply` without --all). Not a success: nothing ran.
+    UNCHANGED = "unchanged"
 
 
 class ErrorKind(StrEnum):

@@ -8,6 +8,7 @@ threads mostly wait on those subprocesses.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ class State(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    UNCHANGED = "unchanged"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,15 @@ class RunReport:
     def ok(self) -> bool:
         return all(r.ok for r in self.results) and not self.interrupted
 
+
+FINAL = {
+    Status.SUCCEEDED: State.SUCCEEDED,
+    Status.FAILED: State.FAILED,
+    Status.CANCELLED: State.CANCELLED,
+    Status.UNCHANGED: State.UNCHANGED,
+}
+# Operations after which a stack's recorded fingerprint no longer says what it holds.
+CHANGES_STATE = (Operation.UP, Operation.REFRESH, Operation.DESTROY)
 
 Listener = Callable[[Update], None]
 Verifier = Callable[[StackResult], StackResult]
@@ -195,12 +206,37 @@ class Orchestrator:
             report.max_in_flight = max(report.max_in_flight, self._in_flight)
         self.cancellation.started(target.label, self.engine)
         try:
-            ended = self._prepared(operation, target, before)
-            return ended if ended is not None else self._with_lock_retries(operation, target, after)
+            ended = self._forget_fingerprint(operation, target) or self._prepared(operation, target, before)
+            if ended is not None:
+                return ended
+            result = self._with_lock_retries(operation, target, after)
+            if operation is Operation.UP and result.status is Status.SUCCEEDED and target.fingerprint is not None:
+                self._record_fingerprint(result)
+            return result
         finally:
             self.cancellation.finished(target.label)
             with self._lock:
                 self._in_flight -= 1
+
+    def _forget_fingerprint(self, operation: Operation, target: StackTarget) -> StackResult | None:
+        """Before an operation that changes the stack: its record goes, so that if the operation fails, is
+        cancelled or the process dies, the next `apply` runs the stack. When the record cannot be removed the
+        stack is not touched (a later `apply` could skip it wrongly)."""
+        if operation not in CHANGES_STATE:
+            return None
+        try:
+            engine_base.record_fingerprint(self.engine, target, None)
+        except Exception as exc:
+            error = _failure(target, exc)
+            self.listener(Update(target, State.FAILED, current=error))
+            return StackResult(target, operation, Status.FAILED, error=error, error_kind=ErrorKind.FAILED)
+        return None
+
+    def _record_fingerprint(self, result: StackResult) -> None:
+        """After a successful up (its checks passed too). A record that cannot be written only costs the next
+        `apply` a run of this stack: the up stays a success."""
+        with contextlib.suppress(Exception):
+            engine_base.record_fingerprint(self.engine, result.target, result.target.fingerprint)
 
     def _prepared(self, operation: Operation, target: StackTarget, before: Preparer | None) -> StackResult | None:
         if before is None:
@@ -211,8 +247,7 @@ class Orchestrator:
         except Exception as exc:
             ended = StackResult(target, operation, Status.FAILED, error=_failure(target, exc))
         if ended is not None:
-            final = {Status.SUCCEEDED: State.SUCCEEDED, Status.FAILED: State.FAILED, Status.CANCELLED: State.CANCELLED}
-            self.listener(Update(target, final[ended.status], current=ended.error))
+            self.listener(Update(target, FINAL[ended.status], current=ended.error))
         return ended
 
     def _with_lock_retries(self, operation: Operation, target: StackTarget, after: Verifier | None) -> StackResult:
@@ -240,8 +275,7 @@ class Orchestrator:
             except Exception as exc:
                 result = replace(result, status=Status.FAILED, error=_failure(target, exc), error_kind=_kind_of(exc))
         result = classified(result)
-        final = {Status.SUCCEEDED: State.SUCCEEDED, Status.FAILED: State.FAILED, Status.CANCELLED: State.CANCELLED}
-        self.listener(Update(target, final[result.status], current=result.error))
+        self.listener(Update(target, FINAL[result.status], current=result.error))
         return result
 
     def _sink(self, target: StackTarget) -> Callable[[EngineEvent], None]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from saas_ctl.engine.base import Status
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
 from saas_ctl.service.tenants import retry_command
 from saas_ctl.spec import loader
 from saas_ctl.stacks import fleet, state
+from saas_ctl.stacks.converge import NOT_READABLE, Converge
 
 if TYPE_CHECKING:
+    from saas_ctl.orchestration.orchestrator import RunReport
     from saas_ctl.orchestration.session import Session
 
 
@@ -23,6 +26,12 @@ class ApplyRequest:
     dry_run: bool = False
     skip_preflight: bool = False
     yes: bool = False
+    everything: bool = False  # --all: deploy every stack, whatever its fingerprint
+    refresh: bool = False  # --refresh: refresh every stack's state from the cloud, then deploy it
+
+    @property
+    def choose(self) -> Converge:
+        return Converge(everything=self.everything, refresh=self.refresh)
 
 
 def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
@@ -37,7 +46,8 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
     deployed.refuse_foreign_tenants(orphans)  # before anything: they may be another environment's
     if request.dry_run:
         with ui.running(session) as live:
-            seen = fleet.preview(live, loaded, part, request.prune, deployed)
+            seen = fleet.preview(live, loaded, part, request.prune, deployed, request.choose)
+        say_what_runs(ui, seen.reports)
         for name in seen.not_previewed:
             ui.notice(f"{name}: would be created once the platform (or its cell) is up")
         for name in seen.would_destroy:
@@ -55,7 +65,7 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
         ui,
         "Apply these changes?",
         request.yes,
-        lambda live: fleet.preview(live, loaded, part, request.prune, deployed).reports,
+        lambda live: fleet.preview(live, loaded, part, request.prune, deployed, request.choose).reports,
     )
     if failed is not None:
         return Outcome(failed)
@@ -63,5 +73,18 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
         question = f"Destroy the stacks of {len(orphans)} tenant(s) no longer declared ({', '.join(orphans)})?"
         policy.confirm_destructive(ui, question, request.yes)
     with ui.running(session) as live:
-        reports = fleet.apply(live, loaded, part, request.prune, request.platform_wait, deployed)
+        reports = fleet.apply(live, loaded, part, request.prune, request.platform_wait, deployed, request.choose)
     return Outcome(reports, retry_command("up"), {"shard": request.shard})
+
+
+def say_what_runs(ui: Interaction, reports: list[RunReport]) -> None:
+    """`apply --dry-run`: which stacks it would deploy and why, and which it would skip and why."""
+    results = [r for report in reports for r in report.results if r.reason]
+    if any(r.reason == NOT_READABLE for r in results):
+        ui.notice(f"every stack would be deployed: {NOT_READABLE}")
+    for result in (r for r in results if r.reason != NOT_READABLE):
+        name = result.target.tenant or result.target.label
+        if result.status is Status.UNCHANGED:
+            ui.notice(f"{name}: would be skipped: {result.reason}")
+        else:
+            ui.notice(f"{name}: would be deployed: {result.reason}")

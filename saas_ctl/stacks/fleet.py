@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from infra.outputs import PlatformOutputs
 from saas_ctl.aws import hooks
-from saas_ctl.engine.base import Operation, StackTarget
+from saas_ctl.engine.base import Operation, StackTarget, Status
 from saas_ctl.errors import Refused, UsageError
 from saas_ctl.orchestration.orchestrator import RunReport
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import LoadedSpec
-from saas_ctl.stacks import guards, operations, state, targets
+from saas_ctl.stacks import converge, guards, operations, state, targets
+from saas_ctl.stacks.converge import EVERY, Converge
 from saas_ctl.stacks.state import Deployed
 
 _SHARD_RE = re.compile(r"(\d+)/(\d+)")
@@ -99,27 +100,33 @@ def apply(
     prune: bool = False,
     platform_wait_seconds: float = 0.0,
     deployed: Deployed | None = None,
+    choose: Converge = EVERY,
 ) -> list[RunReport]:
     """Platform first (shard 1 only), then every tenant of the shard, then (with ``prune``) its orphans.
-    ``deployed``: what the command has read of the deployed state (else it is read here)."""
+    ``deployed``: what the command has read of the deployed state (else it is read here); ``choose``: which
+    stacks run (by default every one; `apply` skips those whose fingerprint is unchanged)."""
     spec = loaded.spec
     deployed = deployed or state.read(session, spec)
     # Orphans recorded for another environment, Region or account are refused before anything runs.
     deployed.refuse_foreign_tenants(plan(loaded, deployed.tenants, shard, prune).orphans)
     reports: list[RunReport] = []
     if shard.updates_platform:
-        platform_report = operations.platform(session, loaded, Operation.UP, deployed)
+        platform_report = operations.platform(session, loaded, Operation.UP, deployed, choose)
         reports.append(platform_report)
         if not platform_report.ok:
             return reports  # tenants would be built against a platform that is not what the file says
-        deployed = deployed.platform_changed()
+        if any(r.status is not Status.UNCHANGED for r in platform_report.results):
+            deployed = deployed.platform_changed()
     platform = wait_for_platform(session, loaded, 0.0 if shard.updates_platform else platform_wait_seconds, deployed)
     work = plan(loaded, deployed.tenants, shard, prune)
     kept = hooks.kept_data(session, spec, work.tenants, deployed.tenants)
     orchestrator = session.orchestrator()
     stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept)
+    decisions = choose.decide(session, stacks, deployed.tenants)
     after, before = hooks.after_deploy(session, spec, platform), hooks.before_deploy(session, spec, platform)
-    reports.append(orchestrator.run(Operation.UP, stacks, after, before))
+    reports.append(
+        converge.run(Operation.UP, decisions, lambda run: orchestrator.run(Operation.UP, run, after, before))
+    )
     if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):
         reports.append(session.orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
     return reports
@@ -138,15 +145,17 @@ def preview(
     shard: Shard = ALL,
     prune: bool = False,
     deployed: Deployed | None = None,
+    choose: Converge = EVERY,
 ) -> FleetPreview:
     """What `apply` would change, stack by stack, changing nothing: the engine's preview of the platform and of
     every tenant it can preview (a tenant needs the deployed platform and its cell to be previewed).
-    ``deployed``: what the command has read of the deployed state (else it is read here)."""
+    ``deployed``: what the command has read of the deployed state (else it is read here); ``choose``: the stacks
+    `apply` would skip are not previewed, their results say ``unchanged`` and why."""
     spec = loaded.spec
     deployed = deployed or state.read(session, spec)
     reports: list[RunReport] = []
     if shard.updates_platform:
-        reports.append(operations.platform(session, loaded, Operation.PREVIEW, deployed))
+        reports.append(operations.platform(session, loaded, Operation.PREVIEW, deployed, choose))
     work = plan(loaded, deployed.tenants, shard, prune)
     try:
         platform = deployed.platform()
@@ -155,7 +164,7 @@ def preview(
     waiting = guards.waiting_for_cells(spec, platform, work.tenants)
     ready = [name for name in work.tenants if name not in waiting]
     if ready:  # (no names would mean every declared tenant)
-        reports.append(operations.tenants(session, loaded, ready, Operation.PREVIEW, deployed))
+        reports.append(operations.tenants(session, loaded, ready, Operation.PREVIEW, deployed, choose=choose))
     return FleetPreview(reports, [n for n in work.tenants if n in waiting], work.orphans)
 
 

@@ -11,17 +11,29 @@ from saas_ctl.engine.base import Operation
 from saas_ctl.orchestration.orchestrator import Options, RunReport
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import LoadedSpec
+from saas_ctl.stacks import converge
+from saas_ctl.stacks.converge import EVERY, Converge
 from saas_ctl.stacks.guards import missing_cells, refuse_missing_cells, refuse_platform_destroy, waiting_for_cells
 from saas_ctl.stacks.state import Deployed
 from saas_ctl.stacks.targets import platform_for, tenants_for
 
 
-def platform(session: Session, loaded: LoadedSpec, operation: Operation, deployed: Deployed) -> RunReport:
-    """Run ``operation`` on the platform stack; a destroy that would fail half-way is refused first."""
+def platform(
+    session: Session,
+    loaded: LoadedSpec,
+    operation: Operation,
+    deployed: Deployed,
+    choose: Converge = EVERY,
+) -> RunReport:
+    """Run ``operation`` on the platform stack; a destroy that would fail half-way is refused first. ``choose``:
+    `apply` leaves an unchanged platform alone."""
     if operation is Operation.DESTROY:
         refuse_platform_destroy(session, loaded, deployed)
-    target = platform_for(session, loaded.spec, deployed.platform_stack)
-    return session.orchestrator(Options(parallel=1)).run(operation, [target])
+    outputs = deployed.platform_stack
+    target = platform_for(session, loaded.spec, outputs)
+    decisions = choose.decide(session, [target], [target.stack] if outputs else [])
+    orchestrator = session.orchestrator(Options(parallel=1))
+    return converge.run(operation, decisions, lambda stacks: orchestrator.run(operation, stacks))
 
 
 def cells_for(session: Session, loaded: LoadedSpec, names: Sequence[str], deployed: Deployed) -> RunReport | None:
@@ -52,9 +64,11 @@ def tenants(
     operation: Operation,
     deployed: Deployed,
     redeploy: str | None = None,
+    choose: Converge = EVERY,
 ) -> RunReport:
     """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty); ``redeploy``:
-    a token that forces a new ECS deployment of each (`tenant up --redeploy`)."""
+    a token that forces a new ECS deployment of each (`tenant up --redeploy`); ``choose``: which of them run
+    (`apply --dry-run` previews only those it would deploy)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
     platform = deployed.platform()
@@ -69,4 +83,6 @@ def tenants(
     after = hooks.after_deploy(session, spec, platform) if deploying else None
     before = hooks.before_deploy(session, spec, platform) if deploying else None
     stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy)
-    return session.orchestrator().run(operation, stacks, after, before)
+    decisions = choose.decide(session, stacks, deployed.tenants)
+    orchestrator = session.orchestrator()
+    return converge.run(operation, decisions, lambda run: orchestrator.run(operation, run, after, before))

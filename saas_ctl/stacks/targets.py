@@ -19,6 +19,7 @@ from saas_ctl.errors import UsageError
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.models import TenantsFile
+from saas_ctl.stacks import fingerprint
 from saas_ctl.stacks.inputs import platform_inputs, tenant_inputs
 
 
@@ -59,7 +60,11 @@ def platform_target(
 
         platform_program(inputs, endpoint_url=endpoint_url, generation=generation)
 
-    return StackTarget(platform_project(spec), spec.platform.environment, program, _config(spec), kind="platform")
+    config = _config(spec)
+    made_of = fingerprint.of_platform(inputs, config, {"endpoint_url": endpoint_url, "generation": generation})
+    return StackTarget(
+        platform_project(spec), spec.platform.environment, program, config, kind="platform", fingerprint=made_of
+    )
 
 
 def tenant_target(
@@ -81,9 +86,10 @@ def tenant_target(
             tenant, platform, delete_data=delete_data, endpoint_url=endpoint_url, kept=kept, redeploy=redeploy
         )
 
-    return StackTarget(
-        tenants_project(spec), name, program, _config(spec, name, dict(tenant.tags)), kind="tenant", tenant=name
-    )
+    config = _config(spec, name, dict(tenant.tags))
+    options = {"delete_data": delete_data, "endpoint_url": endpoint_url, "redeploy": redeploy}
+    made_of = fingerprint.of_tenant(tenant, platform, config, kept, options)
+    return StackTarget(tenants_project(spec), name, program, config, kind="tenant", tenant=name, fingerprint=made_of)
 
 
 def orphan_target(spec: TenantsFile, name: str) -> StackTarget:

@@ -86,3 +86,38 @@ class ChangeRecorder:
     def changes(self) -> tuple[ResourceChange, ...]:
         with self._lock:
             return ordered(self._by_urn.values())
+
+
+class DriftRecorder(ChangeRecorder):
+    """A refresh-preview's findings (called with every engine event): each resource whose read differs from the
+    state, with the properties that differ (old: as the state has it, new: as the cloud answered), or that the
+    cloud no longer has (a delete). The engine reports them as the refresh's resource outputs, op ``update``
+    or ``delete``, with ``diffs`` naming the top-level properties."""
+
+    def __call__(self, event: Any) -> None:
+        outputs = getattr(event, "res_outputs_event", None)
+        if outputs is None:
+            return
+        metadata = outputs.metadata
+        op = str(getattr(metadata.op, "value", metadata.op))
+        if op not in ("update", "delete"):
+            return
+        old, new = _outputs(metadata, "old"), _outputs(metadata, "new")
+        if op == "delete":
+            change = ResourceChange(ChangeOp.DELETE, str(metadata.type), logical_name(metadata.urn), metadata.urn)
+        else:
+            paths = list(metadata.diffs or ()) or sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+            change = ResourceChange(
+                ChangeOp.UPDATE,
+                str(metadata.type),
+                logical_name(metadata.urn),
+                metadata.urn,
+                properties=property_changes(paths, old, new, []),
+            )
+        with self._lock:
+            self._by_urn[change.urn] = change
+
+
+def _outputs(metadata: Any, which: str) -> dict[str, Any]:
+    state = getattr(metadata, which, None)
+    return dict(getattr(state, "outputs", None) or {}) if state is not None else {}

@@ -27,14 +27,16 @@ from saas_ctl.engine.base import (
     Capabilities,
     ErrorKind,
     EventSink,
+    Fingerprint,
     Operation,
     ResourceChange,
     StackResult,
     StackTarget,
     Status,
 )
-from saas_ctl.engine.pulumi import plugins
-from saas_ctl.engine.pulumi.changes import ChangeRecorder
+from saas_ctl.engine.changes import counts
+from saas_ctl.engine.pulumi import backend, plugins
+from saas_ctl.engine.pulumi.changes import ChangeRecorder, DriftRecorder
 from saas_ctl.engine.pulumi.errors import describe_error, is_torn_read
 from saas_ctl.engine.pulumi.processes import child_processes, private_work_dir
 from saas_ctl.engine.pulumi.progress import OperationProgress, write_log_line
@@ -62,7 +64,9 @@ TORN_READ_PAUSES = (0.2, 0.5, 1.0, 2.0)
 class PulumiEngine:
     """Runs stack operations with the Pulumi CLI through the Automation API."""
 
-    capabilities = Capabilities(check_ready=True, prepare=True, cancel=True, last_update=True)
+    capabilities = Capabilities(
+        check_ready=True, prepare=True, cancel=True, last_update=True, fingerprints=True, drift=True
+    )
 
     def __init__(self, settings: PulumiSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
@@ -134,21 +138,31 @@ class PulumiEngine:
         )
 
     def _stack(self, target: StackTarget, work_dir: str, create: bool = True, read_only: bool = False) -> Any:
-        """The stack, configured for an operation; ``read_only``: selected to read its state (no config set)."""
+        """The stack, configured for an operation; ``read_only``: selected to read its state (no config set).
+        A stack the backend shows to exist is used without `pulumi stack select`, and its config is written to
+        the workspace's stack settings file instead of `pulumi config set-all` (lean.py)."""
         from pulumi import automation as auto
+
+        from saas_ctl.engine.pulumi import lean
 
         self.check_passphrase()
         name = qualified_stack_name(self.settings, target)
         opts = self.workspace_options(target, work_dir)
+        if not read_only:
+            opts.stack_settings = lean.settings(name, target.config)
+        url = self.settings.backend_url
+        if backend.stack_exists(url, target.project, target.stack):
+            opts.program = target.program
+            opts.project_settings.main = opts.project_settings.main or os.getcwd()  # as the SDK's own helper does
+            workspace = auto.LocalWorkspace(**vars(opts))
+            return lean.LeanStack(
+                name, workspace, lambda: backend.checkpoint_outputs(url, target.project, target.stack)
+            )
         if create:
-            stack = auto.create_or_select_stack(
+            return auto.create_or_select_stack(
                 stack_name=name, project_name=target.project, program=target.program, opts=opts
             )
-        else:
-            stack = auto.select_stack(stack_name=name, project_name=target.project, program=target.program, opts=opts)
-        if not read_only:
-            stack.set_all_config(config_map(target), path=True)
-        return stack
+        return auto.select_stack(stack_name=name, project_name=target.project, program=target.program, opts=opts)
 
     def _once_readable(self, read: Callable[[], _T]) -> _T:
         """``read()``, again while it finds the stack's state mid-write by another operation (the file backend's
@@ -202,7 +216,7 @@ class PulumiEngine:
         log = self.log_path(target)
         log.parent.mkdir(parents=True, exist_ok=True)
         progress = OperationProgress(target, on_event)
-        recorder = ChangeRecorder()
+        recorder: ChangeRecorder = DriftRecorder() if operation is Operation.DRIFT else ChangeRecorder()
 
         def events(event: Any) -> None:
             recorder(event)
@@ -225,6 +239,8 @@ class PulumiEngine:
                 return StackResult(target, operation, status, error=message, error_kind=kind)
         # What a refresh changes is the state, not resources: its steps say nothing a reader could act on.
         detail = None if operation is Operation.REFRESH else recorder.changes()
+        if operation is Operation.DRIFT:  # the refresh's own summary counts reads, not differences
+            return StackResult(target, operation, Status.SUCCEEDED, counts(detail or ()), changes_detail=detail)
         return self._result(operation, target, result, detail)
 
     @staticmethod
@@ -253,7 +269,9 @@ class PulumiEngine:
             Operation.UP,
             target,
             on_event,
-            lambda stack, out, events: stack.up(on_output=out, on_event=events, color="never"),
+            lambda stack, out, events: stack.up(
+                on_output=out, on_event=_summarised(stack, events), color="never", refresh=target.refresh or None
+            ),
         )
 
     def refresh(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
@@ -262,6 +280,16 @@ class PulumiEngine:
             target,
             on_event,
             lambda stack, out, events: stack.refresh(on_output=out, on_event=events, color="never"),
+        )
+
+    def drift(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
+        """A refresh-preview (`pulumi refresh --preview-only`): what the cloud holds differently from the state,
+        resource by resource; neither the state nor the cloud changes."""
+        return self._run(
+            Operation.DRIFT,
+            target,
+            on_event,
+            lambda stack, out, events: stack.preview_refresh(on_output=out, on_event=events, color="never"),
         )
 
     def destroy(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:
@@ -286,7 +314,14 @@ class PulumiEngine:
             yield stack
 
     def outputs(self, target: StackTarget) -> dict[str, Any]:
-        """The stack's outputs; empty when the stack does not exist."""
+        """The stack's outputs; empty when the stack does not exist. Read from its checkpoint when the backend
+        allows (no CLI run), else through the CLI."""
+        url = self.settings.backend_url
+        if backend.stack_exists(url, target.project, target.stack) is False:
+            return {}
+        direct = backend.checkpoint_outputs(url, target.project, target.stack)
+        if direct is not None:
+            return direct
 
         def read() -> dict[str, Any]:
             with self._existing(target) as stack:
@@ -317,6 +352,14 @@ class PulumiEngine:
             workspace = LocalWorkspace(**vars(self.workspace_options(target, work_dir)))
             workspace.remove_stack(qualified_stack_name(self.settings, target), force=True)
 
+    # ---- fingerprints, kept beside the state (backend.py) ------------------------------------------------
+
+    def fingerprints(self, project: str) -> dict[str, Fingerprint] | None:
+        return backend.read_fingerprints(self.settings.backend_url, project)
+
+    def record_fingerprint(self, target: StackTarget, fingerprint: Fingerprint | None) -> None:
+        backend.write_fingerprint(self.settings.backend_url, target.project, target.stack, fingerprint)
+
     def list_stacks(self, project: str) -> list[str]:
         """Stack names of ``project``. On the local file backend they are read from its directory, so listing
         needs neither the Pulumi CLI nor the passphrase (and `tenant list` stays fast)."""
@@ -333,6 +376,12 @@ class PulumiEngine:
             workspace = LocalWorkspace(**vars(self.workspace_options(placeholder, work_dir)))
             names = [summary.name for summary in workspace.list_stacks()]
         return sorted(name.rsplit("/", 1)[-1] for name in names)
+
+
+def _summarised(stack: Any, events: Callable[[Any], None]) -> Callable[[Any], None]:
+    """The event sink of an up: a lean stack also keeps the update's summary from it (lean.py)."""
+    keeping = getattr(stack, "events", None)
+    return keeping(events) if keeping is not None else events
 
 
 __all__ = [
