@@ -117,7 +117,8 @@ def apply(
     work = plan(loaded, deployed.tenants, shard, prune)
     kept = hooks.kept_data(session, spec, work.tenants, deployed.tenants)
     orchestrator = session.orchestrator()
-    stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept)
+    resuming = deployed.resuming(work.tenants)
+    stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept, resuming=resuming)
     after, before = hooks.after_deploy(session, spec, platform), hooks.before_deploy(session, spec, platform)
     reports.append(orchestrator.run(Operation.UP, stacks, after, before))
     if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):

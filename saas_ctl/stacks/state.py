@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from infra.outputs import PlatformOutputs
+from infra.outputs import SUSPENDED_OUTPUT, PlatformOutputs
 from saas_ctl.aws import hooks
 from saas_ctl.engine import base as engine_base
 from saas_ctl.errors import Refused
@@ -91,6 +91,14 @@ class Deployed:
             if name not in self._tenant_outputs:
                 self._tenant_outputs[name] = self._session.engine.outputs(targets.orphan_target(self._spec, name))
             return dict(self._tenant_outputs[name])
+
+    def resuming(self, names: list[str]) -> set[str]:
+        """The tenants among ``names`` whose deployed stack is suspended while the file no longer says so: their
+        deploy sets the service's desired count back. Each deployed stack's outputs are read (once)."""
+        suspended = {t.name for t in self._spec.tenants if t.suspended}
+        deployed = set(self.tenants)
+        candidates = [n for n in names if n in deployed and n not in suspended]
+        return {n for n in candidates if self.tenant_outputs(n).get(SUSPENDED_OUTPUT) is True}
 
     def _account_locked(self, outputs: dict[str, Any]) -> str | None:
         """The credentials' account, asked (once) only when a deployed stack is to be compared with it."""
