@@ -45,6 +45,11 @@ ENTRIES = {
         "apply",
         "Converge everything to tenants.yaml: preflight, the platform, then every tenant (at most --parallel at once).",
     ),
+    "cost": Entry(
+        "saas_ctl.cli.cost",
+        "cost",
+        "Estimate the monthly cost of the platform and of each tenant from a dated table of AWS list prices.",
+    ),
     "schema": Entry(
         "saas_ctl.cli.spec_commands",
         "schema",

@@ -117,7 +117,7 @@ def apply(
     work = plan(loaded, deployed.tenants, shard, prune)
     kept = hooks.kept_data(session, spec, work.tenants, deployed.tenants)
     orchestrator = session.orchestrator()
-    resuming = deployed.resuming(work.tenants)
+    resuming = deployed.resuming(spec, work.tenants)
     stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept, resuming=resuming)
     after, before = hooks.after_deploy(session, spec, platform), hooks.before_deploy(session, spec, platform)
     reports.append(orchestrator.run(Operation.UP, stacks, after, before))

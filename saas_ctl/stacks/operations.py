@@ -68,6 +68,6 @@ def tenants(
     deploying = operation is Operation.UP
     after = hooks.after_deploy(session, spec, platform) if deploying else None
     before = hooks.before_deploy(session, spec, platform) if deploying else None
-    resuming = deployed.resuming(chosen) if operation in (Operation.UP, Operation.PREVIEW) else set()
+    resuming = deployed.resuming(spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else set()
     stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy, resuming=resuming)
     return session.orchestrator().run(operation, stacks, after, before)

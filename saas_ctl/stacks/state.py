@@ -92,10 +92,11 @@ class Deployed:
                 self._tenant_outputs[name] = self._session.engine.outputs(targets.orphan_target(self._spec, name))
             return dict(self._tenant_outputs[name])
 
-    def resuming(self, names: list[str]) -> set[str]:
-        """The tenants among ``names`` whose deployed stack is suspended while the file no longer says so: their
-        deploy sets the service's desired count back. Each deployed stack's outputs are read (once)."""
-        suspended = {t.name for t in self._spec.tenants if t.suspended}
+    def resuming(self, spec: TenantsFile, names: list[str]) -> set[str]:
+        """The tenants among ``names`` whose deployed stack is suspended while ``spec`` (the file about to be
+        deployed) no longer says so: their deploy sets the service's desired count back. Each deployed stack's
+        outputs are read (once)."""
+        suspended = {t.name for t in spec.tenants if t.suspended}
         deployed = set(self.tenants)
         candidates = [n for n in names if n in deployed and n not in suspended]
         return {n for n in candidates if self.tenant_outputs(n).get(SUSPENDED_OUTPUT) is True}

@@ -36,6 +36,10 @@ def add(
     image: Annotated[
         str | None, typer.Option(metavar="IMAGE", help="Container image. Default: from `defaults`.")
     ] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option(metavar="TIER", help="One of the file's tiers: its settings apply where the tenant sets none."),
+    ] = None,
     no_deploy: Annotated[bool, typer.Option("--no-deploy", help="Only add the tenant to the file.")] = False,
     yes: DeployYesOption = False,
     skip_preflight: SkipPreflightOption = False,
@@ -56,7 +60,7 @@ def add(
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        request = store.NewTenant(name=name, hosts=tuple(host or ()), cpu=cpu, memory=memory, image=image)
+        request = store.NewTenant(name=name, hosts=tuple(host or ()), cpu=cpu, memory=memory, image=image, tier=tier)
         if no_deploy:
             spec = store.add_tenant(cli.file, request).spec
             added = resolve(next(t for t in spec.tenants if t.name == name), spec)
