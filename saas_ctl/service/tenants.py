@@ -60,6 +60,7 @@ def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_p
     hooks.kept_data(session, candidate.spec, [request.name], deployed.tenants)  # refused when not its own
     if not skip_preflight:
         policy.preflight(session, candidate, deployed.tenants)
+    cost = cost_of_change(ui, proposal, request.name)
     failed = policy.confirm_changes(
         session,
         ui,
@@ -71,7 +72,8 @@ def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_p
         return Outcome(failed)
     loaded = store.commit(proposal)
     ui.success(f"added tenant {request.name} to {session.file}")
-    return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra={"added": request.name})
+    extra = {"added": request.name, "monthly_cost": cost}
+    return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra=extra)
 
 
 def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, skip_preflight: bool) -> Outcome:
@@ -99,6 +101,7 @@ def change(session: Session, ui: Interaction, request: Change, yes: bool, skip_p
     deployed.platform()
     if not skip_preflight:
         policy.preflight(session, candidate, deployed.tenants)
+    cost = cost_of_change(ui, proposal, request.name)
     failed = policy.confirm_changes(
         session,
         ui,
@@ -113,8 +116,21 @@ def change(session: Session, ui: Interaction, request: Change, yes: bool, skip_p
         ui.notice(request.unchanged)
     else:
         ui.success(request.done)
-    extra = {**request.extra, "changed": not store.unchanged(proposal)}
+    extra = {**request.extra, "changed": not store.unchanged(proposal), "monthly_cost": cost}
     return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra=extra)
+
+
+def cost_of_change(ui: Interaction, proposal: store.Proposal, name: str) -> dict[str, Any] | None:
+    """Say what the edit does to the monthly bill, before the preview and the question; its JSON form (None
+    without prices for the Region)."""
+    from saas_ctl.cost.change import monthly_change
+
+    before = loader.load_bytes(proposal.read, str(proposal.file)).spec
+    change = monthly_change(before, proposal.spec.spec, name)
+    if change is None:
+        return None
+    ui.notice(change.describe())
+    return change.to_json()
 
 
 def destroy(session: Session, ui: Interaction, name: str, delete_data: bool, yes: bool) -> Outcome:

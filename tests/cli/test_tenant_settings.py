@@ -10,6 +10,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from saas_ctl.cli.main import app
+from tests import fakes
+from tests.conftest import MINIMAL
+from tests.fakes import TENANTS, deployed_platform
 from tests.spec.test_tiers import TIERED
 
 COMMENTED = TIERED.replace("    tier: business\n", "    tier: business    # sold in March\n")
@@ -109,3 +112,44 @@ def test_show_names_the_source_of_each_setting(runner: CliRunner, write_spec: Ca
     text = runner.invoke(app, ["tenant", "show", "acme", "-f", str(path)], env={"SAASCTL_ENGINE": "synth"}).stdout
     assert "cpu: 1024 (tier business)" in text.splitlines()
     assert "memory: 4096 (tenant)" in text.splitlines()
+
+
+# ---- with a deploy, through the in-memory engine plugged in via SAASCTL_ENGINE (offline: an empty user cache) --
+
+
+def test_set_writes_then_deploys_the_tenant_and_says_the_monthly_difference(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    path = write_spec(MINIMAL)
+    result = runner.invoke(
+        app, ["tenant", "set", "acme", "--cpu", "512", "--memory", "1024", "-f", str(path), "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "acme" in engine.stacks[TENANTS]
+    # 256/512 -> 512/1024 at 1 task: Fargate 7.39 + 1.62 -> 14.78 + 3.24 (tests/cost/test_cost_command.py)
+    assert json.loads(result.stdout)["monthly_cost"]["difference"] == 9.01
+    assert "monthly cost of tenant acme: $10.68 -> $19.69 (+$9.01)" in result.stderr
+
+
+def test_add_says_what_the_new_tenant_adds_to_the_monthly_bill(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    result = runner.invoke(app, ["tenant", "add", "initech", "-f", str(write_spec(MINIMAL)), "--json"])
+    cost = json.loads(result.stdout)["monthly_cost"]
+    assert (cost["before"], cost["after"], cost["environment_difference"]) == (0.0, 10.68, 10.68)
+
+
+def test_suspend_deploys_and_twice_writes_nothing(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    path = write_spec(MINIMAL)
+    first = json.loads(runner.invoke(app, ["tenant", "suspend", "acme", "-f", str(path), "--json"]).stdout)
+    assert (first["changed"], first["suspended"], first["monthly_cost"]["difference"]) == (True, "acme", -10.06)
+    written = path.read_text()
+    second = runner.invoke(app, ["tenant", "suspend", "acme", "-f", str(path), "--json"])
+    assert (second.exit_code, json.loads(second.stdout)["changed"]) == (0, False)
+    assert "tenant acme already is as asked" in second.stderr
+    assert path.read_text() == written
