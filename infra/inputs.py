@@ -62,3 +62,14 @@ class TenantInputs:
     cpu_target: int
     health_check_path: str
     variables: dict[str, str] = field(default_factory=dict)  # the container's environment variables
+    log_retention_days: int | None = None  # None: the environment's
+    # Suspended: no tasks (desired count and scaling 0) and the listener rule answers this page with HTTP 503;
+    # everything else (bucket, secret, database, log group, target group) stays as it is.
+    suspended: bool = False
+    suspended_page: SuspendedPage | None = None
+
+
+@dataclass(frozen=True)
+class SuspendedPage:
+    content_type: str
+    body: str

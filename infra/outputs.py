@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 # another project, environment, Region or account (several environments may share one state backend and one
 # account). Stacks deployed before it existed are judged by the ARNs among their outputs.
 OWNER_OUTPUT = "owner"
+# A tenant stack records whether it was deployed suspended: the deploy that resumes it sets its desired count again.
+SUSPENDED_OUTPUT = "suspended"
 
 
 def owner_record(project: str, environment: str, region: str, account: Any) -> dict[str, Any]:

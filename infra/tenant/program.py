@@ -7,7 +7,7 @@ import pulumi_aws as aws
 
 from infra import aws_modules, naming
 from infra.inputs import TenantInputs
-from infra.outputs import OWNER_OUTPUT, PlatformOutputs, owner_record
+from infra.outputs import OWNER_OUTPUT, SUSPENDED_OUTPUT, PlatformOutputs, owner_record
 from infra.provider import ProviderSettings, aws_provider
 from infra.tenant.firewall import FirewallArgs, TenantFirewall
 from infra.tenant.iam import IamArgs, TenantIam
@@ -33,13 +33,15 @@ def tenant_program(
     endpoint_url: str | None = None,
     kept: KeptData = NOTHING_KEPT,
     redeploy: str | None = None,
+    resume: bool = False,
 ) -> None:
     """Create one tenant's stack. ``tenant`` carries its effective settings (``saas_ctl.stacks.inputs``).
 
     ``delete_data`` makes the next destroy delete the bucket's objects and the secret immediately; by
     default both are retained in the account when the stack is destroyed. ``kept`` names data an earlier
     destroy kept: it is imported (adopted) instead of created. ``redeploy`` (a token new to this deploy) forces a
-    new ECS deployment of the service even when its task definition is unchanged.
+    new ECS deployment of the service even when its task definition is unchanged. ``resume``: the stack was
+    deployed suspended and the tenant no longer is, so its service's desired count is set again.
     """
     aws_modules.load()
     env = tenant.environment
@@ -59,7 +61,7 @@ def tenant_program(
     logs = aws.cloudwatch.LogGroup(
         "logs",
         name=names.log_group,
-        retention_in_days=env.log_retention_days,
+        retention_in_days=tenant.log_retention_days or env.log_retention_days,
         opts=pulumi.ResourceOptions(provider=provider),
     )
     secret = TenantSecret(
@@ -99,6 +101,7 @@ def tenant_program(
             health_check_path=tenant.health_check_path,
             priority=tenant.priority,
             hosts=tenant.hosts,
+            suspended_page=tenant.suspended_page if tenant.suspended else None,
         ),
         opts,
     )
@@ -138,6 +141,8 @@ def tenant_program(
             ),
             role_policies=iam.policies,
             redeploy=redeploy,
+            suspended=tenant.suspended,
+            resume=resume and not tenant.suspended,
         ),
         opts,
     )
@@ -173,5 +178,6 @@ def tenant_program(
     pulumi.export("target_group_arn", routing.target_group_arn)
     pulumi.export("task_definition_arn", service.task_definition_arn)
     pulumi.export("cell", tenant.cell)
+    pulumi.export(SUSPENDED_OUTPUT, tenant.suspended)
     pulumi.export("load_balancer_dns_name", cell.load_balancer_dns_name)
     pulumi.export("urls", scheme.apply(lambda s: [f"{s}://{host}" for host in tenant.hosts]))

@@ -7,6 +7,23 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.inputs import SuspendedPage
+
+# A suspended tenant's hosts get this status: 503 Service Unavailable, which clients and crawlers read as temporary.
+SUSPENDED_STATUS = "503"
+
+
+def rule_action(target_group_arn: pulumi.Input[str], page: SuspendedPage | None) -> aws.lb.ListenerRuleActionArgs:
+    """Forward to the tenant's targets, or (suspended) answer the page: ALB FixedResponseActionConfig."""
+    if page is None:
+        return aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group_arn)
+    return aws.lb.ListenerRuleActionArgs(
+        type="fixed-response",
+        fixed_response=aws.lb.ListenerRuleActionFixedResponseArgs(
+            content_type=page.content_type, message_body=page.body, status_code=SUSPENDED_STATUS
+        ),
+    )
+
 
 @dataclass(frozen=True)
 class RoutingArgs:
@@ -17,6 +34,7 @@ class RoutingArgs:
     health_check_path: str
     priority: int
     hosts: tuple[str, ...]
+    suspended_page: SuspendedPage | None = None  # set: the rule answers it (HTTP 503) instead of forwarding
 
 
 class TenantRouting(pulumi.ComponentResource):
@@ -57,7 +75,7 @@ class TenantRouting(pulumi.ComponentResource):
             f"{name}-rule",
             listener_arn=args.listener_arn,
             priority=args.priority,
-            actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=group.arn)],
+            actions=[rule_action(group.arn, args.suspended_page)],
             conditions=[
                 aws.lb.ListenerRuleConditionArgs(
                     host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=list(args.hosts))

@@ -55,6 +55,10 @@ class ServiceArgs:
     # `tenant up --redeploy`: a token new to this deploy, which forces ECS to start a new deployment (fresh tasks
     # of the same task definition); None otherwise.
     redeploy: str | None = None
+    # Suspended: 0 tasks, and auto-scaling's min and max 0 so that it starts none.
+    suspended: bool = False
+    # This deploy resumes a suspended service: it sets the desired count back (auto-scaling owns it otherwise).
+    resume: bool = False
 
 
 def database_environment(db: DatabaseConnection, host: str, reader_host: str, port: int) -> dict[str, str]:
@@ -116,7 +120,7 @@ class TenantService(pulumi.ComponentResource):
             name=args.service_name,
             cluster=args.cluster_arn,
             task_definition=task.arn,
-            desired_count=args.desired_count,
+            desired_count=0 if args.suspended else args.desired_count,
             launch_type="FARGATE",
             propagate_tags="SERVICE",
             network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
@@ -139,8 +143,13 @@ class TenantService(pulumi.ComponentResource):
             force_new_deployment=True if args.redeploy else None,
             triggers={"redeploy": args.redeploy} if args.redeploy else None,
             # The target group must be attached to a listener before CreateService, or AWS answers "does not
-            # have an associated load balancer"; auto-scaling owns desired_count once the service exists.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[args.listener_rule], ignore_changes=["desiredCount"]),
+            # have an associated load balancer"; auto-scaling owns desired_count once the service exists, except
+            # when a suspension sets it to 0 or a resume sets it back.
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[args.listener_rule],
+                ignore_changes=[] if args.suspended or args.resume else ["desiredCount"],
+            ),
         )
         resource_id = pulumi.Output.concat("service/", args.cluster_name, "/", service.name)
         target = aws.appautoscaling.Target(
@@ -148,8 +157,8 @@ class TenantService(pulumi.ComponentResource):
             service_namespace="ecs",
             scalable_dimension="ecs:service:DesiredCount",
             resource_id=resource_id,
-            min_capacity=args.min_count,
-            max_capacity=args.max_count,
+            min_capacity=0 if args.suspended else args.min_count,
+            max_capacity=0 if args.suspended else args.max_count,
             opts=child,
         )
         aws.appautoscaling.Policy(

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from infra.naming import PlatformNames, TenantNames
-from infra.outputs import PlatformOutputs
+from infra.outputs import SUSPENDED_OUTPUT, PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.aws import session as aws
 from saas_ctl.engine import base as engine_base
@@ -119,6 +119,8 @@ def after_deploy(session: Session, spec: TenantsFile, platform: PlatformOutputs)
     def check(result: StackResult) -> StackResult:
         outputs = result.outputs
         if timeout <= 0 or not outputs.get("task_definition_arn") or not outputs.get("service_name"):
+            return result
+        if outputs.get(SUSPENDED_OUTPUT) is True:  # no tasks to wait for: its hosts answer the suspended page
             return result
         service = outputs["service_name"]
         with aws.boundary(f"{result.target.label}: could not follow the rollout of service {service}"):

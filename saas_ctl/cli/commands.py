@@ -50,6 +50,11 @@ ENTRIES = {
         "drift",
         "Find what was changed in AWS behind saasctl's back: every stack's state against what AWS holds.",
     ),
+    "cost": Entry(
+        "saas_ctl.cli.cost",
+        "cost",
+        "Estimate the monthly cost of the platform and of each tenant from a dated table of AWS list prices.",
+    ),
     "schema": Entry(
         "saas_ctl.cli.spec_commands",
         "schema",

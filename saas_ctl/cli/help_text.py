@@ -69,6 +69,10 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         _DEPLOY,
     ),
     "drift": (("saasctl drift", "saasctl drift --tenant acme --json", "saasctl drift -p 8 --json"), _STACKS),
+    "cost": (
+        ("saasctl cost", "saasctl cost --tenant acme --json", "saasctl cost --refresh-prices"),
+        (*_SPEC, *_AWS),
+    ),
     "schema": (("saasctl schema",), ()),
     "install-pulumi": (
         ("saasctl install-pulumi", "saasctl install-pulumi --root /opt/pulumi"),
@@ -96,9 +100,20 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "saasctl tenant add initech",
             "saasctl tenant add initech --host initech.example.com --host www.initech.example.com",
             "saasctl tenant add initech --cpu 512 --memory 1024 --no-deploy",
+            "saasctl tenant add initech --tier business",
         ),
         _DEPLOY,
     ),
+    "tenant set": (
+        (
+            "saasctl tenant set acme --tier business",
+            "saasctl tenant set acme --cpu 1024 --memory 2048",
+            "saasctl tenant set acme --image registry.example.com/app:2.1 --no-deploy",
+        ),
+        _DEPLOY,
+    ),
+    "tenant suspend": (("saasctl tenant suspend acme", "saasctl tenant suspend acme --no-deploy"), _DEPLOY),
+    "tenant resume": (("saasctl tenant resume acme",), _DEPLOY),
     "tenant up": (("saasctl tenant up acme", "saasctl tenant up --all --parallel 8 --yes"), _DEPLOY),
     "tenant preview": (
         (

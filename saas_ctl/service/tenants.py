@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,20 @@ from saas_ctl.stacks.destroy import destroy_tenant
 if TYPE_CHECKING:
     from saas_ctl.orchestration.session import Session
     from saas_ctl.spec.loader import LoadedSpec
-    from saas_ctl.spec.store import NewTenant
+    from saas_ctl.spec.store import Changes, NewTenant
     from saas_ctl.stacks.state import Deployed
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change of one tenant's settings in the file, and how the command says it."""
+
+    name: str
+    changes: Changes
+    question: str  # "Set cpu 512 of tenant acme in tenants.yaml": the command asks it, adding " and deploy it?"
+    done: str  # said once the file is written
+    unchanged: str  # said when the file already says so
+    extra: dict[str, Any] = field(default_factory=dict)  # what the JSON document adds
 
 
 def ready_to_edit(session: Session, ui: Interaction, skip_preflight: bool) -> Deployed:
@@ -47,6 +60,7 @@ def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_p
     hooks.kept_data(session, candidate.spec, [request.name], deployed.tenants)  # refused when not its own
     if not skip_preflight:
         policy.preflight(session, candidate, deployed.tenants)
+    cost = cost_of_change(ui, proposal, request.name)
     failed = policy.confirm_changes(
         session,
         ui,
@@ -58,7 +72,8 @@ def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_p
         return Outcome(failed)
     loaded = store.commit(proposal)
     ui.success(f"added tenant {request.name} to {session.file}")
-    return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra={"added": request.name})
+    extra = {"added": request.name, "monthly_cost": cost}
+    return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra=extra)
 
 
 def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, skip_preflight: bool) -> Outcome:
@@ -73,6 +88,49 @@ def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, ski
     loaded = store.commit(proposal)
     ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
     return deploy(session, ui, loaded, [name], Operation.UP, deployed, extra={"moved": name, "cell": cell})
+
+
+def change(session: Session, ui: Interaction, request: Change, yes: bool, skip_preflight: bool) -> Outcome:
+    """Write the tenant's changed settings (`tenant set`, `suspend`, `resume`), then deploy it, as `tenant add`
+    does: preflight and, at a terminal, the preview and a question before the file is written (no lock held while
+    the person answers). A change to what the file already says writes nothing and deploys the tenant as declared
+    (suspending a suspended tenant changes nothing)."""
+    deployed = ready_to_edit(session, ui, skip_preflight)
+    proposal = store.propose_change(session.file, request.name, request.changes)
+    candidate = proposal.spec
+    deployed.platform()
+    if not skip_preflight:
+        policy.preflight(session, candidate, deployed.tenants)
+    cost = cost_of_change(ui, proposal, request.name)
+    failed = policy.confirm_changes(
+        session,
+        ui,
+        f"{request.question} and deploy it?",
+        yes,
+        lambda live: operations.preview_tenants(live, candidate, [request.name], deployed),
+    )
+    if failed is not None:
+        return Outcome(failed)
+    loaded = store.commit(proposal)
+    if store.unchanged(proposal):
+        ui.notice(request.unchanged)
+    else:
+        ui.success(request.done)
+    extra = {**request.extra, "changed": not store.unchanged(proposal), "monthly_cost": cost}
+    return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra=extra)
+
+
+def cost_of_change(ui: Interaction, proposal: store.Proposal, name: str) -> dict[str, Any] | None:
+    """Say what the edit does to the monthly bill, before the preview and the question; its JSON form (None
+    without prices for the Region)."""
+    from saas_ctl.cost.change import monthly_change
+
+    before = loader.load_bytes(proposal.read, str(proposal.file)).spec
+    change = monthly_change(before, proposal.spec.spec, name)
+    if change is None:
+        return None
+    ui.notice(change.describe())
+    return change.to_json()
 
 
 def destroy(session: Session, ui: Interaction, name: str, delete_data: bool, yes: bool) -> Outcome:

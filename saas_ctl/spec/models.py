@@ -478,8 +478,27 @@ class AutoscalingOverride(_Model):
     cpu_target: Annotated[int, Field(ge=1, le=100)] | None = None
 
 
+# ALB FixedResponseActionConfig (ELB API Reference): ContentType one of these, MessageBody at most 1024 characters.
+FixedResponseContentType = Literal["text/plain", "text/css", "text/html", "application/javascript", "application/json"]
+FIXED_RESPONSE_BODY_MAX = 1024
+SUSPENDED_BODY = (
+    "<!doctype html><title>Service suspended</title>"
+    "<h1>This service is suspended</h1><p>Please contact your provider to restore access.</p>"
+)
+
+
+class SuspendedPage(_Model):
+    """What a suspended tenant's hosts answer, with HTTP status 503: the ALB's fixed response."""
+
+    content_type: FixedResponseContentType = "text/html"
+    body: Annotated[str, Field(max_length=FIXED_RESPONSE_BODY_MAX)] = SUSPENDED_BODY
+
+
+Retention = Annotated[int, AfterValidator(_check_retention)]
+
+
 class ServiceSettings(_Model):
-    """What every tenant's service runs with unless the tenant says otherwise."""
+    """What every tenant's service runs with unless its tier or the tenant says otherwise."""
 
     image: Annotated[str, AfterValidator(_check_image)] = "public.ecr.aws/nginx/nginx:stable"
     container_port: Port = 80
@@ -489,6 +508,30 @@ class ServiceSettings(_Model):
     autoscaling: Autoscaling = Autoscaling()
     health_check_path: Annotated[str, AfterValidator(_check_health_check_path)] = "/"
     environment: EnvVars = {}
+    log_retention_days: Retention | None = Field(
+        default=None, description="Days the tenant's logs are kept; default: the platform's."
+    )
+    suspended_page: SuspendedPage = Field(
+        default=SuspendedPage(), description="What a suspended tenant's hosts answer (HTTP 503), body and content type."
+    )
+
+
+class Tier(_Model):
+    """A plan the business sells: a named preset of any tenant setting, between ``defaults`` and the tenant's own."""
+
+    image: Annotated[str, AfterValidator(_check_image)] | None = None
+    container_port: Port | None = None
+    cpu: Cpu | None = None
+    memory: Memory | None = None
+    desired_count: Annotated[int, Field(ge=1)] | None = None
+    autoscaling: AutoscalingOverride | None = None
+    health_check_path: Annotated[str, AfterValidator(_check_health_check_path)] | None = None
+    environment: EnvVars = {}
+    log_retention_days: Retention | None = None
+    suspended_page: SuspendedPage | None = None
+
+
+TierName = Annotated[str, _label("a tier name", 63)]
 
 
 class Tenant(_Model):
@@ -518,6 +561,16 @@ class Tenant(_Model):
     health_check_path: Annotated[str, AfterValidator(_check_health_check_path)] | None = None
     environment: EnvVars = {}
     tags: Tags = {}
+    tier: TierName | None = Field(None, description="One of `tiers`: its settings apply before the tenant's own.")
+    log_retention_days: Retention | None = None
+    suspended_page: SuspendedPage | None = None
+    suspended: bool = Field(
+        False,
+        description=(
+            "Scaled to zero tasks, its hosts answered with suspended_page (HTTP 503); its bucket, secret, database "
+            "and stack are kept. `saasctl tenant suspend` / `tenant resume` set it."
+        ),
+    )
 
 
 class TenantsFile(_Model):
@@ -525,39 +578,77 @@ class TenantsFile(_Model):
 
     platform: Platform
     defaults: ServiceSettings = ServiceSettings()
+    tiers: dict[TierName, Tier] = Field({}, description="Named presets of tenant settings (plans), by name.")
     tenants: list[Tenant] = []
 
 
 class EffectiveTenant(ServiceSettings):
-    """A tenant's settings after its defaults are applied: what its stack is built from."""
+    """A tenant's settings after its defaults and tier are applied: what its stack is built from."""
 
     name: str
     hosts: tuple[str, ...]
     priority: int
     cell: int
     tags: dict[str, str]
+    log_retention_days: int
+    tier: str | None = None
+    suspended: bool = False
+
+
+# Where an effective value came from, by setting (``cpu``, ``autoscaling.max``, ``environment.KEY``).
+DEFAULTS, PLATFORM, TIER, TENANT = "defaults", "platform", "tier", "tenant"
+_MERGED = {"autoscaling", "environment"}  # merged field by field / key by key, not replaced whole
+
+
+def tier_of(tenant: Tenant, spec: TenantsFile) -> Tier | None:
+    """The tenant's tier; None without one, or when it names no tier of the file (a rule reports that)."""
+    return spec.tiers.get(tenant.tier) if tenant.tier else None
 
 
 def resolve(tenant: Tenant, spec: TenantsFile) -> EffectiveTenant:
-    """The tenant's effective settings: ``defaults`` overlaid by the tenant's own values.
+    """The tenant's effective settings: ``defaults``, overlaid by its tier's, overlaid by its own values.
 
     ``environment`` and ``tags`` merge key by key (the tenant's win; tags start from the platform's);
     ``autoscaling`` merges field by field; every other setting is replaced whole.
     """
-    defaults = spec.defaults
-    own = tenant.model_dump(
-        exclude_none=True, exclude={"name", "hosts", "priority", "cell", "autoscaling", "environment", "tags"}
-    )
-    scaling = defaults.autoscaling.model_copy(
-        update=tenant.autoscaling.model_dump(exclude_none=True) if tenant.autoscaling else {}
-    )
-    return EffectiveTenant(
-        **{**defaults.model_dump(exclude={"autoscaling", "environment"}), **own},
-        autoscaling=scaling,
-        environment={**defaults.environment, **tenant.environment},
+    return resolve_with_sources(tenant, spec)[0]
+
+
+def resolve_with_sources(tenant: Tenant, spec: TenantsFile) -> tuple[EffectiveTenant, dict[str, str]]:
+    """:func:`resolve`, and where each service setting came from: ``defaults``, ``tier`` or ``tenant`` (and
+    ``platform`` for log retention the file sets only there)."""
+    layers: list[tuple[str, BaseModel]] = [(DEFAULTS, spec.defaults)]
+    tier = tier_of(tenant, spec)
+    if tier is not None:
+        layers.append((TIER, tier))
+    layers.append((TENANT, tenant))
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    scaling: dict[str, Any] = {}
+    environment: dict[str, str] = {}
+    for source, layer in layers:
+        for key in ServiceSettings.model_fields:
+            value = getattr(layer, key)
+            if value is None or key in _MERGED:
+                continue
+            values[key], sources[key] = value, source
+        if layer.autoscaling is not None:  # type: ignore[attr-defined]
+            for key, value in layer.autoscaling.model_dump(exclude_none=True).items():  # type: ignore[attr-defined]
+                scaling[key], sources[f"autoscaling.{key}"] = value, source
+        for key, value in layer.environment.items():  # type: ignore[attr-defined]
+            environment[key], sources[f"environment.{key}"] = value, source
+    if values.get("log_retention_days") is None:
+        values["log_retention_days"], sources["log_retention_days"] = spec.platform.log_retention_days, PLATFORM
+    effective = EffectiveTenant(
+        **values,
+        autoscaling=Autoscaling(**scaling),
+        environment=environment,
         name=tenant.name,
         hosts=tuple(tenant.hosts) if tenant.hosts else (f"{tenant.name}.{spec.platform.domain}",),
         priority=tenant.priority if tenant.priority is not None else 0,
         cell=tenant.cell or 1,
         tags={**spec.platform.tags, **tenant.tags},
+        tier=tenant.tier,
+        suspended=tenant.suspended,
     )
+    return effective, sources

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from infra import addressing, naming
 from infra import aws_limits as limits
 from saas_ctl.spec import cells
-from saas_ctl.spec.models import ServiceSettings, Tenant, TenantsFile, resolve
+from saas_ctl.spec.models import ServiceSettings, Tenant, TenantsFile, Tier, resolve, tier_of
 
 Problem = tuple[tuple[str | int, ...], str]
 
@@ -26,6 +26,7 @@ def problems(spec: TenantsFile) -> list[Problem]:
     found = list(_network(spec))
     found += _reserved_tag_keys(spec.platform.tags, ("platform", "tags"))
     found += _service(spec.defaults, ("defaults",), "the defaults")
+    found += _tiers(spec)
     owners: NameOwners = {}
     found += _platform_names(spec, owners)
     found += _tenants(spec, owners)
@@ -144,13 +145,15 @@ def _tenants(spec: TenantsFile, owners: NameOwners) -> list[Problem]:
             )
         else:
             seen_priorities[cell, tenant.priority] = tenant.name
+        if tenant.tier is not None and tier_of(tenant, spec) is None:
+            found.append(((*at, "tier"), _unknown_tier(tenant.tier, spec)))
         effective = resolve(tenant, spec)
         found += _hosts(effective.hosts, tenant, at, seen_hosts)
         if seen_names[tenant.name] == index:  # a tenant declared twice is reported once, above
             names = naming.TenantNames(platform.project, platform.environment, platform.region, tenant.name)
             for name in names.aws_names(effective.container_port, effective.cell):
                 found += _claim(owners, name, f"tenant {tenant.name!r}'s", (*at, "name"))
-        if _overrides_service(tenant):
+        if _overrides_service(tenant) or tier_of(tenant, spec) is not None:
             found += _service(effective, at, f"tenant {tenant.name!r}")
         found += _reserved_tag_keys(tenant.tags, (*at, "tags"))
         found += _tag_spellings(tenant, platform.tags, at)
@@ -215,7 +218,27 @@ def _name_too_long(name: str, max_name: int, spec: TenantsFile) -> str:
     )
 
 
-def _overrides_service(tenant: Tenant) -> bool:
+def _unknown_tier(name: str, spec: TenantsFile) -> str:
+    known = ", ".join(spec.tiers) or "none (add a `tiers:` mapping)"
+    return f"tier {name!r} is not one of the file's tiers; tiers: {known}"
+
+
+def _tiers(spec: TenantsFile) -> Iterator[Problem]:
+    """A tier's sizing, over the defaults, passes the same Fargate and scaling rules as a tenant's."""
+    for name, tier in spec.tiers.items():
+        if _overrides_service(tier):
+            yield from _service(_over_defaults(tier, spec.defaults), ("tiers", name), f"tier {name!r}")
+
+
+def _over_defaults(tier: Tier, defaults: ServiceSettings) -> ServiceSettings:
+    own = tier.model_dump(exclude_none=True, exclude={"autoscaling", "environment", "suspended_page"})
+    scaling = defaults.autoscaling.model_copy(
+        update=tier.autoscaling.model_dump(exclude_none=True) if tier.autoscaling else {}
+    )
+    return defaults.model_copy(update={**own, "autoscaling": scaling})
+
+
+def _overrides_service(tenant: Tenant | Tier) -> bool:
     """Whether the tenant sets a value the sizing rules read (otherwise the defaults' check covers it)."""
     return any(v is not None for v in (tenant.cpu, tenant.memory, tenant.desired_count, tenant.autoscaling))
 
@@ -249,7 +272,7 @@ def environment_size(environment: dict[str, str]) -> int:
 
 def _environment_sizes(spec: TenantsFile) -> Iterator[Problem]:
     for index, tenant in enumerate(spec.tenants):
-        size = environment_size({**spec.defaults.environment, **tenant.environment})
+        size = environment_size(resolve(tenant, spec).environment)
         if size > limits.TASK_ENVIRONMENT_MAX_BYTES:
             yield (
                 ("tenants", index, "environment"),

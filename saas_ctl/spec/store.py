@@ -47,6 +47,12 @@ class NewTenant:
     cpu: int | None = None
     memory: int | None = None
     image: str | None = None
+    tier: str | None = None
+
+
+# A tenant's settings as `tenant set`, `suspend` and `resume` change them: a key of its entry (``cpu``), or of a
+# mapping in it (``autoscaling.max``), to its new value; None removes the key (the tier or defaults then apply).
+Changes = dict[str, Any]
 
 
 @contextlib.contextmanager
@@ -114,7 +120,7 @@ def _adding(path: Path, request: NewTenant) -> Edit:
         placement = cells.place(current.spec)
         entry["priority"] = placement.priority
         entry["cell"] = placement.cell
-        for key in ("image", "cpu", "memory"):
+        for key in ("tier", "image", "cpu", "memory"):
             value = getattr(request, key)
             if value is not None:
                 entry[key] = value
@@ -174,6 +180,47 @@ def _set_after(entry: Any, key: str, value: Any, after: str) -> None:
         entry.insert(keys.index(after) + 1 if after in keys else len(keys), key, value)
 
 
+def change_tenant(path: Path, name: str, changes: Changes) -> LoadedSpec:
+    """Set (or, for None, remove) the named tenant's settings; return the new, valid spec. The file is written
+    only when something changes: a change to what the file already says writes nothing."""
+    return _edit(path, _changing(path, name, changes))
+
+
+def propose_change(path: Path, name: str, changes: Changes) -> Proposal:
+    """:func:`change_tenant` worked out without writing (and without the lock): see :func:`commit`."""
+    return _propose(path, _changing(path, name, changes))
+
+
+def _changing(path: Path, name: str, changes: Changes) -> Edit:
+    def edit(tree: Any, current: LoadedSpec) -> None:
+        entry = tree["tenants"][_declared(path, current, name)[1]]
+        for key, value in changes.items():
+            mapping, leaf = entry, key
+            if "." in key:
+                parent, leaf = key.split(".", 1)
+                if parent not in entry or entry[parent] is None:
+                    if value is None:
+                        continue
+                    _set_after(entry, parent, CommentedMap(), after=_last_setting(entry))
+                mapping = entry[parent]
+            if value is None:
+                mapping.pop(leaf, None)
+            elif mapping.get(leaf) != value or leaf not in mapping:
+                _set_after(mapping, leaf, value, after=_last_setting(mapping))
+
+    return edit
+
+
+def _last_setting(mapping: Any) -> str:
+    keys = list(mapping.keys())
+    return str(keys[-1]) if keys else ""
+
+
+def unchanged(proposal: Proposal) -> bool:
+    """Whether the proposed edit leaves the file as it is (a setting set to the value it has)."""
+    return proposal.written == proposal.read
+
+
 def remove_tenant(path: Path, name: str) -> LoadedSpec:
     """Remove the tenant called ``name``; return the new, valid spec."""
 
@@ -187,6 +234,8 @@ def commit(proposal: Proposal) -> LoadedSpec:
     """Write a proposed edit: under the lock, if the file is still as it was read; else
     :class:`ChangedMeanwhile` and the file stays as the other editor left it. Returns the new spec."""
     path = proposal.path
+    if unchanged(proposal):
+        return proposal.spec
     with _faults_reported(proposal.file), locked(path):
         _collect_stale_temporaries(path)
         if _read(path) != proposal.read:
@@ -205,7 +254,8 @@ def _edit(path: Path, edit: Edit) -> LoadedSpec:
     with _faults_reported(path), locked(real):
         _collect_stale_temporaries(real)
         proposal = _work_out(path, real, _read(real), edit)
-        write_atomically(real, proposal.written)
+        if not unchanged(proposal):
+            write_atomically(real, proposal.written)
         return proposal.spec
 
 

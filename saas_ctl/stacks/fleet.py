@@ -121,7 +121,8 @@ def apply(
     work = plan(loaded, deployed.tenants, shard, prune)
     kept = hooks.kept_data(session, spec, work.tenants, deployed.tenants)
     orchestrator = session.orchestrator()
-    stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept)
+    resuming = deployed.resuming(spec, work.tenants)
+    stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept, resuming=resuming)
     decisions = choose.decide(session, stacks, deployed.tenants)
     after, before = hooks.after_deploy(session, spec, platform), hooks.before_deploy(session, spec, platform)
     reports.append(

@@ -3,7 +3,7 @@ see tenants.yaml, its defaults or its cells."""
 
 from __future__ import annotations
 
-from infra.inputs import Environment, PlatformInputs, TenantInputs
+from infra.inputs import Environment, PlatformInputs, SuspendedPage, TenantInputs
 from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.models import TenantsFile, resolve
 
@@ -45,7 +45,7 @@ def platform_inputs(spec: TenantsFile, cells: int | None = None) -> PlatformInpu
 
 
 def tenant_inputs(spec: TenantsFile, name: str) -> TenantInputs:
-    """The named tenant's effective settings (its defaults applied, ``resolve``)."""
+    """The named tenant's effective settings (its defaults and tier applied, ``resolve``)."""
     tenant = resolve(next(t for t in spec.tenants if t.name == name), spec)
     return TenantInputs(
         environment=environment(spec),
@@ -64,4 +64,7 @@ def tenant_inputs(spec: TenantsFile, name: str) -> TenantInputs:
         cpu_target=tenant.autoscaling.cpu_target,
         health_check_path=tenant.health_check_path,
         variables=tenant.environment,
+        log_retention_days=tenant.log_retention_days,
+        suspended=tenant.suspended,
+        suspended_page=SuspendedPage(tenant.suspended_page.content_type, tenant.suspended_page.body),
     )

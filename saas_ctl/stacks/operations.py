@@ -82,7 +82,8 @@ def tenants(
     deploying = operation is Operation.UP
     after = hooks.after_deploy(session, spec, platform) if deploying else None
     before = hooks.before_deploy(session, spec, platform) if deploying else None
-    stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy)
+    resuming = deployed.resuming(spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else set()
+    stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy, resuming=resuming)
     decisions = choose.decide(session, stacks, deployed.tenants)
     orchestrator = session.orchestrator()
     return converge.run(operation, decisions, lambda run: orchestrator.run(operation, run, after, before))

@@ -9,9 +9,10 @@ request to the backend); a command that changes the platform reads it again afte
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from infra.outputs import PlatformOutputs
+from infra.outputs import SUSPENDED_OUTPUT, PlatformOutputs
 from saas_ctl.aws import hooks
 from saas_ctl.engine import base as engine_base
 from saas_ctl.errors import Refused
@@ -20,6 +21,7 @@ from saas_ctl.spec.models import TenantsFile
 from saas_ctl.stacks import ownership, targets
 
 _UNKNOWN = object()
+OUTPUT_READS_AT_ONCE = 8
 
 
 def check_engine(session: Session, operating: bool = False) -> None:
@@ -86,11 +88,29 @@ class Deployed:
         ownership.refuse_foreign_tenants(self._spec, project, names, outputs.__getitem__, account)
 
     def tenant_outputs(self, name: str) -> dict[str, Any]:
-        """A tenant stack's outputs (read once); empty when it does not exist."""
+        """A tenant stack's outputs (read once); empty when it does not exist. Read outside the lock, so that
+        several stacks' outputs can be read at once."""
         with self._lock:
-            if name not in self._tenant_outputs:
-                self._tenant_outputs[name] = self._session.engine.outputs(targets.orphan_target(self._spec, name))
-            return dict(self._tenant_outputs[name])
+            known = self._tenant_outputs.get(name)
+        if known is None:
+            known = self._session.engine.outputs(targets.orphan_target(self._spec, name))
+            with self._lock:
+                known = self._tenant_outputs.setdefault(name, known)
+        return dict(known)
+
+    def resuming(self, spec: TenantsFile, names: list[str]) -> set[str]:
+        """The tenants among ``names`` whose deployed stack is suspended while ``spec`` (the file about to be
+        deployed) no longer says so: their deploy sets the service's desired count back. Each deployed stack's
+        outputs are read (once)."""
+        suspended = {t.name for t in spec.tenants if t.suspended}
+        deployed = set(self.tenants)
+        candidates = [n for n in names if n in deployed and n not in suspended]
+        if not candidates:
+            return set()
+        # Each read is a Pulumi CLI run (about 0.5 s): a fleet's are read a few at once, as `tenant list --live` does.
+        with ThreadPoolExecutor(max_workers=min(OUTPUT_READS_AT_ONCE, len(candidates))) as pool:
+            outputs = dict(zip(candidates, pool.map(self.tenant_outputs, candidates), strict=True))
+        return {name for name, found in outputs.items() if found.get(SUSPENDED_OUTPUT) is True}
 
     def _account_locked(self, outputs: dict[str, Any]) -> str | None:
         """The credentials' account, asked (once) only when a deployed stack is to be compared with it."""

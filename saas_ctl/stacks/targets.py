@@ -7,7 +7,7 @@ listing that project's stacks answers "which tenants are deployed here".
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,6 +76,7 @@ def tenant_target(
     endpoint_url: str | None = None,
     kept: KeptData = NOTHING_KEPT,
     redeploy: str | None = None,
+    resume: bool = False,
 ) -> StackTarget:
     tenant = tenant_inputs(spec, name)
 
@@ -83,7 +84,13 @@ def tenant_target(
         from infra.tenant.program import tenant_program
 
         tenant_program(
-            tenant, platform, delete_data=delete_data, endpoint_url=endpoint_url, kept=kept, redeploy=redeploy
+            tenant,
+            platform,
+            delete_data=delete_data,
+            endpoint_url=endpoint_url,
+            kept=kept,
+            redeploy=redeploy,
+            resume=resume,
         )
 
     config = _config(spec, name, dict(tenant.tags))
@@ -155,9 +162,11 @@ def tenants_for(
     delete_data: bool = False,
     kept: Mapping[str, KeptData] | None = None,
     redeploy: str | None = None,
+    resuming: Collection[str] = (),
 ) -> list[StackTarget]:
     """The named tenants' stacks, built against the deployed platform (``kept``: each one's kept data to adopt;
-    ``redeploy``: a token that forces a new ECS deployment); a name the file does not declare is refused."""
+    ``redeploy``: a token that forces a new ECS deployment; ``resuming``: tenants whose stacks are suspended and
+    are no longer); a name the file does not declare is refused."""
     declared = {t.name for t in spec.tenants}
     unknown = [n for n in names if n not in declared]
     if unknown:
@@ -174,6 +183,7 @@ def tenants_for(
             endpoint_url=session.endpoint_url,
             kept=(kept or {}).get(name, NOTHING_KEPT),
             redeploy=redeploy,
+            resume=name in resuming,
         )
         for name in names
     ]

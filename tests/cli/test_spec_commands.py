@@ -96,6 +96,9 @@ def test_tenant_list_json_shows_effective_settings(runner: CliRunner) -> None:
         "priority": 20,
         "cell": 1,
         "tags": {"cost-center": "platform"},
+        "log_retention_days": 30,
+        "tier": None,
+        "suspended": False,
         "state": None,
     }
 

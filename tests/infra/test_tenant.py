@@ -217,6 +217,7 @@ def test_tenant_outputs_name_its_resources_and_urls(acme: Synthesis) -> None:
         "task_definition_arn": "arn:aws:ecs:us-east-1:123456789012:task-definition/saas-acme-dev:1",
         "urls": ["http://acme.example.com"],
         "cell": 1,
+        "suspended": False,
         "load_balancer_dns_name": "saas-dev-alb-0.us-east-1.elb.amazonaws.com",
     }
 

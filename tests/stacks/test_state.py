@@ -90,3 +90,21 @@ def test_after_a_platform_change_its_outputs_are_read_again_and_the_tenant_stack
     changed.platform()
     assert changed.tenants == []
     assert reads(engine) == {"platform outputs": 2, "tenant stack lists": 1}
+
+
+def test_a_tenant_is_resumed_when_its_stack_is_suspended_and_the_file_no_longer_says_so(tmp_path: Path) -> None:
+    engine = fakes.MemoryEngine()
+    engine.deploy(TENANTS, "acme", {"suspended": True})
+    two = MINIMAL + "  - name: globex\n    priority: 11\n"
+    engine.deploy(TENANTS, "globex", {"suspended": False})
+    deployed = state.read(Session(engine, tmp_path / "t.yaml"), spec_of(two))
+    assert deployed.resuming(spec_of(two), ["acme", "globex"]) == {"acme"}
+    still = two.replace("    priority: 10\n", "    priority: 10\n    suspended: true\n")
+    assert deployed.resuming(spec_of(still), ["acme", "globex"]) == set()
+
+
+def test_a_tenant_never_deployed_is_not_resumed_and_its_outputs_are_not_read(tmp_path: Path) -> None:
+    engine = fakes.MemoryEngine()
+    deployed = state.read(Session(engine, tmp_path / "t.yaml"), spec_of(MINIMAL))
+    assert deployed.resuming(spec_of(MINIMAL), ["acme"]) == set()
+    assert not [call for call in engine.calls if call[0] == "outputs"]

@@ -2,12 +2,15 @@
 commands are registered here, in the order its help lists them."""
 
 from saas_ctl.cli.help_text import epilog
-from saas_ctl.cli.tenant import add, destroy, inspect_commands, listing, move, operate, remove
+from saas_ctl.cli.tenant import add, change, destroy, inspect_commands, listing, move, operate, remove, suspension
 from saas_ctl.cli.tenant.group import app
 
 for name, command in (
     ("list", listing.list_tenants),
     ("add", add.add),
+    ("set", change.set_settings),
+    ("suspend", suspension.suspend),
+    ("resume", suspension.resume),
     ("up", operate.up),
     ("preview", operate.preview),
     ("refresh", operate.refresh),

@@ -8,6 +8,7 @@ from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import BackendOption, DeployYesOption, DiffOption, LocalOption, SkipPreflightOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
+from saas_ctl.cli.tenant.edits import monthly_cost
 from saas_ctl.cli.tenant.group import tenant_json
 from saas_ctl.cli.terminal import Terminal
 
@@ -36,6 +37,10 @@ def add(
     image: Annotated[
         str | None, typer.Option(metavar="IMAGE", help="Container image. Default: from `defaults`.")
     ] = None,
+    tier: Annotated[
+        str | None,
+        typer.Option(metavar="TIER", help="One of the file's tiers: its settings apply where the tenant sets none."),
+    ] = None,
     no_deploy: Annotated[bool, typer.Option("--no-deploy", help="Only add the tenant to the file.")] = False,
     yes: DeployYesOption = False,
     skip_preflight: SkipPreflightOption = False,
@@ -56,12 +61,14 @@ def add(
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        request = store.NewTenant(name=name, hosts=tuple(host or ()), cpu=cpu, memory=memory, image=image)
+        request = store.NewTenant(name=name, hosts=tuple(host or ()), cpu=cpu, memory=memory, image=image, tier=tier)
         if no_deploy:
+            before = cli.file.read_bytes() if cli.file.is_file() else b""
             spec = store.add_tenant(cli.file, request).spec
             added = resolve(next(t for t in spec.tenants if t.name == name), spec)
+            cost = monthly_cost(cli, before, spec, name)
             cli.output.done(
-                {"added": tenant_json(added), "deployed": False},
+                {"added": tenant_json(added), "deployed": False, "monthly_cost": cost},
                 f"added tenant {name} to {cli.file} (cell {added.cell}, priority {added.priority}, "
                 f"hosts {', '.join(added.hosts)})",
             )

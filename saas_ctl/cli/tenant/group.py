@@ -19,4 +19,5 @@ AllOption = Annotated[bool, typer.Option("--all", help="Every tenant declared in
 
 
 def tenant_json(tenant: "EffectiveTenant") -> dict[str, object]:
-    return tenant.model_dump(mode="json")
+    """A tenant's effective settings; its suspended page only in `tenant show`."""
+    return tenant.model_dump(mode="json", exclude={"suspended_page"})

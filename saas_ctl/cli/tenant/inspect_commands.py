@@ -55,11 +55,12 @@ def _print_view(output: Any, view: Any) -> None:
         out(f"last update: {update.get('kind')} {update.get('result')} at {update.get('end_time')}")
     if view.settings:
         s = view.settings
-        scaling = s["autoscaling"]
         out(f"hosts: {', '.join(s['hosts'])}  cell: {s['cell']}  priority: {s['priority']}")
-        out(f"image: {s['image']}  port: {s['container_port']}  cpu/memory: {s['cpu']}/{s['memory']}")
-        scale = f"{scaling['min']}-{scaling['max']} at {scaling['cpu_target']}% cpu"
-        out(f"tasks: {s['desired_count']} desired, scaling {scale}")
+        if s.get("suspended"):
+            out("suspended: its hosts answer HTTP 503 with its suspended page; no tasks run")
+        out(f"tier: {s.get('tier') or '(none)'}")
+        for line in settings_lines(s, view.sources or {}):
+            out(line)
     for key in (
         "urls",
         "load_balancer_dns_name",
@@ -86,6 +87,24 @@ def _print_view(output: Any, view: Any) -> None:
         for target in view.live.get("targets", []):
             reason = f" ({target['reason']})" if target.get("reason") else ""
             out(f"target {target['target']}:{target['port']} {target['state']}{reason}")
+
+
+def settings_lines(settings: dict[str, Any], sources: dict[str, str]) -> list[str]:
+    """``cpu: 1024 (tier business)``: each effective service setting and where it came from."""
+    tier = settings.get("tier")
+
+    def origin(key: str) -> str:
+        source = sources.get(key, "defaults")
+        return f"tier {tier}" if source == "tier" else source
+
+    lines = []
+    for key in ("image", "container_port", "cpu", "memory", "desired_count", "health_check_path", "log_retention_days"):
+        lines.append(f"{key}: {settings[key]} ({origin(key)})")
+    for key, value in settings["autoscaling"].items():
+        lines.append(f"autoscaling.{key}: {value} ({origin(f'autoscaling.{key}')})")
+    for key, value in settings["environment"].items():
+        lines.append(f"environment.{key}: {value} ({origin(f'environment.{key}')})")
+    return lines
 
 
 def logs(

@@ -14,7 +14,20 @@ if TYPE_CHECKING:
 
 from saas_ctl.cli.tenant.group import tenant_json
 
-LIST_COLUMNS = ("name", "state", "hosts", "cell", "priority", "cpu", "memory", "desired", "scaling", "image")
+LIST_COLUMNS = (
+    "name",
+    "state",
+    "hosts",
+    "cell",
+    "priority",
+    "cpu",
+    "memory",
+    "desired",
+    "scaling",
+    "image",
+    "tier",
+    "suspended",
+)
 LIVE_COLUMNS = ("tasks", "targets")  # with --live: running/desired tasks as ECS says, the targets' health
 
 
@@ -38,9 +51,9 @@ def list_tenants(
     """List the tenants with their effective settings and state: deployed, not deployed or orphaned.
 
     On a terminal, a table; piped, one tab-separated line per tenant (name, state, hosts, cell, priority, cpu,
-    memory, desired, scaling, image; with --live then tasks and targets) without a header. --live reads every
-    deployed tenant's service and target group in parallel: tasks running/desired (as ECS says) and the
-    targets' health (2 healthy, 1 unhealthy...)."""
+    memory, desired, scaling, image, tier, suspended; with --live then tasks and targets) without a header.
+    --live reads every deployed tenant's service and target group in parallel: tasks running/desired (as ECS
+    says) and the targets' health (2 healthy, 1 unhealthy...)."""
     from saas_ctl.spec import loader
     from saas_ctl.spec.models import resolve
 
@@ -77,11 +90,13 @@ def list_tenants(
                     str(t.desired_count),
                     t.autoscaling.describe(),
                     t.image,
+                    t.tier or "-",
+                    "suspended" if t.suspended else "-",
                     *(_live_cells(seen.get(name)) if live else []),
                 ]
             )
         lines += [
-            [name, state, *["-"] * 8, *(_live_cells(seen.get(name)) if live else [])]
+            [name, state, *["-"] * (len(LIST_COLUMNS) - 2), *(_live_cells(seen.get(name)) if live else [])]
             for name, state in states.items()
             if name not in tenants
         ]

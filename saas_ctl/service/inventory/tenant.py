@@ -15,7 +15,7 @@ from saas_ctl.errors import NotReady, UsageError
 from saas_ctl.orchestration.session import Session
 from saas_ctl.service.inventory.cells import tenant_load_balancer
 from saas_ctl.spec.loader import LoadedSpec
-from saas_ctl.spec.models import TenantsFile, resolve
+from saas_ctl.spec.models import TenantsFile, resolve_with_sources
 from saas_ctl.stacks import state, targets
 
 
@@ -73,12 +73,15 @@ class TenantView:
     dns_managed: bool
     dns_records: list[DnsRecord]
     live: dict[str, Any] | None = field(default=None)
+    # Where each effective setting came from (``cpu``: defaults, tier or tenant); None for an orphaned tenant.
+    sources: dict[str, str] | None = field(default=None)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "state": self.state,
             "settings": self.settings,
+            "sources": self.sources,
             "last_update": self.last_update,
             "outputs": self.outputs,
             "dns": {
@@ -132,9 +135,10 @@ def show(
             f"tenant {name!r} is neither declared in {file} {known}",
             hint=f"declared tenants: {', '.join(sorted(declared)) or 'none'}",
         )
-    settings = None
+    settings = sources = None
     if name in declared:
-        settings = resolve(declared[name], spec).model_dump(mode="json")
+        effective, sources = resolve_with_sources(declared[name], spec)
+        settings = effective.model_dump(mode="json")
     else:
         state = "orphaned"
     target = targets.orphan_target(spec, name)
@@ -151,5 +155,13 @@ def show(
         names = TenantNames(spec.platform.project, spec.platform.environment, spec.platform.region, name)
         outputs = {**outputs, "log_group_name": names.log_group}
     return TenantView(
-        name, state, settings, last_update(engine, target) if deployed else None, outputs, managed, records, live
+        name,
+        state,
+        settings,
+        last_update(engine, target) if deployed else None,
+        outputs,
+        managed,
+        records,
+        live,
+        sources,
     )
