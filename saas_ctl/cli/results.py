@@ -33,6 +33,7 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
         "results": [r.to_json() for r in results],
         "interrupted": interrupted,
         "retry": retry_command,
+        **({"incomplete": outcome.incomplete} if outcome.incomplete else {}),
         **({"changes_pending": pending} if previews or outcome.unpreviewed_changes else {}),
         **outcome.extra,
     }
@@ -54,6 +55,8 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
             output.stderr.print(f"note: {note}", markup=False)
         for result in failed:
             output.stderr.print(f"[red]failed:[/red] {markup_escaped(result.error or 'unknown error')}")
+        for line in outcome.incomplete:
+            output.stderr.print(f"[red]failed:[/red] {markup_escaped(line)}")
         if retry_command:
             output.stderr.print(f"retry the failed ones: {retry_command}", markup=False)
         if interrupted:
@@ -63,7 +66,7 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
     output.result(document, text)
     if interrupted:
         raise ExitStatus(EXIT_INTERRUPTED)
-    if failed:
+    if failed or outcome.incomplete:
         raise ExitStatus(EXIT_FAILED)
     if detailed_exitcode and pending:
         raise ExitStatus(EXIT_CHANGES_PENDING)

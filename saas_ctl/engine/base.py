@@ -112,6 +112,27 @@ class StackResult:
         }
 
 
+@dataclass(frozen=True)
+class DeployedResource:
+    """One resource as the stack's state records it after the engine's last operation: what a destroy will act
+    on (the program is not run for a destroy), read back rather than assumed from the program."""
+
+    type: str
+    name: str  # logical name
+    inputs: dict[str, Any]  # secrets masked
+    retain_on_delete: bool = False  # a destroy leaves it in the account
+    protect: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "name": self.name,
+            "inputs": self.inputs,
+            "retain_on_delete": self.retain_on_delete,
+            "protect": self.protect,
+        }
+
+
 class Engine(Protocol):
     def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
     def up(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
@@ -132,6 +153,8 @@ class Capabilities:
     cancel: bool = False  # cancel(label): stop the running operation of one stack (Ctrl-C, SIGTERM)
     last_update: bool = False  # last_update(target): the stack's most recent update, or None
     deploys_to_aws: bool = True  # False: nothing to wait for or look up in AWS after its operations
+    # resources(target): the stack's resources as its state records them (None: no such stack)
+    resources: bool = False
 
 
 class ChecksReadiness(Protocol):
@@ -148,6 +171,10 @@ class Cancels(Protocol):
 
 class KeepsHistory(Protocol):
     def last_update(self, target: StackTarget) -> dict[str, Any] | None: ...
+
+
+class ReadsState(Protocol):
+    def resources(self, target: StackTarget) -> list[DeployedResource] | None: ...
 
 
 def capabilities(engine: object) -> Capabilities:
@@ -176,3 +203,9 @@ def cancel(engine: object, label: str) -> None:
 def last_update(engine: object, target: StackTarget) -> dict[str, Any] | None:
     """The stack's most recent update (kind, result, end time), from an engine that keeps a history."""
     return cast(KeepsHistory, engine).last_update(target) if capabilities(engine).last_update else None
+
+
+def resources(engine: object, target: StackTarget) -> list[DeployedResource] | None:
+    """The stack's resources as its state records them; None when the stack does not exist or the engine
+    cannot say (it does not declare the capability)."""
+    return cast(ReadsState, engine).resources(target) if capabilities(engine).resources else None

@@ -196,7 +196,7 @@ class Orchestrator:
         self.cancellation.started(target.label, self.engine)
         try:
             ended = self._prepared(operation, target, before)
-            return ended if ended is not None else self._with_lock_retries(operation, target, after)
+            return ended if ended is not None else self._with_lock_retries(operation, target, after, before)
         finally:
             self.cancellation.finished(target.label)
             with self._lock:
@@ -215,7 +215,11 @@ class Orchestrator:
             self.listener(Update(target, final[ended.status], current=ended.error))
         return ended
 
-    def _with_lock_retries(self, operation: Operation, target: StackTarget, after: Verifier | None) -> StackResult:
+    def _with_lock_retries(
+        self, operation: Operation, target: StackTarget, after: Verifier | None, before: Preparer | None = None
+    ) -> StackResult:
+        """The operation, again while the stack is locked by another run; ``before`` runs again before each retry,
+        since what it checks may have changed while the other run held the stack (it may have destroyed it)."""
         delay = self.options.lock_backoff_seconds
         attempt = 0
         while True:
@@ -233,6 +237,9 @@ class Orchestrator:
             self.listener(Update(target, State.RETRYING, current=f"locked; retry {attempt} in {delay:.0f}s"))
             self.sleep(delay)
             delay *= 2
+            ended = self._prepared(operation, target, before)
+            if ended is not None:
+                return ended
         if after is not None and result.ok:
             self.listener(Update(target, State.RUNNING, current="waiting for the service to become healthy"))
             try:

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from saas_ctl import settings as env
 from saas_ctl.engine.base import (
     Capabilities,
+    DeployedResource,
     ErrorKind,
     EventSink,
     Operation,
@@ -33,6 +34,7 @@ from saas_ctl.engine.base import (
     StackTarget,
     Status,
 )
+from saas_ctl.engine.changes import mask_secrets
 from saas_ctl.engine.pulumi import plugins
 from saas_ctl.engine.pulumi.changes import ChangeRecorder
 from saas_ctl.engine.pulumi.errors import describe_error, is_torn_read
@@ -62,7 +64,7 @@ TORN_READ_PAUSES = (0.2, 0.5, 1.0, 2.0)
 class PulumiEngine:
     """Runs stack operations with the Pulumi CLI through the Automation API."""
 
-    capabilities = Capabilities(check_ready=True, prepare=True, cancel=True, last_update=True)
+    capabilities = Capabilities(check_ready=True, prepare=True, cancel=True, last_update=True, resources=True)
 
     def __init__(self, settings: PulumiSettings, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings
@@ -299,6 +301,30 @@ class PulumiEngine:
         latest = history[0]
         ended = latest.end_time.isoformat() if latest.end_time else None
         return {"kind": str(latest.kind), "result": str(latest.result), "end_time": ended}
+
+    def resources(self, target: StackTarget) -> list[DeployedResource] | None:
+        """The stack's resources from its state (`pulumi stack export`), secrets masked; None when the stack does
+        not exist. What a destroy will do to each (retain_on_delete, and the inputs its provider deletes by, such
+        as a bucket's forceDestroy) is read here, not assumed from the program."""
+
+        def read() -> Any:
+            with self._existing(target) as stack:
+                return None if stack is None else stack.export_stack()
+
+        exported = self._once_readable(read)
+        if exported is None:
+            return None
+        return [
+            DeployedResource(
+                type=str(resource.get("type", "")),
+                name=str(resource.get("urn", "")).rsplit("::", 1)[-1],
+                inputs=mask_secrets(resource.get("inputs") or {}),
+                retain_on_delete=bool(resource.get("retainOnDelete")),
+                protect=bool(resource.get("protect")),
+            )
+            for resource in (exported.deployment or {}).get("resources", [])
+            if resource.get("custom")  # components and the stack itself hold nothing
+        ]
 
     def list_stacks(self, project: str) -> list[str]:
         """Stack names of ``project``. On the local file backend they are read from its directory, so listing
