@@ -87,6 +87,14 @@ MAX_FILE_BYTES = Variable(
     MAX_FILE_BYTES_DEFAULT,
     f"a whole number of bytes, 1 or more (default {MAX_FILE_BYTES_DEFAULT}, 10 MiB)",
 )
+LOCK_TIMEOUT_DEFAULT = 60.0
+LOCK_TIMEOUT = Variable(
+    "SAASCTL_LOCK_TIMEOUT",
+    "seconds a command waits for the tenants file's lock, held by another command (default 60)",
+    _seconds,
+    LOCK_TIMEOUT_DEFAULT,
+    "a number of seconds, 0 or more (default 60), such as 300",
+)
 
 # ---- state and engine
 BACKEND_URL = Variable(

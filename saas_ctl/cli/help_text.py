@@ -13,6 +13,7 @@ from saas_ctl import settings
 _DOCUMENTED = (  # in the order the help pages and README list them
     settings.FILE,
     settings.MAX_FILE_BYTES,
+    settings.LOCK_TIMEOUT,
     settings.BACKEND_URL,
     settings.PASSPHRASE,
     settings.PASSPHRASE_FILE,
@@ -29,6 +30,7 @@ _DOCUMENTED = (  # in the order the help pages and README list them
 ENVIRONMENT = {variable.name: variable.meaning for variable in _DOCUMENTED}
 
 _SPEC = (settings.FILE.name, settings.MAX_FILE_BYTES.name)
+_EDITS = (settings.LOCK_TIMEOUT.name,)  # commands that edit the file or hold its lock
 _AWS = (settings.AWS_PROFILE.name, settings.AWS_ACCESS_KEY_ID.name)
 _STATE = (
     settings.BACKEND_URL.name,
@@ -42,6 +44,7 @@ _STATE = (
 )
 _STACKS = (*_SPEC, *_STATE, *_AWS)
 _DEPLOY = (*_STACKS, settings.ROLLOUT_TIMEOUT.name)
+_EDITING = (*_DEPLOY, *_EDITS)
 
 # command path -> (examples, environment variables it reads)
 COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -66,7 +69,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "saasctl apply --prune --yes --parallel 8 --json",
             "saasctl apply --shard 2/4 --yes --backend s3://acme-pulumi-state/saasctl",
         ),
-        _DEPLOY,
+        _EDITING,
     ),
     "drift": (("saasctl drift", "saasctl drift --tenant acme --json", "saasctl drift -p 8 --json"), _STACKS),
     "cost": (
@@ -102,7 +105,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "saasctl tenant add initech --cpu 512 --memory 1024 --no-deploy",
             "saasctl tenant add initech --tier business",
         ),
-        _DEPLOY,
+        _EDITING,
     ),
     "tenant set": (
         (
@@ -124,9 +127,12 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         _STACKS,
     ),
     "tenant refresh": (("saasctl tenant refresh acme", "saasctl tenant refresh --all"), _STACKS),
-    "tenant destroy": (("saasctl tenant destroy acme", "saasctl tenant destroy acme --delete-data --yes"), _STACKS),
-    "tenant move": (("saasctl tenant move acme --cell 2", "saasctl tenant move acme --cell 2 --no-deploy"), _DEPLOY),
-    "tenant remove": (("saasctl tenant remove acme --no-deploy",), _SPEC),
+    "tenant destroy": (
+        ("saasctl tenant destroy acme", "saasctl tenant destroy acme --delete-data --yes"),
+        (*_STACKS, *_EDITS),
+    ),
+    "tenant move": (("saasctl tenant move acme --cell 2", "saasctl tenant move acme --cell 2 --no-deploy"), _EDITING),
+    "tenant remove": (("saasctl tenant remove acme --no-deploy",), (*_SPEC, *_EDITS)),
     "tenant show": (("saasctl tenant show acme", "saasctl tenant show acme --live --json"), (*_STACKS,)),
     "tenant logs": (
         ("saasctl tenant logs acme", "saasctl tenant logs acme --since 2h", "saasctl tenant logs acme --follow"),

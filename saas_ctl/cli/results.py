@@ -34,6 +34,7 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
         "summary": counts(results),
         "interrupted": interrupted,
         "retry": retry_command,
+        **({"incomplete": outcome.incomplete} if outcome.incomplete else {}),
         **({"changes_pending": pending} if previews or outcome.unpreviewed_changes else {}),
         **outcome.extra,
     }
@@ -56,6 +57,8 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
             output.stderr.print(f"note: {note}", markup=False)
         for result in failed:
             output.stderr.print(f"[red]failed:[/red] {markup_escaped(result.error or 'unknown error')}")
+        for line in outcome.incomplete:
+            output.stderr.print(f"[red]failed:[/red] {markup_escaped(line)}")
         if retry_command:
             output.stderr.print(f"retry the failed ones: {retry_command}", markup=False)
         if interrupted:
@@ -63,7 +66,7 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
             output.stderr.print(f"interrupted; not completed: {', '.join(cancelled)}", markup=False)
 
     output.result(document, text)
-    _end(interrupted, bool(failed), detailed_exitcode and pending)
+    _end(interrupted, bool(failed) or bool(outcome.incomplete), detailed_exitcode and pending)
 
 
 def conclude_markdown(output: Output, outcome: "Outcome", file: str, detailed_exitcode: bool = False) -> None:
@@ -76,7 +79,8 @@ def conclude_markdown(output: Output, outcome: "Outcome", file: str, detailed_ex
     pending = any(r.changes_pending for r in previews) or bool(outcome.unpreviewed_changes)
     output.print(comment(outcome, file).rstrip("\n"))
     interrupted = any(report.interrupted for report in outcome.reports)
-    _end(interrupted, any(r.status is Status.FAILED for r in results), detailed_exitcode and pending)
+    failed = any(r.status is Status.FAILED for r in results) or bool(outcome.incomplete)
+    _end(interrupted, failed, detailed_exitcode and pending)
 
 
 def _end(interrupted: bool, failed: bool, changes_pending: bool) -> None:

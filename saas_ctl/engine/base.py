@@ -120,6 +120,27 @@ class StackResult:
         }
 
 
+@dataclass(frozen=True)
+class DeployedResource:
+    """One resource as the stack's state records it after the engine's last operation: what a destroy will act
+    on (the program is not run for a destroy), read back rather than assumed from the program."""
+
+    type: str
+    name: str  # logical name
+    inputs: dict[str, Any]  # secrets masked
+    retain_on_delete: bool = False  # a destroy leaves it in the account
+    protect: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "name": self.name,
+            "inputs": self.inputs,
+            "retain_on_delete": self.retain_on_delete,
+            "protect": self.protect,
+        }
+
+
 class Engine(Protocol):
     def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
     def up(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult: ...
@@ -146,6 +167,8 @@ class Capabilities:
     # drift(target, on_event): a refresh-preview, changing nothing, whose changes_detail says, resource by
     # resource, each property the cloud holds differently from the state (old: expected, new: found)
     drift: bool = False
+    # resources(target): the stack's resources as its state records them (None: no such stack)
+    resources: bool = False
 
 
 class ChecksReadiness(Protocol):
@@ -171,6 +194,10 @@ class FindsDrift(Protocol):
 class RecordsFingerprints(Protocol):
     def fingerprints(self, project: str) -> dict[str, Fingerprint] | None: ...
     def record_fingerprint(self, target: StackTarget, fingerprint: Fingerprint | None) -> None: ...
+
+
+class ReadsState(Protocol):
+    def resources(self, target: StackTarget) -> list[DeployedResource] | None: ...
 
 
 def capabilities(engine: object) -> Capabilities:
@@ -214,3 +241,9 @@ def record_fingerprint(engine: object, target: StackTarget, fingerprint: Fingerp
     change the stack, so that one which fails or is interrupted leaves no record)."""
     if capabilities(engine).fingerprints:
         cast(RecordsFingerprints, engine).record_fingerprint(target, fingerprint)
+
+
+def resources(engine: object, target: StackTarget) -> list[DeployedResource] | None:
+    """The stack's resources as its state records them; None when the stack does not exist or the engine
+    cannot say (it does not declare the capability)."""
+    return cast(ReadsState, engine).resources(target) if capabilities(engine).resources else None

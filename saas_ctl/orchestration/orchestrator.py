@@ -209,7 +209,7 @@ class Orchestrator:
             ended = self._forget_fingerprint(operation, target) or self._prepared(operation, target, before)
             if ended is not None:
                 return ended
-            result = self._with_lock_retries(operation, target, after)
+            result = self._with_lock_retries(operation, target, after, before)
             if operation is Operation.UP and result.status is Status.SUCCEEDED and target.fingerprint is not None:
                 self._record_fingerprint(result)
             return result
@@ -250,7 +250,11 @@ class Orchestrator:
             self.listener(Update(target, FINAL[ended.status], current=ended.error))
         return ended
 
-    def _with_lock_retries(self, operation: Operation, target: StackTarget, after: Verifier | None) -> StackResult:
+    def _with_lock_retries(
+        self, operation: Operation, target: StackTarget, after: Verifier | None, before: Preparer | None = None
+    ) -> StackResult:
+        """The operation, again while the stack is locked by another run; ``before`` runs again before each retry,
+        since what it checks may have changed while the other run held the stack (it may have destroyed it)."""
         delay = self.options.lock_backoff_seconds
         attempt = 0
         while True:
@@ -268,6 +272,9 @@ class Orchestrator:
             self.listener(Update(target, State.RETRYING, current=f"locked; retry {attempt} in {delay:.0f}s"))
             self.sleep(delay)
             delay *= 2
+            ended = self._prepared(operation, target, before)
+            if ended is not None:
+                return ended
         if after is not None and result.ok:
             self.listener(Update(target, State.RUNNING, current="waiting for the service to become healthy"))
             try:

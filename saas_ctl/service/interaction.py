@@ -51,3 +51,6 @@ class Outcome:
     # What a preview found would change that no result shows: stacks it could not preview yet, stacks to destroy.
     unpreviewed_changes: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # preflight's warnings, for a dry run's report
+    # Steps of saasctl's own that failed after the stack operations succeeded (the file edit after a destroy): each
+    # says what was done and what was not; the run exits 1.
+    incomplete: list[str] = field(default_factory=list)

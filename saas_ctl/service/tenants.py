@@ -141,10 +141,37 @@ def destroy(session: Session, ui: Interaction, name: str, delete_data: bool, yes
     state.check_engine(session, operating=True)
     with ui.running(session) as live:
         ended = destroy_tenant(live, name, delete_data)
-    outcome = Outcome([ended.report], extra={"kept": ended.kept, "removed_from_file": ended.removed_from_file})
-    if ended.report.ok:
-        outcome.done += [f"removed tenant {name} from {session.file}"] if ended.removed_from_file else []
-        outcome.notes += [f"kept {kept} (delete it yourself, or destroy with --delete-data)" for kept in ended.kept]
+    outcome = Outcome(
+        [ended.report],
+        extra={
+            "kept": ended.kept,
+            "deleted": ended.deleted,
+            "keep_restored": ended.keep_restored,
+            "read_back": ended.read_back,
+            "removed_from_file": ended.removed_from_file,
+        },
+    )
+    if ended.keep_restored:
+        outcome.notes.append(
+            f"tenant {name}'s stack was set to delete its data (an earlier `tenant destroy --delete-data` did not"
+            " finish): keep mode was re-applied before the destroy"
+        )
+    if not ended.report.ok:
+        if delete_data and ended.report.operation is Operation.DESTROY:
+            outcome.notes.append(
+                f"tenant {name}'s stack is now set to delete its data on destroy; `saasctl tenant destroy {name}`"
+                " (without --delete-data) re-applies keep mode first"
+            )
+        return outcome
+    outcome.done += [f"removed tenant {name} from {session.file}"] if ended.removed_from_file else []
+    outcome.done += [f"deleted {deleted}" for deleted in ended.deleted]
+    source = "" if ended.read_back else " (as the program declares: the engine does not report its state)"
+    outcome.notes += [f"kept {kept}{source} (delete it yourself, or destroy with --delete-data)" for kept in ended.kept]
+    if ended.file_error:
+        outcome.incomplete.append(
+            f"tenant {name}'s stack was destroyed, but {session.file} could not be edited ({ended.file_error}):"
+            f" remove tenant {name} from it by hand, or a later `saasctl apply` deploys it again"
+        )
     return outcome
 
 

@@ -20,7 +20,9 @@ import io
 import itertools
 import os
 import re
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,11 +32,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from saas_ctl import settings
 from saas_ctl.errors import SaasctlError, SpecError, UsageError
 from saas_ctl.spec import cells
 from saas_ctl.spec.loader import LoadedSpec, load_bytes
 
-LOCK_TIMEOUT_SECONDS = 60.0
 Edit = Callable[[Any, LoadedSpec], None]  # changes the round-trip tree, given the file's current spec
 
 
@@ -55,10 +57,23 @@ class NewTenant:
 Changes = dict[str, Any]
 
 
+_held = threading.local()  # the lock paths this thread holds: a nested edit does not wait for itself
+
+
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-    """Hold the advisory lock of ``path``: a sidecar file, since the data file itself is replaced on write."""
+def locked(path: Path, timeout: float | None = None, purpose: str = "") -> Iterator[None]:
+    """Hold the advisory lock of ``path``: a sidecar file, since the data file itself is replaced on write.
+
+    The lock is the fleet's: edits take it, and so do the steps of other commands that must see the file as it
+    is (README, "Concurrent commands"). It is an ``flock``, released by the kernel when its holder exits, so a
+    lock that is held always has a live holder: the sidecar names it (pid and command) for whoever waits.
+    Re-entrant within a thread."""
     lock_path = path.with_name(f".{path.name}.lock")
+    held: set[Path] = _held.__dict__.setdefault("paths", set())
+    if lock_path in held:
+        yield
+        return
+    timeout = settings.LOCK_TIMEOUT.value() if timeout is None else timeout
     with open(lock_path, "a+b") as handle:
         deadline = time.monotonic() + timeout
         while True:
@@ -67,15 +82,79 @@ def locked(path: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise SaasctlError(
-                        f"{path} is locked by another saasctl process for more than {timeout:.0f} s",
-                        hint=f"wait for it to finish; if none is running, delete {lock_path}",
-                    ) from None
+                    raise LockTimeout(path, lock_path, timeout) from None
                 time.sleep(0.02)
+        held.add(lock_path)
         try:
+            _name_holder(handle, purpose)
             yield
         finally:
+            held.discard(lock_path)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _name_holder(handle: Any, purpose: str) -> None:
+    """Write who holds the lock into the sidecar (best effort: a read-only sidecar still locks)."""
+    command = " ".join(["saasctl", *sys.argv[1:]]) if sys.argv else "saasctl"
+    with contextlib.suppress(OSError):
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()} {purpose or command}\n".encode())
+        handle.flush()
+
+
+def lock_holder(lock_path: Path) -> tuple[int, str] | None:
+    """(pid, what it is doing) of the process that last took the lock, as the sidecar says."""
+    try:
+        first = lock_path.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+        pid, _, what = first.partition(" ")
+        return int(pid), what
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class LockTimeout(SaasctlError):
+    """The file's lock stayed held by another process for longer than the timeout: exit 1. The holder is alive
+    (an flock dies with its process), so the message names it and never suggests deleting the lock."""
+
+    def __init__(self, path: Path, lock_path: Path, timeout: float) -> None:
+        holder = lock_holder(lock_path)
+        who = f"pid {holder[0]}: {holder[1]}" if holder else "another process"
+        waiting_for = f"pid {holder[0]}" if holder else "it"
+        super().__init__(
+            f"{path} is locked by another saasctl process ({who}) for more than {timeout:.0f} s",
+            hint=f"wait for {waiting_for} to finish, then run the command again (the lock is released when its holder"
+            " exits: do not delete the lock file)",
+        )
+
+
+@contextlib.contextmanager
+def fleet_lock(file: Path, purpose: str) -> Iterator[None]:
+    """The file's lock, held by a step of another command that must not interleave with edits (a destroy, a
+    prune); ``purpose`` is what waiting editors are told the holder is doing."""
+    with _faults_reported(file), locked(_real(file), purpose=purpose):
+        yield
+
+
+class DeclaredNow:
+    """The tenants the file declares at the moment of asking: read again under the file's lock on every call,
+    so that a step about to destroy or re-create a stack sees what concurrent edits did since the command began
+    (validated again only when the bytes changed). Thread-safe."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self._mutex = threading.Lock()
+        self._raw: bytes | None = None
+        self._names: frozenset[str] = frozenset()
+
+    def names(self) -> frozenset[str]:
+        with fleet_lock(self.file, purpose=f"saasctl reading {self.file}"):
+            raw = _read(_real(self.file))
+        with self._mutex:
+            if raw != self._raw:
+                self._names = frozenset(t.name for t in load_bytes(raw, str(self.file)).spec.tenants)
+                self._raw = raw
+            return self._names
 
 
 class ChangedMeanwhile(UsageError):

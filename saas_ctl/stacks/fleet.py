@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from infra.outputs import PlatformOutputs
 from saas_ctl.aws import hooks
-from saas_ctl.engine.base import Operation, StackTarget, Status
+from saas_ctl.engine.base import Operation, StackResult, StackTarget, Status
 from saas_ctl.errors import Refused, UsageError
-from saas_ctl.orchestration.orchestrator import RunReport
+from saas_ctl.orchestration.orchestrator import Preparer, RunReport
 from saas_ctl.orchestration.session import Session
+from saas_ctl.spec import store
 from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.stacks import converge, guards, operations, state, targets
 from saas_ctl.stacks.converge import EVERY, Converge
@@ -124,13 +125,53 @@ def apply(
     resuming = deployed.resuming(spec, work.tenants)
     stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept, resuming=resuming)
     decisions = choose.decide(session, stacks, deployed.tenants)
-    after, before = hooks.after_deploy(session, spec, platform), hooks.before_deploy(session, spec, platform)
+    declared = store.DeclaredNow(session.file)
+    after = hooks.after_deploy(session, spec, platform)
+    before = still_declared(session, declared, hooks.before_deploy(session, spec, platform))
     reports.append(
         converge.run(Operation.UP, decisions, lambda run: orchestrator.run(Operation.UP, run, after, before))
     )
     if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):
-        reports.append(session.orchestrator().run(Operation.DESTROY, orphan_targets(loaded, work.orphans)))
+        reports.append(prune_orphans(session, loaded, work.orphans, declared))
     return reports
+
+
+def still_declared(session: Session, declared: store.DeclaredNow, then: Preparer | None) -> Preparer:
+    """Before a tenant's stack is deployed (and before each retry of it): the file is read again under its lock,
+    and a tenant removed meanwhile (`tenant destroy` by another process) is not re-created. `tenant destroy` holds
+    the lock while it destroys, so this waits for one in progress."""
+
+    def check(target: StackTarget) -> StackResult | None:
+        if target.tenant is not None and target.tenant not in declared.names():
+            return StackResult(
+                target,
+                Operation.UP,
+                Status.SUCCEEDED,
+                note=f"tenant {target.tenant} was removed from {session.file} by another command while this one ran:"
+                " its stack was not deployed",
+            )
+        return then(target) if then is not None else None
+
+    return check
+
+
+def prune_orphans(
+    session: Session, loaded: LoadedSpec, orphans: Sequence[str], declared: store.DeclaredNow
+) -> RunReport:
+    """Destroy the stacks of tenants no longer declared, under the file's lock, reading the file again first: a
+    tenant declared again meanwhile (`tenant add` in another process) is left alone, and an edit that comes while
+    the stacks are being destroyed waits for them (up to the lock's timeout, naming this process)."""
+    purpose = f"saasctl apply --prune: destroying the stacks of {', '.join(orphans)}"
+    with store.fleet_lock(session.file, purpose):
+        now = declared.names()
+        gone = [name for name in orphans if name not in now]
+        report = session.orchestrator().run(Operation.DESTROY, orphan_targets(loaded, gone))
+    for name in orphans:
+        if name in now:
+            target = targets.orphan_target(loaded.spec, name)
+            note = f"tenant {name} was added to {session.file} again by another command: its stack was not destroyed"
+            report.results.append(StackResult(target, Operation.DESTROY, Status.SUCCEEDED, note=note))
+    return report
 
 
 @dataclass(frozen=True)

@@ -91,3 +91,45 @@ def test_platform_and_tenant_lifecycle_end_to_end(real: RealEngine, moto: str) -
     real.ok("platform", "up")
     real.ok("platform", "destroy", "--yes")
     assert "itest-platform" not in real.pulumi("stack", "ls", "--all", "--json").stdout
+
+
+def test_a_plain_destroy_after_a_failed_delete_data_destroy_keeps_the_data_and_says_so(
+    real: RealEngine, moto: str
+) -> None:
+    """A `--delete-data` destroy that fails leaves the stack's state set to delete the bucket (force_destroy) and the
+    secret (no recovery window), retained by nothing; the plain destroy after it re-applies keep mode first, and
+    what it reports kept is what the state it destroyed from retained."""
+    real.use_aws(moto)
+    real.ok("platform", "up")
+    real.ok("tenant", "add", "acme")
+    failed = real.run(
+        "tenant", "destroy", "acme", "--delete-data", "--yes", env={"SAASCTL_DOUBLE_FAIL": "delete:iam-*"}
+    )
+    assert failed.returncode == 1, failed.stderr
+    assert "re-applies keep mode first" in failed.stderr
+
+    mark = real.mark()
+    destroyed = real.ok("tenant", "destroy", "acme", "--yes", "--json").json()
+    assert destroyed["keep_restored"] is True
+    assert destroyed["read_back"] is True
+    assert destroyed["deleted"] == []
+    assert destroyed["kept"] == [
+        f"S3 bucket {ACME.bucket}",
+        f"secret {ACME.secret}",
+        f"database and role {ACME.database_user}",
+    ]
+    deleted = set(ops(real.calls_since(mark), "delete"))
+    assert deleted and not deleted & DATA, deleted & DATA
+    kept_in_account(moto)
+
+
+def test_a_delete_data_destroy_reports_what_the_state_said_it_deleted(real: RealEngine, moto: str) -> None:
+    real.use_aws(moto)
+    real.ok("platform", "up")
+    real.ok("tenant", "add", "acme")
+    destroyed = real.ok("tenant", "destroy", "acme", "--delete-data", "--yes", "--json").json()
+    assert destroyed["kept"] == []
+    assert destroyed["deleted"] == [
+        f"S3 bucket {ACME.bucket} (with its objects)",
+        f"secret {ACME.secret} (no recovery window)",
+    ]

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from saas_ctl import settings as env
 from saas_ctl.engine.base import (
     Capabilities,
+    DeployedResource,
     ErrorKind,
     EventSink,
     Fingerprint,
@@ -34,7 +35,7 @@ from saas_ctl.engine.base import (
     StackTarget,
     Status,
 )
-from saas_ctl.engine.changes import counts
+from saas_ctl.engine.changes import counts, mask_secrets
 from saas_ctl.engine.pulumi import backend, plugins
 from saas_ctl.engine.pulumi.changes import ChangeRecorder, DriftRecorder
 from saas_ctl.engine.pulumi.errors import describe_error, is_torn_read
@@ -65,7 +66,13 @@ class PulumiEngine:
     """Runs stack operations with the Pulumi CLI through the Automation API."""
 
     capabilities = Capabilities(
-        check_ready=True, prepare=True, cancel=True, last_update=True, fingerprints=True, drift=True
+        check_ready=True,
+        prepare=True,
+        cancel=True,
+        last_update=True,
+        fingerprints=True,
+        drift=True,
+        resources=True,
     )
 
     def __init__(self, settings: PulumiSettings, sleep: Callable[[float], None] = time.sleep) -> None:
@@ -359,6 +366,30 @@ class PulumiEngine:
 
     def record_fingerprint(self, target: StackTarget, fingerprint: Fingerprint | None) -> None:
         backend.write_fingerprint(self.settings.backend_url, target.project, target.stack, fingerprint)
+
+    def resources(self, target: StackTarget) -> list[DeployedResource] | None:
+        """The stack's resources from its state (`pulumi stack export`), secrets masked; None when the stack does
+        not exist. What a destroy will do to each (retain_on_delete, and the inputs its provider deletes by, such
+        as a bucket's forceDestroy) is read here, not assumed from the program."""
+
+        def read() -> Any:
+            with self._existing(target) as stack:
+                return None if stack is None else stack.export_stack()
+
+        exported = self._once_readable(read)
+        if exported is None:
+            return None
+        return [
+            DeployedResource(
+                type=str(resource.get("type", "")),
+                name=str(resource.get("urn", "")).rsplit("::", 1)[-1],
+                inputs=mask_secrets(resource.get("inputs") or {}),
+                retain_on_delete=bool(resource.get("retainOnDelete")),
+                protect=bool(resource.get("protect")),
+            )
+            for resource in (exported.deployment or {}).get("resources", [])
+            if resource.get("custom")  # components and the stack itself hold nothing
+        ]
 
     def list_stacks(self, project: str) -> list[str]:
         """Stack names of ``project``. On the local file backend they are read from its directory, so listing
