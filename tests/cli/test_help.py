@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from saas_ctl.cli.commands import ENTRIES, load
 from saas_ctl.cli.main import app
+from tests.conftest import MINIMAL
 
 
 def _command_paths(command: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -133,3 +134,52 @@ def test_yes_of_apply_says_only_prune_needs_it_off_a_terminal() -> None:
         "At a terminal, go ahead without the preview and the questions. Off a terminal deploys are never asked "
         "about, but --prune (which destroys stacks) is refused without --yes."
     )
+
+
+# ---- completion and "did you mean" ----------------------------------------------------------------------------
+def _complete(words: str, cwd: Path, **env: str) -> list[str]:
+    shell = {**os.environ, **env, "_SAASCTL_COMPLETE": "complete_bash", "COMP_WORDS": words}
+    shell["COMP_CWORD"] = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+    as_installed = "import sys; sys.argv = ['saasctl']; from saas_ctl.cli.main import main; main()"
+    found = subprocess.run([sys.executable, "-c", as_installed], env=shell, cwd=cwd, capture_output=True, text=True)
+    return found.stdout.split()
+
+
+@pytest.mark.parametrize("command", ["up", "preview", "refresh", "destroy", "move", "remove", "show", "logs"])
+def test_commands_that_name_declared_tenants_complete_their_names(command: str, tmp_path: Path) -> None:
+    (tmp_path / "tenants.yaml").write_text(MINIMAL + "  - name: globex\n    priority: 11\n")
+    assert _complete(f"saasctl tenant {command} ", tmp_path) == ["acme", "globex"]
+
+
+def test_tenant_names_complete_from_the_file_given_with_f_and_skip_those_already_named(tmp_path: Path) -> None:
+    (tmp_path / "dev.yaml").write_text(
+        MINIMAL + "  - name: globex\n    priority: 11\n  - name: gamma\n    priority: 12\n"
+    )
+    assert _complete("saasctl -f dev.yaml tenant up globex g", tmp_path) == ["gamma"]
+
+
+def test_tenant_name_completion_offers_nothing_without_a_readable_file(tmp_path: Path) -> None:
+    assert _complete("saasctl tenant show ", tmp_path) == []
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_show_completion_prints_the_script_of_the_shell_named(runner: CliRunner, shell: str) -> None:
+    first_line = {"bash": "_saasctl_completion() {", "zsh": "#compdef saasctl", "fish": "complete --command saasctl"}
+    result = runner.invoke(app, ["--show-completion", shell])
+    assert result.exit_code == 0 and result.stdout.startswith(first_line[shell])
+
+
+def test_show_completion_refuses_a_shell_it_does_not_complete(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--show-completion", "tcsh"], env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "'tcsh' is not a shell saasctl completes; valid: bash, zsh, fish, powershell, pwsh" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("tenants", "tenant"), ("platfrom", "platform"), ("tenant lst", "list"), ("tenant ls", "list")],
+)
+def test_an_unknown_command_suggests_the_one_meant(runner: CliRunner, typed: str, meant: str) -> None:
+    result = runner.invoke(app, typed.split(), env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert f"No such command {typed.split()[-1]!r}. Did you mean {meant!r}?" in result.stderr

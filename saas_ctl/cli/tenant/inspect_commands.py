@@ -7,12 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import BackendOption, LocalOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.errors import UsageError
 
-NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The tenant.")]
+NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The tenant.", autocompletion=tenant_names)]
 
 
 def show(
