@@ -142,7 +142,7 @@ def test_tenant_add_with_an_invalid_name_exits_2_and_keeps_the_file(
     path = write_spec(MINIMAL)
     result = runner.invoke(app, ["tenant", "add", "Bad_Name", "--no-deploy", "-f", str(path)])
     assert result.exit_code == 2
-    assert "tenants[1].name: a tenant name must be lowercase letters" in result.stderr
+    assert "error: Bad_Name: a tenant name must be lowercase letters" in result.stderr
     assert path.read_text() == MINIMAL
 
 
