@@ -16,6 +16,7 @@ import typer
 from typer.testing import CliRunner
 
 from saas_ctl.cli.commands import ENTRIES, load
+from saas_ctl.cli.help_text import COMMANDS
 from saas_ctl.cli.main import app
 from tests.conftest import MINIMAL
 
@@ -183,3 +184,44 @@ def test_an_unknown_command_suggests_the_one_meant(runner: CliRunner, typed: str
     result = runner.invoke(app, typed.split(), env={"COLUMNS": "200"})
     assert result.exit_code == 2
     assert f"No such command {typed.split()[-1]!r}. Did you mean {meant!r}?" in result.stderr
+
+
+# ---- pages read at any width ----------------------------------------------------------------------------------
+def _page(path: tuple[str, ...], columns: int) -> list[str]:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": str(columns)})
+    return [line.rstrip() for line in result.stdout.splitlines()]
+
+
+def test_a_docstring_paragraph_is_one_line_for_the_renderer_to_wrap(runner: CliRunner) -> None:
+    page = _page(("tenant", "add"), 400)
+    assert (
+        " If the deploy fails the tenant stays in the file; `saasctl tenant up NAME` retries it. On a terminal it "
+        "shows what the preview says will change and asks before writing the file; --yes skips the question, and off a "
+        "terminal (CI) nothing is asked." in page
+    )
+
+
+def _examples_shown(page: list[str]) -> list[str]:
+    """The examples of a page, continued lines joined back as a shell would."""
+    start = page.index(" Examples:") + 1
+    block = page[start : page.index("", start)]
+    joined: list[str] = []
+    for line in block:
+        if joined and joined[-1].endswith(" \\"):
+            joined[-1] = joined[-1][:-2] + " " + line.strip()
+        else:
+            joined.append(line.strip())
+    return joined
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+@pytest.mark.parametrize("path", [p for p in PATHS if " ".join(p) in COMMANDS], ids=" ".join)
+def test_examples_are_never_broken_in_the_middle_of_a_command(path: tuple[str, ...], columns: int) -> None:
+    page = _page(path, columns)
+    assert _examples_shown(page) == list(COMMANDS[" ".join(path)][0])
+    assert all(len(line) <= columns for line in page)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "saasctl")
+def test_a_page_has_one_list_of_examples(path: tuple[str, ...]) -> None:
+    assert sum(1 for line in _page(path, 200) if line.strip().lower().startswith(("example:", "examples:"))) == 1

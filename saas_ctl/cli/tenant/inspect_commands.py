@@ -31,10 +31,7 @@ def show(
     backend: BackendOption = None,
     local: LocalOption = False,
 ) -> None:
-    """Show one tenant: effective settings, stack state and last update, outputs, DNS records, and (--live) health.
-
-    Example: saasctl tenant show acme --live
-    """
+    """Show one tenant: effective settings, stack state and last update, outputs, DNS records, and (--live) health."""
     from saas_ctl.aws import session as aws
     from saas_ctl.service.inventory.tenant import show as view_of
     from saas_ctl.spec import loader
@@ -98,10 +95,7 @@ def logs(
     json_mode: JsonOption = False,
     local: LocalOption = False,
 ) -> None:
-    """Print the tenant's container logs (its CloudWatch log group), oldest first: time, stream, message.
-
-    Example: saasctl tenant logs acme --since 1h --follow
-    """
+    """Print the tenant's container logs (its CloudWatch log group), oldest first: time, stream, message."""
     from infra.naming import TenantNames
     from saas_ctl.aws import emulator
     from saas_ctl.aws import logs as tenant_logs
