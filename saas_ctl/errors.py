@@ -111,3 +111,34 @@ class SpecError(UsageError):
 
     def to_json(self) -> dict[str, Any]:
         return {"error": self.message, "issues": [issue.to_json() for issue in self.issues]}
+
+
+@dataclass(frozen=True)
+class InputIssue:
+    """One thing wrong with a value given on the command line: the flag or argument as typed, and what is wrong."""
+
+    given: str  # as typed: "--memory 1000", "--host 'a b'", "Foo_x"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.given}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"given": self.given, "message": self.message}
+
+
+class InputError(UsageError):
+    """Values given on the command line that cannot be used (said at the flags typed, not at a file's line)."""
+
+    def __init__(self, issues: list[InputIssue], hint: str | None = None) -> None:
+        self.issues = issues
+        if len(issues) == 1:
+            super().__init__(str(issues[0]), hint)
+        else:
+            super().__init__(f"{len(issues)} problems with the values given", hint)
+
+    def details(self) -> list[str]:
+        return [f"  {issue}" for issue in self.issues] if len(self.issues) > 1 else []
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.message, "hint": self.hint, "issues": [issue.to_json() for issue in self.issues]}

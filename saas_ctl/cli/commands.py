@@ -88,18 +88,51 @@ def group_app(name: str) -> typer.Typer:
         epilog=overview_epilog(name),
         no_args_is_help=True,
         context_settings=HELP_OPTIONS,
+        cls=Suggesting,
     )
+
+
+# Words other CLIs use for what saasctl names otherwise (kubectl's ls, docker's rm).
+_OTHER_WORDS = {"ls": "list", "rm": "remove", "delete": "destroy", "create": "add", "status": "show", "deploy": "up"}
+
+
+def nearest_command(name: str, commands: list[str]) -> str | None:
+    """The command a mistyped ``name`` most likely meant (``tenants`` -> ``tenant``), or None."""
+    import difflib
+
+    other = _OTHER_WORDS.get(name.lower())
+    if other in commands:
+        return other
+    close = difflib.get_close_matches(name.lower(), commands, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+class Suggesting(TyperGroup):
+    """A group that answers an unknown command with the one it most likely meant."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            meant = nearest_command(name, self.list_commands(ctx))
+            if meant is not None:
+                ctx.fail(f"No such command {name!r}. Did you mean {meant!r}?")
+        return super().resolve_command(ctx, args)
 
 
 class _Listed(TyperCommand):
     """What a help page or a completion needs of an entry that is not loaded: its name and its help."""
 
 
-class LazyRoot(TyperGroup):
+class LazyRoot(Suggesting):
     """The root group: the entries of ENTRIES, listed from there and built on first use."""
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(ENTRIES)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from saas_ctl.cli import completion
+
+        return super().parse_args(ctx, completion.shell_optional(args))
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in ENTRIES:

@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 
 from saas_ctl import __version__
-from saas_ctl.cli import help_format
+from saas_ctl.cli import completion, help_format
 from saas_ctl.cli.commands import HELP_OPTIONS, LazyRoot
 from saas_ctl.cli.context import FileOption, GlobalOptions, JsonOption
 from saas_ctl.cli.help_text import overview_epilog
 
 help_format.install()
+completion.install()
 app = typer.Typer(
     name="saasctl",
     help=(
@@ -26,7 +27,7 @@ app = typer.Typer(
     epilog=overview_epilog(""),
     cls=LazyRoot,  # each command is imported and built when a command line reaches it
     no_args_is_help=True,
-    add_completion=True,
+    add_completion=False,  # the root's own --install-completion/--show-completion take the shell: cli/completion.py
     pretty_exceptions_enable=False,
     context_settings=HELP_OPTIONS,
 )
@@ -46,6 +47,8 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    install_completion: completion.InstallCompletionOption = None,
+    show_completion: completion.ShowCompletionOption = None,
 ) -> None:
     ctx.obj = GlobalOptions(file=file, json=json_mode)
 

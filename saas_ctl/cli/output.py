@@ -60,23 +60,17 @@ class Output:
         title: str | None = None,
         piped_prefix: str | None = None,
     ) -> None:
-        """Rows of user data: a table on a terminal; piped, one tab-separated line per row and no header, never
-        wrapped, for grep, cut and awk (``piped_prefix``, such as the stack a table is about, leads each line;
-        ``--json`` is the format for programs)."""
+        """Rows of user data: a table on a terminal, fitted to its width (cli/tables.py); piped, one
+        tab-separated line per row and no header, never wrapped, for grep, cut and awk (``piped_prefix``, such
+        as the stack a table is about, leads each line; ``--json`` is the format for programs)."""
         if not self.stdout_is_terminal():
             lead = [piped_prefix] if piped_prefix is not None else []
             for row in rows:
                 self._line("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in [*lead, *row]))
             return
-        from rich.table import Table
-        from rich.text import Text
+        from saas_ctl.cli import tables
 
-        table = Table(title=title, title_justify="left")
-        for column in columns:
-            table.add_column(column, overflow="fold")  # never cut user data with an ellipsis
-        for row in rows:
-            table.add_row(*(Text(cell) for cell in row))
-        self.stdout.print(table)
+        self.stdout.print(tables.fitted(columns, [list(row) for row in rows], self.stdout.width, title))
 
     @staticmethod
     def stdout_is_terminal() -> bool:

@@ -99,7 +99,7 @@ def _summary(results: "list[StackResult]") -> "Table":
 
     table = Table(title="result", title_justify="left")
     for column in ("stack", "operation", "status", "changes"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column)  # wrapped at spaces, never mid-word
     colour = {Status.SUCCEEDED: "green", Status.FAILED: "red", Status.CANCELLED: "yellow", Status.UNCHANGED: "dim"}
     for r in results:
         changes = ", ".join(f"{k} {v}" for k, v in sorted(r.changes.items())) or "-"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import gc
 import os
 import stat
@@ -16,9 +17,11 @@ from pydantic_core import ErrorDetails
 
 from saas_ctl import settings
 from saas_ctl.errors import SpecError, SpecIssue
-from saas_ctl.spec import DEFAULT_FILE, rules
+from saas_ctl.spec import DEFAULT_FILE, messages, rules
 from saas_ctl.spec.models import TenantsFile
 from saas_ctl.spec.source import Document, parse
+
+Path_ = tuple[str | int, ...]
 
 __all__ = ["DEFAULT_FILE", "LoadedSpec", "format_path", "load", "load_bytes"]
 
@@ -102,7 +105,12 @@ def _load(raw: bytes, file: str) -> LoadedSpec:
     try:
         spec = TenantsFile.model_validate(document.data)
     except ValidationError as exc:
-        raise SpecError([_issue_from_pydantic(error, document, file) for error in exc.errors()]) from None
+        structural = [_issue_from_pydantic(error, document, file) for error in exc.errors()]
+        structural += [
+            SpecIssue(file, document.line_of(path), format_path(path), message)
+            for path, message in _rules_around(document.data, exc)
+        ]
+        raise SpecError(sorted(structural, key=lambda issue: issue.line or 0)) from None
     found = rules.problems(spec)
     if found:
         raise SpecError(
@@ -120,30 +128,95 @@ def format_path(path: tuple[str | int, ...]) -> str:
 
 
 def _issue_from_pydantic(error: ErrorDetails, document: Document, file: str) -> SpecIssue:
+    path = _file_path(error)
+    return SpecIssue(file, document.line_of(path), format_path(path), messages.message(error, TenantsFile, path))
+
+
+def _file_path(error: ErrorDetails) -> Path_:
     # Pydantic may add the name of a union branch or validator to loc (e.g. 'function-after[...]'); those
     # are not keys of the file.
-    path = tuple(part for part in error["loc"] if isinstance(part, int) or "[" not in part)
-    return SpecIssue(file, document.line_of(path), format_path(path), _message(error))
+    return tuple(part for part in error["loc"] if isinstance(part, int) or "[" not in part)
 
 
-def _message(error: ErrorDetails) -> str:
-    kind = error["type"]
-    value: Any = error.get("input")
-    if kind == "missing":
-        return "required field is missing"
+REPAIR_ROUNDS = 3  # a file whose structure needs more rounds than this is left to its structural problems
+
+
+def _rules_around(data: dict[str, Any], exc: ValidationError) -> list[rules.Problem]:
+    """The cross-field problems of a file with structural ones, so that one run of `validate` reports both.
+
+    The values pydantic refused are set aside (an unknown key dropped; a tenant's bad setting left to its
+    default; a tenant whose name or shape is bad left out), and the rules run over what remains, with the
+    tenants numbered as in the file. Problems of a tenant that lost a value are not reported (they would be
+    about the default that stood in for it). Where the structure does not allow that (a bad platform or
+    defaults value, a missing required field) only the structural problems are reported."""
+    candidate = copy.deepcopy(data)
+    dropped: set[int] = set()  # indexes in the file of tenants left out
+    touched: set[int] = set()  # tenants that lost a value
+    errors = exc.errors()
+    for _ in range(REPAIR_ROUNDS):
+        for error in errors:
+            if not _set_aside(candidate, _file_path(error), error["type"], dropped, touched):
+                return []
+        kept = [i for i in range(len(data.get("tenants") or [])) if i not in dropped]
+        trial = dict(candidate)
+        if isinstance(trial.get("tenants"), list):
+            trial["tenants"] = [candidate["tenants"][i] for i in kept]
+        try:
+            spec = TenantsFile.model_validate(trial)
+        except ValidationError as again:
+            errors = [_in_file_numbering(error, kept) for error in again.errors()]
+            continue
+        found = []
+        for path, message in rules.problems(spec):
+            if path[:1] == ("tenants",) and len(path) > 1 and isinstance(path[1], int):
+                index = kept[path[1]]
+                if index in touched:
+                    continue
+                path = ("tenants", index, *path[2:])
+            found.append((path, message))
+        return found
+    return []
+
+
+def _in_file_numbering(error: ErrorDetails, kept: list[int]) -> ErrorDetails:
+    loc = error["loc"]
+    if loc[:1] == ("tenants",) and len(loc) > 1 and isinstance(loc[1], int):
+        return {**error, "loc": ("tenants", kept[loc[1]], *loc[2:])}
+    return error
+
+
+def _set_aside(data: Any, path: Path_, kind: str, dropped: set[int], touched: set[int]) -> bool:
+    """Take the value at ``path`` out of ``data`` when that is safe for the rules (see :func:`_rules_around`)."""
+    if not path:
+        return False
     if kind == "extra_forbidden":
-        return "unknown field (typo?); `saasctl schema` lists the valid fields"
-    message = error["msg"].removeprefix("Value error, ")
-    if kind == "string_type" and isinstance(value, bool | int | float):
-        message += f"; got {value!r} (quote it: YAML reads yes/no/on/off and numbers as non-strings)"
-    elif isinstance(value, str | int | float | bool) or value is None:
-        message += f" (got {_shortened(value)})"
-    return message
+        parent = _at(data, path[:-1])
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
+            return True
+        return False
+    if path[:1] != ("tenants",) or len(path) < 2 or not isinstance(path[1], int):
+        return False
+    tenant = _at(data, path[:2])
+    if len(path) == 2 or path[2] in _TENANT_PLACES or not isinstance(tenant, dict):
+        dropped.add(path[1])
+        return True
+    if kind == "missing":
+        return False
+    tenant.pop(path[2], None)  # every tenant setting but its name is optional
+    touched.add(path[1])
+    return True
 
 
-ECHO_MAX = 80  # characters of a bad value repeated back in a message
+# A tenant's name, hosts, priority and cell are compared with other tenants': a default standing in for one of them
+# could collide with another tenant's, so a tenant with a bad one is left out of the rules instead.
+_TENANT_PLACES = ("name", "hosts", "priority", "cell")
 
 
-def _shortened(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= ECHO_MAX else f"{text[: ECHO_MAX - 1]}… ({len(text):,} characters)"
+def _at(data: Any, path: Path_) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data

@@ -20,6 +20,7 @@ import io
 import itertools
 import os
 import re
+import shlex
 import sys
 import tempfile
 import threading
@@ -33,7 +34,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from saas_ctl import settings
-from saas_ctl.errors import SaasctlError, SpecError, UsageError
+from saas_ctl.errors import InputError, InputIssue, SaasctlError, SpecError, UsageError
 from saas_ctl.spec import cells
 from saas_ctl.spec.loader import LoadedSpec, load_bytes
 
@@ -51,6 +52,41 @@ class NewTenant:
     image: str | None = None
     tier: str | None = None
 
+    def typed(self) -> Typed:
+        """Where each value came from on the command line."""
+        given: dict[tuple[str | int, ...], str] = {("name",): shlex.quote(self.name)}
+        given.update({("hosts", i): f"--host {shlex.quote(host)}" for i, host in enumerate(self.hosts)})
+        for key in ("cpu", "memory", "image", "tier"):
+            value = getattr(self, key)
+            if value is not None:
+                given[(key,)] = f"--{key} {shlex.quote(str(value))}"
+        return Typed(self.name, given)
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What a command line gave for one tenant's entry, so that an edit it makes invalid is said at the flags
+    typed (``--memory 1000: ...``) rather than at a line of a file that was never written. ``given`` maps a path
+    within the tenant's entry (``("memory",)``, ``("hosts", 0)``) to the flag or argument as typed; a problem at
+    a setting not typed (a default that no longer fits, a priority saasctl chose) is said at the tenant's name."""
+
+    name: str
+    given: dict[tuple[str | int, ...], str]
+
+    def issues(self, error: SpecError, index: int) -> list[InputIssue] | None:
+        """``error``'s issues said at the flags typed; None when one of them is about the rest of the file."""
+        found = []
+        for issue in error.issues:
+            own = f"tenants[{index}]"
+            if not (issue.path == own or issue.path.startswith((f"{own}.", f"{own}["))):
+                return None
+            within = _parts(issue.path[len(own) :])
+            typed = next((self.given[within[:n]] for n in range(len(within), 0, -1) if within[:n] in self.given), None)
+            related = self.given.get((_RELATED[within[0]],)) if within and within[0] in _RELATED else None
+            given = typed or related or shlex.quote(self.name)
+            found.append(InputIssue(given, _ECHOED.sub("", issue.message) if typed else issue.message))
+        return found
+
 
 # A tenant's settings as `tenant set`, `suspend` and `resume` change them: a key of its entry (``cpu``), or of a
 # mapping in it (``autoscaling.max``), to its new value; None removes the key (the tier or defaults then apply).
@@ -58,6 +94,16 @@ Changes = dict[str, Any]
 
 
 _held = threading.local()  # the lock paths this thread holds: a nested edit does not wait for itself
+
+
+# A Fargate size is cpu and memory together: a memory from the defaults refused for the cpu typed is the cpu's doing.
+_RELATED: dict[str | int, str] = {"memory": "cpu", "cpu": "memory"}
+_ECHOED = re.compile(r" \(got [^()]*\)$")  # the value repeated after a message: the flag typed already shows it
+
+
+def _parts(path: str) -> tuple[str | int, ...]:
+    """``.hosts[0]`` -> ``("hosts", 0)``: the inverse of the loader's format_path, within a tenant."""
+    return tuple(int(index) if index else key for key, index in re.findall(r"\.?([^.\[\]]+)|\[(\d+)\]", path))
 
 
 @contextlib.contextmanager
@@ -176,12 +222,12 @@ class Proposal:
 def add_tenant(path: Path, request: NewTenant) -> LoadedSpec:
     """Append a tenant in the cell with the most room, with the lowest priority free there; return the new,
     valid spec."""
-    return _edit(path, _adding(path, request))
+    return _edit(path, _adding(path, request), request.typed())
 
 
 def propose_add(path: Path, request: NewTenant) -> Proposal:
     """:func:`add_tenant` worked out without writing (and without the lock): see :func:`commit`."""
-    return _propose(path, _adding(path, request))
+    return _propose(path, _adding(path, request), request.typed())
 
 
 def _adding(path: Path, request: NewTenant) -> Edit:
@@ -327,21 +373,21 @@ def commit(proposal: Proposal) -> LoadedSpec:
     return proposal.spec
 
 
-def _edit(path: Path, edit: Edit) -> LoadedSpec:
+def _edit(path: Path, edit: Edit, typed: Typed | None = None) -> LoadedSpec:
     """One edit, read, worked out and written under the lock (nothing waits on a person in between)."""
     real = _real(path)
     with _faults_reported(path), locked(real):
         _collect_stale_temporaries(real)
-        proposal = _work_out(path, real, _read(real), edit)
+        proposal = _work_out(path, real, _read(real), edit, typed)
         if not unchanged(proposal):
             write_atomically(real, proposal.written)
         return proposal.spec
 
 
-def _propose(path: Path, edit: Edit) -> Proposal:
+def _propose(path: Path, edit: Edit, typed: Typed | None = None) -> Proposal:
     real = _real(path)
     with _faults_reported(path):
-        return _work_out(path, real, _read(real), edit)
+        return _work_out(path, real, _read(real), edit, typed)
 
 
 def _real(path: Path) -> Path:
@@ -369,9 +415,10 @@ def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _work_out(file: Path, path: Path, raw: bytes, edit: Edit) -> Proposal:
-    """The edit applied to ``raw`` (the file's bytes), validated with the loader every command uses."""
-    current = load_bytes(raw, str(path))
+def _work_out(file: Path, path: Path, raw: bytes, edit: Edit, typed: Typed | None) -> Proposal:
+    """The edit applied to ``raw`` (the file's bytes), validated with the loader every command uses. Messages
+    name the file as the user did; problems of the values a command line gave (``typed``) are said at its flags."""
+    current = load_bytes(raw, str(file))
     layout = Layout.of(raw)
     yaml = _round_trip(raw.decode("utf-8-sig"))
     yaml.explicit_start = layout.explicit_start
@@ -382,9 +429,15 @@ def _work_out(file: Path, path: Path, raw: bytes, edit: Edit) -> Proposal:
     yaml.dump(tree, buffer)
     new_raw = layout.apply(buffer.getvalue())
     try:
-        result = load_bytes(new_raw, str(path))
+        result = load_bytes(new_raw, str(file))
     except SpecError as exc:
-        exc.message = f"the edit would make {path} invalid, so the file was left unchanged"
+        names = [t.name for t in current.spec.tenants]
+        if typed is not None:
+            index = names.index(typed.name) if typed.name in names else len(names)
+            issues = typed.issues(exc, index)
+            if issues is not None:
+                raise InputError(issues, hint=f"{file} was left unchanged") from None
+        exc.message = f"the edit would make {file} invalid, so the file was left unchanged"
         raise
     return Proposal(file, path, raw, new_raw, result)
 

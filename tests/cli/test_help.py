@@ -16,7 +16,9 @@ import typer
 from typer.testing import CliRunner
 
 from saas_ctl.cli.commands import ENTRIES, load
+from saas_ctl.cli.help_text import COMMANDS
 from saas_ctl.cli.main import app
+from tests.conftest import MINIMAL
 
 
 def _command_paths(command: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -133,3 +135,93 @@ def test_yes_of_apply_says_only_prune_needs_it_off_a_terminal() -> None:
         "At a terminal, go ahead without the preview and the questions. Off a terminal deploys are never asked "
         "about, but --prune (which destroys stacks) is refused without --yes."
     )
+
+
+# ---- completion and "did you mean" ----------------------------------------------------------------------------
+def _complete(words: str, cwd: Path, **env: str) -> list[str]:
+    shell = {**os.environ, **env, "_SAASCTL_COMPLETE": "complete_bash", "COMP_WORDS": words}
+    shell["COMP_CWORD"] = str(len(words.split()) - (0 if words.endswith(" ") else 1))
+    as_installed = "import sys; sys.argv = ['saasctl']; from saas_ctl.cli.main import main; main()"
+    found = subprocess.run([sys.executable, "-c", as_installed], env=shell, cwd=cwd, capture_output=True, text=True)
+    return found.stdout.split()
+
+
+@pytest.mark.parametrize("command", ["up", "preview", "refresh", "destroy", "move", "remove", "show", "logs"])
+def test_commands_that_name_declared_tenants_complete_their_names(command: str, tmp_path: Path) -> None:
+    (tmp_path / "tenants.yaml").write_text(MINIMAL + "  - name: globex\n    priority: 11\n")
+    assert _complete(f"saasctl tenant {command} ", tmp_path) == ["acme", "globex"]
+
+
+def test_tenant_names_complete_from_the_file_given_with_f_and_skip_those_already_named(tmp_path: Path) -> None:
+    (tmp_path / "dev.yaml").write_text(
+        MINIMAL + "  - name: globex\n    priority: 11\n  - name: gamma\n    priority: 12\n"
+    )
+    assert _complete("saasctl -f dev.yaml tenant up globex g", tmp_path) == ["gamma"]
+
+
+def test_tenant_name_completion_offers_nothing_without_a_readable_file(tmp_path: Path) -> None:
+    assert _complete("saasctl tenant show ", tmp_path) == []
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_show_completion_prints_the_script_of_the_shell_named(runner: CliRunner, shell: str) -> None:
+    first_line = {"bash": "_saasctl_completion() {", "zsh": "#compdef saasctl", "fish": "complete --command saasctl"}
+    result = runner.invoke(app, ["--show-completion", shell])
+    assert result.exit_code == 0 and result.stdout.startswith(first_line[shell])
+
+
+def test_show_completion_refuses_a_shell_it_does_not_complete(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--show-completion", "tcsh"], env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "'tcsh' is not a shell saasctl completes; valid: bash, zsh, fish, powershell, pwsh" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("tenants", "tenant"), ("platfrom", "platform"), ("tenant lst", "list"), ("tenant ls", "list")],
+)
+def test_an_unknown_command_suggests_the_one_meant(runner: CliRunner, typed: str, meant: str) -> None:
+    result = runner.invoke(app, typed.split(), env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert f"No such command {typed.split()[-1]!r}. Did you mean {meant!r}?" in result.stderr
+
+
+# ---- pages read at any width ----------------------------------------------------------------------------------
+def _page(path: tuple[str, ...], columns: int) -> list[str]:
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": str(columns)})
+    return [line.rstrip() for line in result.stdout.splitlines()]
+
+
+def test_a_docstring_paragraph_is_one_line_for_the_renderer_to_wrap(runner: CliRunner) -> None:
+    page = _page(("tenant", "add"), 400)
+    assert (
+        " If the deploy fails the tenant stays in the file; `saasctl tenant up NAME` retries it. On a terminal it "
+        "shows what the preview says will change and asks before writing the file; --yes skips the question, and off a "
+        "terminal (CI) nothing is asked." in page
+    )
+
+
+def _examples_shown(page: list[str]) -> list[str]:
+    """The examples of a page, continued lines joined back as a shell would."""
+    start = page.index(" Examples:") + 1
+    block = page[start : page.index("", start)]
+    joined: list[str] = []
+    for line in block:
+        if joined and joined[-1].endswith(" \\"):
+            joined[-1] = joined[-1][:-2] + " " + line.strip()
+        else:
+            joined.append(line.strip())
+    return joined
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+@pytest.mark.parametrize("path", [p for p in PATHS if " ".join(p) in COMMANDS], ids=" ".join)
+def test_examples_are_never_broken_in_the_middle_of_a_command(path: tuple[str, ...], columns: int) -> None:
+    page = _page(path, columns)
+    assert _examples_shown(page) == list(COMMANDS[" ".join(path)][0])
+    assert all(len(line) <= columns for line in page)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "saasctl")
+def test_a_page_has_one_list_of_examples(path: tuple[str, ...]) -> None:
+    assert sum(1 for line in _page(path, 200) if line.strip().lower().startswith(("example:", "examples:"))) == 1

@@ -32,8 +32,10 @@ def test_validate_lists_every_problem_and_exits_2(runner: CliRunner, write_spec:
     result = runner.invoke(app, ["validate", "-f", str(path)])
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: 1 problem in the tenants file\n"
-        f"  {path}:13: tenants[0].priority: Input should be greater than or equal to 1 (got 0)\n"
+        "error: 2 problems in the tenants file\n"
+        f"  {path}:9: defaults.cpu: cpu 300 is not a Fargate size; valid cpu values: 256, 512, 1024, 2048, 4096, "
+        "8192, 16384\n"
+        f"  {path}:13: tenants[0].priority: must be at least 1 (got 0)\n"
     )
 
 
@@ -143,7 +145,7 @@ def test_tenant_add_with_an_invalid_name_exits_2_and_keeps_the_file(
     path = write_spec(MINIMAL)
     result = runner.invoke(app, ["tenant", "add", "Bad_Name", "--no-deploy", "-f", str(path)])
     assert result.exit_code == 2
-    assert "tenants[1].name: a tenant name must be lowercase letters" in result.stderr
+    assert "error: Bad_Name: a tenant name must be lowercase letters" in result.stderr
     assert path.read_text() == MINIMAL
 
 

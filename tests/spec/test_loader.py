@@ -36,9 +36,11 @@ def test_format_path_uses_brackets_for_list_indexes() -> None:
     assert format_path(("tenants", 3, "hosts", 0)) == "tenants[3].hosts[0]"
 
 
-def test_unknown_key_is_an_error_at_its_line() -> None:
+def test_unknown_key_is_an_error_at_its_line_naming_the_nearest_known_key() -> None:
     text = MINIMAL.replace("    priority: 10\n", "    priority: 10\n    cpus: 512\n")
-    assert only(text) == "t.yaml:14: tenants[0].cpus: unknown field (typo?); `saasctl schema` lists the valid fields"
+    assert only(text) == (
+        "t.yaml:14: tenants[0].cpus: unknown field; did you mean 'cpu'? (`saasctl schema` lists the valid fields)"
+    )
 
 
 def test_missing_required_field_points_at_the_parent() -> None:
@@ -106,7 +108,7 @@ def test_missing_priority_suggests_the_lowest_free_one() -> None:
 
 def test_priority_above_the_alb_maximum_is_refused() -> None:
     assert only(with_tenants("  - name: a\n    priority: 50001\n")) == (
-        "t.yaml:13: tenants[0].priority: Input should be less than or equal to 50000 (got 50001)"
+        "t.yaml:13: tenants[0].priority: must be at most 50000 (got 50001)"
     )
 
 
@@ -120,7 +122,7 @@ def test_hosts_collide_case_insensitively_with_another_tenants_default_host() ->
 def test_more_than_five_hosts_is_refused() -> None:
     hosts = ", ".join(f"h{i}.example.com" for i in range(6))
     assert only(with_tenants(f"  - name: a\n    priority: 1\n    hosts: [{hosts}]\n")) == (
-        "t.yaml:14: tenants[0].hosts: List should have at most 5 items after validation, not 6"
+        "t.yaml:14: tenants[0].hosts: must have at most 5 item(s); it has 6"
     )
 
 
@@ -171,9 +173,7 @@ def test_autoscaling_requires_min_le_desired_le_max() -> None:
 
 def test_cpu_target_above_100_is_refused() -> None:
     text = with_tenants("  - name: a\n    priority: 1\n    autoscaling: {cpu_target: 101}\n")
-    assert only(text) == (
-        "t.yaml:14: tenants[0].autoscaling.cpu_target: Input should be less than or equal to 100 (got 101)"
-    )
+    assert only(text) == ("t.yaml:14: tenants[0].autoscaling.cpu_target: must be at most 100 (got 101)")
 
 
 def test_public_vpc_cidr_is_refused() -> None:
@@ -199,9 +199,7 @@ def test_vpc_too_small_for_alb_sized_subnets_in_six_azs_is_refused() -> None:
 
 def test_availability_zones_outside_2_to_6_are_refused() -> None:
     text = MINIMAL.replace("  database:", "  network: {availability_zones: 1}\n  database:")
-    assert only(text) == (
-        "t.yaml:6: platform.network.availability_zones: Input should be greater than or equal to 2 (got 1)"
-    )
+    assert only(text) == ("t.yaml:6: platform.network.availability_zones: must be at least 2 (got 1)")
 
 
 def test_log_retention_must_be_a_cloudwatch_value() -> None:
@@ -213,14 +211,12 @@ def test_log_retention_must_be_a_cloudwatch_value() -> None:
 
 def test_backup_retention_above_35_is_refused() -> None:
     text = MINIMAL.replace('"15.8"', '"15.8"\n    backup_retention_days: 36')
-    assert only(text) == (
-        "t.yaml:8: platform.database.backup_retention_days: Input should be less than or equal to 35 (got 36)"
-    )
+    assert only(text) == ("t.yaml:8: platform.database.backup_retention_days: must be at most 35 (got 36)")
 
 
 def test_container_port_out_of_range_is_refused() -> None:
     assert only(MINIMAL.replace("  cpu: 256", "  cpu: 256\n  container_port: 70000")) == (
-        "t.yaml:10: defaults.container_port: Input should be less than or equal to 65535 (got 70000)"
+        "t.yaml:10: defaults.container_port: must be at most 65535 (got 70000)"
     )
 
 
@@ -257,7 +253,7 @@ def test_more_than_50_tags_after_merging_is_refused() -> None:
 
 def test_yes_as_an_environment_value_asks_for_quotes() -> None:
     assert only(with_tenants("  - name: a\n    priority: 1\n    environment: {DEBUG: yes}\n")) == (
-        "t.yaml:14: tenants[0].environment.DEBUG: Input should be a valid string; got True "
+        "t.yaml:14: tenants[0].environment.DEBUG: must be text; got True "
         "(quote it: YAML reads yes/no/on/off and numbers as non-strings)"
     )
 
@@ -371,7 +367,7 @@ def test_a_cell_number_past_saasctls_bound_is_refused_at_its_line(line: str) -> 
     with pytest.raises(SpecError) as refused:
         load_bytes((MINIMAL + line).encode(), "t.yaml")
     assert [(issue.line, issue.path) for issue in refused.value.issues] == [(14, "tenants[0].cell")]
-    assert "less than or equal to 1000" in refused.value.issues[0].message
+    assert "must be at most 1000" in refused.value.issues[0].message
 
 
 def test_the_cells_to_run_are_bounded_too() -> None:
@@ -402,3 +398,81 @@ def test_restore_from_refuses_what_is_not_a_cluster_snapshot(snapshot: str) -> N
         '    engine_version: "15.8"\n', f'    engine_version: "15.8"\n    restore_from: "{snapshot}"\n'
     )
     assert only(text).startswith("t.yaml:8: platform.database.restore_from: must be a DB cluster snapshot identifier")
+
+
+# ---- one pass: structural and cross-field problems together ---------------------------------------------------
+def test_a_bad_tenant_setting_and_a_duplicate_priority_elsewhere_are_reported_in_one_pass() -> None:
+    text = with_tenants(
+        "  - name: acme\n    priority: 10\n    cpu: lots\n",
+        "  - name: globex\n    priority: 20\n",
+        "  - name: initech\n    priority: 20\n",
+    )
+    assert [str(issue) for issue in issues_of(text)] == [
+        "t.yaml:14: tenants[0].cpu: must be a whole number (got 'lots')",
+        "t.yaml:18: tenants[2].priority: priority 20 is already used by tenant 'globex'; the lowest free one is 1",
+    ]
+
+
+def test_a_tenant_with_a_bad_name_is_left_out_of_the_cross_field_rules_and_the_others_keep_their_numbers() -> None:
+    text = with_tenants(
+        "  - name: Bad_Name\n    priority: 10\n",
+        "  - name: globex\n    priority: 20\n    cpu: 512\n    memory: 100\n",
+    )
+    assert [issue.path for issue in issues_of(text)] == ["tenants[0].name", "tenants[1].memory"]
+
+
+def test_a_typo_is_reported_with_the_cross_field_problems_of_the_rest_of_the_file() -> None:
+    text = MINIMAL.replace("  domain: example.com\n", "  domain: example.com\n  tag: {}\n").replace(
+        "cpu: 256", "cpu: 300"
+    )
+    assert [issue.path for issue in issues_of(text)] == ["platform.tag", "defaults.cpu"]
+
+
+def test_a_bad_platform_value_reports_only_the_structural_problem_since_the_rules_need_the_platform() -> None:
+    text = MINIMAL.replace("  database:\n", "  network: {availability_zones: 9}\n  database:\n").replace(
+        "cpu: 256", "cpu: 300"
+    )
+    assert [issue.path for issue in issues_of(text)] == ["platform.network.availability_zones"]
+
+
+# ---- the house wording ----------------------------------------------------------------------------------------
+def test_a_value_outside_a_fixed_set_names_the_valid_ones() -> None:
+    text = MINIMAL.replace("  database:\n", "  network: {nat_gateways: two}\n  database:\n")
+    assert only(text) == (
+        "t.yaml:6: platform.network.nat_gateways: must be one of 'single', 'per_az' or 'none' (got 'two')"
+    )
+
+
+def test_a_list_where_a_mapping_belongs_is_said_so() -> None:
+    text = MINIMAL.replace("  database:\n", "  network: [1, 2]\n  database:\n")
+    assert only(text) == "t.yaml:6: platform.network: must be a mapping (key: value) (got a list)"
+
+
+def test_a_fraction_where_a_whole_number_belongs_is_said_so() -> None:
+    assert only(MINIMAL.replace("cpu: 256", "cpu: 256.5")) == (
+        "t.yaml:9: defaults.cpu: must be a whole number, without a fraction (got 256.5)"
+    )
+
+
+def test_no_message_carries_pydantics_own_wording() -> None:
+    text = with_tenants(
+        "  - name: acme\n    priority: ten\n    hosts: []\n    desired_count: 0\n    tags: [a]\n    autoscaling: 3\n"
+    )
+    messages = [issue.message for issue in issues_of(text)]
+    assert len(messages) == 5
+    assert not [m for m in messages if "Input should" in m or "should have" in m or "valid dictionary" in m]
+
+
+def test_an_unknown_nested_key_suggests_the_nearest_key_of_its_own_mapping() -> None:
+    text = MINIMAL.replace('"15.8"\n', '"15.8"\n    instance_clas: db.r6g.large\n')
+    assert only(text) == (
+        "t.yaml:8: platform.database.instance_clas: unknown field; did you mean 'instance_class'? "
+        "(`saasctl schema` lists the valid fields)"
+    )
+
+
+def test_an_unknown_key_near_no_known_one_lists_the_valid_keys_there() -> None:
+    text = MINIMAL.replace("  database:\n", "  network: {zzz: 1}\n  database:\n")
+    assert only(text) == (
+        "t.yaml:6: platform.network.zzz: unknown field; valid here: vpc_cidr, availability_zones, nat_gateways"
+    )

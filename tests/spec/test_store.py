@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from saas_ctl.errors import SpecError, UsageError
+from saas_ctl.errors import InputError, UsageError
 from saas_ctl.spec.loader import load
 from saas_ctl.spec.store import (
     ChangedMeanwhile,
@@ -59,11 +59,16 @@ def test_add_to_a_file_without_tenants_creates_the_list(write_spec: Callable[[st
     assert [t.name for t in load(path).spec.tenants] == ["first"]
 
 
-def test_invalid_result_leaves_the_file_untouched(write_spec: Callable[[str], Path]) -> None:
+def test_invalid_result_leaves_the_file_untouched_and_is_said_at_the_value_given(
+    write_spec: Callable[[str], Path],
+) -> None:
     path = write_spec(MINIMAL)
-    with pytest.raises(SpecError) as caught:
+    with pytest.raises(InputError) as caught:
         add_tenant(path, NewTenant("big", cpu=256, memory=4096))
-    assert caught.value.message == f"the edit would make {path} invalid, so the file was left unchanged"
+    assert [str(issue) for issue in caught.value.issues] == [
+        "--memory 4096: memory 4096 is not valid with cpu 256 on Fargate; valid: 512, 1024, 2048; the nearest is 2048"
+    ]
+    assert caught.value.hint == f"{path} was left unchanged"
     assert path.read_text() == MINIMAL
 
 

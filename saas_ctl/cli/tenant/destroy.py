@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import BackendOption, LocalOption, YesOption
 from saas_ctl.cli.output import reporting
@@ -13,7 +14,9 @@ from saas_ctl.cli.terminal import Terminal
 
 def destroy(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant whose stack to destroy.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The tenant whose stack to destroy.", autocompletion=tenant_names)
+    ],
     delete_data: Annotated[
         bool,
         typer.Option(

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from saas_ctl.cli.commands import group_app
+from saas_ctl.cli.completion import tenant_names
 
 if TYPE_CHECKING:
     from saas_ctl.spec.models import EffectiveTenant
@@ -13,7 +14,9 @@ app = group_app("tenant")
 
 Names = Annotated[
     list[str] | None,
-    typer.Argument(metavar="NAME", help="Tenants to act on (default with --all: every declared one)."),
+    typer.Argument(
+        metavar="NAME", help="Tenants to act on (default with --all: every declared one).", autocompletion=tenant_names
+    ),
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="Every tenant declared in the file.")]
 

@@ -7,12 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import BackendOption, LocalOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.errors import UsageError
 
-NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The tenant.")]
+NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The tenant.", autocompletion=tenant_names)]
 
 
 def show(
@@ -30,10 +31,7 @@ def show(
     backend: BackendOption = None,
     local: LocalOption = False,
 ) -> None:
-    """Show one tenant: effective settings, stack state and last update, outputs, DNS records, and (--live) health.
-
-    Example: saasctl tenant show acme --live
-    """
+    """Show one tenant: effective settings, stack state and last update, outputs, DNS records, and (--live) health."""
     from saas_ctl.aws import session as aws
     from saas_ctl.service.inventory.tenant import show as view_of
     from saas_ctl.spec import loader
@@ -116,10 +114,7 @@ def logs(
     json_mode: JsonOption = False,
     local: LocalOption = False,
 ) -> None:
-    """Print the tenant's container logs (its CloudWatch log group), oldest first: time, stream, message.
-
-    Example: saasctl tenant logs acme --since 1h --follow
-    """
+    """Print the tenant's container logs (its CloudWatch log group), oldest first: time, stream, message."""
     from infra.naming import TenantNames
     from saas_ctl.aws import emulator
     from saas_ctl.aws import logs as tenant_logs

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import BackendOption, LocalOption, SkipPreflightOption, YesOption
 from saas_ctl.cli.output import reporting
@@ -13,7 +14,7 @@ from saas_ctl.cli.terminal import Terminal
 
 def move(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant to move.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant to move.", autocompletion=tenant_names)],
     cell: Annotated[
         int, typer.Option("--cell", metavar="N", help="The cell to move it to: an existing one, or the next new one.")
     ],

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.output import reporting
 from saas_ctl.errors import UsageError
@@ -11,7 +12,9 @@ from saas_ctl.errors import UsageError
 
 def remove(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant to remove from the file.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The tenant to remove from the file.", autocompletion=tenant_names)
+    ],
     no_deploy: Annotated[bool, typer.Option("--no-deploy", help="Only remove the tenant from the file.")] = False,
     file: FileOption = None,
     json_mode: JsonOption = False,
