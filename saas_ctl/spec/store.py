@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -226,6 +226,21 @@ def remove_tenant(path: Path, name: str) -> LoadedSpec:
 
     def edit(tree: Any, current: LoadedSpec) -> None:
         del tree["tenants"][_declared(path, current, name)[1]]
+
+    return _edit(path, edit)
+
+
+def set_images(path: Path, default: str | None, tenants: Mapping[str, str]) -> LoadedSpec:
+    """Set ``defaults.image`` (unless ``default`` is None) and the named tenants' own ``image``: a release's
+    edit, and its undoing; return the new, valid spec."""
+
+    def edit(tree: Any, current: LoadedSpec) -> None:
+        if default is not None:
+            if not isinstance(tree.get("defaults"), dict):
+                tree["defaults"] = CommentedMap()
+            tree["defaults"]["image"] = default
+        for name, image in tenants.items():
+            tree["tenants"][_declared(path, current, name)[1]]["image"] = image
 
     return _edit(path, edit)
 
