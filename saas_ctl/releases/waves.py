@@ -59,7 +59,6 @@ class Runner:
         names = [name for name in wave.tenants if release.tenants[name].status is not TenantStatus.SUCCEEDED]
         for name in names:  # tried again (a resumed wave): an earlier failure no longer counts
             release.tenants[name].status, release.tenants[name].error = TenantStatus.PENDING, None
-        self.records.save(release)
         tolerated = max(0, self.max_failures - len(release.failures))
         report = self._deploy(names, {name: release.image for name in names}, tolerated, _verifier(self.gate))
         _record_deploys(release, report)
