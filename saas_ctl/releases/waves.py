@@ -59,6 +59,10 @@ class Runner:
         names = [name for name in wave.tenants if release.tenants[name].status is not TenantStatus.SUCCEEDED]
         for name in names:  # tried again (a resumed wave): an earlier failure no longer counts
             release.tenants[name].status, release.tenants[name].error = TenantStatus.PENDING, None
+        declared = {tenant.name for tenant in self.loaded.spec.tenants}
+        for name in [name for name in names if name not in declared]:  # removed from the file since it started
+            release.tenants[name].status, release.tenants[name].error = TenantStatus.FAILED, "no longer declared"
+            names.remove(name)
         tolerated = max(0, self.max_failures - len(release.failures))
         report = self._deploy(names, {name: release.image for name in names}, tolerated, _verifier(self.gate))
         _record_deploys(release, report)

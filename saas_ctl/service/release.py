@@ -55,8 +55,7 @@ class ReleaseOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def records(session: Session, backend_url: str, loaded: LoadedSpec) -> RecordStore:
-    del session
+def records(backend_url: str, loaded: LoadedSpec) -> RecordStore:
     return records_for(backend_url, loaded.spec.platform.project, loaded.spec.platform.environment)
 
 
@@ -68,7 +67,7 @@ def start(session: Session, ui: Interaction, request: ReleaseRequest, backend_ur
     shares = plan.parse_waves(request.waves)
     loaded = loader.load(session.file)
     spec = loaded.spec
-    store_ = records(session, backend_url, loaded)
+    store_ = records(backend_url, loaded)
     state.check_engine(session, operating=True)
     deployed = state.read(session, spec)
     deployed.platform()
@@ -93,7 +92,7 @@ def start(session: Session, ui: Interaction, request: ReleaseRequest, backend_ur
         previous_image=spec.defaults.image,
         waves=waves,
         tenants={name: TenantEntry(_wave_of(waves, name), previous[name], previous[name]) for name in eligible},
-        options=_options(request, session),
+        options={**_options(request, session), "pinned": [n for n in plan.pinned(spec) if n in eligible]},
         skipped=skipped,
         started_at=now(),
         runner=this_runner(),
@@ -106,8 +105,7 @@ def start(session: Session, ui: Interaction, request: ReleaseRequest, backend_ur
             forced.finished_at = now()
             store_.save(forced)
         store_.save(release)
-    pinned = [name for name in plan.pinned(spec) if name in eligible]
-    written = store.set_images(session.file, request.image, {name: request.image for name in pinned})
+    written = store.set_images(session.file, request.image, {n: request.image for n in release.options["pinned"]})
     ui.success(f"release {release.id}: {session.file} now deploys {request.image}")
     return _run(session, ui, release, store_, written, deployed)
 
@@ -115,7 +113,7 @@ def start(session: Session, ui: Interaction, request: ReleaseRequest, backend_ur
 def resume(session: Session, ui: Interaction, release_id: str, backend_url: str) -> ReleaseOutcome:
     """Continue a stopped release from the wave it stopped in: tenants that passed are not deployed again."""
     loaded = loader.load(session.file)
-    store_ = records(session, backend_url, loaded)
+    store_ = records(backend_url, loaded)
     release = store_.load(release_id)
     if not release.is_open:
         raise UsageError(f"release {release.id} is {release.status}: there is nothing to resume")
@@ -137,7 +135,7 @@ def resume(session: Session, ui: Interaction, release_id: str, backend_url: str)
     with store_.exclusive():
         release.status, release.reason, release.runner = ReleaseStatus.RUNNING, None, this_runner()
         store_.save(release)
-    pinned = [n for n in plan.pinned(loaded.spec) if n in release.tenants]
+    pinned = [name for name in release.options.get("pinned", []) if name in plan.pinned(loaded.spec)]
     written = store.set_images(session.file, release.image, {name: release.image for name in pinned})
     ui.notice(f"release {release.id}: resuming at {release.waves[release.wave].name}")
     return _run(session, ui, release, store_, written, deployed)
@@ -146,7 +144,7 @@ def resume(session: Session, ui: Interaction, release_id: str, backend_url: str)
 def status(session: Session, backend_url: str, release_id: str | None) -> Release:
     """The named release, or the latest one."""
     loaded = loader.load(session.file)
-    store_ = records(session, backend_url, loaded)
+    store_ = records(backend_url, loaded)
     if release_id:
         return store_.load(release_id)
     every = store_.all()
@@ -159,17 +157,18 @@ def _run(
     session: Session, ui: Interaction, release: Release, store_: RecordStore, loaded: LoadedSpec, deployed: Deployed
 ) -> ReleaseOutcome:
     options = release.options
-    with ui.running(session) as live:
-        runner = Runner(
-            live,
-            store_,
-            loaded,
-            deployed,
-            _gate(session, loaded, deployed, options.get("check_path")),
-            float(options.get("bake", 0)),
-            int(options.get("max_failures", 0)),
-        )
-        reports = runner.run(release)
+    gate = _gate(session, loaded, deployed, options.get("check_path"))
+    bake, tolerated = float(options.get("bake", 0)), int(options.get("max_failures", 0))
+    try:
+        with ui.running(session) as live:
+            reports = Runner(live, store_, loaded, deployed, gate, bake, tolerated).run(release)
+    except BaseException as exc:  # a refusal or a fault mid-release: recorded, and the file set back
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        release.status = ReleaseStatus.INTERRUPTED if interrupted else ReleaseStatus.FAILED
+        release.reason = "interrupted" if interrupted else f"stopped: {getattr(exc, 'message', None) or exc}"
+        store_.save(release)
+        _restore_file(session, release)
+        raise
     notes = []
     if release.status is not ReleaseStatus.COMPLETED:
         notes += _restore_file(session, release)
@@ -182,11 +181,8 @@ def _restore_file(session: Session, release: Release) -> list[str]:
     loaded = loader.load(session.file)
     if loaded.spec.defaults.image != release.image:
         return [f"{session.file} was changed during the release; it is left as it is"]
-    pinned = {
-        name: entry.previous_image
-        for name, entry in release.tenants.items()
-        if name in plan.pinned(loaded.spec) and entry.previous_image != release.previous_image
-    }
+    declared = plan.pinned(loaded.spec)
+    pinned = {n: release.tenants[n].previous_image for n in release.options.get("pinned", []) if n in declared}
     store.set_images(session.file, release.previous_image, pinned)
     return [f"{session.file} deploys {release.previous_image} again until the release is resumed"]
 
