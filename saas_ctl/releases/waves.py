@@ -8,6 +8,7 @@ killed process) says where it stopped and `release resume` continues from there,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ class Runner:
     bake: float
     max_failures: int
     poll: float = health.POLL_SECONDS
+    say: Callable[[str], None] = lambda text: None  # a line for a person as each step starts
 
     def run(self, release: Release) -> list[RunReport]:
         """Every wave from the release's current one, while it runs; the record saved after each step."""
@@ -64,6 +66,7 @@ class Runner:
             release.tenants[name].status, release.tenants[name].error = TenantStatus.FAILED, "no longer declared"
             names.remove(name)
         tolerated = max(0, self.max_failures - len(release.failures))
+        self.say(f"{wave.name}: deploying {release.image} to {_listed(names)}")
         report = self._deploy(names, {name: release.image for name in names}, tolerated, _verifier(self.gate))
         _record_deploys(release, report)
         if self.session.cancellation.is_set():  # not a wave stopped by its failures: a Ctrl-C
@@ -85,6 +88,8 @@ class Runner:
         """The wave's tenants watched for the bake time; those found unhealthy are failed."""
         outputs = {r.target.tenant or "": r.outputs for r in report.results if r.ok}
         cancellation = self.session.cancellation
+        if self.bake > 0:
+            self.say(f"{release.waves[release.wave].name}: baking for {self.bake:g} s")
         problems = health.bake(self.gate, outputs, self.bake, cancellation.wait, cancellation.is_set, poll=self.poll)
         for name, problem in problems.items():
             entry = release.tenants[name]
@@ -95,6 +100,7 @@ class Runner:
         """Deploy ``names`` again with the image each ran before the release."""
         if not names:
             return []
+        self.say(f"rolling back {_listed(names)} to the image each ran before")
         report = self._deploy(names, {name: release.tenants[name].previous_image for name in names}, None, None)
         for result in report.results:
             entry = release.tenants[result.target.tenant or ""]
@@ -112,6 +118,11 @@ class Runner:
         options = replace(self.session.options, fail_fast=False, max_failures=tolerated)
         live = replace(self.session, options=options)
         return operations.tenants(live, with_images(self.loaded, images), names, Operation.UP, self.deployed, gate=gate)
+
+
+def _listed(names: list[str], shown: int = 10) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return (", ".join(names[:shown]) or "no tenant") + more
 
 
 def with_images(loaded: LoadedSpec, images: dict[str, str]) -> LoadedSpec:

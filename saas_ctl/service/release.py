@@ -161,7 +161,7 @@ def _run(
     bake, tolerated = float(options.get("bake", 0)), int(options.get("max_failures", 0))
     try:
         with ui.running(session) as live:
-            reports = Runner(live, store_, loaded, deployed, gate, bake, tolerated).run(release)
+            reports = Runner(live, store_, loaded, deployed, gate, bake, tolerated, say=ui.notice).run(release)
     except BaseException as exc:  # a refusal or a fault mid-release: recorded, and the file set back
         interrupted = isinstance(exc, KeyboardInterrupt)
         release.status = ReleaseStatus.INTERRUPTED if interrupted else ReleaseStatus.FAILED
