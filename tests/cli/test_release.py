@@ -221,3 +221,18 @@ def test_an_interrupt_during_a_wave_starts_nothing_new_and_records_where_it_stop
     assert (document["status"], document["wave"], document["reason"]) == ("interrupted", 1, "interrupted during wave 1")
     assert ups(engine) == [label(1), label(2)]
     assert {t["name"]: t["status"] for t in document["tenants"]}["t0002"] == "cancelled"
+
+
+def test_a_release_left_running_by_a_process_that_is_gone_can_be_resumed(
+    runner: CliRunner, engine: fakes.MemoryEngine, fleet: Path, tmp_path: Path
+) -> None:
+    engine.failures[("up", label(6))] = "the new image does not start"
+    started = json.loads(release(runner, fleet, IMAGE).stdout)
+    recorded = tmp_path / ".saasctl" / "state" / "releases" / "saas" / "dev" / f"{started['id']}.json"
+    record = json.loads(recorded.read_text())
+    record["status"], record["runner"]["pid"] = "running", 2**22 + 1  # above Linux's pid_max: no such process
+    recorded.write_text(json.dumps(record))
+    del engine.failures[("up", label(6))]
+    result = runner.invoke(app, ["release", "resume", started["id"], "-f", str(fleet), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["status"] == "completed"
