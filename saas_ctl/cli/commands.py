@@ -71,6 +71,11 @@ ENTRIES = {
         "Preview, deploy, refresh or destroy the shared platform stack (network, database, ALB, cluster).",
     ),
     "tenant": Entry("saas_ctl.cli.tenant", "app", "Declare, deploy, look at and destroy tenants."),
+    "release": Entry(
+        "saas_ctl.cli.release",
+        "app",
+        "Ship a new image to every tenant in waves: a canary first, health gates, rollback of a failed wave.",
+    ),
     "local": Entry("saas_ctl.cli.local", "app", "Run a local AWS emulator (moto server) that --local deploys to."),
     "state": Entry(
         "saas_ctl.cli.state",

@@ -147,6 +147,16 @@ COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "state unlock": (("saasctl state unlock acme", "saasctl state unlock saas-platform/dev --force"), _STACKS),
     "state rm": (("saasctl state rm acme", "saasctl state rm platform --force"), _STACKS),
+    "release": (
+        (
+            "saasctl release registry.example.com/app:2.4.0",
+            "saasctl release registry.example.com/app:2.4.0 --canary acme,globex --waves 25%,100% --bake 300",
+            "saasctl release registry.example.com/app:2.4.0 --check-path /health --max-failures 2 --yes --json",
+        ),
+        _DEPLOY,
+    ),
+    "release status": (("saasctl release status", "saasctl release status r20261202-111610-3f9a --json"), _STACKS),
+    "release resume": (("saasctl release resume r20261202-111610-3f9a",), _DEPLOY),
     "local start": (("saasctl local start", "saasctl local start --port 5000"), ()),
     "local status": (("saasctl local status", "saasctl local status --json"), ()),
     "local stop": (("saasctl local stop",), ()),
@@ -166,6 +176,7 @@ OVERVIEWS: dict[str, tuple[str, ...]] = {
     "tenant": ("saasctl tenant list", "saasctl tenant add initech", "saasctl tenant show acme --live --json"),
     "local": ("saasctl local start", "saasctl local status --json"),
     "state": ("saasctl state init", "saasctl state unlock acme"),
+    "release": ("saasctl release registry.example.com/app:2.4.0", "saasctl release status"),
 }
 
 

@@ -45,6 +45,7 @@ class Update:
 class Options:
     parallel: int = 4
     fail_fast: bool = False
+    max_failures: int | None = None  # start nothing new once more stacks than this have failed (a release's wave)
     lock_retries: int = 3  # a stack locked by another run is retried this many times before it counts as failed
     lock_backoff_seconds: float = 5.0  # doubled after every retry
 
@@ -168,6 +169,7 @@ class Orchestrator:
             self.listener(Update(target, State.QUEUED))
         pending = list(targets)
         results: dict[str, StackResult] = {}
+        failures = 0
         with ThreadPoolExecutor(max_workers=max(1, self.options.parallel), thread_name_prefix="saasctl") as pool:
             running: dict[Future[StackResult], StackTarget] = {}
             while pending or running:
@@ -181,7 +183,8 @@ class Orchestrator:
                     target = running.pop(future)
                     result = future.result()
                     results[target.label] = result
-                    if result.status is Status.FAILED and self.options.fail_fast:
+                    failures += result.status is Status.FAILED
+                    if result.status is Status.FAILED and self._too_many(failures):
                         self._failed_fast.set()
         for target in pending:  # never started: cancelled by a signal or by --fail-fast
             result = StackResult(
@@ -192,6 +195,10 @@ class Orchestrator:
         report.results = [results[t.label] for t in targets]
         report.interrupted = self._stopped() and any(r.status is Status.CANCELLED for r in report.results)
         return report
+
+    def _too_many(self, failures: int) -> bool:
+        limit = self.options.max_failures
+        return self.options.fail_fast or (limit is not None and failures > limit)
 
     def _one(
         self,

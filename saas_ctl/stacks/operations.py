@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from saas_ctl.aws import hooks
-from saas_ctl.engine.base import Operation
-from saas_ctl.orchestration.orchestrator import Options, RunReport
+from saas_ctl.engine.base import Operation, StackResult
+from saas_ctl.orchestration.orchestrator import Options, RunReport, Verifier
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.stacks import converge
@@ -65,10 +65,12 @@ def tenants(
     deployed: Deployed,
     redeploy: str | None = None,
     choose: Converge = EVERY,
+    gate: Verifier | None = None,
 ) -> RunReport:
     """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty); ``redeploy``:
     a token that forces a new ECS deployment of each (`tenant up --redeploy`); ``choose``: which of them run
-    (`apply --dry-run` previews only those it would deploy)."""
+    (`apply --dry-run` previews only those it would deploy); ``gate``: a further check of each deployed tenant,
+    after the wait for its rollout (a release's health gate)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
     platform = deployed.platform()
@@ -80,10 +82,22 @@ def tenants(
         else {}
     )
     deploying = operation is Operation.UP
-    after = hooks.after_deploy(session, spec, platform) if deploying else None
+    after = _then(hooks.after_deploy(session, spec, platform), gate) if deploying else None
     before = hooks.before_deploy(session, spec, platform) if deploying else None
     resuming = deployed.resuming(spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else set()
     stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy, resuming=resuming)
     decisions = choose.decide(session, stacks, deployed.tenants)
     orchestrator = session.orchestrator()
     return converge.run(operation, decisions, lambda run: orchestrator.run(operation, run, after, before))
+
+
+def _then(first: Verifier | None, second: Verifier | None) -> Verifier | None:
+    """``first``, then ``second`` on what ``first`` let succeed."""
+    if first is None or second is None:
+        return first or second
+
+    def both(result: StackResult) -> StackResult:
+        checked = first(result)
+        return second(checked) if checked.ok else checked
+
+    return both

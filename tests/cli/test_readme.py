@@ -21,6 +21,9 @@ ROOT = typer.main.get_command(app)
 
 def _commands(command: Any = ROOT, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
     if hasattr(command, "list_commands"):
+        default = getattr(command, "default", None)  # a group that is a command too: `release IMAGE`
+        if default is not None:
+            yield " ".join(path), default
         context = command.make_context("saasctl", [], resilient_parsing=True)
         for name in command.list_commands(context):
             yield from _commands(command.resolve_command(context, [name])[1], (*path, name))
@@ -39,7 +42,7 @@ def synopsis(path: str, command: Any) -> str:
             continue
         if param.param_type_name == "argument":
             name = param.metavar or param.name.upper()
-            words.append(name if param.required else f"[{name} ...]")
+            words.append(name if param.required else f"[{name}]" if param.nargs == 1 else f"[{name} ...]")
             continue
         names = "/".join(sorted(param.opts, key=len))
         value = "" if param.is_flag else f" {param.metavar}" + (" ..." if param.multiple else "")

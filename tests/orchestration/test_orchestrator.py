@@ -79,6 +79,20 @@ def test_fail_fast_starts_nothing_after_the_first_failure() -> None:
     assert len([c for c in engine.calls if c[0] == "up"]) == 3
 
 
+def test_max_failures_starts_nothing_once_more_stacks_than_it_have_failed() -> None:
+    engine = MemoryEngine()
+    engine.failures.update({("up", "p-dev-tenants/t001"): "boom", ("up", "p-dev-tenants/t003"): "boom"})
+    report = Orchestrator(engine, Options(parallel=1, max_failures=1)).run(Operation.UP, targets(6))
+    assert [r.status for r in report.results] == [
+        Status.SUCCEEDED,
+        Status.FAILED,
+        Status.SUCCEEDED,
+        Status.FAILED,
+        Status.CANCELLED,
+        Status.CANCELLED,
+    ]
+
+
 def test_locked_stack_is_retried_with_backoff_then_succeeds() -> None:
     engine = MemoryEngine()
     engine.locks["p-dev-tenants/t000"] = 2

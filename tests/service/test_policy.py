@@ -39,6 +39,9 @@ class Scripted:
     def warn(self, text: str) -> None:
         self.said.append(f"warning: {text}")
 
+    def success(self, text: str) -> None:
+        self.said.append(text)
+
     def ask(self, question: str) -> bool:
         self.asked.append(question)
         self.said.append(f"asked: {question}")
