@@ -382,7 +382,7 @@ def set_images(path: Path, default: str | None, tenants: Mapping[str, str]) -> L
         if fast is not None and fast[1].spec == _with_images(current, default, tenants):
             write_atomically(real, fast[0])
             return fast[1]
-        proposal = _work_out(path, real, raw, edit)
+        proposal = _work_out(path, real, raw, edit, None)
         write_atomically(real, proposal.written)
         return proposal.spec
 
