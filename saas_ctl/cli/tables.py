@@ -7,6 +7,7 @@ carry every column in full.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,8 @@ def fitted(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int, ti
 
     shown = widths(columns, rows, width)
     left_out = [column for i, column in enumerate(columns) if i not in shown]
-    caption = f"left out for the terminal's width: {', '.join(left_out)} (--json shows them)" if left_out else None
+    said = f"left out for the terminal's width: {', '.join(left_out)} (--json shows them)"
+    caption = textwrap.fill(said, width, break_long_words=False, break_on_hyphens=False) if left_out else None
     table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
     for index, size in shown.items():
         table.add_column(columns[index], no_wrap=True, overflow="ellipsis", width=size)

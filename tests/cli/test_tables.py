@@ -54,4 +54,7 @@ def test_tenant_list_says_which_columns_it_left_out(
     monkeypatch.setattr(Output, "stdout_is_terminal", staticmethod(lambda: True))
     path = write_spec(fleet_yaml(3))
     result = runner.invoke(app, ["tenant", "list", "--declared", "-f", str(path)], env={"COLUMNS": "80"})
-    assert result.stdout.splitlines()[-1] == "left out for the terminal's width: scaling, image (--json shows them)"
+    caption = result.stdout.split("┘\n", 1)[1].split()
+    assert " ".join(caption) == (
+        "left out for the terminal's width: scaling, image, tier, suspended (--json shows them)"
+    )
