@@ -236,3 +236,22 @@ def test_a_release_left_running_by_a_process_that_is_gone_can_be_resumed(
     result = runner.invoke(app, ["release", "resume", started["id"], "-f", str(fleet), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["status"] == "completed"
+
+
+def test_resume_of_a_wave_whose_tenants_all_passed_deploys_none_of_them_again(
+    runner: CliRunner, engine: fakes.MemoryEngine, fleet: Path, tmp_path: Path
+) -> None:
+    engine.failures[("up", label(6))] = "the new image does not start"
+    started = json.loads(release(runner, fleet, IMAGE).stdout)
+    recorded = tmp_path / ".saasctl" / "state" / "releases" / "saas" / "dev" / f"{started['id']}.json"
+    record = json.loads(recorded.read_text())  # as if interrupted while wave 2 baked, every tenant deployed
+    record["status"] = "interrupted"
+    for tenant in record["tenants"]:
+        if tenant["wave"] == 2:
+            tenant["status"], tenant["runs"], tenant["error"] = "succeeded", IMAGE, None
+    recorded.write_text(json.dumps(record))
+    del engine.failures[("up", label(6))]
+    mark = len(engine.calls)
+    result = runner.invoke(app, ["release", "resume", started["id"], "-f", str(fleet), "--json", "--parallel", "1"])
+    assert result.exit_code == 0, result.output
+    assert ups(engine, mark) == [label(n) for n in range(12, 21)]
