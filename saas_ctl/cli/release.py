@@ -136,14 +136,15 @@ def status(
     file: FileOption = None,
     json_mode: JsonOption = False,
     backend: BackendOption = None,
+    local: LocalOption = False,
 ) -> None:
     """Show a release: its image, its waves, each tenant's result and the image it runs."""
     from saas_ctl.service.release import status as read_status
 
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        rt = session(cli, backend, False, reads_only=True)
-        release = read_status(rt, _backend_url(backend), release_id)
+        rt = session(cli, backend, local, reads_only=True)
+        release = read_status(rt, _backend_url(cli, backend, local), release_id)
         cli.output.result(release.to_json(), lambda: _describe(cli.output, release))
 
 
@@ -175,15 +176,16 @@ def _released(
     """Run a release (a new one, or a resumed one) with the command line's session, and print how it ended."""
     cli = application(ctx, file, json_mode)
     with reporting(cli.output):
-        rt = session(cli, backend, local, parallel=parallel)
-        _conclude(cli, run(rt, Terminal(cli.output), _backend_url(backend)))
+        rt = session(cli, backend, local, parallel=parallel, deploys=True)
+        _conclude(cli, run(rt, Terminal(cli.output), _backend_url(cli, backend, local)))
 
 
-def _backend_url(backend: str | None) -> str:
-    """The state backend the engine keeps stacks in: releases are recorded there too."""
-    from saas_ctl.engine.pulumi.settings import PulumiSettings
+def _backend_url(cli: Application, backend: str | None, local: bool) -> str:
+    """The state backend the engine keeps the file's stacks in (saas_ctl.state.location): releases are recorded
+    there too."""
+    from saas_ctl.state import location
 
-    return PulumiSettings.resolve(Path.cwd(), backend).backend_url
+    return location.resolve(cli.file, backend, local, Path.cwd()).backend_url
 
 
 def _conclude(cli: Application, outcome: "ReleaseOutcome") -> None:

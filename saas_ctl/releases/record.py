@@ -9,10 +9,12 @@ backends are reached through :func:`records_for`, the one place that chooses whe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -237,16 +239,99 @@ class FileRecords:
             raise SaasctlError(f"the release record {path} cannot be read: {exc}") from None
 
 
+class BucketRecords:
+    """Records as JSON objects under ``releases/<project>/<environment>/`` of an ``s3://`` backend, the bucket a
+    team's CI jobs share. Two releases cannot both start: the check-and-record holds a lock object written only if
+    none exists (S3's conditional write, ``If-None-Match: *``; S3 User Guide, "Add preconditions to S3 operations
+    with conditional requests")."""
+
+    LOCK_TIMEOUT_SECONDS = 60.0
+
+    def __init__(self, files: Any, directory: str) -> None:
+        self.files = files  # saas_ctl.state.storage.BucketFiles
+        self.directory = directory  # relative to the backend's root, ending with "/"
+
+    def _key(self, name: str) -> str:
+        return f"{self.files.prefix}{self.directory}{name}"
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        from botocore.exceptions import ClientError
+
+        key, deadline = self._key(".lock"), time.monotonic() + self.LOCK_TIMEOUT_SECONDS
+        while True:
+            try:
+                body = json.dumps(this_runner()).encode()
+                self.files.client.put_object(Bucket=self.files.bucket, Key=key, Body=body, IfNoneMatch="*")
+                break
+            except ClientError as exc:
+                taken = exc.response.get("Error", {}).get("Code") in (
+                    "PreconditionFailed",
+                    "ConditionalRequestConflict",
+                )
+                if not taken:
+                    raise SaasctlError(
+                        f"could not lock the release records s3://{self.files.bucket}/{key}: {exc}"
+                    ) from None
+                if time.monotonic() > deadline:
+                    raise SaasctlError(
+                        f"the release records are locked (s3://{self.files.bucket}/{key}) for more than "
+                        f"{self.LOCK_TIMEOUT_SECONDS:.0f} s",
+                        hint="another saasctl is starting a release; if none is, delete that object",
+                    ) from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            self.files.delete(self.directory + ".lock")
+
+    def save(self, release: Release) -> None:
+        from saas_ctl.aws.session import boundary
+
+        release.updated_at = now()
+        data = (json.dumps(release.to_json(), indent=2) + "\n").encode()
+        key = self._key(f"{release.id}.json")
+        with boundary(f"could not write the release record s3://{self.files.bucket}/{key}"):
+            self.files.client.put_object(Bucket=self.files.bucket, Key=key, Body=data)
+
+    def load(self, release_id: str) -> Release:
+        raw = None if "/" in release_id else self.files.read(f"{self.directory}{release_id}.json")
+        if raw is None:
+            known = [r.id for r in self.all()]
+            raise UsageError(
+                f"no release {release_id!r} in s3://{self.files.bucket}/{self._key('')}",
+                hint=f"releases recorded: {', '.join(known)}" if known else "no release is recorded yet",
+            )
+        return _parsed(raw, release_id)
+
+    def all(self) -> list[Release]:
+        keys = [k for k in self.files.keys(self.directory) if k.rsplit("/", 1)[-1].startswith("r")]
+        return [_parsed(self.files.read(key) or b"", key) for key in sorted(keys) if key.endswith(".json")]
+
+
+def _parsed(raw: bytes, where: str) -> Release:
+    try:
+        return Release.from_json(json.loads(raw))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SaasctlError(f"the release record {where} cannot be read: {exc}") from None
+
+
 def records_for(backend_url: str, project: str, environment: str) -> RecordStore:
     """The records of one environment in the state backend at ``backend_url`` (the URL the engine's stacks are
     kept at). The one place a backend's kind chooses the store: a new kind of backend adds its store here."""
     if backend_url.startswith("file://"):
-        root = Path(backend_url.removeprefix("file://"))
+        from saas_ctl.state.location import file_directory
+
+        root = file_directory(backend_url) or Path(backend_url.removeprefix("file://"))
         return FileRecords(root / "releases" / project / environment)
+    if backend_url.startswith("s3://"):
+        from saas_ctl.state.storage import open_backend
+
+        return BucketRecords(open_backend(backend_url), f"releases/{project}/{environment}/")
     scheme = backend_url.split("://", 1)[0]
     raise UsageError(
-        f"release records are kept in a file backend; this environment's backend is {scheme}://",
-        hint="run releases with a file:// backend (--backend or PULUMI_BACKEND_URL)",
+        f"release records are kept in a self-managed backend (file://, s3://); this environment's is {scheme}://",
+        hint="name a file:// or s3:// backend (--backend, PULUMI_BACKEND_URL or platform.state.backend)",
     )
 
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from saas_ctl.engine.base import ErrorKind, Operation, StackResult, Status
+from saas_ctl.orchestration.orchestrator import RunReport
 from saas_ctl.releases import gate as health
 from saas_ctl.releases.record import Release, ReleaseStatus, TenantStatus, now
 from saas_ctl.stacks import operations
 
 if TYPE_CHECKING:
-    from saas_ctl.orchestration.orchestrator import RunReport, Verifier
+    from saas_ctl.orchestration.orchestrator import Verifier
     from saas_ctl.orchestration.session import Session
     from saas_ctl.releases.gate import Gate
     from saas_ctl.releases.record import RecordStore
@@ -115,6 +116,8 @@ class Runner:
     def _deploy(
         self, names: list[str], images: dict[str, str], tolerated: int | None, gate: Verifier | None
     ) -> RunReport:
+        if not names:  # every tenant of the wave passed already (it stopped while it baked): nothing to deploy
+            return RunReport(Operation.UP)
         options = replace(self.session.options, fail_fast=False, max_failures=tolerated)
         live = replace(self.session, options=options)
         return operations.tenants(live, with_images(self.loaded, images), names, Operation.UP, self.deployed, gate=gate)
