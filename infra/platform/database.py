@@ -37,6 +37,7 @@ class Database(pulumi.ComponentResource):
     resource_id: pulumi.Output[str]
     master_secret_arn: pulumi.Output[str]
     arn: pulumi.Output[str]
+    engine_version_actual: pulumi.Output[str]
 
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:platform:Database", name, None, opts)
@@ -121,5 +122,6 @@ class Database(pulumi.ComponentResource):
         self.port = cluster.port
         self.resource_id = cluster.cluster_resource_id
         self.arn = cluster.arn
+        self.engine_version_actual = cluster.engine_version_actual
         self.master_secret_arn = cluster.master_user_secrets.apply(lambda s: (s[0].secret_arn or "") if s else "")
         self.register_outputs({"endpoint": self.endpoint})

@@ -51,7 +51,7 @@ def test_plan_on_a_terminal_is_a_table_per_stack(runner: CliRunner, monkeypatch:
     monkeypatch.setattr(Output, "stdout_is_terminal", staticmethod(lambda: True))
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE), "-t", "acme"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    assert result.stdout.startswith("saas-dev-tenants/acme: 29 resources\n")
+    assert result.stdout.startswith("saas-dev-tenants/acme: 28 resources\n")
     assert "aws:iam/role:Role" in result.stdout
 
 
@@ -59,16 +59,16 @@ def test_plan_of_a_tenant_piped_prints_one_line_per_resource_with_its_aws_name(r
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE), "-t", "acme"])
     lines = result.stdout.splitlines()
     assert "saas-dev-tenants/acme\taws:iam/role:Role\tiam-task\tsaas-acme-dev-task-nkmp" in lines
-    assert len(lines) == 29 and all(line.startswith("saas-dev-tenants/acme\t") for line in lines)
+    assert len(lines) == 28 and all(line.startswith("saas-dev-tenants/acme\t") for line in lines)
 
 
 def test_plan_piped_is_one_line_per_stack_in_the_columns_its_help_names(runner: CliRunner) -> None:
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE)])
     image = "public.ecr.aws/nginx/nginx:stable"
     assert result.stdout.splitlines() == [
-        "saas-platform/dev\tplatform\t39\t\t\t\t\t\t\t\t\t",
-        f"saas-dev-tenants/acme\ttenant\t29\tacme.example.com\t1\t10\t512\t1024\t1\t1-4 @ 60% cpu\t80\t{image}",
-        f"saas-dev-tenants/globex\ttenant\t29\tglobex.example.com\t1\t20\t256\t512\t1\t1-4 @ 60% cpu\t80\t{image}",
+        "saas-platform/dev\tplatform\t40\t\t\t\t\t\t\t\t\t",
+        f"saas-dev-tenants/acme\ttenant\t28\tacme.example.com\t1\t10\t512\t1024\t1\t1-4 @ 60% cpu\t80\t{image}",
+        f"saas-dev-tenants/globex\ttenant\t28\tglobex.example.com\t1\t20\t256\t512\t1\t1-4 @ 60% cpu\t80\t{image}",
     ]
     help_page = " ".join(runner.invoke(app, ["plan", "--help"], env={"COLUMNS": "400"}).stdout.split())
     assert (
@@ -90,7 +90,7 @@ def test_plan_at_a_terminal_shows_only_the_settings_that_differ(
 def test_plan_ends_with_a_total_and_the_line_saying_it_is_the_offline_view(runner: CliRunner) -> None:
     result = runner.invoke(app, ["plan", "-f", str(EXAMPLE)])
     assert result.stderr.splitlines()[-2:] == [
-        "total: 3 stacks (platform and 2 tenants), 97 resources",
+        "total: 3 stacks (platform and 2 tenants), 96 resources",
         "plan is the offline view of what the programs declare; "
         f"`saasctl apply --dry-run -f {EXAMPLE}` shows what a deploy would change",
     ]

@@ -34,9 +34,9 @@ def test_synth_apply_with_parallel_threads_finishes_and_synthesises_every_stack(
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert [(r["stack"], r["status"], r["changes"]) for r in document["results"]] == [
-        ("dev", "succeeded", {"create": 39}),
+        ("dev", "succeeded", {"create": 40}),
         *[
-            (name, "succeeded", {"create": 29})
+            (name, "succeeded", {"create": 28})
             for name in ("acme", "globex", "extra-0", "extra-1", "extra-2", "extra-3")
         ],
     ]
@@ -92,7 +92,7 @@ def test_a_synthesis_declares_the_same_resources_and_outputs_without_stack_trace
     patched = synth.synthesize(_example_platform_target())
     _untested_sdk(monkeypatch)
     assert synth.synthesize(_example_platform_target()) == patched
-    assert len(patched.resources) == 39
+    assert len(patched.resources) == 40
 
 
 def _what_the_program_sees(seen: list[object]) -> StackTarget:
