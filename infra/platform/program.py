@@ -90,6 +90,7 @@ def platform_program(
                 network.public_subnet_ids,
                 groups.alb_id,
                 platform.certificate_arn,
+                after=tuple(network.internet_ready),
             ),
             opts,
         )
