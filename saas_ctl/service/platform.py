@@ -8,7 +8,7 @@ from saas_ctl.engine.operations import Operation
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
 from saas_ctl.spec import loader
-from saas_ctl.stacks import operations, state
+from saas_ctl.stacks import guards, operations, state
 
 if TYPE_CHECKING:
     from saas_ctl.orchestration.session import Session
@@ -28,6 +28,7 @@ def platform(
     state.check_engine(session, operating=True)  # before preflight: no plugin, no CLI is said first
     deployed = state.read(session, loaded.spec)
     if operation is Operation.UP:
+        guards.refuse_network_edits(session, loaded, deployed)  # before preflight and the preview
         policy.preflight_or_warn(session, ui, loaded, skip_preflight, deployed)
         _say_engine_version(ui, loaded.spec, deployed)
         failed = policy.confirm_changes(

@@ -277,7 +277,7 @@ def test_ecs_cluster_has_container_insights(platform: Synthesis) -> None:
 def test_platform_exports_every_platform_output_key(platform: Synthesis) -> None:
     from infra.outputs import PlatformOutputs
 
-    assert tuple(platform.outputs) == (*PlatformOutputs.keys(), "owner", "database_engine_version")
+    assert tuple(platform.outputs) == (*PlatformOutputs.keys(), "owner", "database_engine_version", "network")
 
 
 def test_platform_records_the_project_environment_region_and_account_it_was_deployed_for(platform: Synthesis) -> None:
