@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 OWNER_OUTPUT = "owner"
 # A tenant stack records whether it was deployed suspended: the deploy that resumes it sets its desired count again.
 SUSPENDED_OUTPUT = "suspended"
+# The Aurora engine version the cluster runs, as AWS reports it (engine_version_actual).
+ENGINE_VERSION_OUTPUT = "database_engine_version"
+# The network the platform was deployed with ({"vpc_cidr": ..., "availability_zones": N}): neither can change in
+# place, so a deploy that would change them is refused before anything runs (saas_ctl.stacks.guards).
+NETWORK_OUTPUT = "network"
 
 
 def owner_record(project: str, environment: str, region: str, account: Any) -> dict[str, Any]:

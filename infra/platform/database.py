@@ -37,6 +37,7 @@ class Database(pulumi.ComponentResource):
     resource_id: pulumi.Output[str]
     master_secret_arn: pulumi.Output[str]
     arn: pulumi.Output[str]
+    engine_version_actual: pulumi.Output[str]
 
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:platform:Database", name, None, opts)
@@ -57,7 +58,11 @@ class Database(pulumi.ComponentResource):
             family=family,
             description=f"saasctl cluster parameters ({family})",
             parameters=[aws.rds.ClusterParameterGroupParameterArgs(name="rds.force_ssl", value="1")],
-            opts=child,
+            # A major upgrade needs a group of the new family: its name carries the family, so the new group is
+            # created first, the cluster moves to it, and only then the old one goes (RDS refuses to delete a
+            # group a cluster uses: InvalidDBParameterGroupState). pulumi-aws would answer this replacement of
+            # a named resource delete-first (the bridge's nameRequiresDeleteBeforeReplace); the option overrides it.
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=False),
         )
         # Aurora creates its log group on first export, with no retention; created here first, it keeps the
         # environment's retention like every other log group of saasctl's.
@@ -89,6 +94,10 @@ class Database(pulumi.ComponentResource):
             # Changing the major version in the file is an upgrade the user asked for; without this flag
             # ModifyDBCluster refuses it (InvalidParameterCombination).
             allow_major_version_upgrade=True,
+            # An engine-version change in the file is applied by this deploy, not at the next maintenance window
+            # (terraform-provider-aws sends ApplyImmediately from apply_immediately, default false, on
+            # ModifyDBCluster): `platform up` reports the upgrade done when it is.
+            apply_immediately=True,
             iam_database_authentication_enabled=True,
             # The RDS Data API: saasctl makes each tenant's role and database through it, with no network
             # path into the private subnets.
@@ -113,6 +122,8 @@ class Database(pulumi.ComponentResource):
                 # No engine_version: instances follow the cluster's, so an upgrade changes the cluster only.
                 db_subnet_group_name=subnets.name,
                 publicly_accessible=False,
+                # A class change in the file is applied by this deploy (ModifyDBInstance ApplyImmediately).
+                apply_immediately=True,
                 opts=guarded,
             )
 
@@ -121,5 +132,6 @@ class Database(pulumi.ComponentResource):
         self.port = cluster.port
         self.resource_id = cluster.cluster_resource_id
         self.arn = cluster.arn
+        self.engine_version_actual = cluster.engine_version_actual
         self.master_secret_arn = cluster.master_user_secrets.apply(lambda s: (s[0].secret_arn or "") if s else "")
         self.register_outputs({"endpoint": self.endpoint})

@@ -18,6 +18,8 @@ class LoadBalancerArgs:
     subnet_ids: list[pulumi.Output[str]]
     security_group_id: pulumi.Input[str]
     certificate_arn: str | None
+    # What must exist first though the ALB names none of it: the internet gateway and the public routes.
+    after: tuple[pulumi.Resource, ...] = ()
 
 
 def _not_found() -> aws.lb.ListenerDefaultActionArgs:
@@ -47,7 +49,7 @@ class LoadBalancer(pulumi.ComponentResource):
             subnets=args.subnet_ids,
             security_groups=[args.security_group_id],
             drop_invalid_header_fields=True,
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.after)),
         )
         if args.certificate_arn:
             redirect = aws.lb.ListenerDefaultActionArgs(

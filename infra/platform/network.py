@@ -28,7 +28,14 @@ class Network(pulumi.ComponentResource):
         super().__init__("saasctl:platform:Network", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         plan = plan_subnets(args.vpc_cidr, args.availability_zones)
-        zones = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOutputOptions(parent=self))
+        # Standard zones only, as preflight counts them (ec2:DescribeAvailabilityZones with zone-type
+        # availability-zone): a Region's Local Zones and Wavelength Zones the account opted into are listed too
+        # otherwise, and an ALB, NAT gateway or Aurora subnet there fails.
+        zones = aws.get_availability_zones_output(
+            state="available",
+            filters=[aws.GetAvailabilityZonesFilterArgs(name="zone-type", values=["availability-zone"])],
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
 
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",
@@ -60,10 +67,12 @@ class Network(pulumi.ComponentResource):
 
         public = [subnet("public", i, cidr) for i, cidr in enumerate(plan.public)]
         private = [subnet("private", i, cidr) for i, cidr in enumerate(plan.private)]
-        for index, public_subnet in enumerate(public):
+        associations = [
             aws.ec2.RouteTableAssociation(
                 f"{name}-public-{index}", subnet_id=public_subnet.id, route_table_id=public_routes.id, opts=child
             )
+            for index, public_subnet in enumerate(public)
+        ]
 
         nats = self._nat_gateways(name, args, public, child, depends_on=gateway)
         for index, private_subnet in enumerate(private):
@@ -82,6 +91,11 @@ class Network(pulumi.ComponentResource):
                 f"{name}-private-{index}", subnet_id=private_subnet.id, route_table_id=table.id, opts=child
             )
 
+        # What an internet-facing ALB needs before it is created: the gateway attached to the VPC and the public
+        # subnets routed to it. CreateLoadBalancer refuses a VPC without an attached internet gateway
+        # (InvalidSubnet: "VPC ... has no internet gateway"), and the engine orders only by the references it sees:
+        # the ALB names the subnets, not the gateway or the routes.
+        self.internet_ready: list[pulumi.Resource] = [gateway, public_routes, *associations]
         self.vpc_id = vpc.id
         self.public_subnet_ids = [s.id for s in public]
         self.private_subnet_ids = [s.id for s in private]

@@ -7,7 +7,7 @@ import pulumi_aws as aws
 
 from infra import aws_modules, naming
 from infra.inputs import PlatformInputs
-from infra.outputs import OWNER_OUTPUT, PlatformOutputs, owner_record
+from infra.outputs import ENGINE_VERSION_OUTPUT, NETWORK_OUTPUT, OWNER_OUTPUT, PlatformOutputs, owner_record
 from infra.platform.database import Database, DatabaseArgs
 from infra.platform.load_balancer import LoadBalancer, LoadBalancerArgs
 from infra.platform.network import Network, NetworkArgs
@@ -90,6 +90,7 @@ def platform_program(
                 network.public_subnet_ids,
                 groups.alb_id,
                 platform.certificate_arn,
+                after=tuple(network.internet_ready),
             ),
             opts,
         )
@@ -147,4 +148,7 @@ def platform_program(
         pulumi.export(key, value)
     account = database.arn.apply(lambda arn: arn.split(":")[4])  # the cluster's ARN names the account
     pulumi.export(OWNER_OUTPUT, owner_record(env.project, env.environment, env.region, account))
+    # The version the cluster runs (AWS upgrades minors on its own): the next deploy never asks for less.
+    pulumi.export(ENGINE_VERSION_OUTPUT, database.engine_version_actual)
+    pulumi.export(NETWORK_OUTPUT, {"vpc_cidr": platform.vpc_cidr, "availability_zones": platform.availability_zones})
     return outputs

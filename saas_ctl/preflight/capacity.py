@@ -188,7 +188,8 @@ def private_addresses(spec: TenantsFile, fleet: FleetDemand) -> Iterator[Finding
             f"at every tenant's autoscaling maximum each private subnet needs {need} addresses (one per task, "
             f"spread over {network.availability_zones} AZs, and the database instances); a subnet of "
             f"{network.vpc_cidr} has {usable} usable, so about {max(fit, 0)} tenants of this size fit",
-            f"use {bigger}, more availability_zones, or lower autoscaling.max",
+            f"lower autoscaling.max; or, for a new environment (a deployed platform's network cannot change in "
+            f"place), use {bigger} or more availability_zones",
         )
     elif need > 0.9 * usable:
         yield warning(
@@ -196,7 +197,7 @@ def private_addresses(spec: TenantsFile, fleet: FleetDemand) -> Iterator[Finding
             ("platform", "network", "vpc_cidr"),
             f"at every tenant's autoscaling maximum each private subnet needs {need} of its {usable} usable "
             "addresses; a rolling deployment starts a service's new tasks before it stops the old ones",
-            "use a larger vpc_cidr before the fleet grows",
+            "for a new environment, use a larger vpc_cidr (a deployed platform's cannot change in place)",
         )
 
 
@@ -210,7 +211,8 @@ def public_addresses(spec: TenantsFile, fleet: FleetDemand) -> Iterator[Finding]
             f"{fleet.cells} ALBs need at least {ALB_ADDRESSES_PER_SUBNET} free addresses each in every public "
             f"subnet ({fleet.public_addresses_per_az} with the NAT gateway); a subnet of "
             f"{spec.platform.network.vpc_cidr} has {usable} usable, so {fit} cells fit",
-            "use a larger vpc_cidr or fewer, fuller cells (platform.load_balancer.tenants_per_cell)",
+            "use fewer, fuller cells (platform.load_balancer.tenants_per_cell); or, for a new environment, a larger "
+            "vpc_cidr (a deployed platform's cannot change in place)",
         )
 
 

@@ -43,6 +43,18 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("-")[0].split("."))
 
 
+def is_major_only(version: str) -> bool:
+    """``"15"``: the file asks for the newest 15.x saasctl knows rather than one release."""
+    return version.isascii() and version.isdigit()
+
+
+def newest_of_major(version: str, catalog: VersionCatalog) -> str | None:
+    """The newest release of a major-only ``version`` in ``catalog``; None when it lists none. (The seed's lesson:
+    AWS retires minors every quarter, so a major alone is enough, resolved to the latest stable release within it.)"""
+    listed = catalog.same_major(version)
+    return listed[-1] if listed else None
+
+
 def cache_dir() -> Path:
     return (settings.CACHE_HOME.value() or Path.home() / ".cache") / "saasctl"
 

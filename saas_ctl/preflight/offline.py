@@ -16,12 +16,14 @@ from infra.aws_limits import NameRule
 from saas_ctl.preflight.catalog import (
     InstanceClassCatalog,
     VersionCatalog,
+    is_major_only,
     load_data_api_regions,
     load_instance_classes,
     load_zones,
+    newest_of_major,
     version_key,
 )
-from saas_ctl.preflight.findings import Finding, error, warning
+from saas_ctl.preflight.findings import Finding, error, info, warning
 from saas_ctl.spec import cells
 from saas_ctl.spec.models import TenantsFile, resolve
 
@@ -35,14 +37,41 @@ _VERSION_RE = re.compile(r"([0-9]+)\.([0-9]+)(-limitless)?")  # [0-9]: \d would 
 RESOURCE_OWN_TAGS = 2
 
 
+def resolved_version(spec: TenantsFile, catalog: VersionCatalog) -> str:
+    """The version the deploy asks for: a major-only engine_version resolved to its newest known release."""
+    version = spec.platform.database.engine_version
+    if is_major_only(version):
+        return newest_of_major(version, catalog) or version
+    return version
+
+
 def engine_version(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
     version = spec.platform.database.engine_version
+    if is_major_only(version):
+        newest = newest_of_major(version, catalog)
+        if newest is not None:
+            yield info(
+                "DB-ENGINE-VERSION-RESOLVED",
+                VERSION_PATH,
+                f'engine_version "{version}" deploys {newest}, the newest {version}.x in {catalog.describe()}; '
+                "AWS's automatic minor upgrades then stand (the next deploy does not downgrade)",
+            )
+            return
+        supported = ", ".join(str(m) for m in catalog.supported_majors)
+        yield error(
+            "DB-ENGINE-MAJOR",
+            VERSION_PATH,
+            f"{catalog.describe()} lists no Aurora PostgreSQL {version}.x release (supported majors: {supported})",
+            _newest_per_major(catalog),
+        )
+        return
     match = _VERSION_RE.fullmatch(version)
     if not match:
         yield error(
             "DB-ENGINE-VERSION-FORMAT",
             VERSION_PATH,
-            f"{version!r} is not an Aurora PostgreSQL version; versions look like 15.8 or 16.6",
+            f"{version!r} is not an Aurora PostgreSQL version; versions look like 15.8 or 16.6, or a major alone "
+            "like 15",
             _newest_per_major(catalog),
         )
         return
@@ -240,17 +269,18 @@ def data_api(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
             "role and database, does not run on T instance classes",
             "use db.r6g.large or db.r7g.large",
         )
-    match = _VERSION_RE.fullmatch(database.engine_version)
+    version = resolved_version(spec, catalog)
+    match = _VERSION_RE.fullmatch(version)
     if not match:
         return
-    major = database.engine_version.split(".")[0]
+    major = version.split(".")[0]
     minimum = limits.DATA_API_MIN_VERSION.get(major)
-    if minimum is None or version_key(database.engine_version) < version_key(minimum):
+    if minimum is None or version_key(version) < version_key(minimum):
         supported = ", ".join(f"{v}+" for v in limits.DATA_API_MIN_VERSION.values())
         yield error(
             "DB-DATA-API",
             VERSION_PATH,
-            f"Aurora PostgreSQL {database.engine_version} has no RDS Data API on provisioned clusters, through "
+            f"Aurora PostgreSQL {version} has no RDS Data API on provisioned clusters, through "
             "which saasctl creates each tenant's database role and database",
             f"use a version with it: {supported}",
         )
@@ -309,7 +339,7 @@ def dns_hosts(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
 
 
 def parameter_family(spec: TenantsFile, catalog: VersionCatalog) -> Iterator[Finding]:
-    version = spec.platform.database.engine_version
+    version = resolved_version(spec, catalog)
     match = _VERSION_RE.fullmatch(version)
     if not match:
         return  # reported by engine_version

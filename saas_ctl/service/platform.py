@@ -8,10 +8,11 @@ from saas_ctl.engine.operations import Operation
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
 from saas_ctl.spec import loader
-from saas_ctl.stacks import operations, state
+from saas_ctl.stacks import guards, operations, state
 
 if TYPE_CHECKING:
     from saas_ctl.orchestration.session import Session
+    from saas_ctl.spec.models import TenantsFile
 
 
 def platform(
@@ -27,7 +28,9 @@ def platform(
     state.check_engine(session, operating=True)  # before preflight: no plugin, no CLI is said first
     deployed = state.read(session, loaded.spec)
     if operation is Operation.UP:
+        guards.refuse_network_edits(session, loaded, deployed)  # before preflight and the preview
         policy.preflight_or_warn(session, ui, loaded, skip_preflight, deployed)
+        _say_engine_version(ui, loaded.spec, deployed)
         failed = policy.confirm_changes(
             session,
             ui,
@@ -39,3 +42,15 @@ def platform(
             return Outcome(failed)
     with ui.running(session) as live:
         return Outcome([operations.platform(live, loaded, operation, deployed)])
+
+
+def _say_engine_version(ui: Interaction, spec: TenantsFile, deployed: state.Deployed) -> None:
+    """Which Aurora version the deploy asks for, when it is not the file's word for word (a major alone, or a
+    cluster AWS has upgraded past the file: ``stacks.engine_version``)."""
+    from saas_ctl.stacks.engine_version import resolve
+    from saas_ctl.stacks.targets import running_engine_version
+
+    database = spec.platform.database
+    chosen = resolve(database.engine_version, spec.platform.region, running_engine_version(deployed.platform_stack))
+    if chosen.note:
+        ui.notice(f"database: {chosen.note}")

@@ -1,12 +1,12 @@
-"""The refusals of unsafe states, before anything runs: a platform destroy that would fail half-way, and tenants
-whose cell the deployed platform does not have yet."""
+"""The refusals of unsafe states, before anything runs: a platform destroy that would fail half-way, a network
+edit of a deployed platform, and tenants whose cell the deployed platform does not have yet."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from infra.naming import PlatformNames
-from infra.outputs import PlatformOutputs
+from infra.outputs import NETWORK_OUTPUT, PlatformOutputs
 from saas_ctl.aws import hooks
 from saas_ctl.errors import Refused
 from saas_ctl.orchestration.session import Session
@@ -110,3 +110,34 @@ def refuse_missing_cells(spec: TenantsFile, platform: PlatformOutputs, names: Se
 def waiting_for_cells(spec: TenantsFile, platform: PlatformOutputs, names: Sequence[str]) -> set[str]:
     """The named tenants whose cell the deployed platform does not have yet."""
     return {name for group in missing_cells(spec, platform, names).values() for name in group}
+
+
+def refuse_network_edits(session: Session, loaded: LoadedSpec, deployed: Deployed) -> None:
+    """A deployed platform's vpc_cidr and availability_zones do not change in place: a new VPC block replaces the
+    VPC, and a new zone count re-carves every subnet (``infra.addressing.plan_subnets``), which replaces the
+    subnets, the NAT gateway, the database's subnet group and every running task's network. Refused before
+    anything runs, with what to do instead. A platform deployed before its network was recorded (no ``network``
+    output) is not checked here; the preview's warning line for the VPC still says it."""
+    recorded = deployed.platform_stack.get(NETWORK_OUTPUT) if deployed.platform_stack else None
+    if not isinstance(recorded, dict):
+        return
+    network = loaded.spec.platform.network
+    for field, wanted in (("vpc_cidr", network.vpc_cidr), ("availability_zones", network.availability_zones)):
+        was = recorded.get(field)
+        if was is None or str(was) == str(wanted):
+            continue
+        where = f"{session.file}:{loaded.line_of(('platform', 'network', field)) or '-'}"
+        raise Refused(
+            f"{where}: platform.network.{field} is {was} in the deployed platform and {wanted} in the file; it "
+            f"cannot change in place: the deploy would replace the {_REPLACED[field]}",
+            hint=f"put {field}: {was} back; for a network of {wanted}, create a new environment (another "
+            "platform.environment, or another project) with it, move the tenants there (`saasctl apply` on the new "
+            "file), then destroy this one",
+        )
+
+
+_REPLACED = {
+    "vpc_cidr": "VPC and everything in it (subnets, NAT gateway, load balancers, the database with its data)",
+    "availability_zones": "subnets (every subnet's block is carved from the zone count), the NAT gateway, the "
+    "database's subnet group and every tenant's network",
+}

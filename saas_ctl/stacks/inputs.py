@@ -6,6 +6,7 @@ from __future__ import annotations
 from infra.inputs import Environment, PlatformInputs, SuspendedPage, TenantInputs
 from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.models import TenantsFile, resolve
+from saas_ctl.stacks.engine_version import resolve as resolve_engine_version
 
 
 def environment(spec: TenantsFile) -> Environment:
@@ -20,8 +21,11 @@ def environment(spec: TenantsFile) -> Environment:
     )
 
 
-def platform_inputs(spec: TenantsFile, cells: int | None = None) -> PlatformInputs:
-    """``cells``: how many cells to run when more than the file's tenants need (default: as they need)."""
+def platform_inputs(
+    spec: TenantsFile, cells: int | None = None, running_engine_version: str | None = None
+) -> PlatformInputs:
+    """``cells``: how many cells to run when more than the file's tenants need (default: as they need);
+    ``running_engine_version``: what the deployed cluster runs (``stacks.engine_version``)."""
     platform = spec.platform
     database = platform.database
     return PlatformInputs(
@@ -30,7 +34,7 @@ def platform_inputs(spec: TenantsFile, cells: int | None = None) -> PlatformInpu
         vpc_cidr=platform.network.vpc_cidr,
         availability_zones=platform.network.availability_zones,
         nat_gateways=platform.network.nat_gateways,
-        engine_version=database.engine_version,
+        engine_version=resolve_engine_version(database.engine_version, platform.region, running_engine_version).version,
         instance_class=database.instance_class,
         instances=database.instances,
         backup_retention_days=database.backup_retention_days,

@@ -13,7 +13,13 @@ from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.stacks import converge
 from saas_ctl.stacks.converge import EVERY, Converge
-from saas_ctl.stacks.guards import missing_cells, refuse_missing_cells, refuse_platform_destroy, waiting_for_cells
+from saas_ctl.stacks.guards import (
+    missing_cells,
+    refuse_missing_cells,
+    refuse_network_edits,
+    refuse_platform_destroy,
+    waiting_for_cells,
+)
 from saas_ctl.stacks.state import Deployed
 from saas_ctl.stacks.targets import platform_for, tenants_for
 
@@ -29,6 +35,8 @@ def platform(
     `apply` leaves an unchanged platform alone."""
     if operation is Operation.DESTROY:
         refuse_platform_destroy(session, loaded, deployed)
+    if operation is Operation.UP:
+        refuse_network_edits(session, loaded, deployed)
     outputs = deployed.platform_stack
     target = platform_for(session, loaded.spec, outputs)
     decisions = choose.decide(session, [target], [target.stack] if outputs else [])

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from infra import naming
-from infra.outputs import PlatformOutputs
+from infra.outputs import ENGINE_VERSION_OUTPUT, PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.engine.base import StackTarget
 from saas_ctl.errors import UsageError
@@ -49,11 +49,13 @@ def platform_target(
     endpoint_url: str | None = None,
     generation: str = naming.GENERATION_EXAMPLE,
     cells: int | None = None,
+    running_engine_version: str | None = None,
 ) -> StackTarget:
     """``generation``: the platform's lifetime stamp (see :func:`platform_generation`); ``cells``: how many cells
-    to run when more than the file needs (see :func:`cells_to_run`)."""
+    to run when more than the file needs (see :func:`cells_to_run`); ``running_engine_version``: what the deployed
+    cluster runs (``stacks.engine_version``)."""
 
-    inputs = platform_inputs(spec, cells)
+    inputs = platform_inputs(spec, cells, running_engine_version)
 
     def program() -> None:
         from infra.platform.program import platform_program
@@ -125,7 +127,13 @@ def platform_for(session: Session, spec: TenantsFile, deployed: Mapping[str, Any
         endpoint_url=session.endpoint_url,
         generation=platform_generation(deployed),
         cells=cells_to_run(session, spec, deployed),
+        running_engine_version=running_engine_version(deployed),
     )
+
+
+def running_engine_version(deployed: Mapping[str, Any] | None) -> str | None:
+    value = (deployed or {}).get(ENGINE_VERSION_OUTPUT)
+    return str(value) if value else None
 
 
 def cells_to_run(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None) -> int:

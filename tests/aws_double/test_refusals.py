@@ -144,6 +144,19 @@ def test_deleting_a_security_group_an_aurora_cluster_carries_is_refused(aws: Aws
     assert refused.value.code == "DependencyViolation"
 
 
+def test_deleting_a_security_group_an_ecs_service_carries_is_refused(aws: Aws) -> None:
+    vpc_id = _vpc(aws)
+    group_id = _group(aws, vpc_id, "tenant")
+    cluster = handler("aws:ecs/cluster:Cluster").create(aws, {"name": "c"}).id
+    network = {"subnets": _subnets(aws, vpc_id), "securityGroups": [group_id]}
+    handler("aws:ecs/service:Service").create(
+        aws, {"name": "web", "cluster": cluster, "desiredCount": 0, "networkConfiguration": network}
+    )
+    with pytest.raises(Refusal) as refused:
+        handler("aws:ec2/securityGroup:SecurityGroup").delete(aws, group_id, {})
+    assert refused.value.code == "DependencyViolation"
+
+
 def test_a_security_group_nothing_uses_is_deleted(aws: Aws) -> None:
     group_id = _group(aws, _vpc(aws), "spare")
     handler("aws:ec2/securityGroup:SecurityGroup").delete(aws, group_id, {})

@@ -149,4 +149,8 @@ def test_an_environment_from_before_cells_plans_the_same_resources_names_and_inp
         *((t, name, "ignoreChanges") for t in tenants for name in ("iam-execution", "iam-task", "storage-bucket")),
         *((t, "iam-task", "assumeRolePolicy") for t in tenants),
         ("dev", "database-cluster", "ignoreChanges"),  # a later restore_from does not replace the cluster
+        # A version or class change applies with the deploy; a major upgrade's new parameter group comes first.
+        ("dev", "database-cluster", "applyImmediately"),
+        *(("dev", f"database-instance-{i}", "applyImmediately") for i in range(2)),
+        ("dev", "load-balancer-alb", "dependsOn"),  # after the internet gateway and the public routes
     }

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+import pytest
 
 from infra import aws_limits as limits
 from saas_ctl.engine.synth.engine import Synthesis, synthesize
-from saas_ctl.engine.synth.mocks import short_id
+from saas_ctl.engine.synth.mocks import SynthMocks, short_id
 from saas_ctl.stacks import targets
 from tests.conftest import spec_of
 from tests.infra.conftest import named, of_type, one, synth_platform, uses_stack_provider
@@ -274,7 +277,7 @@ def test_ecs_cluster_has_container_insights(platform: Synthesis) -> None:
 def test_platform_exports_every_platform_output_key(platform: Synthesis) -> None:
     from infra.outputs import PlatformOutputs
 
-    assert tuple(platform.outputs) == (*PlatformOutputs.keys(), "owner")
+    assert tuple(platform.outputs) == (*PlatformOutputs.keys(), "owner", "database_engine_version", "network")
 
 
 def test_platform_records_the_project_environment_region_and_account_it_was_deployed_for(platform: Synthesis) -> None:
@@ -340,3 +343,43 @@ def test_a_platform_restored_from_a_snapshot_creates_its_cluster_from_it(example
 def test_the_snapshot_is_read_only_when_the_cluster_is_created(platform: Synthesis) -> None:
     # snapshot_identifier is ForceNew in terraform-provider-aws: a later change must not replace the cluster.
     assert one(platform, "aws:rds/cluster:Cluster").options["ignoreChanges"] == ["snapshotIdentifier"]
+
+
+def test_a_major_upgrades_new_parameter_group_is_created_before_the_old_one_goes(platform: Synthesis) -> None:
+    group = one(platform, "aws:rds/clusterParameterGroup:ClusterParameterGroup")
+    assert (group.inputs["name"], group.options["deleteBeforeReplace"]) == ("saas-dev-aurora-postgresql15", False)
+
+
+def test_version_and_class_changes_apply_with_the_deploy_not_at_the_maintenance_window(platform: Synthesis) -> None:
+    assert one(platform, "aws:rds/cluster:Cluster").inputs["applyImmediately"] is True
+    assert {i.inputs["applyImmediately"] for i in of_type(platform, "aws:rds/clusterInstance:ClusterInstance")} == {
+        True
+    }
+
+
+def test_the_alb_waits_for_the_internet_gateway_and_the_public_routes(platform: Synthesis) -> None:
+    alb = named(platform, "aws:lb/loadBalancer:LoadBalancer", "load-balancer-alb")
+    after = {urn.rsplit("::", 1)[-1] for urn in alb.options["dependsOn"]}
+    types = {urn.split("::")[-2].split("$")[-1] for urn in alb.options["dependsOn"]}
+    assert after >= {"network-igw", "network-public", "network-public-0", "network-public-1"}
+    assert types >= {
+        "aws:ec2/internetGateway:InternetGateway",
+        "aws:ec2/routeTable:RouteTable",
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    }
+
+
+def test_zones_are_the_regions_standard_zones_as_preflight_counts_them(
+    example: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[dict[str, Any]] = []
+    answer = SynthMocks.call
+
+    def record(self: SynthMocks, args: Any) -> Any:
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            asked.append(dict(args.args))
+        return answer(self, args)
+
+    monkeypatch.setattr(SynthMocks, "call", record)
+    synthesize(targets.platform_target(spec_of(example)))  # not the cached synthesis: this one is watched
+    assert [a.get("filters") for a in asked] == [[{"name": "zone-type", "values": ["availability-zone"]}]]

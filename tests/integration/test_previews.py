@@ -34,21 +34,17 @@ def at_a_terminal(real: RealEngine, answer: str, *args: str) -> Run:
     return Run(process.returncode, stdout, stderr)
 
 
-def test_a_vpc_cidr_change_shows_the_vpc_replacement_by_name_before_the_question(real: RealEngine) -> None:
+def test_a_vpc_cidr_change_is_refused_by_up_and_previewed_with_the_vpc_replacement_by_name(real: RealEngine) -> None:
     real.ok("platform", "up", "--yes")
     real.edit_spec("vpc_cidr: 10.0.0.0/16", "vpc_cidr: 10.1.0.0/16")
     mark = real.mark()
 
     asked = at_a_terminal(real, "n", "platform", "up")
-    assert asked.returncode == 1, asked.stderr
-    question = asked.stderr.index("Apply these changes to the platform?")
-    vpc = asked.stderr.index("    +- replace aws:ec2/vpc:Vpc network-vpc (forced by cidrBlock)\n")
-    warning = asked.stderr.index(
-        "warning: itest-platform/test replaces the VPC (aws:ec2/vpc:Vpc network-vpc), forced by cidrBlock\n"
+    assert asked.returncode == 2, asked.stderr
+    assert "platform.network.vpc_cidr is 10.0.0.0/16 in the deployed platform and 10.1.0.0/16 in the file" in (
+        asked.stderr
     )
-    assert vpc < warning < question
-    assert "    +- replace aws:ec2/natGateway:NatGateway network-nat-0 (forced by subnetId)\n" in asked.stderr
-    assert "nothing was changed" in asked.stderr
+    assert "Apply these changes to the platform?" not in asked.stderr
 
     previewed = real.run("platform", "preview", "--json", "--detailed-exitcode")
     assert previewed.returncode == 3, previewed.stderr

@@ -70,7 +70,10 @@ def test_tasks_that_do_not_fit_the_private_subnets_are_an_error_naming_a_block_t
         "AZs, and the database instances); a subnet of 10.0.0.0/24 has 59 usable, so about 29 tenants of this size "
         "fit"
     )
-    assert found.fix == "use a vpc_cidr of /23 or larger, more availability_zones, or lower autoscaling.max"
+    assert found.fix == (
+        "lower autoscaling.max; or, for a new environment (a deployed platform's network cannot change in place), "
+        "use a vpc_cidr of /23 or larger or more availability_zones"
+    )
 
 
 def test_private_subnets_nearly_full_are_a_warning() -> None:

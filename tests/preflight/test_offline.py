@@ -81,8 +81,25 @@ def test_unsupported_major_is_an_error() -> None:
 
 
 def test_malformed_version_is_an_error() -> None:
-    assert only(version("15"), "DB-ENGINE-VERSION-FORMAT").message == (
-        "'15' is not an Aurora PostgreSQL version; versions look like 15.8 or 16.6"
+    assert only(version("v15"), "DB-ENGINE-VERSION-FORMAT").message == (
+        "'v15' is not an Aurora PostgreSQL version; versions look like 15.8 or 16.6, or a major alone like 15"
+    )
+
+
+def test_a_major_alone_deploys_its_newest_known_release_and_says_so() -> None:
+    found = only(version("15"), "DB-ENGINE-VERSION-RESOLVED")
+    assert (found.severity, found.message) == (
+        Severity.INFO,
+        'engine_version "15" deploys 15.15, the newest 15.x in saasctl\'s bundled snapshot of us-east-1 as of '
+        "2025-11-18 (with releases through 2026-06-14); AWS's automatic minor upgrades then stand (the next deploy "
+        "does not downgrade)",
+    )
+
+
+def test_a_major_saasctl_knows_no_release_of_is_an_error() -> None:
+    assert only(version("12"), "DB-ENGINE-MAJOR").message.startswith(
+        "saasctl's bundled snapshot of us-east-1 as of 2025-11-18 (with releases through 2026-06-14) lists no "
+        "Aurora PostgreSQL 12.x release"
     )
 
 

@@ -25,6 +25,7 @@ from tests.aws_double.services.base import REGISTRY, Handler, Props
 def availability_zones(aws: Aws, args: Props) -> Props:
     """``aws.getAvailabilityZones`` (data source ``ec2/ec2_availability_zones_data_source.go``)."""
     filters = [{"Name": "state", "Values": [args["state"]]}] if args.get("state") else []
+    filters += [{"Name": f["name"], "Values": list(f["values"])} for f in args.get("filters") or []]
     zones = aws.ec2.describe_availability_zones(Filters=filters)["AvailabilityZones"]
     return {
         "id": aws.region,

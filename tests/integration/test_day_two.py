@@ -1,0 +1,53 @@
+"""Day-2 changes on the real engine, against the double on moto, which now answers a replacement of a resource
+the program names delete-first, as pulumi-aws does: a port change, and an Aurora major upgrade, succeed because
+saasctl creates the new named resource first where the old one is still in use (a cell move:
+test_cell_lifecycle)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.integration.conftest import RealEngine, ops, requires_pulumi
+
+pytestmark = [requires_pulumi]
+
+
+def _order(calls: list[dict[str, Any]], name: str) -> list[str]:
+    return [c["op"] for c in calls if c["name"] == name and c["op"] in ("create", "update", "delete")]
+
+
+def test_a_port_change_creates_the_new_target_group_before_deleting_the_old(real: RealEngine, moto: str) -> None:
+    real.use_aws(moto)
+    real.ok("platform", "up")
+    real.ok("tenant", "add", "acme")
+    real.edit_spec("  - name: acme\n", "  - name: acme\n    container_port: 8080\n")
+    mark = real.mark()
+    real.ok("tenant", "up", "acme")
+    touched = real.calls_since(mark)
+    # Created first (its name carries the port), the rule and service moved to it, then the old one deleted:
+    # AWS refuses to delete a target group a rule still forwards to (ResourceInUse).
+    assert _order(touched, "routing-targets") == ["create", "delete"]
+    assert touched.index(next(c for c in touched if c["op"] == "update" and c["name"] == "routing-rule")) < next(
+        i for i, c in enumerate(touched) if c["op"] == "delete" and c["name"] == "routing-targets"
+    )
+    [group] = [c for c in touched if c["op"] == "create" and c["name"] == "routing-targets"]
+    assert group["inputs"]["port"] == 8080
+    assert _order(touched, "firewall-in") == ["update"]  # the tenant's ingress follows the port in place
+
+
+def test_an_aurora_major_upgrade_creates_the_new_parameter_group_first(real: RealEngine, moto: str) -> None:
+    real.use_aws(moto)
+    real.ok("platform", "up")
+    real.edit_spec('engine_version: "15.8"', 'engine_version: "16.4"')
+    mark = real.mark()
+    real.ok("platform", "up")
+    touched = real.calls_since(mark)
+    assert _order(touched, "database-params") == ["create", "delete"]
+    [group] = [c for c in touched if c["op"] == "create" and c["name"] == "database-params"]
+    assert (group["inputs"]["name"], group["inputs"]["family"]) == (
+        "itest-test-aurora-postgresql16",
+        "aurora-postgresql16",
+    )
+    [cluster] = [c for c in touched if c["op"] == "update" and c["name"] == "database-cluster"]
+    assert (cluster["inputs"]["engineVersion"], cluster["inputs"]["applyImmediately"]) == ("16.4", True)
+    assert ops(touched, "delete") == ["database-params"]
