@@ -42,7 +42,8 @@ def _lines(outcome: Outcome, file: str) -> Iterator[str]:
 
     results = [r for report in outcome.reports for r in report.results if r.operation is Operation.PREVIEW]
     changing = [r for r in results if r.ok and r.changes_pending]
-    failed = [r for r in results if r.status is not Status.SUCCEEDED]
+    failed = [r for r in results if r.status in (Status.FAILED, Status.CANCELLED)]
+    skipped = [r for r in results if r.status is Status.UNCHANGED]
     yield MARKER
     yield f"### saasctl: what merging this would change ({code(file)})"
     yield ""
@@ -64,13 +65,17 @@ def _lines(outcome: Outcome, file: str) -> Iterator[str]:
             f"- {code(name)}: its stack would be destroyed (`--prune`; bucket and secret kept)" for name in destroyed
         )
         yield ""
+    if skipped:
+        names = ", ".join(code(r.target.tenant or r.target.label) for r in skipped)
+        yield f"**Skipped** (unchanged since their last successful deploy): {names}"
+        yield ""
     if failed:
         yield "**Previews that failed:**"
         yield ""
         yield from (f"- {code(r.target.label)}: {cell(r.error or str(r.status))}" for r in failed)
         yield ""
     yield from _preflight(outcome.findings, file)
-    yield _summary(results, changing, failed, later, destroyed)
+    yield _summary([r for r in results if r not in skipped], changing, failed, later, destroyed, len(skipped))
 
 
 def _stack(result: StackResult) -> Iterator[str]:
@@ -116,6 +121,7 @@ def _summary(
     failed: Sequence[StackResult],
     later: Sequence[str],
     destroyed: Sequence[str],
+    skipped: int,
 ) -> str:
     totals: dict[str, int] = {}
     for result in changing:
@@ -128,6 +134,8 @@ def _summary(
         parts.append(f"{len(later)} to create later")
     if destroyed:
         parts.append(f"{len(destroyed)} to destroy")
+    if skipped:
+        parts.append(f"{skipped} skipped as unchanged")
     if failed:
         parts.append(f"{len(failed)} preview(s) failed")
     return "**Summary:** " + "; ".join(parts) + "."

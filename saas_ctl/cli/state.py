@@ -14,7 +14,7 @@ from saas_ctl.cli.output import reporting
 
 if TYPE_CHECKING:
     from saas_ctl.state.stacks import StackName
-    from saas_ctl.state.storage import BackendFiles
+    from saas_ctl.state.storage import Backend
 
 app = group_app("state")
 
@@ -156,7 +156,7 @@ def rm(
         cli.output.done(done.to_json(), said)
 
 
-def _stack(cli: Application, argument: str, backend: str | None, local: bool) -> "tuple[BackendFiles, StackName]":
+def _stack(cli: Application, argument: str, backend: str | None, local: bool) -> "tuple[Backend, StackName]":
     from saas_ctl.spec import loader
     from saas_ctl.state import location
     from saas_ctl.state.stacks import named

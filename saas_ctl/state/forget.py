@@ -8,7 +8,7 @@ from typing import Any
 
 from saas_ctl.errors import Refused, UsageError
 from saas_ctl.state.stacks import StackName
-from saas_ctl.state.storage import BackendFiles, checkpoint
+from saas_ctl.state.storage import Backend
 
 SHOWN = 20  # resources named in a refusal; the rest counted
 
@@ -22,9 +22,9 @@ class Resource:
         return f"{self.type} {self.name}"
 
 
-def resources(files: BackendFiles, stack: StackName) -> list[Resource]:
+def resources(files: Backend, stack: StackName) -> list[Resource]:
     """What the stack's state records as deployed (the stack itself and its providers are bookkeeping)."""
-    document = checkpoint(files, stack.project, stack.stack)
+    document = files.checkpoint(stack.project, stack.stack)
     if document is None:
         raise UsageError(f"stack {stack.label} does not exist in {files.url}", hint="`saasctl tenant list` lists them")
     latest = (document.get("checkpoint") or {}).get("latest") or {}
@@ -59,7 +59,7 @@ class Forgotten:
         return {"stack": self.stack.label, "forgotten": [{"type": r.type, "name": r.name} for r in self.resources]}
 
 
-def forget(files: BackendFiles, stack: StackName, remove: Any, force: bool = False) -> Forgotten:
+def forget(files: Backend, stack: StackName, remove: Any, force: bool = False) -> Forgotten:
     """Refuse a stack that records resources (unless ``force``), then ``remove(stack)``: the Pulumi CLI's
     ``stack rm --force``, so its history and backups go the way Pulumi's own do."""
     recorded = resources(files, stack)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from saas_ctl.state.storage import BackendFiles, lock_prefix
+from saas_ctl.state.storage import Backend, lock_prefix
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,17 @@ class Lock:
         }
 
 
-def find(files: BackendFiles, project: str, stack: str) -> list[Lock]:
+def find(backend: Backend, project: str, stack: str) -> list[Lock]:
     locks = []
-    for key in files.keys(lock_prefix(project, stack)):
-        raw = files.read(key)
+    prefix = lock_prefix(project, stack)
+    for name, raw in sorted(backend.read_all(prefix).items()):
         try:
             data = json.loads(raw or b"{}")
         except ValueError:
             data = {}
         locks.append(
             Lock(
-                key,
+                prefix + name,
                 int(data.get("pid") or 0),
                 str(data.get("username", "?")),
                 str(data.get("hostname", "?")),

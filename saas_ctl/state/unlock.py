@@ -8,7 +8,7 @@ from typing import Any
 from saas_ctl.errors import Refused
 from saas_ctl.state import locks
 from saas_ctl.state.stacks import StackName
-from saas_ctl.state.storage import BackendFiles
+from saas_ctl.state.storage import Backend
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Unlocked:
         return {"stack": self.stack.label, "cleared": [lock.to_json() for lock in self.cleared]}
 
 
-def unlock(files: BackendFiles, stack: StackName, force: bool = False) -> Unlocked:
+def unlock(files: Backend, stack: StackName, force: bool = False) -> Unlocked:
     """Delete the stack's locks whose holder is known to be gone (it ran on this host and no longer runs);
     with ``force``, every lock. Refused (nothing deleted) while a holder still runs, or cannot be seen from
     here, without ``force``."""

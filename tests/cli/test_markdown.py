@@ -84,3 +84,22 @@ def test_markdown_without_dry_run_is_refused(runner: CliRunner, engine: fakes.Me
         2,
         "error: --format markdown needs --dry-run: it writes what a dry run found as a PR comment\n",
     )
+
+
+def test_a_stack_skipped_as_unchanged_is_named_as_such_not_as_a_failure() -> None:
+    from saas_ctl.cli.markdown import comment
+    from saas_ctl.engine.base import Operation, StackResult, StackTarget, Status
+    from saas_ctl.engine.changes import counts
+    from saas_ctl.orchestration.orchestrator import RunReport
+    from saas_ctl.service.interaction import Outcome
+
+    platform = StackTarget("saas-platform", "dev", lambda: None, kind="platform")
+    acme = StackTarget(TENANTS, "acme", lambda: None, kind="tenant", tenant="acme")
+    results = [
+        StackResult(platform, Operation.PREVIEW, Status.SUCCEEDED, counts((VPC,)), changes_detail=(VPC,)),
+        StackResult(acme, Operation.PREVIEW, Status.UNCHANGED, reason="its fingerprint is the one last deployed"),
+    ]
+    text = comment(Outcome([RunReport(Operation.PREVIEW, results)]), "tenants.yaml")
+    assert "**Skipped** (unchanged since their last successful deploy): `acme`\n" in text
+    assert "failed" not in text
+    assert text.endswith("**Summary:** 1 of 1 stack(s) previewed would change (replace 1); 1 skipped as unchanged.\n")

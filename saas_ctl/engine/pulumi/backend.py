@@ -128,8 +128,18 @@ def _bucket(url: str) -> Bucket:
 
     parts = urlsplit(url)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    from botocore.config import Config
+
     session = boto3.Session(profile_name=query["profile"]) if query.get("profile") else boto3.Session()
-    client = session.client("s3", region_name=query.get("region"), endpoint_url=query.get("endpoint"))
+    # Path-style requests where the URL asks for them (gocloud.dev blob/s3blob: use_path_style, or its older
+    # spelling s3ForcePathStyle), as an S3-compatible endpoint without per-bucket host names needs.
+    path_style = "true" in (query.get("use_path_style", "").lower(), query.get("s3ForcePathStyle", "").lower())
+    client = session.client(
+        "s3",
+        region_name=query.get("region"),
+        endpoint_url=query.get("endpoint"),
+        config=Config(s3={"addressing_style": "path" if path_style else "auto"}),
+    )
     return Bucket(client, parts.netloc, parts.path)
 
 
@@ -178,7 +188,8 @@ def write_fingerprint(url: str, project: str, stack: str, fingerprint: Fingerpri
 # ---- the stacks' own state --------------------------------------------------------------------------------
 
 
-def _checkpoint(store: Blobs, project: str, stack: str) -> dict[str, Any] | None:
+def checkpoint(store: Blobs, project: str, stack: str) -> dict[str, Any] | None:
+    """The stack's state document (``{"version": 3, "checkpoint": {...}}``); None when it has none."""
     for suffix, unpack in ((".json", lambda b: b), (".json.gz", gzip.decompress)):
         data = store.read(f".pulumi/stacks/{project}/{stack}{suffix}")
         if data is not None:
@@ -207,13 +218,13 @@ def checkpoint_outputs(url: str, project: str, stack: str) -> dict[str, Any] | N
     if store is None:
         return None
     try:
-        checkpoint = _checkpoint(store, project, stack)
+        document = checkpoint(store, project, stack)
     except Exception:
         return None
-    resources = ((checkpoint or {}).get("checkpoint") or {}).get("latest", {}) or {}
+    resources = ((document or {}).get("checkpoint") or {}).get("latest", {}) or {}
     root = next((r for r in resources.get("resources") or [] if r.get("type") == ROOT_TYPE), None)
     if root is None:  # no checkpoint (ask the CLI), or a stack never deployed (no outputs)
-        return None if checkpoint is None else {}
+        return None if document is None else {}
     outputs = dict(root.get("outputs") or {})
     return None if any(_has_secret(value) for value in outputs.values()) else outputs
 
