@@ -96,7 +96,7 @@ def tenant_target(
         )
 
     config = _config(spec, name, dict(tenant.tags))
-    options = {"delete_data": delete_data, "endpoint_url": endpoint_url, "redeploy": redeploy}
+    options = {"delete_data": delete_data, "endpoint_url": endpoint_url, "redeploy": redeploy, "resume": resume}
     made_of = fingerprint.of_tenant(tenant, platform, config, kept, options)
     return StackTarget(tenants_project(spec), name, program, config, kind="tenant", tenant=name, fingerprint=made_of)
 

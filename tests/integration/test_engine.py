@@ -4,6 +4,7 @@ AWS provider double: progress events, outputs, stack listing, errors, locks and 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 import threading
@@ -343,3 +344,17 @@ def test_state_that_stays_unreadable_is_reported_with_where_to_restore_it(
     ), result.error
     _state_file(real, ".attrs").unlink()  # what the message says to do
     assert engine.up(platform(real)).ok
+
+
+def test_the_stack_config_the_engine_writes_is_the_update_config(real: RealEngine, engine: PulumiEngine) -> None:
+    """Config goes into the workspace's stack settings file (not `pulumi config set-all`): the update records it
+    as set-all with paths would, the tags nested under aws:defaultTags."""
+    target = platform(real)
+    assert engine.up(target).ok
+    with engine._existing(target) as stack:
+        [latest] = stack.history(page_size=1)
+    config = {key: value.value for key, value in latest.config.items()}
+    assert config["aws:region"] == "us-east-1"
+    assert json.loads(config["aws:defaultTags"]) == {
+        "tags": {key.split('"')[1]: value for key, value in target.config.items() if key.startswith("aws:defaultTags")}
+    }

@@ -161,15 +161,16 @@ class PulumiEngine:
         if backend.stack_exists(url, target.project, target.stack):
             opts.program = target.program
             opts.project_settings.main = opts.project_settings.main or os.getcwd()  # as the SDK's own helper does
-            workspace = auto.LocalWorkspace(**vars(opts))
-            return lean.LeanStack(
-                name, workspace, lambda: backend.checkpoint_outputs(url, target.project, target.stack)
-            )
-        if create:
-            return auto.create_or_select_stack(
+            workspace: Any = auto.LocalWorkspace(**vars(opts))
+        elif create:
+            workspace = auto.create_or_select_stack(
                 stack_name=name, project_name=target.project, program=target.program, opts=opts
-            )
-        return auto.select_stack(stack_name=name, project_name=target.project, program=target.program, opts=opts)
+            ).workspace
+        else:
+            workspace = auto.select_stack(
+                stack_name=name, project_name=target.project, program=target.program, opts=opts
+            ).workspace
+        return lean.LeanStack(name, workspace, lambda: backend.checkpoint_outputs(url, target.project, target.stack))
 
     def _once_readable(self, read: Callable[[], _T]) -> _T:
         """``read()``, again while it finds the stack's state mid-write by another operation (the file backend's

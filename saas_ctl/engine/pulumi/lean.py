@@ -55,7 +55,7 @@ class LeanStack(auto.Stack):
     def __init__(
         self,
         name: str,
-        workspace: auto.LocalWorkspace,
+        workspace: auto.Workspace,
         read_outputs: Callable[[], dict[str, Any] | None],
     ) -> None:
         # Stack.__init__ would run `pulumi stack select`; the caller knows the stack exists.

@@ -213,7 +213,8 @@ class SynthEngine:
             changes,
             synthesis.outputs,
             None,
-            synthesis.resources,
+            # What the program declares, for `saasctl plan`; an up of a fleet does not keep every stack's.
+            synthesis.resources if operation is Operation.PREVIEW else (),
             note=NOTHING_DEPLOYED,
             changes_detail=detail,
         )
