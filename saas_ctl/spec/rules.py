@@ -272,7 +272,10 @@ def environment_size(environment: dict[str, str]) -> int:
 
 def _environment_sizes(spec: TenantsFile) -> Iterator[Problem]:
     for index, tenant in enumerate(spec.tenants):
-        size = environment_size(resolve(tenant, spec).environment)
+        tier = tier_of(tenant, spec)
+        size = environment_size(
+            {**spec.defaults.environment, **(tier.environment if tier else {}), **tenant.environment}
+        )
         if size > limits.TASK_ENVIRONMENT_MAX_BYTES:
             yield (
                 ("tenants", index, "environment"),
