@@ -101,3 +101,10 @@ def test_a_tier_may_not_set_a_tag_saasctl_sets() -> None:
     assert any(
         "tiers.business.tags.tenant: tag key 'tenant' is set by saasctl itself" in str(i) for i in issues_of(text)
     )
+
+
+def test_preflights_fleet_demand_counts_a_tenant_at_its_tiers_size_and_maximum() -> None:
+    from saas_ctl.preflight import capacity
+
+    # acme: cpu 1024 and autoscaling max 8 from its tier business (its own memory 4096)
+    assert (capacity.demand(spec_of(TIERED)).tasks, capacity.demand(spec_of(TIERED)).vcpus) == (8, 8.0)
