@@ -75,6 +75,7 @@ def _lines(outcome: Outcome, file: str) -> Iterator[str]:
         yield from (f"- {code(r.target.label)}: {cell(r.error or str(r.status))}" for r in failed)
         yield ""
     yield from _preflight(outcome.findings, file)
+    yield from _cost(outcome.extra.get("monthly_cost"))
     yield _summary([r for r in results if r not in skipped], changing, failed, later, destroyed, len(skipped))
 
 
@@ -112,6 +113,16 @@ def _preflight(findings: Sequence[Finding], file: str) -> Iterator[str]:
         yield f"- {finding.severity} {code(finding.code)} {code(where)}{' ' + code(path) if path else ''}: " + cell(
             finding.message + fix
         )
+    yield ""
+
+
+def _cost(cost: dict[str, object] | None) -> Iterator[str]:
+    """The environment's monthly cost as the file asks (`saasctl cost`), and what the tenants it creates add."""
+    if not cost:
+        return
+    from saas_ctl.cost.change import describe_fleet_cost
+
+    yield f"**Monthly cost:** {cell(describe_fleet_cost(cost).removeprefix('monthly cost: '))}"
     yield ""
 
 

@@ -3,6 +3,7 @@ before they deploy, and put it in their JSON document."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -49,6 +50,34 @@ def _money(amount: Decimal) -> str:
 
 def _signed(amount: Decimal) -> str:
     return f"+${amount:,}" if amount >= 0 else f"-${-amount:,}"
+
+
+def fleet_cost(spec: TenantsFile, deployed: Collection[str]) -> dict[str, Any] | None:
+    """`apply --dry-run`: the environment's monthly cost as the file asks, and what the tenants it would create
+    (no stack yet) add; None when there are no prices for the Region. A changed tenant's cost before the change is
+    not known here (the deployed stacks keep no settings): `tenant set` says that one."""
+    try:
+        table = prices.load(spec.platform.region)
+    except UsageError:
+        return None
+    found = estimate(spec, table)
+    new = {t.name: float(t.monthly) for t in found.tenants if t.name not in set(deployed)}
+    return {
+        "monthly": float(found.monthly()),
+        "monthly_at_max": float(found.monthly(at_max=True)),
+        "new_tenants": new,
+        "added_by_new_tenants": float(sum((Decimal(str(v)) for v in new.values()), Decimal(0))),
+        "prices": table.describe(),
+    }
+
+
+def describe_fleet_cost(cost: dict[str, Any]) -> str:
+    """One line: the environment's monthly cost, and what new tenants add."""
+    new = ", ".join(f"{name} +${amount:,.2f}" for name, amount in cost["new_tenants"].items())
+    return (
+        f"monthly cost: ${cost['monthly']:,.2f} at desired counts, ${cost['monthly_at_max']:,.2f} at autoscaling "
+        f"maximums" + (f"; new tenants add {new}" if new else "") + f" (from {cost['prices']}, `saasctl cost`)"
+    )
 
 
 def monthly_change(before: TenantsFile, after: TenantsFile, name: str) -> MonthlyChange | None:

@@ -18,7 +18,7 @@ from infra import aws_limits as limits
 from infra.aws_limits import Quota
 from saas_ctl.preflight.findings import Finding, error, warning
 from saas_ctl.spec import cells
-from saas_ctl.spec.models import TenantsFile
+from saas_ctl.spec.models import TenantsFile, tier_of
 
 QUOTAS_PATH = ("platform", "quotas")
 # An ALB needs at least 8 free addresses in each of its subnets (it may use more as it scales).
@@ -54,10 +54,15 @@ def demand(spec: TenantsFile) -> FleetDemand:
     tasks_per_az = 0
     defaults = spec.defaults
     for tenant in spec.tenants:
-        # The two settings this needs, overlaid as resolve() would (without building every tenant's settings).
-        own_max = tenant.autoscaling.max if tenant.autoscaling is not None else None
-        most = own_max if own_max is not None else defaults.autoscaling.max
-        vcpus += most * (tenant.cpu if tenant.cpu is not None else defaults.cpu) / 1024
+        # The two settings this needs, overlaid as resolve() would (without building every tenant's settings): the
+        # tenant's own, its tier's, the defaults'. A suspended tenant is counted too: a resume brings it back.
+        layers = [tenant, tier_of(tenant, spec)]
+        most = next(
+            (layer.autoscaling.max for layer in layers if layer and layer.autoscaling and layer.autoscaling.max),
+            defaults.autoscaling.max,
+        )
+        cpu = next((layer.cpu for layer in layers if layer and layer.cpu is not None), defaults.cpu)
+        vcpus += most * cpu / 1024
         tasks += most
         tasks_per_az += math.ceil(most / zones)
     cell_count = cells.cell_count(spec)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.outputs import SUSPENDED_OUTPUT
 from saas_ctl.aws import rollout
 from saas_ctl.aws.session import AwsError, boundary
 
@@ -45,8 +46,10 @@ class Gate:
         return self.ecs is not None and self.elbv2 is not None
 
     def problem(self, outputs: Mapping[str, Any]) -> str | None:
-        """Why a deployed tenant is not healthy now; None when it is (or there is nothing to read)."""
-        if not self.reads:
+        """Why a deployed tenant is not healthy now; None when it is (or there is nothing to read). A suspended
+        tenant runs no tasks and its hosts answer the suspended page: nothing to check (its new image runs when it
+        is resumed)."""
+        if not self.reads or outputs.get(SUSPENDED_OUTPUT) is True:
             return None
         try:
             with boundary("could not read its health"):

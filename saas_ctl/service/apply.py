@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from saas_ctl.cost.change import describe_fleet_cost, fleet_cost
 from saas_ctl.engine.base import Status
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
@@ -52,7 +53,10 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
             ui.notice(f"{name}: would be created once the platform (or its cell) is up")
         for name in seen.would_destroy:
             ui.notice(f"{name}: its stack would be destroyed (--prune; its bucket and secret are kept)")
-        extra = {"shard": request.shard, "dry_run": True, "not_previewed": seen.not_previewed}
+        cost = fleet_cost(loaded.spec, deployed.tenants)
+        if cost is not None:
+            ui.notice(describe_fleet_cost(cost))
+        extra = {"shard": request.shard, "dry_run": True, "not_previewed": seen.not_previewed, "monthly_cost": cost}
         unpreviewed = [*seen.not_previewed, *seen.would_destroy]
         return Outcome(
             seen.reports,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from saas_ctl.aws import hooks
@@ -15,7 +15,7 @@ from saas_ctl.errors import UsageError
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
 from saas_ctl.spec import loader, store
-from saas_ctl.stacks import operations, state
+from saas_ctl.stacks import operations, state, targets
 from saas_ctl.stacks.destroy import destroy_tenant
 
 if TYPE_CHECKING:
@@ -224,7 +224,7 @@ def operate(
 
 def redeploy_token(now: datetime | None = None) -> str:
     """New at every `tenant up --redeploy`: the UTC time, to the second."""
-    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return targets.deployment_token(now)
 
 
 def deploy(

@@ -529,6 +529,7 @@ class Tier(_Model):
     environment: EnvVars = {}
     log_retention_days: Retention | None = None
     suspended_page: SuspendedPage | None = None
+    tags: Tags = {}
 
 
 TierName = Annotated[str, _label("a tier name", 63)]
@@ -608,7 +609,8 @@ def tier_of(tenant: Tenant, spec: TenantsFile) -> Tier | None:
 def resolve(tenant: Tenant, spec: TenantsFile) -> EffectiveTenant:
     """The tenant's effective settings: ``defaults``, overlaid by its tier's, overlaid by its own values.
 
-    ``environment`` and ``tags`` merge key by key (the tenant's win; tags start from the platform's);
+    ``environment`` and ``tags`` merge key by key (the tenant's win over its tier's; tags start from the
+    platform's);
     ``autoscaling`` merges field by field; every other setting is replaced whole.
     """
     return resolve_with_sources(tenant, spec)[0]
@@ -647,7 +649,7 @@ def resolve_with_sources(tenant: Tenant, spec: TenantsFile) -> tuple[EffectiveTe
         hosts=tuple(tenant.hosts) if tenant.hosts else (f"{tenant.name}.{spec.platform.domain}",),
         priority=tenant.priority if tenant.priority is not None else 0,
         cell=tenant.cell or 1,
-        tags={**spec.platform.tags, **tenant.tags},
+        tags={**spec.platform.tags, **(tier.tags if tier else {}), **tenant.tags},
         tier=tenant.tier,
         suspended=tenant.suspended,
     )

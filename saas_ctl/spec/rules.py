@@ -226,12 +226,13 @@ def _unknown_tier(name: str, spec: TenantsFile) -> str:
 def _tiers(spec: TenantsFile) -> Iterator[Problem]:
     """A tier's sizing, over the defaults, passes the same Fargate and scaling rules as a tenant's."""
     for name, tier in spec.tiers.items():
+        yield from _reserved_tag_keys(tier.tags, ("tiers", name, "tags"))
         if _overrides_service(tier):
             yield from _service(_over_defaults(tier, spec.defaults), ("tiers", name), f"tier {name!r}")
 
 
 def _over_defaults(tier: Tier, defaults: ServiceSettings) -> ServiceSettings:
-    own = tier.model_dump(exclude_none=True, exclude={"autoscaling", "environment", "suspended_page"})
+    own = tier.model_dump(exclude_none=True, exclude={"autoscaling", "environment", "suspended_page", "tags"})
     scaling = defaults.autoscaling.model_copy(
         update=tier.autoscaling.model_dump(exclude_none=True) if tier.autoscaling else {}
     )
@@ -272,7 +273,10 @@ def environment_size(environment: dict[str, str]) -> int:
 
 def _environment_sizes(spec: TenantsFile) -> Iterator[Problem]:
     for index, tenant in enumerate(spec.tenants):
-        size = environment_size(resolve(tenant, spec).environment)
+        tier = tier_of(tenant, spec)
+        size = environment_size(
+            {**spec.defaults.environment, **(tier.environment if tier else {}), **tenant.environment}
+        )
         if size > limits.TASK_ENVIRONMENT_MAX_BYTES:
             yield (
                 ("tenants", index, "environment"),

@@ -4,15 +4,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
+from infra.outputs import PlatformOutputs
+from infra.tenant.kept import KeptData
 from saas_ctl.aws import hooks
 from saas_ctl.engine.base import Operation, StackResult
 from saas_ctl.orchestration.orchestrator import Options, RunReport, Verifier
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import LoadedSpec
+from saas_ctl.spec.models import TenantsFile
 from saas_ctl.stacks import converge
-from saas_ctl.stacks.converge import EVERY, Converge
+from saas_ctl.stacks.converge import EVERY, Converge, Decision
 from saas_ctl.stacks.guards import (
     missing_cells,
     refuse_missing_cells,
@@ -92,11 +96,38 @@ def tenants(
     deploying = operation is Operation.UP
     after = _then(hooks.after_deploy(session, spec, platform), gate) if deploying else None
     before = hooks.before_deploy(session, spec, platform) if deploying else None
-    resuming = deployed.resuming(spec, chosen) if operation in (Operation.UP, Operation.PREVIEW) else set()
-    stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy, resuming=resuming)
+    stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy)
     decisions = choose.decide(session, stacks, deployed.tenants)
+    if operation in (Operation.UP, Operation.PREVIEW):
+        decisions = with_resumes(session, spec, platform, deployed, decisions, kept, redeploy)
     orchestrator = session.orchestrator()
     return converge.run(operation, decisions, lambda run: orchestrator.run(operation, run, after, before))
+
+
+def with_resumes(
+    session: Session,
+    spec: TenantsFile,
+    platform: PlatformOutputs,
+    deployed: Deployed,
+    decisions: list[Decision],
+    kept: Mapping[str, KeptData],
+    redeploy: str | None = None,
+) -> list[Decision]:
+    """The decisions, with the stacks that resume a suspended tenant rebuilt to do so. Only the stacks that run are
+    asked whether they are suspended (their outputs: a Pulumi CLI run each); a tenant whose suspension was removed
+    from the file has a new fingerprint, so it runs."""
+    running = [d.target.tenant for d in decisions if d.run and d.target.tenant]
+    resuming = deployed.resuming(spec, running)
+    if not resuming:
+        return decisions
+    rebuilt = tenants_for(session, spec, sorted(resuming), platform, kept=kept, redeploy=redeploy, resuming=resuming)
+    by_name = {target.tenant: target for target in rebuilt}
+    return [
+        replace(d, target=replace(by_name[d.target.tenant], refresh=d.target.refresh))
+        if d.target.tenant in by_name
+        else d
+        for d in decisions
+    ]
 
 
 def _then(first: Verifier | None, second: Verifier | None) -> Verifier | None:

@@ -182,6 +182,9 @@ def tenants_for(
             f"tenant {unknown[0]!r} is not declared in {session.file}",
             hint=f"declared tenants: {', '.join(sorted(declared)) or 'none'}",
         )
+    # A resumed service starts a new deployment, as --redeploy does: its rollout is what the deploy then waits for
+    # until the tasks are healthy (a desired count raised alone leaves the last deployment COMPLETED: no wait).
+    resumed = redeploy or deployment_token() if resuming else redeploy
     return [
         tenant_target(
             spec,
@@ -190,8 +193,14 @@ def tenants_for(
             delete_data=delete_data,
             endpoint_url=session.endpoint_url,
             kept=(kept or {}).get(name, NOTHING_KEPT),
-            redeploy=redeploy,
+            redeploy=resumed if name in resuming else redeploy,
             resume=name in resuming,
         )
         for name in names
     ]
+
+
+def deployment_token(now: datetime | None = None) -> str:
+    """New at every deploy that forces a new ECS deployment (`tenant up --redeploy`, a resume): the UTC time, to
+    the second."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from saas_ctl.cli.main import app
@@ -153,3 +154,36 @@ def test_suspend_deploys_and_twice_writes_nothing(
     assert (second.exit_code, json.loads(second.stdout)["changed"]) == (0, False)
     assert "tenant acme already is as asked" in second.stderr
     assert path.read_text() == written
+
+
+# ---- apply converges to the file's suspension, asking only the stacks it runs whether they are suspended --------
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, offline: Path) -> fakes.RecordingEngine:
+    """The in-memory engine keeping fingerprints as the Pulumi engine does, so that `apply` skips what is unchanged."""
+    monkeypatch.setenv("SAASCTL_ENGINE", "tests.fakes:recording_engine")
+    monkeypatch.chdir(tmp_path)
+    return fakes.reset_recording_engine(tmp_path / "state")
+
+
+def tenant_output_reads(engine: fakes.MemoryEngine) -> list[str]:
+    return [label for op, label in engine.calls if op == "outputs" and label.startswith(TENANTS)]
+
+
+def test_apply_after_a_hand_edited_suspension_runs_that_tenant_and_reads_no_other_stacks_outputs(
+    runner: CliRunner, recorded: fakes.RecordingEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(recorded)
+    two = MINIMAL + "  - name: globex\n    priority: 11\n"
+    path = write_spec(two)
+    assert runner.invoke(app, ["apply", "--yes", "-f", str(path)]).exit_code == 0
+    recorded.ran()
+    path.write_text(two.replace("    priority: 10\n", "    priority: 10\n    suspended: true\n"))
+    assert runner.invoke(app, ["apply", "--yes", "-f", str(path)]).exit_code == 0
+    assert (recorded.ran(), tenant_output_reads(recorded)) == ([f"{TENANTS}/acme"], [])
+    recorded.deploy(TENANTS, "acme", {"suspended": True})  # what the suspended stack's outputs say
+    path.write_text(two)
+    assert runner.invoke(app, ["apply", "--yes", "-f", str(path)]).exit_code == 0
+    assert tenant_output_reads(recorded) == [f"{TENANTS}/acme"]  # asked whether it resumes; globex is unchanged
+    assert recorded.ran() == [f"{TENANTS}/acme"]

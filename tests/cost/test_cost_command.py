@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 
 from saas_ctl.cli.main import app
 from saas_ctl.cost import prices
+from tests import fakes
 from tests.conftest import EXAMPLE
+from tests.fakes import TENANTS, deployed_platform
 
 # By hand from saas_ctl/cost/data/prices.json (us-east-1, 730 hours a month), each line rounded to the cent (half up):
 # platform: 1 NAT 730 x 0.045 = 32.85; its IPv4 730 x 0.005 = 3.65; 1 ALB 730 x 0.0225 = 16.425 -> 16.43;
@@ -101,3 +103,19 @@ def test_the_text_says_the_tables_date_and_region(runner: CliRunner, cache: Path
     lines = result.stdout.splitlines()
     assert lines[0] == "prices: saasctl's bundled prices for us-east-1 as of 2026-12-02 (730 hours a month)"
     assert "total: $470.60 a month at desired counts, $553.27 at autoscaling maximums" in lines
+
+
+def test_the_pull_request_dry_run_says_the_monthly_cost_and_what_new_tenants_add(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    engine.deploy(TENANTS, "acme")
+    path = write_spec(EXAMPLE.read_text())  # globex has no stack yet: the merge would create it
+    result = runner.invoke(app, ["apply", "--dry-run", "--format", "markdown", "-f", str(path)])
+    assert result.exit_code in (0, 3), result.stderr
+    assert (
+        "**Monthly cost:** $470.60 at desired counts, $553.27 at autoscaling maximums; new tenants add globex +$10.68 "
+        f"(from saasctl's bundled prices for us-east-1 as of 2026-12-02, `saasctl cost -f {path}`)\n"
+    ) in result.stdout
+    document = json.loads(runner.invoke(app, ["apply", "--dry-run", "--json", "-f", str(path)]).stdout)
+    assert document["monthly_cost"]["added_by_new_tenants"] == 10.68

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from saas_ctl.engine.synth.engine import synthesize
+from saas_ctl.orchestration.session import Session
 from saas_ctl.stacks import targets
 from tests.conftest import MINIMAL, spec_of
+from tests.fakes import MemoryEngine
 from tests.infra.conftest import one, synth_tenant
 
 SUSPENDED = MINIMAL.replace("    priority: 10\n", "    priority: 10\n    suspended: true\n")
@@ -52,3 +56,21 @@ def test_the_deploy_that_resumes_a_tenant_sets_its_desired_count_back() -> None:
     synthesis = synthesize(targets.tenant_target(spec, "acme", targets.placeholder_platform(spec), resume=True))
     service = one(synthesis, "aws:ecs/service:Service")
     assert (service.inputs["desiredCount"], service.options.get("ignoreChanges") or []) == (1.0, [])
+
+
+def test_a_resumed_service_starts_a_new_deployment_for_the_deploy_to_wait_for() -> None:
+    spec = spec_of(MINIMAL)
+    session = Session(MemoryEngine(), Path("t.yaml"))
+    platform = targets.placeholder_platform(spec)
+    [resumed] = targets.tenants_for(session, spec, ["acme"], platform, resuming={"acme"})
+    service = one(synthesize(resumed), "aws:ecs/service:Service").inputs
+    assert service["forceNewDeployment"] is True and service["triggers"]["redeploy"]
+    [running] = targets.tenants_for(session, spec, ["acme"], platform)
+    assert "forceNewDeployment" not in one(synthesize(running), "aws:ecs/service:Service").inputs
+
+
+def test_a_releases_health_gate_passes_a_suspended_tenant_it_cannot_check() -> None:
+    from saas_ctl.releases.gate import Gate
+
+    gate = Gate(ecs=object(), elbv2=object(), cluster="saas-dev")  # any read would fail on these
+    assert gate.problem({"suspended": True, "service_name": "saas-acme-dev"}) is None

@@ -83,3 +83,28 @@ def test_a_tenant_of_a_tier_is_checked_with_the_tiers_values() -> None:
         "t.yaml:20: tenants[0].memory: memory 2048 is not valid with cpu 4096 on Fargate; valid: 8192-30720 in "
         "steps of 1024; the nearest is 8192"
     ]
+
+
+def test_a_tiers_tags_sit_between_the_platforms_and_the_tenants() -> None:
+    text = TIERED.replace(
+        "    log_retention_days: 90\n", "    log_retention_days: 90\n    tags: {plan: business, sla: gold}\n"
+    )
+    text = text.replace(
+        "    environment: {SUPPORT: phone}\n", "    environment: {SUPPORT: phone}\n    tags: {sla: platinum}\n"
+    )
+    spec = spec_of(text)
+    assert resolve(spec.tenants[0], spec).tags == {"plan": "business", "sla": "platinum"}
+
+
+def test_a_tier_may_not_set_a_tag_saasctl_sets() -> None:
+    text = TIERED.replace("    log_retention_days: 90\n", "    log_retention_days: 90\n    tags: {tenant: x}\n")
+    assert any(
+        "tiers.business.tags.tenant: tag key 'tenant' is set by saasctl itself" in str(i) for i in issues_of(text)
+    )
+
+
+def test_preflights_fleet_demand_counts_a_tenant_at_its_tiers_size_and_maximum() -> None:
+    from saas_ctl.preflight import capacity
+
+    # acme: cpu 1024 and autoscaling max 8 from its tier business (its own memory 4096)
+    assert (capacity.demand(spec_of(TIERED)).tasks, capacity.demand(spec_of(TIERED)).vcpus) == (8, 8.0)
