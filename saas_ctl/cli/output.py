@@ -91,6 +91,12 @@ class Output:
         except (ValueError, AttributeError):
             return False
 
+    def line(self, text: str) -> None:
+        """One line of user data on stdout, exactly as given: no markup, wrapping or console processing."""
+        self._line(text)
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            sys.stdout.flush()
+
     def _line(self, text: str) -> None:
         try:
             sys.stdout.write(text + "\n")
