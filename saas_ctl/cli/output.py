@@ -32,7 +32,7 @@ class Output:
         self.interrupted = False  # a signal came while stacks ran: the command ends with 130 whatever they did
         self.invocation = invocation or Invocation()
         # No emoji codes: AWS text such as a Secrets Manager ARN (":secret:") must print as it is.
-        self.stdout = Console(soft_wrap=True, highlight=False, emoji=False, markup=False)
+        self.stdout = _StdoutConsole(soft_wrap=True, highlight=False, emoji=False, markup=False)
         self.stderr = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
     def document(self, payload: Any) -> None:
@@ -62,7 +62,10 @@ class Output:
         """Human result output (stdout); user data is never parsed as markup."""
         if isinstance(renderable, str):
             renderable = self.invocation.carry(renderable)
-        self.stdout.print(renderable, markup=False)
+        try:
+            self.stdout.print(renderable, markup=False)
+        except BrokenPipeError:
+            discard_stdout()
 
     def records(
         self,
@@ -94,8 +97,10 @@ class Output:
     def line(self, text: str) -> None:
         """One line of user data on stdout, exactly as given: no markup, wrapping or console processing."""
         self._line(text)
-        with contextlib.suppress(BrokenPipeError, ValueError):
+        try:
             sys.stdout.flush()
+        except BrokenPipeError:
+            discard_stdout()
 
     def _line(self, text: str) -> None:
         try:
@@ -122,6 +127,15 @@ class Output:
             self.stderr.print(carry(line), markup=False)
         if error.hint:
             self.stderr.print(f"[dim]hint:[/dim] {markup_escaped(carry(error.hint))}")
+
+
+class _StdoutConsole(Console):
+    """rich's console for stdout, except that a reader that went away is no failure: rich's own answer to a broken
+    pipe is SystemExit(1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        discard_stdout()
 
 
 def interrupted_document(error: str, running: Sequence[str] = ()) -> dict[str, Any]:
@@ -169,6 +183,8 @@ def reporting(output: Output) -> Iterator[None]:
     its result ends with its exit status; nothing reaches the user as a traceback."""
     try:
         yield
+    except BrokenPipeError:  # the reader of stdout went away while the result was written: it stays a success
+        discard_stdout()
     except ExitStatus as status:
         raise typer.Exit(status.exit_code) from None
     except SaasctlError as exc:
