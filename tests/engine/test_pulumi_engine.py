@@ -281,3 +281,22 @@ def test_state_still_mid_write_with_no_lock_held_is_reported_as_damaged(tmp_path
     kind, message = describe_error(_torn_read(), TARGET, PulumiSettings.resolve(tmp_path), None)
     assert kind == "failed"
     assert message.startswith("the state of stack saas-dev-tenants/acme cannot be read (failed to load checkpoint")
+
+
+def test_a_lock_held_by_a_running_process_on_this_machine_is_never_to_be_cleared(tmp_path: Path) -> None:
+    import os
+    import socket
+
+    settings = PulumiSettings.resolve(tmp_path, "s3://team-state")
+    me = f"ci@{socket.gethostname()}"
+    stderr = (
+        "error: the stack is currently locked by 1 lock(s).\n  s3://team-state/.pulumi/locks/organization/"
+        f"saas-dev-tenants/acme/0b3e.json: created by {me} (pid {os.getpid()}) at 2026-12-02T11:00:00Z"
+    )
+    message = describe_error(errors.create_command_error(_result(stderr=stderr)), TARGET, settings, None)[1]
+    assert message == (
+        f"stack saas-dev-tenants/acme is locked by another update (held by {me}, pid {os.getpid()}, since "
+        f"2026-12-02T11:00:00Z), still running on this machine (pid {os.getpid()}): wait for it to finish, or stop "
+        f"it (kill -INT {os.getpid()}: Pulumi then releases the lock itself)"
+    )
+    assert "unlock" not in message and "delete" not in message

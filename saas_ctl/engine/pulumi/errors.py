@@ -27,6 +27,13 @@ def describe_error(
     stack = qualified_stack_name(settings, target)
     if isinstance(exc, errors.ConcurrentUpdateError):
         holder = _lock_holder(str(exc))
+        running = _live_holder(str(exc))
+        if running is not None:  # never suggest clearing a lock whose holder is running
+            return ErrorKind.LOCKED, (
+                f"stack {target.label} is locked by another update{holder}, still running on this machine (pid"
+                f" {running}): wait for it to finish, or stop it (kill -INT {running}: Pulumi then releases the"
+                f" lock itself){where}"
+            )
         clear = (
             f"`saasctl state unlock {target.label}` (it checks the holder is gone; the lock is under "
             f"{settings.backend_url}/.pulumi/locks/{ORGANIZATION}/{target.project}/{target.stack}/)"
@@ -135,6 +142,27 @@ def _lock_holder(text: str) -> str:
         if "locked by" in line:
             return " (" + line.strip().split("locked by", 1)[1].strip(" :") + ")"
     return ""
+
+
+def _live_holder(text: str) -> int | None:
+    """The pid of a lock's holder when it runs on this machine and is still alive; None otherwise (another
+    machine, or a process that is gone)."""
+    import os
+    import socket
+
+    host = socket.gethostname()
+    for match in _HOLDER.finditer(text):
+        if match["who"].rsplit("@", 1)[-1] != host:
+            continue
+        pid = int(match["pid"])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        except PermissionError:  # alive, another user's
+            return pid
+        return pid
+    return None
 
 
 # A CLI process that SIGINT ended before it could answer (the Automation API reports its return code, -2).
