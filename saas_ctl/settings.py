@@ -160,3 +160,37 @@ AWS_PROFILE = Variable(
 AWS_ACCESS_KEY_ID = Variable(
     "AWS_ACCESS_KEY_ID", "with AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN: credentials given directly", _text, ""
 )
+
+
+def checked_endpoint(url: str | None, environ: Mapping[str, str] | None = None) -> str | None:
+    """An AWS endpoint given by --endpoint-url or SAASCTL_AWS_ENDPOINT, refused (exit 2, naming which one gave it)
+    unless it is http(s)://host[:port][/path] with a port botocore can use: botocore and urllib raise bare
+    ValueErrors for anything else, deep in the first client made."""
+    if not url:
+        return url
+    from urllib.parse import urlsplit
+
+    problem = None
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError when out of range or not a number
+        if parts.scheme not in ("http", "https"):
+            problem = "it must start with http:// or https://"
+        elif not parts.hostname:
+            problem = "it names no host"
+        elif port == 0:
+            problem = "port 0 is not a port"
+        elif any(c.isspace() for c in url):
+            problem = "it contains white space"
+    except ValueError as exc:
+        problem = str(exc)
+    if problem is None:
+        return url
+    from saas_ctl.errors import UsageError
+
+    given = (os.environ if environ is None else environ).get(AWS_ENDPOINT.name, "").strip() == url.strip()
+    source = f"{AWS_ENDPOINT.name}={url!r}" if given else f"--endpoint-url {url!r}"
+    raise UsageError(
+        f"{source} is not a valid endpoint URL: {problem}",
+        hint="give the endpoint as a URL such as http://127.0.0.1:5000 (`saasctl local start` prints one)",
+    )

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -21,15 +24,28 @@ class SharedEngine:
     def __init__(self, root: Path, delays: dict[tuple[str, str], float]) -> None:
         self.root = root
         self.delays = delays
+        self._cancelled = threading.Event()
+
+    def _log(self, line: str) -> None:
+        with open(self.root / "log", "a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {line}\n")
+
+    def _wait(self, seconds: float) -> bool:
+        """Sleep ``seconds``, as a stack operation runs; True when it was cancelled meanwhile."""
+        return self._cancelled.wait(seconds)
 
     def _path(self, label: str) -> Path:
         return self.root / (label.replace("/", "__") + ".json")
 
     def _operate(self, operation: Operation, target: StackTarget) -> StackResult:
         delay = self.delays.get((str(operation), target.stack), self.delays.get((str(operation), "*"), 0.0))
-        time.sleep(delay)
-        with open(self.root / "log", "a", encoding="utf-8") as log:
-            log.write(f"{os.getpid()} {operation} {target.label}\n")
+        if os.environ.get("SAASCTL_TEST_PROVIDER"):  # a provider-like child, in a process group of its own
+            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"], start_new_session=True)
+            self._log(f"provider {child.pid}")
+        self._log(f"started {operation} {target.label}")
+        if self._wait(delay):
+            return StackResult(target, operation, Status.CANCELLED, error="cancelled")
+        self._log(f"{operation} {target.label}")
         if operation is Operation.UP:
             outputs = (
                 PlatformOutputs.placeholder("us-east-1", "saas-dev").as_dict()
@@ -62,12 +78,31 @@ class SharedEngine:
         return self._operate(Operation.REFRESH, target)
 
     def outputs(self, target: StackTarget) -> dict[str, Any]:
+        self._log(f"outputs {target.label}")
         path = self._path(target.label)
         return json.loads(path.read_text()) if path.exists() else {}
 
     def list_stacks(self, project: str) -> list[str]:
         prefix = f"{project}__"
         return sorted(p.name[len(prefix) : -len(".json")] for p in self.root.glob(f"{prefix}*.json"))
+
+
+class EarlierEngine(SharedEngine):
+    """An engine written to the earlier protocol: a ``cancel`` method, no ``capabilities`` declared."""
+
+    capabilities = None  # type: ignore[assignment]
+
+    def cancel(self, label: str) -> None:
+        self._log(f"cancel {label}")
+        self._cancelled.set()
+
+
+class DeafEngine(SharedEngine):
+    """An engine that cannot cancel: its operations run to their end whatever happens."""
+
+    def _wait(self, seconds: float) -> bool:
+        time.sleep(seconds)
+        return False
 
 
 def parse_delays(text: str) -> dict[tuple[str, str], float]:
@@ -81,3 +116,42 @@ def parse_delays(text: str) -> dict[tuple[str, str], float]:
 
 def engine() -> SharedEngine:
     return SharedEngine(Path(os.environ["SAASCTL_TEST_STACKS"]), parse_delays(os.environ.get("SAASCTL_TEST_DELAY", "")))
+
+
+def earlier_engine() -> EarlierEngine:
+    return EarlierEngine(
+        Path(os.environ["SAASCTL_TEST_STACKS"]), parse_delays(os.environ.get("SAASCTL_TEST_DELAY", ""))
+    )
+
+
+def deaf_engine() -> DeafEngine:
+    return DeafEngine(Path(os.environ["SAASCTL_TEST_STACKS"]), parse_delays(os.environ.get("SAASCTL_TEST_DELAY", "")))
+
+
+def start(workdir: Path, root: Path, *args: str, engine: str = "engine", **variables: str) -> subprocess.Popen[str]:
+    """saasctl in a subprocess of its own, on the shared engine (``engine``: its factory here) in ``root``, offline;
+    ``variables``: more of its environment."""
+    from tests.conftest import REPO, offline_environment
+
+    env = {
+        **offline_environment(workdir),
+        "PYTHONPATH": str(REPO),
+        "SAASCTL_ENGINE": f"tests.shared_engine:{engine}",
+        "SAASCTL_TEST_STACKS": str(root),
+        **variables,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "saas_ctl", *args],
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def logged(root: Path) -> list[str]:
+    """What the engines of every process did, in order (without the pids)."""
+    path = root / "log"
+    return [line.split(" ", 1)[1] for line in path.read_text().splitlines()] if path.exists() else []

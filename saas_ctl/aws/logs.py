@@ -29,6 +29,17 @@ def parse_since(text: str) -> int:
     return seconds
 
 
+# C0 controls but tab, DEL and the C1 controls: a tenant's application writes what it likes into its log, and an
+# escape sequence printed as it is moves the cursor, retitles the window, rewrites what was shown, or (OSC 52)
+# writes the reader's clipboard.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def escaped(text: str) -> str:
+    """``text`` with every control character but tab shown as its escape (ESC as \\x1b, a newline as \\n)."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
 @dataclass(frozen=True)
 class LogLine:
     timestamp: int  # milliseconds since the epoch
@@ -36,9 +47,11 @@ class LogLine:
     message: str
     event_id: str
 
-    def render(self) -> str:
+    def render(self, raw: bool = False) -> str:
+        """One line: time, stream, message; the message's control characters escaped unless ``raw``."""
         when = datetime.fromtimestamp(self.timestamp / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-        return f"{when} {self.stream} {self.message.rstrip()}"
+        message = self.message.rstrip()
+        return f"{when} {escaped(self.stream)} {message if raw else escaped(message)}"
 
     def to_json(self) -> dict[str, Any]:
         return {"timestamp": self.timestamp, "stream": self.stream, "message": self.message}

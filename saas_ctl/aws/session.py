@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
+from saas_ctl import settings
 from saas_ctl.errors import SaasctlError, UsageError
 
 T = TypeVar("T")
@@ -35,6 +36,7 @@ def session(endpoint_url: str | None) -> Any | None:
     """A boto3 session with credentials, or None. A local endpoint gets dummy credentials if none are set."""
     import boto3
 
+    settings.checked_endpoint(endpoint_url)
     found = boto3.Session()
     if found.get_credentials() is not None:
         return found
@@ -58,6 +60,7 @@ def required(endpoint_url: str | None, what: str) -> Any:
 def boundary(what: str, hint: str | None = None) -> Iterator[None]:
     """Calls to AWS inside the block fail as an :class:`AwsError` whose message starts with ``what``."""
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     try:
         yield
@@ -68,6 +71,14 @@ def boundary(what: str, hint: str | None = None) -> Iterator[None]:
         raise AwsError(f"{what}: {exc}", str(exc), code, status, answer, hint) from None
     except BotoCoreError as exc:
         raise AwsError(f"{what}: {exc}", str(exc), hint=hint) from None
+    except ResponseParserError as exc:  # not a BotoCoreError: an endpoint that answers with a web page
+        raise AwsError(f"{what}: {not_an_aws_answer(exc)}", str(exc), hint=hint) from None
+
+
+def not_an_aws_answer(exc: Exception) -> str:
+    """What an endpoint that answered with something botocore cannot parse (an HTML page) did, in one line."""
+    page = "<html" in str(exc).lower()
+    return f"the endpoint answered with {'an HTML page' if page else 'something'} that is not an AWS answer"
 
 
 def ask(what: str, call: Callable[[], T], missing: Collection[str | int] = ()) -> T | None:

@@ -5,7 +5,6 @@ The first signal sets an event the work checks between steps and says so; a seco
 """
 
 import contextlib
-import os
 import signal
 import sys
 import threading
@@ -13,16 +12,16 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
-from saas_ctl.errors import EXIT_INTERRUPTED
-
 
 @contextlib.contextmanager
 def between_steps() -> Iterator[threading.Event]:
     stop = threading.Event()
 
     def handle(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
-            os._exit(EXIT_INTERRUPTED)  # the second signal: at once, whatever is running
+        if stop.is_set():  # the second signal: at once, whatever is running
+            from saas_ctl.cli.terminal import exit_at_once
+
+            exit_at_once(None)
         stop.set()
         sys.stderr.write("interrupted: stopping after the current step (press Ctrl-C again to exit at once)\n")
 

@@ -2,8 +2,23 @@
 
 import signal
 import sys
-from pathlib import Path
+import threading
 from types import FrameType
+
+# SIGTERM while the CLI is still being imported (CI cancelling a job the moment it starts) is remembered and
+# answered as soon as main() runs (exit 130), instead of Python's default: death by the signal, -15.
+_early_signal = threading.Event()
+
+
+def _remember(signum: int, frame: FrameType | None) -> None:
+    _early_signal.set()
+
+
+if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+    signal.signal(signal.SIGTERM, _remember)
+
+# ruff: noqa: E402 - the handler above goes in before the imports that take the start-up's time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -60,22 +75,46 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 
 def main() -> None:
+    """The process's entry: runs the command line and exits with its status. A signal that comes while the
+    command is being built, or after its result (while the process ends), still ends it with 130 and, under
+    --json, its one JSON document (unless it printed one)."""
+    from saas_ctl.errors import EXIT_INTERRUPTED
+
     signal.signal(signal.SIGTERM, _terminate)
+    code: object = 0
     try:
+        if _early_signal.is_set():
+            raise KeyboardInterrupt
         app()
+    except SystemExit as exc:
+        code = exc.code
     except KeyboardInterrupt:
         # The signal came while Typer was still building the command (before its own handling, which ends an
         # interrupted command line with 130, and before a command's output.reporting): the same exit, no trace.
-        from saas_ctl.errors import EXIT_INTERRUPTED
-
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        code = EXIT_INTERRUPTED
     finally:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:  # a closed stdout never turns a result into a failure
-            from saas_ctl.cli.output import discard_stdout
+        code = _leaving(code)
+    raise SystemExit(code)
 
-            discard_stdout()
+
+def _leaving(code: object) -> object:
+    """From here to the process's end, SIGINT and SIGTERM are held (Python's finalisation puts back the default
+    handlers, under which a late SIGTERM would end the process as -15): one that came is answered with 130."""
+    from saas_ctl.cli.output import discard_stdout, print_interrupted_document
+    from saas_ctl.errors import EXIT_INTERRUPTED
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        if signal.sigpending() & held or _early_signal.is_set():
+            code = EXIT_INTERRUPTED
+    if code == EXIT_INTERRUPTED:
+        print_interrupted_document("interrupted")
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # a closed stdout never turns a result into a failure
+        discard_stdout()
+    return code
 
 
 __all__ = ["Path", "app", "main"]

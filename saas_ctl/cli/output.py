@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -18,17 +19,27 @@ from rich.console import Console
 from saas_ctl.cli.invocation import Invocation
 from saas_ctl.errors import EXIT_INTERRUPTED, ExitStatus, SaasctlError
 
+# Whether this process has printed its one JSON document (an interrupt that comes after it prints no other).
+_document_printed = threading.Event()
+
 
 class Output:
-    def __init__(self, json_mode: bool, invocation: Invocation | None = None) -> None:
+    def __init__(self, json_mode: bool, invocation: Invocation | None = None, command: bool = True) -> None:
+        """``command``: the output of a command about to run (none of its documents printed yet)."""
+        if command:
+            _document_printed.clear()
         self.json_mode = json_mode
+        self.interrupted = False  # a signal came while stacks ran: the command ends with 130 whatever they did
         self.invocation = invocation or Invocation()
         # No emoji codes: AWS text such as a Secrets Manager ARN (":secret:") must print as it is.
-        self.stdout = Console(soft_wrap=True, highlight=False, emoji=False, markup=False)
+        self.stdout = _StdoutConsole(soft_wrap=True, highlight=False, emoji=False, markup=False)
         self.stderr = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
     def document(self, payload: Any) -> None:
         """Print the one JSON document of a --json run."""
+        if _document_printed.is_set():
+            return
+        _document_printed.set()
         try:
             carried = self.invocation.carry_all(payload)
             sys.stdout.write(json.dumps(carried, indent=2, sort_keys=False, default=str) + "\n")
@@ -51,7 +62,10 @@ class Output:
         """Human result output (stdout); user data is never parsed as markup."""
         if isinstance(renderable, str):
             renderable = self.invocation.carry(renderable)
-        self.stdout.print(renderable, markup=False)
+        try:
+            self.stdout.print(renderable, markup=False)
+        except BrokenPipeError:
+            discard_stdout()
 
     def records(
         self,
@@ -80,6 +94,14 @@ class Output:
         except (ValueError, AttributeError):
             return False
 
+    def line(self, text: str) -> None:
+        """One line of user data on stdout, exactly as given: no markup, wrapping or console processing."""
+        self._line(text)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            discard_stdout()
+
     def _line(self, text: str) -> None:
         try:
             sys.stdout.write(text + "\n")
@@ -107,6 +129,39 @@ class Output:
             self.stderr.print(f"[dim]hint:[/dim] {markup_escaped(carry(error.hint))}")
 
 
+class _StdoutConsole(Console):
+    """rich's console for stdout, except that a reader that went away is no failure: rich's own answer to a broken
+    pipe is SystemExit(1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        discard_stdout()
+
+
+def interrupted_document(error: str, running: Sequence[str] = ()) -> dict[str, Any]:
+    """The JSON document of a run interrupted before it had a result to print."""
+    return {
+        "results": [],
+        "interrupted": True,
+        "error": error,
+        "error_kind": "cancelled",
+        **({"running": list(running)} if running else {}),
+    }
+
+
+def json_requested(argv: Sequence[str] | None = None) -> bool:
+    """Whether the command line asks for --json, read before (or without) parsing it: for an interrupt that
+    comes while the command is still being built."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    return "--json" in (words[: words.index("--")] if "--" in words else words)
+
+
+def print_interrupted_document(error: str, running: Sequence[str] = (), json_mode: bool | None = None) -> None:
+    """Under --json, the one document of an interrupted run, unless one was printed already."""
+    if json_requested() if json_mode is None else json_mode:
+        Output(True, command=False).document(interrupted_document(error, running))
+
+
 def discard_stdout() -> None:
     """The reader of stdout went away (`saasctl ... --json | head -c 10`): what was done stays done and the
     exit code stays what it is; what is left to print goes nowhere."""
@@ -128,6 +183,8 @@ def reporting(output: Output) -> Iterator[None]:
     its result ends with its exit status; nothing reaches the user as a traceback."""
     try:
         yield
+    except BrokenPipeError:  # the reader of stdout went away while the result was written: it stays a success
+        discard_stdout()
     except ExitStatus as status:
         raise typer.Exit(status.exit_code) from None
     except SaasctlError as exc:
@@ -135,4 +192,6 @@ def reporting(output: Output) -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         output.stderr.print("[yellow]interrupted[/yellow]")
+        if output.json_mode:
+            output.document(interrupted_document("interrupted"))
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -22,7 +22,7 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
     from saas_ctl.engine.base import Operation, Status
 
     results = [r for report in outcome.reports for r in report.results]
-    interrupted = any(report.interrupted for report in outcome.reports)
+    interrupted = any(report.interrupted for report in outcome.reports) or output.interrupted
     failed = [r for r in results if r.status is Status.FAILED]
     failed_tenants = [r.target.tenant for r in failed if r.target.tenant]
     retry = outcome.retry(failed_tenants) if outcome.retry and failed_tenants else None

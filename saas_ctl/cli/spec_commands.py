@@ -32,4 +32,6 @@ def schema(ctx: typer.Context, json_mode: JsonOption = False) -> None:
     The output is JSON either way; --json is accepted like on every other command."""
     from saas_ctl.spec.models import TenantsFile
 
-    typer.echo(json.dumps(TenantsFile.model_json_schema(), indent=2))
+    cli = application(ctx, None, json_mode)
+    with reporting(cli.output):
+        cli.output.line(json.dumps(TenantsFile.model_json_schema(), indent=2))

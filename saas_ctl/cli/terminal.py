@@ -58,6 +58,22 @@ class Terminal:
         return progress_and_signals(self.output, session)
 
 
+def exit_at_once(json_mode: bool | None, running: "Sequence[str]" = ()) -> None:
+    """A second signal: end every process the command started (the Pulumi CLI and its providers, each of which
+    runs in a process group of its own) and exit 130 now, with the run's one JSON document under --json. A
+    SystemExit would wait for the worker threads still inside their stack operations."""
+    from saas_ctl.cli.output import print_interrupted_document
+    from saas_ctl.engine.pulumi.processes import end_descendants
+
+    end_descendants()
+    with contextlib.suppress(Exception):
+        print_interrupted_document("interrupted a second time: exited at once", running, json_mode)
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
 @contextmanager
 def progress_and_signals(output: Output, rt: "Session") -> "Iterator[Session]":
     """Show progress on stderr; first Ctrl-C/SIGTERM cancels cleanly, a second one exits at once. Yields the
@@ -70,6 +86,7 @@ def progress_and_signals(output: Output, rt: "Session") -> "Iterator[Session]":
 
     def handle(signum: int, frame: FrameType | None) -> None:
         interrupts["count"] += 1
+        output.interrupted = True
         if interrupts["count"] == 1:
             output.stderr.print(
                 "[yellow]interrupted: starting nothing new, cancelling running operations "
@@ -86,11 +103,7 @@ def progress_and_signals(output: Output, rt: "Session") -> "Iterator[Session]":
             )
             for label in running:
                 output.stderr.print(f"  {label}", markup=False)
-        # At once: a SystemExit would wait for the worker threads still inside their stack operations.
-        with contextlib.suppress(Exception):
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)
+        exit_at_once(output.json_mode, running)
 
     previous: dict[signal.Signals, Any] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):

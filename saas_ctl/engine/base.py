@@ -201,8 +201,15 @@ class ReadsState(Protocol):
 
 
 def capabilities(engine: object) -> Capabilities:
+    """What the engine declares; an engine written to the earlier protocol (no ``capabilities`` attribute at all)
+    offers what its methods say for ``cancel``, the one capability it was asked for by method alone: Ctrl-C and
+    SIGTERM keep cancelling it."""
     declared = getattr(engine, "capabilities", None)
-    return declared if isinstance(declared, Capabilities) else Capabilities()
+    if isinstance(declared, Capabilities):
+        return declared
+    if declared is None and callable(getattr(engine, "cancel", None)):
+        return Capabilities(cancel=True)
+    return Capabilities()
 
 
 def check_ready(engine: object) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -128,14 +127,15 @@ class Orchestrator:
         engine: Engine,
         options: Options = Options(),
         listener: Listener | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         cancellation: Cancellation | None = None,
     ) -> None:
         self.engine = engine
         self.options = options
         self.listener = listener or (lambda update: None)
-        self.sleep = sleep
         self.cancellation = cancellation or Cancellation()
+        # The backoff before retrying a locked stack ends at once on Ctrl-C or SIGTERM.
+        self.sleep = sleep or self.cancellation.wait
         self._failed_fast = threading.Event()
         self._lock = threading.Lock()
         self._in_flight = 0
@@ -193,7 +193,11 @@ class Orchestrator:
             results[target.label] = result
             self.listener(Update(target, State.CANCELLED))
         report.results = [results[t.label] for t in targets]
-        report.interrupted = self._stopped() and any(r.status is Status.CANCELLED for r in report.results)
+        # Interrupted whenever the command was, whatever the engine did with the cancel (one that cannot cancel
+        # finishes its operations: they succeeded, and the run still ends as interrupted, exit 130).
+        report.interrupted = self.cancellation.is_set() or (
+            self._stopped() and any(r.status is Status.CANCELLED for r in report.results)
+        )
         return report
 
     def _too_many(self, failures: int) -> bool:

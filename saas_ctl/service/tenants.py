@@ -19,6 +19,7 @@ from saas_ctl.stacks import operations, state, targets
 from saas_ctl.stacks.destroy import destroy_tenant
 
 if TYPE_CHECKING:
+    from saas_ctl.orchestration.orchestrator import RunReport
     from saas_ctl.orchestration.session import Session
     from saas_ctl.spec.loader import LoadedSpec
     from saas_ctl.spec.store import Changes, NewTenant
@@ -73,7 +74,14 @@ def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_p
     loaded = store.commit(proposal)
     ui.success(f"added tenant {request.name} to {session.file}")
     extra = {"added": request.name, "monthly_cost": cost}
-    return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra=extra)
+    outcome = deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra=extra)
+    if not all(report.ok for report in outcome.reports):
+        outcome.notes.append(
+            f"tenant {request.name} stays declared in {session.file} but is not deployed: `saasctl tenant up"
+            f" {request.name}` deploys it (or `saasctl tenant remove {request.name} --no-deploy` takes it out)"
+        )
+        outcome.extra["file_differs"] = f"{request.name} is declared but not deployed"
+    return outcome
 
 
 def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, skip_preflight: bool) -> Outcome:
@@ -87,7 +95,19 @@ def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, ski
         policy.preflight(session, proposal.spec, deployed.tenants)
     loaded = store.commit(proposal)
     ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
-    return deploy(session, ui, loaded, [name], Operation.UP, deployed, extra={"moved": name, "cell": cell})
+    outcome = deploy(session, ui, loaded, [name], Operation.UP, deployed, extra={"moved": name, "cell": cell})
+    if not all(report.ok for report in outcome.reports):
+        # A stack from before cells records none: it is in cell 1 (as the platform's cell count reads it).
+        was = deployed.tenant_outputs(name).get("cell", 1) if name in deployed.tenants else None
+        where = f"still served from cell {was}" if was is not None else "not deployed"
+        outcome.notes.append(
+            f"tenant {name} is in cell {cell} in {session.file} but {where}: `saasctl tenant up {name}` finishes"
+            f" the move (or `saasctl tenant move {name} --cell {was} --no-deploy` puts the file back)"
+            if was is not None
+            else f"tenant {name} is in cell {cell} in {session.file} but {where}: `saasctl tenant up {name}` deploys it"
+        )
+        outcome.extra["file_differs"] = f"{name} is in cell {cell} in the file, {where}"
+    return outcome
 
 
 def change(session: Session, ui: Interaction, request: Change, yes: bool, skip_preflight: bool) -> Outcome:
@@ -227,6 +247,28 @@ def redeploy_token(now: datetime | None = None) -> str:
     return targets.deployment_token(now)
 
 
+def not_deployed(loaded: LoadedSpec, names: Sequence[str], operation: Operation) -> RunReport:
+    """The tenants of a deploy whose platform update (opening their cell) failed: not started, each failed."""
+    from saas_ctl.engine.base import ErrorKind, StackResult, Status
+    from saas_ctl.orchestration.orchestrator import RunReport
+    from saas_ctl.spec.cells import cell_of
+    from saas_ctl.stacks.targets import orphan_target
+
+    spec = loaded.spec
+    cells = {t.name: cell_of(t) for t in spec.tenants}
+    results = [
+        StackResult(
+            orphan_target(spec, name),
+            operation,
+            Status.FAILED,
+            error=f"{name}: not deployed: the platform update that opens its cell {cells.get(name)} failed",
+            error_kind=ErrorKind.FAILED,
+        )
+        for name in names
+    ]
+    return RunReport(operation, results)
+
+
 def deploy(
     session: Session,
     ui: Interaction,
@@ -247,5 +289,7 @@ def deploy(
             deployed = deployed.platform_changed()
         if platform is None or platform.ok:
             reports.append(operations.tenants(live, loaded, list(names), operation, deployed, redeploy))
+        else:  # the tenants wait for a cell that could not be opened: each fails, and the retry names them
+            reports.append(not_deployed(loaded, names, operation))
     verb = "up" if operation is Operation.UP else str(operation)
     return Outcome(reports, retry_command(verb), extra or {})

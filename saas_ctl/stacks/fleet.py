@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from infra.outputs import PlatformOutputs
 from saas_ctl.aws import hooks
-from saas_ctl.engine.base import Operation, StackResult, StackTarget, Status
+from saas_ctl.engine.base import ErrorKind, Operation, StackResult, StackTarget, Status
 from saas_ctl.errors import Refused, UsageError
 from saas_ctl.orchestration.orchestrator import Preparer, RunReport
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec import store
 from saas_ctl.spec.loader import LoadedSpec
+from saas_ctl.spec.models import TenantsFile
 from saas_ctl.stacks import converge, guards, operations, state, targets
 from saas_ctl.stacks.converge import EVERY, Converge
 from saas_ctl.stacks.state import Deployed
@@ -73,11 +74,13 @@ def wait_for_platform(
     loaded: LoadedSpec,
     wait_seconds: float,
     deployed: Deployed | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     poll_seconds: float = 15.0,
-) -> PlatformOutputs:
+) -> PlatformOutputs | None:
     """The platform's outputs (from ``deployed``, else read); shards other than the first may wait for shard 1
-    to deploy it (with every cell the file's tenants are in), reading it again at every poll."""
+    to deploy it (with every cell the file's tenants are in), reading it again at every poll. None when the
+    command is interrupted while it waits (the wait ends at once on Ctrl-C or SIGTERM)."""
+    pause = sleep or session.cancellation.wait
     deadline = time.monotonic() + wait_seconds
     everyone = [t.name for t in loaded.spec.tenants]
     current = deployed or state.read(session, loaded.spec)
@@ -90,7 +93,9 @@ def wait_for_platform(
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise
-            sleep(min(poll_seconds, remaining))
+            pause(min(poll_seconds, remaining))
+            if session.cancellation.is_set():
+                return None
             current = current.platform_changed()
 
 
@@ -120,6 +125,9 @@ def apply(
             deployed = deployed.platform_changed()
     platform = wait_for_platform(session, loaded, 0.0 if shard.updates_platform else platform_wait_seconds, deployed)
     work = plan(loaded, deployed.tenants, shard, prune)
+    if platform is None:  # interrupted while waiting for shard 1: the shard's tenants were never started
+        reports.append(never_started(session, spec, work.tenants))
+        return reports
     kept = hooks.kept_data(session, spec, work.tenants, deployed.tenants)
     orchestrator = session.orchestrator()
     stacks = targets.tenants_for(session, spec, work.tenants, platform, kept=kept)
@@ -134,6 +142,16 @@ def apply(
     if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):
         reports.append(prune_orphans(session, loaded, work.orphans, declared))
     return reports
+
+
+def never_started(session: Session, spec: TenantsFile, names: Sequence[str]) -> RunReport:
+    """The report of a run interrupted before its tenants' stacks started: each cancelled, not started."""
+    placeholder = targets.placeholder_platform(spec)
+    results = [
+        StackResult(target, Operation.UP, Status.CANCELLED, error="not started", error_kind=ErrorKind.CANCELLED)
+        for target in targets.tenants_for(session, spec, names, placeholder)
+    ]
+    return RunReport(Operation.UP, results, interrupted=True)
 
 
 def still_declared(session: Session, declared: store.DeclaredNow, then: Preparer | None) -> Preparer:

@@ -192,3 +192,32 @@ def test_platform_outputs_of_a_stack_left_empty_by_a_failed_first_deploy_is_not_
     engine.deploy("saas-platform", "dev", {})  # the stack exists, its outputs were never registered
     document = json.loads(runner.invoke(app, ["platform", "outputs", "-f", str(write_spec(MINIMAL)), "--json"]).stdout)
     assert document["deployed"] is False
+
+
+def test_tenant_add_whose_new_cell_fails_prints_the_retry_and_how_the_file_differs(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    deployed_platform(engine)
+    engine.failures[("up", PLATFORM)] = "LoadBalancerLimitExceeded"
+    path = write_spec(FULL)
+    result = runner.invoke(app, ["tenant", "add", "newco", "-f", str(path), "--json"])
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["retry"] == f"saasctl tenant up newco -f {path}"
+    assert document["file_differs"] == "newco is declared but not deployed"
+    newco = document["results"][-1]
+    assert (newco["tenant"], newco["status"]) == ("newco", "failed")
+    assert newco["error"] == "newco: not deployed: the platform update that opens its cell 2 failed"
+
+
+def test_tenant_move_to_a_new_cell_that_fails_says_where_the_tenant_is_still_served(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(fleet_yaml(2, tenants_per_cell=2))
+    runner.invoke(app, ["platform", "up", "-f", str(path)])
+    runner.invoke(app, ["tenant", "up", "--all", "-f", str(path)])
+    engine.failures[("up", PLATFORM)] = "LoadBalancerLimitExceeded"
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path)])
+    assert result.exit_code == 1
+    assert f"retry the failed ones: saasctl tenant up t0001 -f {path}" in result.stderr
+    assert f"tenant t0001 is in cell 2 in {path} but still served from cell 1" in result.stderr

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL, REPO, offline_environment
-from tests.shared_engine import SharedEngine
+from tests.conftest import MINIMAL
+from tests.shared_engine import SharedEngine, start
 
 NO_TENANTS = MINIMAL.split("tenants:")[0] + "tenants: []\n"
 PLATFORM = "saas-platform/dev"
@@ -34,23 +33,7 @@ def stacks(tmp_path: Path) -> SharedEngine:
 def saasctl(
     workdir: Path, stacks: SharedEngine, *args: str, delay: str = "", lock_timeout: str = ""
 ) -> subprocess.Popen[str]:
-    env = {
-        **offline_environment(workdir),
-        "PYTHONPATH": str(REPO),
-        "SAASCTL_ENGINE": "tests.shared_engine:engine",
-        "SAASCTL_TEST_STACKS": str(stacks.root),
-        "SAASCTL_TEST_DELAY": delay,
-        "SAASCTL_LOCK_TIMEOUT": lock_timeout,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "saas_ctl", *args],
-        cwd=workdir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start(workdir, stacks.root, *args, SAASCTL_TEST_DELAY=delay, SAASCTL_LOCK_TIMEOUT=lock_timeout)
 
 
 def finished(process: subprocess.Popen[str]) -> tuple[int, str, str]:

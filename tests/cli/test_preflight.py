@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,65 @@ def test_local_sends_the_live_checks_to_the_emulator_local_start_left_running(
     report = json.loads(result.stdout)
     assert report["mode"] == "live"
     assert moto in report["findings"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://[::1", "Invalid IPv6 URL"),
+        ("localhost:5000", "it must start with http:// or https://"),
+        ("http://127.0.0.1:99999", "Port out of range 0-65535"),
+        ("http://", "it names no host"),
+    ],
+)
+def test_a_malformed_endpoint_url_is_one_line_exit_2(runner: CliRunner, url: str, problem: str) -> None:
+    result = runner.invoke(app, ["preflight", "--live", "-f", str(EXAMPLE), "--endpoint-url", url])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"error: --endpoint-url {url!r} is not a valid endpoint URL: {problem}"
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_saasctl_aws_endpoint_is_named_as_the_variable(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAASCTL_AWS_ENDPOINT", "http://[bad")
+    result = runner.invoke(app, ["preflight", "--live", "-f", str(EXAMPLE)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: SAASCTL_AWS_ENDPOINT='http://[bad' is not a valid endpoint URL: Invalid IPv6 URL"
+    )
+
+
+@pytest.fixture
+def web_page() -> Iterator[str]:
+    """An endpoint that answers every request with an HTML page (a web server, a proxy's login page)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = b"<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_an_endpoint_that_answers_html_is_one_line_exit_2(runner: CliRunner, web_page: str) -> None:
+    result = runner.invoke(app, ["preflight", "-f", str(EXAMPLE), "--endpoint-url", web_page])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"error: {web_page} is not an AWS-compatible endpoint: asked sts:GetCallerIdentity, the endpoint answered"
+        " with something that is not an AWS answer"
+    )

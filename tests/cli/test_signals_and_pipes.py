@@ -156,4 +156,30 @@ def test_an_interrupt_while_typer_builds_the_command_exits_130_without_a_trace(
         pytest.fail("the interrupt escaped main() (a traceback and exit -2 for the user)")
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # main() holds them to the end
     assert (ended.value.code, capsys.readouterr().err) == (130, "")
+
+
+@pytest.mark.parametrize(
+    "args", [("schema",), ("schema", "--json"), ("platform", "outputs"), ("platform", "outputs", "--json")]
+)
+def test_schema_and_platform_outputs_exit_0_when_stdout_closes(tmp_path: Path, args: tuple[str, ...]) -> None:
+    from tests.conftest import MINIMAL, offline_environment
+
+    (tmp_path / "tenants.yaml").write_text(MINIMAL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "saas_ctl", *args],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={
+            **offline_environment(tmp_path),
+            "PYTHONPATH": str(REPO),
+            "SAASCTL_ENGINE": "tests.fakes:deployed_engine",
+        },
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (0, b"")

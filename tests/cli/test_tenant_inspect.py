@@ -273,3 +273,22 @@ def test_list_live_and_declared_exclude_each_other(runner: CliRunner, engine: fa
     result = runner.invoke(app, ["tenant", "list", "--live", "--declared", "-f", str(spec)])
     assert result.exit_code == 2
     assert result.stderr == "error: --live asks AWS about deployed tenants; --declared reads only the file\n"
+
+
+HOSTILE = "ok \x1b]0;owned\x07\x1b[2J\x1b[31mred\x9b31m\rback\tTab"
+
+
+def test_logs_escapes_the_control_sequences_a_tenants_application_wrote(
+    runner: CliRunner, spec: Path, moto_env: str
+) -> None:
+    _put_events(moto_env, [(int(time.time() * 1000) - 1000, HOSTILE)])
+    result = runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split(" ", 2)[2] == "ok \\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred\\x9b31m\\rback\tTab\n"
+
+
+def test_logs_raw_prints_messages_as_written(runner: CliRunner, spec: Path, moto_env: str) -> None:
+    _put_events(moto_env, [(int(time.time() * 1000) - 1000, HOSTILE)])
+    result = runner.invoke(app, ["tenant", "logs", "acme", "-f", str(spec), "--raw"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split(" ", 2)[2] == HOSTILE + "\n"

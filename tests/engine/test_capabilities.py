@@ -30,13 +30,27 @@ class Declaring(Recording):
 TARGET = StackTarget("p", "s", lambda: None)
 
 
-def test_an_engine_that_declares_nothing_is_asked_for_nothing_beyond_the_operations() -> None:
+def test_an_engine_that_declares_nothing_is_asked_for_nothing_beyond_the_operations_and_cancel() -> None:
     engine = Recording()
     base.check_ready(engine)
-    base.cancel(engine, "p/s")
     assert base.last_update(engine, TARGET) is None
     assert engine.calls == []
-    assert base.capabilities(engine) == Capabilities()
+
+
+def test_an_engine_of_the_earlier_protocol_with_a_cancel_method_is_still_cancelled() -> None:
+    engine = Recording()
+    base.cancel(engine, "p/s")
+    assert engine.calls == ["cancel p/s"]
+    assert base.capabilities(engine) == Capabilities(cancel=True)
+
+
+def test_an_engine_that_declares_its_capabilities_without_cancel_is_not_cancelled() -> None:
+    class NoCancel(Recording):
+        capabilities = Capabilities(check_ready=True)
+
+    engine = NoCancel()
+    base.cancel(engine, "p/s")
+    assert engine.calls == []
 
 
 def test_a_declared_capability_is_used() -> None:

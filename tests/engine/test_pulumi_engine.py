@@ -19,7 +19,7 @@ from saas_ctl.engine.pulumi.engine import (
     qualified_stack_name,
 )
 from saas_ctl.engine.pulumi.settings import file_backend_dir
-from saas_ctl.errors import SaasctlError, UsageError
+from saas_ctl.errors import NotReady, SaasctlError, UsageError
 
 TARGET = StackTarget("saas-dev-tenants", "acme", lambda: None, {"aws:region": "eu-west-1"}, tenant="acme")
 
@@ -281,3 +281,70 @@ def test_state_still_mid_write_with_no_lock_held_is_reported_as_damaged(tmp_path
     kind, message = describe_error(_torn_read(), TARGET, PulumiSettings.resolve(tmp_path), None)
     assert kind == "failed"
     assert message.startswith("the state of stack saas-dev-tenants/acme cannot be read (failed to load checkpoint")
+
+
+def test_a_lock_held_by_a_running_process_on_this_machine_is_never_to_be_cleared(tmp_path: Path) -> None:
+    import os
+    import socket
+
+    settings = PulumiSettings.resolve(tmp_path, "s3://team-state")
+    me = f"ci@{socket.gethostname()}"
+    stderr = (
+        "error: the stack is currently locked by 1 lock(s).\n  s3://team-state/.pulumi/locks/organization/"
+        f"saas-dev-tenants/acme/0b3e.json: created by {me} (pid {os.getpid()}) at 2026-12-02T11:00:00Z"
+    )
+    message = describe_error(errors.create_command_error(_result(stderr=stderr)), TARGET, settings, None)[1]
+    assert message == (
+        f"stack saas-dev-tenants/acme is locked by another update (held by {me}, pid {os.getpid()}, since "
+        f"2026-12-02T11:00:00Z), still running on this machine (pid {os.getpid()}): wait for it to finish, or stop "
+        f"it (kill -INT {os.getpid()}: Pulumi then releases the lock itself)"
+    )
+    assert "unlock" not in message and "delete" not in message
+
+
+def test_a_damaged_state_file_says_so_and_how_to_restore_it(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path)
+    stderr = "error: failed to load checkpoint: place 1: invalid character 'g' looking for beginning of object key"
+    kind, message = describe_error(errors.create_command_error(_result(stderr=stderr)), TARGET, settings, None)
+    assert (kind, message) == (
+        "failed",
+        "the state of stack saas-dev-tenants/acme is damaged (place 1: invalid character 'g' looking for beginning of"
+        f" object key): restore {settings.backend_url}/.pulumi/stacks/saas-dev-tenants/acme.json from the"
+        " acme.json.bak beside it or from .pulumi/history/ (after keeping a copy of the damaged one), then run the"
+        " command again",
+    )
+
+
+def test_a_read_only_backend_gives_its_cause_and_repair_not_a_count_of_errors(tmp_path: Path) -> None:
+    settings = PulumiSettings.resolve(tmp_path)
+    stderr = (
+        "error: 2 errors occurred:\n\t* open /state/.pulumi/stacks/p/acme.json: read-only file system\n"
+        "\t* open /state/.pulumi/stacks/p/acme.json.bak: read-only file system\n"
+    )
+    kind, message = describe_error(errors.create_command_error(_result(stderr=stderr)), TARGET, settings, None)
+    assert (kind, message) == (
+        "failed",
+        f"the state backend {settings.backend_url} cannot be written (read-only file system): nothing of stack"
+        " saas-dev-tenants/acme was changed; make it writable (or pass --backend with one that is) and run the"
+        " command again",
+    )
+
+
+def test_several_errors_at_once_are_said_together() -> None:
+    from saas_ctl.engine.pulumi.errors import last_error_line
+
+    text = "error: 2 errors occurred:\n\t* first cause\n\t* second cause\n"
+    assert last_error_line(text) == "first cause; second cause"
+
+
+def test_a_passphrase_file_that_cannot_be_read_is_said_before_anything_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE", raising=False)
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE_FILE", str(tmp_path / "missing"))
+    engine = PulumiEngine(PulumiSettings.resolve(tmp_path))
+    with pytest.raises(NotReady) as refused:
+        engine.check_passphrase()
+    assert (
+        refused.value.message == f"PULUMI_CONFIG_PASSPHRASE_FILE={tmp_path / 'missing'} cannot be read (no such file)"
+    )

@@ -110,6 +110,14 @@ def logs(
     name: NameArgument,
     since: Annotated[str, typer.Option("--since", metavar="DURATION", help="How far back: 30s, 10m, 2h, 1d.")] = "10m",
     follow_: Annotated[bool, typer.Option("--follow", help="Keep printing new events until Ctrl-C.")] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="Print messages as the application wrote them, terminal control sequences included (by default"
+            " control characters are shown escaped, such as \\x1b).",
+        ),
+    ] = False,
     file: FileOption = None,
     json_mode: JsonOption = False,
     local: LocalOption = False,
@@ -141,8 +149,8 @@ def logs(
                     cli.output.document({"log_group": group, "events": [line.to_json() for line in lines]})
                     return
                 for line in lines:
-                    cli.output.print(line.render())
+                    cli.output.line(line.render(raw))
                 return
             with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends --follow: that is success
                 for line in tenant_logs.follow(client, group, start):
-                    cli.output.print(line.render())
+                    cli.output.line(line.render(raw))

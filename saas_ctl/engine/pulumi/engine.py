@@ -90,9 +90,20 @@ class PulumiEngine:
         self.pulumi_command()
 
     def check_passphrase(self) -> None:
-        if self.settings.secrets_provider == "passphrase" and not any(
-            variable.is_set() for variable in (env.PASSPHRASE, env.PASSPHRASE_FILE)
-        ):
+        if self.settings.secrets_provider != "passphrase":
+            return
+        passphrase_file = env.PASSPHRASE_FILE.value()
+        if passphrase_file and not env.PASSPHRASE.is_set() and not os.access(passphrase_file, os.R_OK):
+            # The CLI itself says "incorrect passphrase" for a file it cannot read: the wrong cause.
+            raise NotReady(
+                f"PULUMI_CONFIG_PASSPHRASE_FILE={passphrase_file} cannot be read"
+                f" ({'no such file' if not os.path.exists(passphrase_file) else 'permission denied'})",
+                hint="point PULUMI_CONFIG_PASSPHRASE_FILE at the file holding the stacks' passphrase, or export"
+                " PULUMI_CONFIG_PASSPHRASE",
+                lacking="no readable PULUMI_CONFIG_PASSPHRASE_FILE",
+                kind=ErrorKind.PASSPHRASE,
+            )
+        if not any(variable.is_set() for variable in (env.PASSPHRASE, env.PASSPHRASE_FILE)):
             raise NotReady(
                 "PULUMI_CONFIG_PASSPHRASE is not set; the local state backend encrypts stack secrets with it",
                 hint="export PULUMI_CONFIG_PASSPHRASE=... (keep it: the same passphrase is needed for every later run)",

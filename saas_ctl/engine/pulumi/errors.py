@@ -27,6 +27,13 @@ def describe_error(
     stack = qualified_stack_name(settings, target)
     if isinstance(exc, errors.ConcurrentUpdateError):
         holder = _lock_holder(str(exc))
+        running = _live_holder(str(exc))
+        if running is not None:  # never suggest clearing a lock whose holder is running
+            return ErrorKind.LOCKED, (
+                f"stack {target.label} is locked by another update{holder}, still running on this machine (pid"
+                f" {running}): wait for it to finish, or stop it (kill -INT {running}: Pulumi then releases the"
+                f" lock itself){where}"
+            )
         clear = (
             f"`saasctl state unlock {target.label}` (it checks the holder is gone; the lock is under "
             f"{settings.backend_url}/.pulumi/locks/{ORGANIZATION}/{target.project}/{target.stack}/)"
@@ -59,6 +66,20 @@ def describe_error(
                 f"is damaged: delete an empty .attrs file; restore the state from the .json.bak beside it or "
                 f"from .pulumi/history/{where}"
             )
+        state = f"{settings.backend_url}/.pulumi/stacks/{target.project}/{target.stack}.json"
+        if "failed to load checkpoint" in text:  # not mid-write (above): the state file itself is damaged
+            return ErrorKind.FAILED, (
+                f"the state of stack {target.label} is damaged ({_after(text, 'failed to load checkpoint:')}): "
+                f"restore {state} from the {target.stack}.json.bak beside it or from .pulumi/history/ (after "
+                f"keeping a copy of the damaged one), then run the command again{where}"
+            )
+        unwritable = _unwritable(text)
+        if unwritable is not None:
+            return ErrorKind.FAILED, (
+                f"the state backend {settings.backend_url} cannot be written ({unwritable}): nothing of stack "
+                f"{target.label} was changed; make it writable (or pass --backend with one that is) and run the "
+                f"command again{where}"
+            )
         if "no resource plugin" in text or "could not find plugin" in text:
             from saas_ctl.engine.pulumi.plugins import install_hint
 
@@ -86,6 +107,11 @@ def describe_error(
         if "passphrase" in text and "incorrect" in text:
             return ErrorKind.PASSPHRASE, f"PULUMI_CONFIG_PASSPHRASE does not decrypt stack {target.label}{where}"
         return ErrorKind.FAILED, f"{target.label}: {last_error_line(text)}{where}"
+    if isinstance(exc, OSError) and _unwritable(str(exc)) is not None:  # saasctl's own write (the backend folder)
+        return ErrorKind.FAILED, (
+            f"the state backend {settings.backend_url} cannot be written ({_unwritable(str(exc))}: "
+            f"{exc.filename}): make it writable (or pass --backend with one that is) and run the command again{where}"
+        )
     return ErrorKind.FAILED, f"{target.label}: {shortened(f'{type(exc).__name__}: {exc}', 500)}{where}"
 
 
@@ -137,6 +163,27 @@ def _lock_holder(text: str) -> str:
     return ""
 
 
+def _live_holder(text: str) -> int | None:
+    """The pid of a lock's holder when it runs on this machine and is still alive; None otherwise (another
+    machine, or a process that is gone)."""
+    import os
+    import socket
+
+    host = socket.gethostname()
+    for match in _HOLDER.finditer(text):
+        if match["who"].rsplit("@", 1)[-1] != host:
+            continue
+        pid = int(match["pid"])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        except PermissionError:  # alive, another user's
+            return pid
+        return pid
+    return None
+
+
 # A CLI process that SIGINT ended before it could answer (the Automation API reports its return code, -2).
 _INTERRUPTED = re.compile(r"^\s*code: -2\s*$", re.MULTILINE)
 
@@ -150,9 +197,32 @@ _CONSEQUENCES = (
 )
 
 
+def _after(text: str, marker: str) -> str:
+    """What follows ``marker`` on its line (at most 200 characters)."""
+    line = next(line for line in text.splitlines() if marker in line)
+    return shortened(line.split(marker, 1)[1].strip(), 200)
+
+
+def _unwritable(text: str) -> str | None:
+    """Why the backend refused a write, when that is what the CLI says (a read-only disk, a permission)."""
+    lowered = text.lower()
+    for reason in ("read-only file system", "permission denied", "no space left on device"):
+        if reason in lowered:
+            return reason
+    return None
+
+
+# Go's multierror: "N errors occurred:" then one "* cause" line per error; the causes are what a reader needs.
+_MULTIPLE = re.compile(r"\d+ errors occurred")
+
+
 def last_error_line(text: str) -> str:
     """The line that says why: the first error that is not one of the CLI's closing consequences (at most 500
-    characters, cut after a whole word)."""
+    characters, cut after a whole word); several errors at once are said together, each once."""
+    if _MULTIPLE.search(text):
+        causes = [line.strip()[1:].strip() for line in text.splitlines() if line.strip().startswith("* ")]
+        if causes:
+            return shortened("; ".join(dict.fromkeys(causes)), 500)
     lines = [line.strip().lstrip("+-~ ").strip() for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if "error:" in line.lower()]
     causes = [line for line in errors if not any(c in line.lower() for c in _CONSEQUENCES)]

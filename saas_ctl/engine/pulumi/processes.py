@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,3 +32,39 @@ def child_processes() -> list[tuple[int, list[str]]]:
         except (OSError, ValueError, IndexError):
             continue
     return children
+
+
+def _parents() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, process group) of every process, from /proc."""
+    found = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            found[int(entry.name)] = (int(fields[1]), int(fields[2]))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def end_descendants() -> list[int]:
+    """Kill every process this one started, and their children, with SIGKILL: for a command that exits at once
+    (a second Ctrl-C or SIGTERM). The Pulumi CLI starts each provider plugin in a process group of its own
+    (sdk/go/common/util/cmdutil/child_unix.go, RegisterProcessGroup: Setpgid), so a provider outlives the CLI
+    unless its group is ended too. Returns the pids found."""
+    table = _parents()
+    me = os.getpid()
+    own_group = os.getpgid(0)
+    found: list[int] = []
+    frontier = [me]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, (ppid, _) in table.items() if ppid == parent]
+        found += children
+        frontier += children
+    for group in {table[pid][1] for pid in found} - {own_group}:
+        with contextlib.suppress(OSError):
+            os.killpg(group, signal.SIGKILL)
+    for pid in found:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return found

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from saas_ctl.aws.session import AwsError
-from saas_ctl.errors import shortened
+from saas_ctl.aws.session import AwsError, not_an_aws_answer
+from saas_ctl.errors import UsageError, shortened
 from saas_ctl.preflight.findings import Finding, error, warning
 from saas_ctl.preflight.live.certificate import certificate, covers
 from saas_ctl.preflight.live.context import AwsContext, error_code
@@ -106,6 +106,21 @@ def unreachable(ctx: AwsContext) -> Finding | None:
             (),
             f"could not reach {where} ({shortened(f'{type(exc).__name__}: {exc}', 200)}): no live check could run",
             "check the network, the region and --endpoint-url, or run `saasctl preflight --offline`",
+        )
+    except Exception as exc:  # botocore could not read the answer: a ResponseParserError, or a KeyError for a 200
+        # page it took for a result
+        if ctx.endpoint_url:  # an endpoint named outright that is no AWS-compatible one: a usage error
+            raise UsageError(
+                f"{ctx.endpoint_url} is not an AWS-compatible endpoint: asked sts:GetCallerIdentity, "
+                f"{not_an_aws_answer(exc)}",
+                hint="point --endpoint-url (or SAASCTL_AWS_ENDPOINT) at an AWS API emulator, such as the one "
+                "`saasctl local start` runs",
+            ) from None
+        return error(
+            "LIVE-UNREACHABLE",
+            (),
+            f"{where} answered with something that is not an AWS answer (a proxy's page?): no live check could run",
+            "check the network and the proxy settings, or run `saasctl preflight --offline`",
         )
 
 
