@@ -107,6 +107,15 @@ def _parts(path: str) -> tuple[str | int, ...]:
     return tuple(int(index) if index else key for key, index in re.findall(r"\.?([^.\[\]]+)|\[(\d+)\]", path))
 
 
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when it is under it (as the user names
+    files), else as it is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)
+
+
 @contextlib.contextmanager
 def locked(path: Path, timeout: float | None = None, purpose: str = "") -> Iterator[None]:
     """Hold the advisory lock of ``path``: a sidecar file, since the data file itself is replaced on write.
@@ -472,7 +481,7 @@ def _faults_reported(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        where = exc.filename or path
+        where = shown(Path(exc.filename)) if exc.filename else path
         raise SaasctlError(
             f"could not edit {path}: {exc.strerror or exc} ({where}); the file was left unchanged"
         ) from None
@@ -480,7 +489,7 @@ def _faults_reported(path: Path) -> Iterator[None]:
 
 def _read(path: Path) -> bytes:
     if not path.exists():
-        raise UsageError(f"{path} does not exist", hint="pass -f FILE or set SAASCTL_FILE")
+        raise UsageError(f"{shown(path)} does not exist", hint="pass -f FILE or set SAASCTL_FILE")
     return path.read_bytes()
 
 

@@ -95,3 +95,12 @@ def test_a_file_named_with_a_relative_path_is_named_so(runner: CliRunner, here: 
     (here.parent / "envs" / "dev.yaml").write_text(MINIMAL)
     result = runner.invoke(app, ["tenant", "add", "acme", "-f", "envs/dev.yaml", "--no-deploy"])
     assert result.stderr.splitlines()[0] == "error: tenant 'acme' is already declared in envs/dev.yaml"
+
+
+def test_a_missing_file_is_named_relative_to_the_working_directory(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "envs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["tenant", "add", "foo", "-f", str(tmp_path / "envs" / "dev.yaml"), "--no-deploy"])
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (2, "error: envs/dev.yaml does not exist")
