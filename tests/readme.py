@@ -9,6 +9,8 @@ from tests.conftest import REPO
 
 # The walkthrough's one line that is not a command: an edit of tenants.yaml.
 PROTECTION_OFF = "# in tenants.yaml set platform.database.deletion_protection: false, then:"
+# Its one command that downloads (the Pulumi CLI): the tests bring their own.
+INSTALL_PULUMI = "saasctl install-pulumi"
 
 
 def walkthrough() -> list[str]:
