@@ -257,3 +257,67 @@ def deployed_engine() -> MemoryEngine:
 def stubborn_engine() -> StubbornEngine:
     """SAASCTL_ENGINE=tests.fakes:stubborn_engine."""
     return StubbornEngine()
+
+
+class EmulatorEngine(MemoryEngine):
+    """A MemoryEngine that also makes, on the emulator `saasctl local start` runs in the working directory, what
+    saasctl's own AWS calls after a tenant's deploy look at (the cluster, the tenant's ECS service, its log
+    group), and removes the service and the log group when the tenant's stack is destroyed: README's emulator
+    walkthrough, every command in its order, without the Pulumi CLI (tests/integration/test_end_to_end.py runs
+    it on the real engine)."""
+
+    def _outputs_for(self, target: StackTarget) -> dict[str, Any]:
+        outputs = super()._outputs_for(target)
+        if target.kind == "tenant":
+            aws = _emulator_clients()
+            service = outputs["service_name"]
+            aws("ecs").create_cluster(clusterName="saas-dev")
+            outputs["task_definition_arn"] = aws("ecs").register_task_definition(
+                family=service, containerDefinitions=[{"name": "app", "image": "nginx", "memory": 512}]
+            )["taskDefinition"]["taskDefinitionArn"]
+            aws("ecs").create_service(
+                cluster="saas-dev", serviceName=service, taskDefinition=outputs["task_definition_arn"], desiredCount=1
+            )
+            aws("logs").create_log_group(logGroupName=outputs["log_group_name"])
+        return outputs
+
+    def _apply(self, operation: Operation, target: StackTarget) -> StackResult:
+        if target.kind == "tenant" and operation is Operation.DESTROY:
+            aws = _emulator_clients()
+            aws("ecs").delete_service(cluster="saas-dev", service=f"saas-{target.stack}-dev", force=True)
+            aws("logs").delete_log_group(logGroupName=f"/saasctl/saas-dev/{target.stack}")
+        return super()._apply(operation, target)
+
+
+def _emulator_clients() -> Callable[[str], Any]:
+    import json
+    from pathlib import Path
+
+    import boto3
+
+    port = json.loads(Path(".saasctl/local.json").read_text())["port"]
+
+    def client(service: str) -> Any:
+        return boto3.client(
+            service,
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    return client
+
+
+EMULATOR_ENGINE = EmulatorEngine()
+
+
+def emulator_engine() -> EmulatorEngine:
+    """SAASCTL_ENGINE=tests.fakes:emulator_engine (with ``reset_emulator_engine`` in the test)."""
+    return EMULATOR_ENGINE
+
+
+def reset_emulator_engine() -> EmulatorEngine:
+    global EMULATOR_ENGINE
+    EMULATOR_ENGINE = EmulatorEngine()
+    return EMULATOR_ENGINE

@@ -74,6 +74,16 @@ class Typed:
     name: str
     given: dict[tuple[str | int, ...], str]
 
+    @classmethod
+    def of_changes(cls, name: str, changes: Changes) -> Typed:
+        """What `tenant set` was given (``changes``: keys of the tenant's entry, dotted within it)."""
+        given: dict[tuple[str | int, ...], str] = {}
+        for key, value in changes.items():
+            flag = _SET_FLAGS.get(key)
+            if flag is not None:
+                given[tuple(key.split("."))] = f"{flag} {shlex.quote('none' if value is None else str(value))}"
+        return cls(name, given)
+
     def issues(self, error: SpecError, index: int) -> list[InputIssue] | None:
         """``error``'s issues said at the flags typed; None when one of them is about the rest of the file."""
         found = []
@@ -84,7 +94,9 @@ class Typed:
             within = _parts(issue.path[len(own) :])
             typed = next((self.given[within[:n]] for n in range(len(within), 0, -1) if within[:n] in self.given), None)
             related = self.given.get((_RELATED[within[0]],)) if within and within[0] in _RELATED else None
-            given = typed or related or shlex.quote(self.name)
+            # a rule about a mapping whose keys were typed (autoscaling's min and max): the flags that set them
+            inside = " ".join(text for key, text in self.given.items() if within and key[: len(within)] == within)
+            given = typed or related or inside or shlex.quote(self.name)
             found.append(InputIssue(given, _ECHOED.sub("", issue.message) if typed else issue.message))
         return found
 
@@ -97,6 +109,17 @@ Changes = dict[str, Any]
 _held = threading.local()  # the lock paths this thread holds: a nested edit does not wait for itself
 
 
+# `tenant set`'s flag for each key of a tenant's entry it sets (suspend and resume set theirs without one).
+_SET_FLAGS = {
+    "tier": "--tier",
+    "image": "--image",
+    "cpu": "--cpu",
+    "memory": "--memory",
+    "desired_count": "--desired-count",
+    "autoscaling.min": "--min",
+    "autoscaling.max": "--max",
+    "log_retention_days": "--log-retention-days",
+}
 # A Fargate size is cpu and memory together: a memory from the defaults refused for the cpu typed is the cpu's doing.
 _RELATED: dict[str | int, str] = {"memory": "cpu", "cpu": "memory"}
 _ECHOED = re.compile(r" \(got [^()]*\)$")  # the value repeated after a message: the flag typed already shows it
@@ -105,6 +128,15 @@ _ECHOED = re.compile(r" \(got [^()]*\)$")  # the value repeated after a message:
 def _parts(path: str) -> tuple[str | int, ...]:
     """``.hosts[0]`` -> ``("hosts", 0)``: the inverse of the loader's format_path, within a tenant."""
     return tuple(int(index) if index else key for key, index in re.findall(r"\.?([^.\[\]]+)|\[(\d+)\]", path))
+
+
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when it is under it (as the user names
+    files), else as it is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)
 
 
 @contextlib.contextmanager
@@ -309,12 +341,12 @@ def _set_after(entry: Any, key: str, value: Any, after: str) -> None:
 def change_tenant(path: Path, name: str, changes: Changes) -> LoadedSpec:
     """Set (or, for None, remove) the named tenant's settings; return the new, valid spec. The file is written
     only when something changes: a change to what the file already says writes nothing."""
-    return _edit(path, _changing(path, name, changes))
+    return _edit(path, _changing(path, name, changes), Typed.of_changes(name, changes))
 
 
 def propose_change(path: Path, name: str, changes: Changes) -> Proposal:
     """:func:`change_tenant` worked out without writing (and without the lock): see :func:`commit`."""
-    return _propose(path, _changing(path, name, changes))
+    return _propose(path, _changing(path, name, changes), Typed.of_changes(name, changes))
 
 
 def _changing(path: Path, name: str, changes: Changes) -> Edit:
@@ -472,7 +504,7 @@ def _faults_reported(path: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        where = exc.filename or path
+        where = shown(Path(exc.filename)) if exc.filename else path
         raise SaasctlError(
             f"could not edit {path}: {exc.strerror or exc} ({where}); the file was left unchanged"
         ) from None
@@ -480,7 +512,7 @@ def _faults_reported(path: Path) -> Iterator[None]:
 
 def _read(path: Path) -> bytes:
     if not path.exists():
-        raise UsageError(f"{path} does not exist", hint="pass -f FILE or set SAASCTL_FILE")
+        raise UsageError(f"{shown(path)} does not exist", hint="pass -f FILE or set SAASCTL_FILE")
     return path.read_bytes()
 
 

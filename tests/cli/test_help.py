@@ -146,7 +146,9 @@ def _complete(words: str, cwd: Path, **env: str) -> list[str]:
     return found.stdout.split()
 
 
-@pytest.mark.parametrize("command", ["up", "preview", "refresh", "destroy", "move", "remove", "show", "logs"])
+@pytest.mark.parametrize(
+    "command", ["up", "preview", "refresh", "destroy", "move", "remove", "show", "logs", "set", "suspend", "resume"]
+)
 def test_commands_that_name_declared_tenants_complete_their_names(command: str, tmp_path: Path) -> None:
     (tmp_path / "tenants.yaml").write_text(MINIMAL + "  - name: globex\n    priority: 11\n")
     assert _complete(f"saasctl tenant {command} ", tmp_path) == ["acme", "globex"]

@@ -135,3 +135,30 @@ def test_the_readme_explains_each_environment_variable_as_help_does() -> None:
 def test_an_option_read_from_the_environment_says_so_on_its_help_page() -> None:
     page = _help_page("apply")
     assert "[env var: PULUMI_BACKEND_URL]" in page and "[env var: SAASCTL_FILE]" in page
+
+
+# ---- the quick start stays runnable -----------------------------------------------------------------------------
+def _quick_start_commands() -> list[str]:
+    block = re.search(r"```bash\n(.*?)```", _section("## Quick start"), re.S)
+    assert block is not None, "README's quick start has no bash block"
+    return [line for line in block.group(1).splitlines() if line and not line.startswith("#")]
+
+
+def test_the_quick_start_is_two_commands_and_the_second_is_what_ci_runs() -> None:
+    first, second = _quick_start_commands()
+    assert first.startswith("python3 -m venv .venv && .venv/bin/pip install -q -e . && ")
+    ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text().splitlines()
+    assert second in ci
+
+
+def test_the_quick_starts_saasctl_commands_succeed_on_the_bundled_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, offline: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tenants.yaml").write_text((Path(__file__).resolve().parents[2] / "tenants.yaml").read_text())
+    first = _quick_start_commands()[0]
+    steps = [step.strip() for step in first.split("&&") if step.strip().startswith(".venv/bin/saasctl ")]
+    assert [shlex.split(step)[1] for step in steps] == ["validate", "plan"]
+    for step in steps:
+        result = CliRunner().invoke(app, shlex.split(step)[1:])
+        assert result.exit_code == 0, f"{step}: {result.output}"

@@ -95,3 +95,36 @@ def test_a_file_named_with_a_relative_path_is_named_so(runner: CliRunner, here: 
     (here.parent / "envs" / "dev.yaml").write_text(MINIMAL)
     result = runner.invoke(app, ["tenant", "add", "acme", "-f", "envs/dev.yaml", "--no-deploy"])
     assert result.stderr.splitlines()[0] == "error: tenant 'acme' is already declared in envs/dev.yaml"
+
+
+def test_a_missing_file_is_named_relative_to_the_working_directory(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "envs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["tenant", "add", "foo", "-f", str(tmp_path / "envs" / "dev.yaml"), "--no-deploy"])
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (2, "error: envs/dev.yaml does not exist")
+
+
+# ---- tenant set: the same, at its own flags ---------------------------------------------------------------------
+def set_(runner: CliRunner, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["tenant", "set", *args, "--no-deploy"])
+    return result.exit_code, result.stderr.splitlines()[0]
+
+
+def test_tenant_set_says_a_memory_that_does_not_fit_at_its_flag(runner: CliRunner, here: Path) -> None:
+    assert set_(runner, "acme", "--memory", "1000") == (
+        2,
+        "error: --memory 1000: memory 1000 is not valid with cpu 256 on Fargate; valid: 512, 1024, 2048; "
+        "the nearest is 1024",
+    )
+
+
+def test_tenant_set_says_an_unknown_tier_at_its_flag(runner: CliRunner, here: Path) -> None:
+    code, first = set_(runner, "acme", "--tier", "gold")
+    assert (code, first.split(": ")[:2]) == (2, ["error", "--tier gold"])
+
+
+def test_tenant_set_says_a_rule_over_min_and_max_at_both_flags(runner: CliRunner, here: Path) -> None:
+    code, first = set_(runner, "acme", "--min", "9", "--max", "2")
+    assert (code, first.split(": ")[:2]) == (2, ["error", "--min 9 --max 2"])

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.options import BackendOption, DeployYesOption, DiffOption, LocalOption, SkipPreflightOption
 from saas_ctl.cli.output import reporting
@@ -15,7 +16,7 @@ NONE = "none"  # `--tier none`: the tenant leaves its tier
 
 def set_settings(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant to change.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant to change.", autocompletion=tenant_names)],
     tier: Annotated[
         str | None, typer.Option(metavar="TIER", help=f"One of the file's tiers ('{NONE}': no tier).")
     ] = None,

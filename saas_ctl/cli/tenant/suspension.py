@@ -4,12 +4,13 @@ from typing import Annotated
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.options import BackendOption, DeployYesOption, LocalOption, SkipPreflightOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.tenant.edits import NoDeployOption, apply_change
 
-NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The tenant.")]
+NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The tenant.", autocompletion=tenant_names)]
 
 
 def suspend(
