@@ -297,8 +297,10 @@ def _emulator_clients() -> Callable[[str], Any]:
 
     port = json.loads(Path(".saasctl/local.json").read_text())["port"]
 
+    make: Any = boto3.client  # any service by name (the stubs type each name's client)
+
     def client(service: str) -> Any:
-        return boto3.client(
+        return make(
             service,
             region_name="us-east-1",
             endpoint_url=f"http://127.0.0.1:{port}",
