@@ -21,9 +21,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from saas_ctl.errors import SaasctlError, UsageError
+
+if TYPE_CHECKING:
+    from saas_ctl.engine.pulumi.backend import Bucket
 
 
 class ReleaseStatus(StrEnum):
@@ -247,12 +250,12 @@ class BucketRecords:
 
     LOCK_TIMEOUT_SECONDS = 60.0
 
-    def __init__(self, files: Any, directory: str) -> None:
-        self.files = files  # saas_ctl.state.storage.BucketFiles
+    def __init__(self, files: Bucket, directory: str) -> None:
+        self.files = files  # the backend's bucket, under its prefix
         self.directory = directory  # relative to the backend's root, ending with "/"
 
     def _key(self, name: str) -> str:
-        return f"{self.files.prefix}{self.directory}{name}"
+        return self.files.key(f"{self.directory}{name}")
 
     @contextlib.contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -305,8 +308,12 @@ class BucketRecords:
         return _parsed(raw, release_id)
 
     def all(self) -> list[Release]:
-        keys = [k for k in self.files.keys(self.directory) if k.rsplit("/", 1)[-1].startswith("r")]
-        return [_parsed(self.files.read(key) or b"", key) for key in sorted(keys) if key.endswith(".json")]
+        found = self.files.read_all(self.directory)
+        return [
+            _parsed(data, self._key(name))
+            for name, data in sorted(found.items())
+            if name.startswith("r") and name.endswith(".json")
+        ]
 
 
 def _parsed(raw: bytes, where: str) -> Release:
@@ -325,9 +332,11 @@ def records_for(backend_url: str, project: str, environment: str) -> RecordStore
         root = file_directory(backend_url) or Path(backend_url.removeprefix("file://"))
         return FileRecords(root / "releases" / project / environment)
     if backend_url.startswith("s3://"):
-        from saas_ctl.state.storage import open_backend
+        from saas_ctl.engine.pulumi.backend import Bucket, blobs
 
-        return BucketRecords(open_backend(backend_url), f"releases/{project}/{environment}/")
+        bucket = blobs(backend_url)
+        assert isinstance(bucket, Bucket)  # every s3:// URL is a bucket
+        return BucketRecords(bucket, f"releases/{project}/{environment}/")
     scheme = backend_url.split("://", 1)[0]
     raise UsageError(
         f"release records are kept in a self-managed backend (file://, s3://); this environment's is {scheme}://",

@@ -79,12 +79,13 @@ class Bucket:
     def __init__(self, client: Any, bucket: str, prefix: str) -> None:
         self.client, self.bucket, self.prefix = client, bucket, prefix.strip("/")
 
-    def _key(self, key: str) -> str:
+    def key(self, key: str) -> str:
+        """The object key of ``key``, a path relative to the backend's root."""
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def read(self, key: str) -> bytes | None:
         try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+            answer = self.client.get_object(Bucket=self.bucket, Key=self.key(key))
         except self.client.exceptions.NoSuchKey:
             return None
         return bytes(answer["Body"].read())
@@ -93,7 +94,7 @@ class Bucket:
         keys = [
             item["Key"]
             for page in self.client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=self._key(prefix).rstrip("/") + "/"
+                Bucket=self.bucket, Prefix=self.key(prefix).rstrip("/") + "/"
             )
             for item in page.get("Contents", [])
         ]
@@ -108,10 +109,10 @@ class Bucket:
             return {key.rsplit("/", 1)[-1]: data for key, data in pool.map(get, keys) if data is not None}
 
     def write(self, key: str, data: bytes) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        self.client.put_object(Bucket=self.bucket, Key=self.key(key), Body=data)
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        self.client.delete_object(Bucket=self.bucket, Key=self.key(key))
 
 
 def blobs(url: str) -> Blobs | None:

@@ -130,7 +130,8 @@ def day_two_options(request: Any) -> dict[str, Any]:
         else None,
         "import": request.importId or None,
         "ignoreChanges": list(request.ignoreChanges),
-        "dependsOn": list(request.dependencies),
+        # A set: the SDK sends the dependencies it gathered (a component's children among them) in no stable order.
+        "dependsOn": sorted(request.dependencies),
     }
 
 
