@@ -98,6 +98,7 @@ def resolve(
         url, source = _beside(declared.backend, file), "platform.state.backend"
     else:
         url, source = (file.parent / DEFAULT_DIR).resolve().as_uri(), "default"
+        _refuse_state_left_in_the_working_directory(file, workdir)
     _refuse_emulator_backend(url, source)
     cloud = url.startswith(CLOUD_SCHEMES)
     if secrets_variable.is_set(environ):
@@ -116,6 +117,21 @@ def _beside(url: str, file: Path) -> str:
     if directory is None or directory.is_absolute():
         return url
     return (file.parent / directory).resolve().as_uri()
+
+
+def _refuse_state_left_in_the_working_directory(file: Path, workdir: Path) -> None:
+    """Releases before platform.state kept the default backend in the working directory, not beside the tenants
+    file: stacks found only there would otherwise look "not deployed", and a deploy would make a second
+    platform."""
+    beside, here = (file.parent / DEFAULT_DIR).resolve(), (workdir / DEFAULT_DIR).resolve()
+    if beside == here or not (here / ".pulumi").is_dir() or (beside / ".pulumi").is_dir():
+        return
+    raise UsageError(
+        f"stacks are in {here} (the working directory's default backend, as earlier releases kept it), but the "
+        f"default backend of {file} is now beside it, in {beside}, which has none",
+        hint=f"move the state beside the tenants file (mv {here} {beside}), or name it: "
+        f"--backend {here.as_uri()} or platform.state.backend",
+    )
 
 
 def _refuse_emulator_backend(url: str, source: str) -> None:

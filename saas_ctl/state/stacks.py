@@ -1,5 +1,6 @@
-"""Naming a stack on the command line of the state tools: ``platform``, a tenant's name, or the
-``project/stack`` label saasctl prints (``saas-platform/dev``, ``saas-dev-tenants/acme``)."""
+"""Naming a stack on the command line of the state tools: ``platform``, a tenant's name, the ``project/stack``
+label saasctl prints (``saas-platform/dev``, ``saas-dev-tenants/acme``), or the name Pulumi gives it on a
+self-managed backend (``organization/saas-dev-tenants/acme``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class StackName:
 def named(spec: TenantsFile, argument: str) -> StackName:
     from saas_ctl.stacks.targets import platform_project, tenants_project
 
+    argument = argument.removeprefix("organization/")  # the only organisation of a self-managed backend
     if "/" in argument:
         project, _, stack = argument.rpartition("/")
         if project and stack and "/" not in project:

@@ -135,3 +135,17 @@ def test_an_invalid_state_is_the_files_own_error_with_its_line(tmp_path: Path) -
         load(file)
     [issue] = invalid.value.issues
     assert (issue.line, issue.path) == (9, "platform.state.backend")
+
+
+def test_stacks_left_in_the_working_directory_by_an_earlier_release_are_not_silently_ignored(tmp_path: Path) -> None:
+    file = tenants_file(tmp_path / "work")
+    (tmp_path / ".saasctl" / "state" / ".pulumi").mkdir(parents=True)  # where earlier releases kept them
+    with pytest.raises(UsageError) as refused:
+        resolve(file, workdir=tmp_path)
+    assert refused.value.message == (
+        f"stacks are in {tmp_path / '.saasctl/state'} (the working directory's default backend, as earlier releases "
+        f"kept it), but the default backend of {file} is now beside it, in {tmp_path / 'work/.saasctl/state'}, which "
+        "has none"
+    )
+    (tmp_path / "work" / ".saasctl" / "state" / ".pulumi").mkdir(parents=True)  # once moved (or made) there: used
+    assert resolve(file, workdir=tmp_path).backend_url == (tmp_path / "work" / ".saasctl" / "state").as_uri()
