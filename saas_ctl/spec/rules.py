@@ -15,6 +15,7 @@ from saas_ctl.spec import cells
 from saas_ctl.spec.models import ServiceSettings, Tenant, TenantsFile, Tier, resolve, tier_of
 
 Problem = tuple[tuple[str | int, ...], str]
+NO_TIER = "none"  # `tenant set --tier none`: no tier
 
 
 # Who owns each derived AWS name seen so far, by (kind, name ignoring case): a description and its path.
@@ -226,6 +227,11 @@ def _unknown_tier(name: str, spec: TenantsFile) -> str:
 def _tiers(spec: TenantsFile) -> Iterator[Problem]:
     """A tier's sizing, over the defaults, passes the same Fargate and scaling rules as a tenant's."""
     for name, tier in spec.tiers.items():
+        if name == NO_TIER:
+            yield (
+                ("tiers", name),
+                f"a tier cannot be called {NO_TIER!r}: `saasctl tenant set NAME --tier none` removes a tenant's tier",
+            )
         yield from _reserved_tag_keys(tier.tags, ("tiers", name, "tags"))
         if _overrides_service(tier):
             yield from _service(_over_defaults(tier, spec.defaults), ("tiers", name), f"tier {name!r}")

@@ -108,3 +108,8 @@ def test_preflights_fleet_demand_counts_a_tenant_at_its_tiers_size_and_maximum()
 
     # acme: cpu 1024 and autoscaling max 8 from its tier business (its own memory 4096)
     assert (capacity.demand(spec_of(TIERED)).tasks, capacity.demand(spec_of(TIERED)).vcpus) == (8, 8.0)
+
+
+def test_a_tier_cannot_be_called_none() -> None:
+    text = TIERED.replace("  business:\n", "  none:\n").replace("tier: business", "tier: none")
+    assert "t.yaml:12: tiers.none: a tier cannot be called 'none'" in str(issues_of(text)[0])

@@ -11,7 +11,7 @@ from saas_ctl.cli.output import reporting
 from saas_ctl.cli.tenant.edits import NoDeployOption, apply_change
 from saas_ctl.errors import UsageError
 
-NONE = "none"  # `--tier none`: the tenant leaves its tier
+NONE = "none"  # `--tier none`: the tenant leaves its tier (saas_ctl.spec.rules.NO_TIER: no tier has the name)
 
 
 def set_settings(
