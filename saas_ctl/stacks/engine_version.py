@@ -7,7 +7,8 @@
   ``compareActualEngineVersion`` in ``internal/service/rds``, called by the cluster's Read); a full version such
   as "15.8" under a cluster at 15.9 reads back as 15.9 at the next refresh, and the deploy after it would ask for
   15.8: a downgrade, which ModifyDBCluster refuses. So a deploy asks for the version that runs (RDS's answer, else
-  the stack's ``database_engine_version`` output) whenever it is a newer release of the same major, and says so. A full version newer than what runs, or another major, is deployed as written.
+  the stack's ``database_engine_version`` output) whenever it is a newer release of the same major, and says so.
+  A full version newer than what runs, or another major, is deployed as written.
 """
 
 from __future__ import annotations
