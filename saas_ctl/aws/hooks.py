@@ -196,3 +196,22 @@ def final_snapshot_taken(session: Session, spec: TenantsFile, generation: str) -
         {"DBClusterSnapshotNotFoundFault"},
     )
     return None if answer is None else identifier
+
+
+def running_engine_version(session: Session, spec: TenantsFile) -> str | None:
+    """The Aurora version the platform's cluster runs, as RDS says now (rds:DescribeDBClusters): AWS upgrades
+    minors on its own, and neither the stack's outputs nor, without a refresh, its state know it. None when it
+    cannot be asked (no credentials, an engine that deploys nothing) or there is no cluster yet."""
+    found = behind_engine(session)
+    if found is None:
+        return None
+    identifier = PlatformNames(spec.platform.project, spec.platform.environment).db_cluster_identifier
+    rds = found.client("rds", region_name=spec.platform.region, endpoint_url=session.endpoint_url)
+    answer = aws.ask(
+        f"could not read the engine version of the cluster {identifier}",
+        lambda: rds.describe_db_clusters(DBClusterIdentifier=identifier),
+        {"DBClusterNotFoundFault"},
+    )
+    clusters = (answer or {}).get("DBClusters") or [{}]
+    version = clusters[0].get("EngineVersion")
+    return str(version) if version else None

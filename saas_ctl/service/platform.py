@@ -30,7 +30,7 @@ def platform(
     if operation is Operation.UP:
         guards.refuse_network_edits(session, loaded, deployed)  # before preflight and the preview
         policy.preflight_or_warn(session, ui, loaded, skip_preflight, deployed)
-        _say_engine_version(ui, loaded.spec, deployed)
+        _say_engine_version(session, ui, loaded.spec, deployed)
         failed = policy.confirm_changes(
             session,
             ui,
@@ -44,13 +44,14 @@ def platform(
         return Outcome([operations.platform(live, loaded, operation, deployed)])
 
 
-def _say_engine_version(ui: Interaction, spec: TenantsFile, deployed: state.Deployed) -> None:
+def _say_engine_version(session: Session, ui: Interaction, spec: TenantsFile, deployed: state.Deployed) -> None:
     """Which Aurora version the deploy asks for, when it is not the file's word for word (a major alone, or a
     cluster AWS has upgraded past the file: ``stacks.engine_version``)."""
     from saas_ctl.stacks.engine_version import resolve
     from saas_ctl.stacks.targets import running_engine_version
 
     database = spec.platform.database
-    chosen = resolve(database.engine_version, spec.platform.region, running_engine_version(deployed.platform_stack))
+    running = running_engine_version(session, spec, deployed.platform_stack)
+    chosen = resolve(database.engine_version, spec.platform.region, running)
     if chosen.note:
         ui.notice(f"database: {chosen.note}")

@@ -3,11 +3,12 @@
 - ``engine_version: "15"`` (a major alone) deploys the newest 15.x preflight knows: the catalogue it reads (the
   bundled snapshot, or the one `preflight --refresh-catalog` stored from the Region).
 - AWS upgrades minors on its own (auto minor version upgrade). terraform-provider-aws then keeps the file's value
-  in state only when it is a prefix of what runs ("15" of "15.15": ``compareActualEngineVersion`` in
-  ``internal/service/rds/cluster.go``); a full version such as "15.8" under a cluster at 15.9 reads back as 15.9,
-  and the next deploy would ask for 15.8: a downgrade, which ModifyDBCluster refuses. So a deploy asks for the
-  version that runs (the stack's ``database_engine_version`` output) whenever it is a newer release of the same
-  major, and says so. A full version newer than what runs, or another major, is deployed as written.
+  in state only when it is a prefix of what runs ("15" of "15.15", or while the old value is the pending one:
+  ``compareActualEngineVersion`` in ``internal/service/rds``, called by the cluster's Read); a full version such
+  as "15.8" under a cluster at 15.9 reads back as 15.9 at the next refresh, and the deploy after it would ask for
+  15.8: a downgrade, which ModifyDBCluster refuses. So a deploy asks for the version that runs (RDS's answer, else
+  the stack's ``database_engine_version`` output) whenever it is a newer release of the same major, and says so.
+  A full version newer than what runs, or another major, is deployed as written.
 """
 
 from __future__ import annotations

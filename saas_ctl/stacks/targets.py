@@ -14,6 +14,7 @@ from typing import Any
 from infra import naming
 from infra.outputs import ENGINE_VERSION_OUTPUT, PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
+from saas_ctl.aws import hooks
 from saas_ctl.engine.base import StackTarget
 from saas_ctl.errors import UsageError
 from saas_ctl.orchestration.session import Session
@@ -127,12 +128,16 @@ def platform_for(session: Session, spec: TenantsFile, deployed: Mapping[str, Any
         endpoint_url=session.endpoint_url,
         generation=platform_generation(deployed),
         cells=cells_to_run(session, spec, deployed),
-        running_engine_version=running_engine_version(deployed),
+        running_engine_version=running_engine_version(session, spec, deployed),
     )
 
 
-def running_engine_version(deployed: Mapping[str, Any] | None) -> str | None:
-    value = (deployed or {}).get(ENGINE_VERSION_OUTPUT)
+def running_engine_version(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None) -> str | None:
+    """What the deployed cluster runs: as RDS says now when saasctl can ask (AWS's own minor upgrades are known
+    to no stack until a refresh and the next up), else as the platform stack last recorded it."""
+    if not deployed:
+        return None
+    value = hooks.running_engine_version(session, spec) or deployed.get(ENGINE_VERSION_OUTPUT)
     return str(value) if value else None
 
 

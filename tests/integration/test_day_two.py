@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.conftest import RealEngine, ops, requires_pulumi
+from tests.moto_server import client
 
 pytestmark = [requires_pulumi]
 
@@ -51,3 +52,18 @@ def test_an_aurora_major_upgrade_creates_the_new_parameter_group_first(real: Rea
     [cluster] = [c for c in touched if c["op"] == "update" and c["name"] == "database-cluster"]
     assert (cluster["inputs"]["engineVersion"], cluster["inputs"]["applyImmediately"]) == ("16.4", True)
     assert ops(touched, "delete") == ["database-params"]
+
+
+def test_an_automatic_minor_upgrade_by_aws_is_not_undone_by_the_next_up(real: RealEngine, moto: str) -> None:
+    real.use_aws(moto)
+    real.ok("platform", "up")
+    rds: Any = client(moto, "rds")
+    rds.modify_db_cluster(DBClusterIdentifier="itest-test-aurora", EngineVersion="15.10", ApplyImmediately=True)
+    mark = real.mark()  # no refresh: saasctl asks RDS what the cluster runs
+    up = real.ok("platform", "up")
+    assert "the cluster runs Aurora PostgreSQL 15.10 (an automatic minor upgrade by AWS); kept" in up.stderr
+    asked = [c["inputs"].get("engineVersion") for c in real.calls_since(mark) if c["name"] == "database-cluster"]
+    assert "15.8" not in asked
+    assert rds.describe_db_clusters(DBClusterIdentifier="itest-test-aurora")["DBClusters"][0]["EngineVersion"] == (
+        "15.10"
+    )
