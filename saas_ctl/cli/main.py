@@ -1,5 +1,8 @@
 """The root of the CLI: its global options; its commands and groups are listed in cli/commands.py."""
 
+import atexit
+import contextlib
+import os
 import signal
 import sys
 import threading
@@ -97,17 +100,32 @@ def main() -> None:
     raise SystemExit(code)
 
 
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+def _answer_late_signal() -> None:
+    """The last look, as the interpreter exits (atexit runs this after the handlers registered later): a
+    signal held since the result was printed ends the process with 130."""
+    if signal.sigpending() & _HELD:
+        from saas_ctl.errors import EXIT_INTERRUPTED
+
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+
+
 def _leaving(code: object) -> object:
     """From here to the process's end, SIGINT and SIGTERM are held (Python's finalisation puts back the default
     handlers, under which a late SIGTERM would end the process as -15): one that came is answered with 130."""
     from saas_ctl.cli.output import discard_stdout, print_interrupted_document
     from saas_ctl.errors import EXIT_INTERRUPTED
 
-    held = {signal.SIGINT, signal.SIGTERM}
     if threading.current_thread() is threading.main_thread():
-        signal.pthread_sigmask(signal.SIG_BLOCK, held)
-        if signal.sigpending() & held or _early_signal.is_set():
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+        if signal.sigpending() & _HELD or _early_signal.is_set():
             code = EXIT_INTERRUPTED
+        atexit.register(_answer_late_signal)
     if code == EXIT_INTERRUPTED:
         print_interrupted_document("interrupted")
     try:
