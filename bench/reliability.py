@@ -165,7 +165,12 @@ def run_signalled(tree: Path, scenario: Scenario, work: Path) -> Ran:
     if scenario.when == "result":  # what readline buffered is not seen by communicate(): read stdout to its end
         assert process.stdout is not None
         stdout += process.stdout.read()
-    rest, stderr = process.communicate(timeout=120)
+    try:
+        rest, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # one signal did not end it: what a second one would have to
+        process.kill()
+        rest, stderr = process.communicate()
+        stderr += "\n(still running 60 s after its signal: killed by the bench)"
     stdout += rest or ""
     time.sleep(0.2)
     providers = [int(line.split()[2]) for line in _log(stacks).splitlines() if " provider " in line]

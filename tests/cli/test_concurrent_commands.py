@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINIMAL
-from tests.shared_engine import SharedEngine, start
+from tests.shared_engine import SharedEngine, logged, start
 
 NO_TENANTS = MINIMAL.split("tenants:")[0] + "tenants: []\n"
 PLATFORM = "saas-platform/dev"
@@ -93,7 +93,7 @@ def test_an_edit_waiting_for_the_lock_is_told_the_holders_pid_and_never_to_delet
 ) -> None:
     (tmp_path / "tenants.yaml").write_text(MINIMAL)
     stacks.deploy(ACME, {"bucket_name": "bucket-acme"})
-    destroy = saasctl(tmp_path, stacks, "tenant", "destroy", "acme", "--yes", delay="destroy:acme=6")
+    destroy = saasctl(tmp_path, stacks, "tenant", "destroy", "acme", "--yes", delay="destroy:acme=15")
     wait_for(lambda: (tmp_path / ".tenants.yaml.lock").exists(), "the lock taken")
     time.sleep(1.0)
     add = saasctl(tmp_path, stacks, "tenant", "add", "beta", "--yes", "--skip-preflight", lock_timeout="1")
@@ -103,3 +103,22 @@ def test_an_edit_waiting_for_the_lock_is_told_the_holders_pid_and_never_to_delet
     assert f"(pid {destroy.pid}: saasctl tenant destroy acme)" in stderr
     assert f"wait for pid {destroy.pid} to finish, then run the command again" in stderr
     assert "delete .tenants.yaml.lock" not in stderr and "if none is running" not in stderr
+
+
+def test_a_destroy_whose_file_edit_fails_says_the_stack_is_gone_and_what_was_kept(
+    tmp_path: Path, stacks: SharedEngine
+) -> None:
+    (tmp_path / "tenants.yaml").write_text(MINIMAL)
+    stacks.deploy(ACME, {"bucket_name": "bucket-acme"})
+    destroy = saasctl(tmp_path, stacks, "tenant", "destroy", "acme", "--yes", "--json", delay="destroy:acme=3")
+    wait_for(lambda: "started destroy saas-dev-tenants/acme" in logged(stacks.root), "the destroy")
+    (tmp_path / "tenants.yaml").write_text("platform: [\n")  # an editor's broken save, while the stack goes
+    code, stdout, stderr = finished(destroy)
+    assert code == 1, stderr
+    assert not stacks.deployed(ACME)
+    document = json.loads(stdout)
+    assert document["removed_from_file"] is False
+    assert document["kept"] == ["S3 bucket bucket-acme", "secret saas-dev/acme/app", "database and role tenant_acme"]
+    assert document["incomplete"][0].startswith(
+        "tenant acme's stack was destroyed, but tenants.yaml could not be edited ("
+    )
