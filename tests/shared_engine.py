@@ -40,7 +40,13 @@ class SharedEngine:
     def _operate(self, operation: Operation, target: StackTarget) -> StackResult:
         delay = self.delays.get((str(operation), target.stack), self.delays.get((str(operation), "*"), 0.0))
         if os.environ.get("SAASCTL_TEST_PROVIDER"):  # a provider-like child, in a process group of its own
-            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"], start_new_session=True)
+            child = subprocess.Popen(
+                [sys.executable, "-c", "import time; time.sleep(300)"],
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # a process left behind must not hold the run's output open
+                stderr=subprocess.DEVNULL,
+            )
             self._log(f"provider {child.pid}")
         self._log(f"started {operation} {target.label}")
         if self._wait(delay):
