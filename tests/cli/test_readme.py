@@ -162,3 +162,42 @@ def test_the_quick_starts_saasctl_commands_succeed_on_the_bundled_file(
     for step in steps:
         result = CliRunner().invoke(app, shlex.split(step)[1:])
         assert result.exit_code == 0, f"{step}: {result.output}"
+
+
+def test_quick_start_step_2_says_how_to_include_the_real_engine_tests() -> None:
+    quick = _section("## Quick start").split("### ")[0]
+    assert "SAASCTL_TEST_PULUMI" in quick and "scripts/build-pulumi" in quick
+
+
+# ---- the order a newcomer reads in ------------------------------------------------------------------------------
+def test_the_readme_reads_in_a_newcomers_order() -> None:
+    assert re.findall(r"^## (.+)$", README, re.MULTILINE) == [
+        "What it is",
+        "Quick start",
+        "Deploy to your AWS account",
+        "What a tenant gets",
+        "Day 2",
+        "tenants.yaml reference",
+        "Commands",
+    ]
+
+
+def test_architecture_the_engine_protocol_testing_and_development_are_in_contributing_linked_from_the_readme() -> None:
+    contributing = (Path(__file__).resolve().parents[2] / "CONTRIBUTING.md").read_text()
+    assert re.findall(r"^## (.+)$", contributing, re.MULTILINE) == [
+        "Architecture",
+        "The engine protocol",
+        "Testing",
+        "Development",
+    ]
+    assert "](CONTRIBUTING.md)" in _section("## What it is")
+
+
+@pytest.mark.parametrize("name", ["README.md", "CONTRIBUTING.md"])
+def test_every_link_within_a_page_names_one_of_its_headings(name: str) -> None:
+    page = (Path(__file__).resolve().parents[2] / name).read_text()
+    anchors = {
+        re.sub(r"[^a-z0-9 -]", "", title.lower()).replace(" ", "-")
+        for title in re.findall(r"^#{1,4} (.+)$", page, re.MULTILINE)
+    }
+    assert {link for link in re.findall(r"\]\(#([^)]+)\)", page) if link not in anchors} == set()
