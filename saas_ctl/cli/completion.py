@@ -101,8 +101,12 @@ def tenant_names(ctx: typer.Context, incomplete: str) -> list[str]:
         names = _declared(_file(ctx))
     except Exception:
         return []
-    given = set(ctx.params.get("names") or ())
+    given = {name for key in ("names", "tenant") for name in _as_list(ctx.params.get(key))}
     return [name for name in names if name.startswith(incomplete) and name not in given]
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or ())
 
 
 def _file(ctx: typer.Context) -> Path:

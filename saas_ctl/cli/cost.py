@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.output import reporting
 
@@ -16,7 +17,14 @@ if TYPE_CHECKING:
 def cost(
     ctx: typer.Context,
     tenant: Annotated[
-        str | None, typer.Option("--tenant", "-t", metavar="NAME", help="Only this tenant (and its platform share).")
+        str | None,
+        typer.Option(
+            "--tenant",
+            "-t",
+            metavar="NAME",
+            help="Only this tenant (and its platform share).",
+            autocompletion=tenant_names,
+        ),
     ] = None,
     refresh_prices: Annotated[
         bool,

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application, session
 from saas_ctl.cli.options import BackendOption, LocalOption, ParallelOption
 from saas_ctl.cli.output import reporting
@@ -16,7 +17,9 @@ def drift(
     ctx: typer.Context,
     tenant: Annotated[
         list[str] | None,
-        typer.Option("--tenant", "-t", metavar="NAME", help="Only this tenant's stack (repeatable)."),
+        typer.Option(
+            "--tenant", "-t", metavar="NAME", help="Only this tenant's stack (repeatable).", autocompletion=tenant_names
+        ),
     ] = None,
     parallel: ParallelOption = 4,
     file: FileOption = None,

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from saas_ctl.cli.completion import tenant_names
 from saas_ctl.cli.context import FileOption, JsonOption, application
 from saas_ctl.cli.interrupts import between_steps
 from saas_ctl.cli.output import Output, reporting
@@ -18,7 +19,11 @@ def plan(
     tenant: Annotated[
         list[str] | None,
         typer.Option(
-            "--tenant", "-t", metavar="NAME", help="Plan only this tenant's stack (repeatable); shows its resources."
+            "--tenant",
+            "-t",
+            metavar="NAME",
+            help="Plan only this tenant's stack (repeatable); shows its resources.",
+            autocompletion=tenant_names,
         ),
     ] = None,
     detail: Annotated[

@@ -154,6 +154,12 @@ def test_commands_that_name_declared_tenants_complete_their_names(command: str, 
     assert _complete(f"saasctl tenant {command} ", tmp_path) == ["acme", "globex"]
 
 
+@pytest.mark.parametrize("command", ["plan", "drift", "cost"])
+def test_tenant_options_complete_the_files_tenant_names(command: str, tmp_path: Path) -> None:
+    (tmp_path / "tenants.yaml").write_text(MINIMAL + "  - name: globex\n    priority: 11\n")
+    assert _complete(f"saasctl {command} --tenant ", tmp_path) == ["acme", "globex"]
+
+
 def test_tenant_names_complete_from_the_file_given_with_f_and_skip_those_already_named(tmp_path: Path) -> None:
     (tmp_path / "dev.yaml").write_text(
         MINIMAL + "  - name: globex\n    priority: 11\n  - name: gamma\n    priority: 12\n"
