@@ -85,6 +85,7 @@ class LiveProgress:
         with self._lock:
             rows = list(self.rows.values())
         table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(no_wrap=True, overflow="ellipsis")  # one line a stack, cut at the width: never wrapped
         if len(rows) + 2 > max(self.console.height - 2, 5):
             counts: dict[State, int] = {}
             for row in rows:

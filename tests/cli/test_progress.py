@@ -50,3 +50,12 @@ def test_live_progress_collapses_to_counts_on_a_short_terminal() -> None:
     assert "succeeded: 20  queued: 9  running: 1" in text
     assert "t29 1/4" in text
     assert "t05" not in text
+
+
+def test_live_progress_cuts_a_long_row_at_the_terminals_width_instead_of_wrapping_it() -> None:
+    console = Console(file=io.StringIO(), width=40, height=40)
+    progress = LiveProgress(console)
+    progress(Update(target("acme"), State.RUNNING, 3, 10, "create aws:secretsmanager/secretVersion:SecretVersion"))
+    console.print(progress._render())
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert len(lines) == 1 and len(lines[0]) <= 40 and lines[0].rstrip().endswith("…")
