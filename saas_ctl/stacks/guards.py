@@ -113,31 +113,78 @@ def waiting_for_cells(spec: TenantsFile, platform: PlatformOutputs, names: Seque
 
 
 def refuse_network_edits(session: Session, loaded: LoadedSpec, deployed: Deployed) -> None:
-    """A deployed platform's vpc_cidr and availability_zones do not change in place: a new VPC block replaces the
-    VPC, and a new zone count re-carves every subnet (``infra.addressing.plan_subnets``), which replaces the
-    subnets, the NAT gateway, the database's subnet group and every running task's network. Refused before
-    anything runs, with what to do instead. A platform deployed before its network was recorded (no ``network``
-    output) is not checked here; the preview's warning line for the VPC still says it."""
+    """What of a deployed platform's network cannot change in place is refused before anything runs, with what to
+    do instead: its vpc_cidr (a new block replaces the VPC and everything in it), its max_zones (the subnets are
+    carved for it: another carving replaces every subnet), fewer availability_zones (the last zones' subnets go
+    with the database instances, NAT gateway and tasks in them), and any zone count change of a platform carved
+    before max_zones existed (carved for exactly its zone count). Raising availability_zones up to max_zones only
+    adds subnets and is allowed. A platform deployed before its network was recorded (no ``network`` output) is
+    not checked here; the preview's warning line for the VPC still says it."""
     recorded = deployed.platform_stack.get(NETWORK_OUTPUT) if deployed.platform_stack else None
     if not isinstance(recorded, dict):
         return
     network = loaded.spec.platform.network
-    for field, wanted in (("vpc_cidr", network.vpc_cidr), ("availability_zones", network.availability_zones)):
-        was = recorded.get(field)
-        if was is None or str(was) == str(wanted):
-            continue
+    carved_for = recorded.get("max_zones")
+
+    def refuse(field: str, was: object, wanted: object, replaced: str, hint: str) -> None:
         where = f"{session.file}:{loaded.line_of(('platform', 'network', field)) or '-'}"
         raise Refused(
             f"{where}: platform.network.{field} is {was} in the deployed platform and {wanted} in the file; it "
-            f"cannot change in place: the deploy would replace the {_REPLACED[field]}",
-            hint=f"put {field}: {was} back; for a network of {wanted}, create a new environment (another "
+            f"cannot change in place: the deploy would replace the {replaced}",
+            hint=hint,
+        )
+
+    def new_environment(field: str, was: object, wanted: object) -> str:
+        return (
+            f"put {field}: {was} back; for a network of {wanted}, create a new environment (another "
             "platform.environment, or another project) with it, move the tenants there (`saasctl apply` on the new "
-            "file), then destroy this one",
+            "file), then destroy this one"
+        )
+
+    was = recorded.get("vpc_cidr")
+    if was is not None and str(was) != network.vpc_cidr:
+        refuse(
+            "vpc_cidr", was, network.vpc_cidr, _REPLACED["vpc_cidr"], new_environment("vpc_cidr", was, network.vpc_cidr)
+        )
+    if carved_for is not None and int(carved_for) != network.max_zones:
+        refuse(
+            "max_zones",
+            carved_for,
+            network.max_zones,
+            _REPLACED["max_zones"],
+            new_environment("max_zones", carved_for, network.max_zones),
+        )
+    zones = recorded.get("availability_zones")
+    if zones is None or int(zones) == network.availability_zones:
+        return
+    if carved_for is None:
+        refuse(
+            "availability_zones",
+            zones,
+            network.availability_zones,
+            _REPLACED["legacy_zones"],
+            new_environment("availability_zones", zones, network.availability_zones)
+            + f" (a new environment's subnets are carved for max_zones: {network.max_zones}, so its zone count "
+            "can then be raised in place)",
+        )
+    if network.availability_zones < int(zones):
+        refuse(
+            "availability_zones",
+            zones,
+            network.availability_zones,
+            _REPLACED["fewer_zones"],
+            f"put availability_zones: {zones} back; a deployed platform's zones can only be added (up to max_zones: "
+            f"{carved_for}); for fewer zones, create a new environment with them, move the tenants there (`saasctl "
+            "apply` on the new file), then destroy this one",
         )
 
 
 _REPLACED = {
     "vpc_cidr": "VPC and everything in it (subnets, NAT gateway, load balancers, the database with its data)",
-    "availability_zones": "subnets (every subnet's block is carved from the zone count), the NAT gateway, the "
-    "database's subnet group and every tenant's network",
+    "max_zones": "subnets (every subnet's block is carved for max_zones zones), the NAT gateway, the database's "
+    "subnet group and every tenant's network",
+    "legacy_zones": "subnets (this platform was deployed before max_zones existed: its subnets are carved for "
+    "exactly its zone count), the NAT gateway, the database's subnet group and every tenant's network",
+    "fewer_zones": "subnets of the zones left out, with the NAT gateway, database instances and tasks in them (the "
+    "database's subnet group and every tenant's network change)",
 }
