@@ -28,6 +28,9 @@ class PlatformInputs:
     tags: Mapping[str, str]  # the user's platform tags (naming.tags adds project and environment)
     vpc_cidr: str
     availability_zones: int
+    # The zones the subnets are carved for (infra.addressing.plan_subnets); None: carved for exactly
+    # availability_zones, the layout of platforms deployed before max_zones existed, which they keep.
+    max_zones: int | None
     nat_gateways: NatGateways
     engine_version: str
     instance_class: str

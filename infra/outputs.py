@@ -22,9 +22,19 @@ OWNER_OUTPUT = "owner"
 SUSPENDED_OUTPUT = "suspended"
 # The Aurora engine version the cluster runs, as AWS reports it (engine_version_actual).
 ENGINE_VERSION_OUTPUT = "database_engine_version"
-# The network the platform was deployed with ({"vpc_cidr": ..., "availability_zones": N}): neither can change in
-# place, so a deploy that would change them is refused before anything runs (saas_ctl.stacks.guards).
+# The network the platform was deployed with ({"vpc_cidr": ..., "availability_zones": N, "max_zones": M}): the
+# block and the carving cannot change in place, so a deploy that would change them is refused before anything runs
+# (saas_ctl.stacks.guards). No "max_zones": deployed before it existed, carved for exactly availability_zones; the
+# program keeps that carving (saas_ctl.stacks.targets.carved_for).
 NETWORK_OUTPUT = "network"
+
+
+def network_record(vpc_cidr: str, availability_zones: int, max_zones: int | None) -> dict[str, Any]:
+    """The ``network`` output: what the subnets were carved from."""
+    record: dict[str, Any] = {"vpc_cidr": vpc_cidr, "availability_zones": availability_zones}
+    if max_zones is not None:
+        record["max_zones"] = max_zones
+    return record
 
 
 def owner_record(project: str, environment: str, region: str, account: Any) -> dict[str, Any]:

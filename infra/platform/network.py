@@ -16,6 +16,7 @@ class NetworkArgs:
     name: str
     vpc_cidr: str
     availability_zones: int
+    max_zones: int | None  # the zones the subnets are carved for; None: exactly availability_zones (legacy)
     nat_gateways: NatGateways
 
 
@@ -27,7 +28,7 @@ class Network(pulumi.ComponentResource):
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:platform:Network", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        plan = plan_subnets(args.vpc_cidr, args.availability_zones)
+        plan = plan_subnets(args.vpc_cidr, args.availability_zones, args.max_zones)
         # Standard zones only, as preflight counts them (ec2:DescribeAvailabilityZones with zone-type
         # availability-zone): a Region's Local Zones and Wavelength Zones the account opted into are listed too
         # otherwise, and an ALB, NAT gateway or Aurora subnet there fails.

@@ -7,7 +7,14 @@ import pulumi_aws as aws
 
 from infra import aws_modules, naming
 from infra.inputs import PlatformInputs
-from infra.outputs import ENGINE_VERSION_OUTPUT, NETWORK_OUTPUT, OWNER_OUTPUT, PlatformOutputs, owner_record
+from infra.outputs import (
+    ENGINE_VERSION_OUTPUT,
+    NETWORK_OUTPUT,
+    OWNER_OUTPUT,
+    PlatformOutputs,
+    network_record,
+    owner_record,
+)
 from infra.platform.database import Database, DatabaseArgs
 from infra.platform.load_balancer import LoadBalancer, LoadBalancerArgs
 from infra.platform.network import Network, NetworkArgs
@@ -55,7 +62,9 @@ def platform_program(
 
     network = Network(
         "network",
-        NetworkArgs(names.vpc, platform.vpc_cidr, platform.availability_zones, platform.nat_gateways),
+        NetworkArgs(
+            names.vpc, platform.vpc_cidr, platform.availability_zones, platform.max_zones, platform.nat_gateways
+        ),
         opts,
     )
     groups = SecurityGroups(
@@ -150,5 +159,5 @@ def platform_program(
     pulumi.export(OWNER_OUTPUT, owner_record(env.project, env.environment, env.region, account))
     # The version the cluster runs (AWS upgrades minors on its own): the next deploy never asks for less.
     pulumi.export(ENGINE_VERSION_OUTPUT, database.engine_version_actual)
-    pulumi.export(NETWORK_OUTPUT, {"vpc_cidr": platform.vpc_cidr, "availability_zones": platform.availability_zones})
+    pulumi.export(NETWORK_OUTPUT, network_record(platform.vpc_cidr, platform.availability_zones, platform.max_zones))
     return outputs

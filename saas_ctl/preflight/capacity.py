@@ -81,15 +81,17 @@ def demand(spec: TenantsFile) -> FleetDemand:
 
 
 def usable_addresses(spec: TenantsFile) -> int:
-    """Addresses AWS leaves usable in each of the platform's subnets (all are the same size)."""
-    plan = addressing.plan_subnets(spec.platform.network.vpc_cidr, spec.platform.network.availability_zones)
+    """Addresses AWS leaves usable in each of the platform's subnets (all are the same size: carved for
+    max_zones zones)."""
+    network = spec.platform.network
+    plan = addressing.plan_subnets(network.vpc_cidr, network.availability_zones, network.max_zones)
     return int(2 ** (32 - plan.prefixlen)) - limits.SUBNET_RESERVED_ADDRESSES
 
 
 def vpc_prefix_for(spec: TenantsFile, addresses_per_subnet: int) -> int | None:
     """The largest VPC prefix (smallest block) whose subnets each hold ``addresses_per_subnet``; None if even a
     /16 does not."""
-    bits = addressing.subnet_bits(spec.platform.network.availability_zones)
+    bits = addressing.subnet_bits(spec.platform.network.max_zones)
     for prefix in range(limits.VPC_PREFIX_MAX_SPEC, limits.VPC_PREFIX_MIN - 1, -1):
         if 2 ** (32 - prefix - bits) - limits.SUBNET_RESERVED_ADDRESSES >= addresses_per_subnet:
             return prefix

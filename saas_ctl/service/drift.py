@@ -42,7 +42,8 @@ def drift(session: Session, ui: Interaction, request: DriftRequest) -> Outcome:
             f"tenant {missing[0]!r} has no stack to look at",
             hint=f"deployed tenants: {', '.join(existing) or 'none'}",
         )
-    stacks = [targets.platform_target(spec)] if not request.tenants and deployed.platform_stack else []
+    platform = targets.platform_target(spec, legacy_network=targets.legacy_network(deployed.platform_stack))
+    stacks = [platform] if not request.tenants and deployed.platform_stack else []
     stacks += [targets.orphan_target(spec, name) for name in (request.tenants or existing)]
     with ui.running(session) as live:
         report = live.orchestrator().run(Operation.DRIFT, stacks)

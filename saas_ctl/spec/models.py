@@ -12,7 +12,16 @@ import re
 import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from infra import aws_limits as limits
 from infra.naming import INJECTED_ENVIRONMENT
@@ -269,10 +278,34 @@ class _Model(BaseModel):
         return value
 
 
+DEFAULT_MAX_ZONES = 4
+
+
 class Network(_Model):
     vpc_cidr: Annotated[str, AfterValidator(_check_cidr)] = "10.0.0.0/16"
     availability_zones: Annotated[int, Field(ge=2, le=6)] = 2
+    max_zones: int = Field(
+        default=DEFAULT_MAX_ZONES,
+        ge=2,
+        le=6,
+        description=(
+            "The zones the VPC's subnets are carved for (a public and a private slot per zone, zone i always in slot "
+            "i), so that raising availability_zones up to it on a deployed platform only adds subnets. At least "
+            "availability_zones; when not written, 4 or availability_zones if that is more. Fixed once deployed."
+        ),
+    )
     nat_gateways: Literal["single", "per_az", "none"] = "single"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _max_zones_follows_zones(cls, data: Any) -> Any:
+        # Unwritten, max_zones is 4, or the zone count when that is more: a file written before max_zones existed
+        # with 5 or 6 zones stays valid.
+        if isinstance(data, dict) and "max_zones" not in data:
+            zones = data.get("availability_zones")
+            if isinstance(zones, int) and not isinstance(zones, bool) and DEFAULT_MAX_ZONES < zones <= 6:
+                return {**data, "max_zones": zones}
+        return data
 
 
 class Database(_Model):

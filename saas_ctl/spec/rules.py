@@ -38,16 +38,26 @@ def problems(spec: TenantsFile) -> list[Problem]:
 
 def _network(spec: TenantsFile) -> Iterator[Problem]:
     network = spec.platform.network
+    if network.max_zones < network.availability_zones:
+        yield (
+            ("platform", "network", "max_zones"),
+            f"must be at least availability_zones ({network.availability_zones}): the subnets are carved for "
+            f"max_zones zones; use max_zones: {network.availability_zones} or more (at most 6)",
+        )
+        return
     vpc = ipaddress.IPv4Network(network.vpc_cidr)
-    subnets_needed = 2 * network.availability_zones
-    bits = addressing.subnet_bits(network.availability_zones)
+    subnets_needed = 2 * network.max_zones
+    bits = addressing.subnet_bits(network.max_zones)
+    # An ALB's subnets need a /27 at least (AWS's smallest subnet is a /28): every subnet is carved that big.
     smallest = limits.ALB_SUBNET_PREFIX_MAX
     if vpc.prefixlen + bits > smallest:
+        fits = min(addressing.largest_max_zones(vpc.prefixlen, smallest), 6)
+        instead = f"max_zones: {fits} or fewer, or " if fits >= network.availability_zones else ""
         yield (
             ("platform", "network", "vpc_cidr"),
-            f"{network.vpc_cidr} is too small for a public and a private subnet in each of "
-            f"{network.availability_zones} availability zones ({subnets_needed} subnets of at least "
-            f"/{smallest}, the smallest an ALB accepts); use /{smallest - bits} or larger",
+            f"{network.vpc_cidr} is too small for a public and a private subnet in each of {network.max_zones} "
+            f"zones (max_zones; {subnets_needed} subnets of at least /{smallest}, the smallest an ALB accepts); "
+            f"the largest max_zones it fits is {fits}; use {instead}/{smallest - bits} or larger",
         )
 
 

@@ -3,7 +3,9 @@ edit of a deployed platform, and tenants whose cell the deployed platform does n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from infra.naming import PlatformNames
 from infra.outputs import NETWORK_OUTPUT, PlatformOutputs
@@ -12,7 +14,7 @@ from saas_ctl.errors import Refused
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.cells import cell_of
 from saas_ctl.spec.loader import LoadedSpec
-from saas_ctl.spec.models import TenantsFile
+from saas_ctl.spec.models import Network, TenantsFile
 from saas_ctl.stacks.state import Deployed
 
 
@@ -113,31 +115,88 @@ def waiting_for_cells(spec: TenantsFile, platform: PlatformOutputs, names: Seque
 
 
 def refuse_network_edits(session: Session, loaded: LoadedSpec, deployed: Deployed) -> None:
-    """A deployed platform's vpc_cidr and availability_zones do not change in place: a new VPC block replaces the
-    VPC, and a new zone count re-carves every subnet (``infra.addressing.plan_subnets``), which replaces the
-    subnets, the NAT gateway, the database's subnet group and every running task's network. Refused before
-    anything runs, with what to do instead. A platform deployed before its network was recorded (no ``network``
+    """What of a deployed platform's network cannot change in place is refused before anything runs, with what to
+    do instead (:func:`network_edit`). A platform deployed before its network was recorded (no ``network``
     output) is not checked here; the preview's warning line for the VPC still says it."""
     recorded = deployed.platform_stack.get(NETWORK_OUTPUT) if deployed.platform_stack else None
     if not isinstance(recorded, dict):
         return
-    network = loaded.spec.platform.network
-    for field, wanted in (("vpc_cidr", network.vpc_cidr), ("availability_zones", network.availability_zones)):
-        was = recorded.get(field)
-        if was is None or str(was) == str(wanted):
-            continue
-        where = f"{session.file}:{loaded.line_of(('platform', 'network', field)) or '-'}"
-        raise Refused(
-            f"{where}: platform.network.{field} is {was} in the deployed platform and {wanted} in the file; it "
-            f"cannot change in place: the deploy would replace the {_REPLACED[field]}",
-            hint=f"put {field}: {was} back; for a network of {wanted}, create a new environment (another "
-            "platform.environment, or another project) with it, move the tenants there (`saasctl apply` on the new "
-            "file), then destroy this one",
+    edit = network_edit(recorded, loaded.spec.platform.network)
+    if edit is None:
+        return
+    where = f"{session.file}:{loaded.line_of(('platform', 'network', edit.field)) or '-'}"
+    raise Refused(
+        f"{where}: platform.network.{edit.field} is {edit.was} in the deployed platform and {edit.wanted} in the "
+        f"file; it cannot change in place: the deploy would replace the {edit.replaced}",
+        hint=edit.hint,
+    )
+
+
+@dataclass(frozen=True)
+class NetworkEdit:
+    field: str
+    was: object
+    wanted: object
+    replaced: str  # what the deploy would replace
+    hint: str  # what to do instead
+
+
+def network_edit(recorded: Mapping[str, Any], network: Network) -> NetworkEdit | None:
+    """The first change to the recorded network that a deploy cannot make in place, or None. Refused: another
+    vpc_cidr (a new block replaces the VPC and everything in it), another max_zones (the subnets are carved for
+    it: another carving replaces every subnet), fewer availability_zones (the zones left out take their subnets
+    with the database instances, NAT gateway and tasks in them), and any zone count change of a platform carved
+    before max_zones existed (``recorded`` has no max_zones: carved for exactly its zone count). Raising
+    availability_zones up to max_zones only adds subnets: allowed."""
+    carved_for = recorded.get("max_zones")
+    was = recorded.get("vpc_cidr")
+    if was is not None and str(was) != network.vpc_cidr:
+        return _elsewhere("vpc_cidr", was, network.vpc_cidr)
+    if carved_for is not None and int(carved_for) != network.max_zones:
+        return _elsewhere("max_zones", carved_for, network.max_zones)
+    zones = recorded.get("availability_zones")
+    if zones is None or int(zones) == network.availability_zones:
+        return None
+    if carved_for is None:
+        edit = _elsewhere("legacy_zones", zones, network.availability_zones)
+        return replace(
+            edit,
+            hint=f"{edit.hint} (a new environment's subnets are carved for max_zones: {network.max_zones}, so its "
+            "zone count can then be raised in place)",
         )
+    if network.availability_zones < int(zones):
+        return NetworkEdit(
+            "availability_zones",
+            zones,
+            network.availability_zones,
+            _REPLACED["fewer_zones"],
+            f"put availability_zones: {zones} back; a deployed platform's zones can only be added (up to max_zones: "
+            f"{carved_for}); for fewer zones, create a new environment with them, move the tenants there (`saasctl "
+            "apply` on the new file), then destroy this one",
+        )
+    return None
+
+
+def _elsewhere(reason: str, was: object, wanted: object) -> NetworkEdit:
+    """An edit only a new environment makes: put the value back, or move the tenants to one built with it."""
+    field = "availability_zones" if reason == "legacy_zones" else reason
+    return NetworkEdit(
+        field,
+        was,
+        wanted,
+        _REPLACED[reason],
+        f"put {field}: {was} back; for a network of {wanted}, create a new environment (another "
+        "platform.environment, or another project) with it, move the tenants there (`saasctl apply` on the new "
+        "file), then destroy this one",
+    )
 
 
 _REPLACED = {
     "vpc_cidr": "VPC and everything in it (subnets, NAT gateway, load balancers, the database with its data)",
-    "availability_zones": "subnets (every subnet's block is carved from the zone count), the NAT gateway, the "
-    "database's subnet group and every tenant's network",
+    "max_zones": "subnets (every subnet's block is carved for max_zones zones), the NAT gateway, the database's "
+    "subnet group and every tenant's network",
+    "legacy_zones": "subnets (this platform was deployed before max_zones existed: its subnets are carved for "
+    "exactly its zone count), the NAT gateway, the database's subnet group and every tenant's network",
+    "fewer_zones": "subnets of the zones left out, with the NAT gateway, database instances and tasks in them (the "
+    "database's subnet group and every tenant's network change)",
 }

@@ -22,10 +22,15 @@ def environment(spec: TenantsFile) -> Environment:
 
 
 def platform_inputs(
-    spec: TenantsFile, cells: int | None = None, running_engine_version: str | None = None
+    spec: TenantsFile,
+    cells: int | None = None,
+    running_engine_version: str | None = None,
+    legacy_network: bool = False,
 ) -> PlatformInputs:
     """``cells``: how many cells to run when more than the file's tenants need (default: as they need);
-    ``running_engine_version``: what the deployed cluster runs (``stacks.engine_version``)."""
+    ``running_engine_version``: what the deployed cluster runs (``stacks.engine_version``); ``legacy_network``:
+    the deployed platform's subnets were carved before max_zones existed, for exactly its zone count, and keep
+    that carving (``stacks.targets.legacy_network``)."""
     platform = spec.platform
     database = platform.database
     return PlatformInputs(
@@ -33,6 +38,7 @@ def platform_inputs(
         tags=dict(platform.tags),
         vpc_cidr=platform.network.vpc_cidr,
         availability_zones=platform.network.availability_zones,
+        max_zones=None if legacy_network else platform.network.max_zones,
         nat_gateways=platform.network.nat_gateways,
         engine_version=resolve_engine_version(database.engine_version, platform.region, running_engine_version).version,
         instance_class=database.instance_class,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from infra import naming
-from infra.outputs import ENGINE_VERSION_OUTPUT, PlatformOutputs
+from infra.outputs import ENGINE_VERSION_OUTPUT, NETWORK_OUTPUT, PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.aws import hooks
 from saas_ctl.engine.base import StackTarget
@@ -51,12 +51,13 @@ def platform_target(
     generation: str = naming.GENERATION_EXAMPLE,
     cells: int | None = None,
     running_engine_version: str | None = None,
+    legacy_network: bool = False,
 ) -> StackTarget:
     """``generation``: the platform's lifetime stamp (see :func:`platform_generation`); ``cells``: how many cells
     to run when more than the file needs (see :func:`cells_to_run`); ``running_engine_version``: what the deployed
-    cluster runs (``stacks.engine_version``)."""
+    cluster runs (``stacks.engine_version``); ``legacy_network``: see :func:`legacy_network`."""
 
-    inputs = platform_inputs(spec, cells, running_engine_version)
+    inputs = platform_inputs(spec, cells, running_engine_version, legacy_network)
 
     def program() -> None:
         from infra.platform.program import platform_program
@@ -129,7 +130,18 @@ def platform_for(session: Session, spec: TenantsFile, deployed: Mapping[str, Any
         generation=platform_generation(deployed),
         cells=cells_to_run(session, spec, deployed),
         running_engine_version=running_engine_version(session, spec, deployed),
+        legacy_network=legacy_network(deployed),
     )
+
+
+def legacy_network(deployed: Mapping[str, Any] | None) -> bool:
+    """Whether the deployed platform's subnets were carved before max_zones existed (its ``network`` output has
+    no max_zones, or there is no such output): carved for exactly its zone count, which the program keeps, since
+    carving for max_zones would replace every subnet. A platform not deployed yet is carved for max_zones."""
+    if not deployed:
+        return False
+    recorded = deployed.get(NETWORK_OUTPUT)
+    return not (isinstance(recorded, Mapping) and "max_zones" in recorded)
 
 
 def running_engine_version(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None) -> str | None:

@@ -45,6 +45,9 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
     ),
     "aws:lb/listenerRule:ListenerRule": _r("elbv2/listener_rule.go", "listenerArn"),
     "aws:lb/listener:Listener": _r("elbv2/listener.go", "loadBalancerArn"),
+    # subnets is not ForceNew for an ALB: customizeDiffLoadBalancerALB forces a replacement only for changed
+    # subnet_mapping blocks (customizeDiffLoadBalancerNLB does for an NLB's removed subnets), and the update calls
+    # SetSubnets: a zone added to the platform adds its public subnet to each ALB in place.
     "aws:lb/loadBalancer:LoadBalancer": _r(
         "elbv2/load_balancer.go", "name", "namePrefix", "internal", "loadBalancerType"
     ),

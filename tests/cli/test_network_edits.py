@@ -64,3 +64,62 @@ def test_the_deployed_network_unchanged_deploys(
 ) -> None:
     _deployed(engine, {"vpc_cidr": "10.0.0.0/16", "availability_zones": 2})
     assert _up(runner, _spec(write_spec, NETWORK), "platform", "up").exit_code == 0
+
+
+CARVED = {"vpc_cidr": "10.0.0.0/16", "availability_zones": 2, "max_zones": 4}
+
+
+def test_raising_availability_zones_within_max_zones_deploys(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    _deployed(engine, CARVED)
+    path = _spec(write_spec, NETWORK.replace("availability_zones: 2", "availability_zones: 3"))
+    result = _up(runner, path, "platform", "up")
+    assert result.exit_code == 0, result.stderr
+    assert ("up", "saas-platform/dev") in engine.calls
+
+
+def test_lowering_availability_zones_is_refused_before_anything_runs(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    _deployed(engine, {**CARVED, "availability_zones": 3})
+    path = _spec(write_spec, NETWORK)
+    result = _up(runner, path, "platform", "up")
+    assert result.exit_code == 2
+    assert (
+        f"{path}:6: platform.network.availability_zones is 3 in the deployed platform and 2 in the file; it cannot "
+        "change in place: the deploy would replace the subnets of the zones left out" in result.stderr
+    )
+    assert "put availability_zones: 3 back; a deployed platform's zones can only be added (up to max_zones: 4)" in (
+        result.stderr
+    )
+    assert [call for call in engine.calls if call[0] in ("up", "preview")] == []
+
+
+def test_another_max_zones_of_a_deployed_platform_is_refused(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    _deployed(engine, CARVED)
+    path = _spec(write_spec, NETWORK.replace("availability_zones: 2}", "availability_zones: 2, max_zones: 6}"))
+    result = _up(runner, path, "apply")
+    assert result.exit_code == 2
+    assert (
+        "platform.network.max_zones is 4 in the deployed platform and 6 in the file; it cannot change in place: the "
+        "deploy would replace the subnets (every subnet's block is carved for max_zones zones)" in result.stderr
+    )
+    assert [call for call in engine.calls if call[0] == "up"] == []
+
+
+def test_a_platform_carved_before_max_zones_cannot_add_a_zone_in_place(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    _deployed(engine, {"vpc_cidr": "10.0.0.0/16", "availability_zones": 2})
+    path = _spec(write_spec, NETWORK.replace("availability_zones: 2", "availability_zones: 3"))
+    result = _up(runner, path, "platform", "up")
+    assert result.exit_code == 2
+    assert "this platform was deployed before max_zones existed: its subnets are carved for exactly its zone count" in (
+        result.stderr
+    )
+    assert "a new environment's subnets are carved for max_zones: 4, so its zone count can then be raised in place" in (
+        result.stderr
+    )

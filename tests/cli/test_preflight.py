@@ -42,6 +42,16 @@ def test_retired_engine_version_exits_2_naming_valid_versions(
     assert "fix: available 15.x versions: 15.6, 15.7, 15.8, 15.10, 15.12, 15.13, 15.14, 15.15" in result.stderr
 
 
+def test_a_vpc_too_small_for_max_zones_exits_2_naming_the_largest_max_zones_that_fits(
+    runner: CliRunner, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(MINIMAL.replace("  database:", "  network: {vpc_cidr: 10.0.0.0/24, max_zones: 6}\n  database:"))
+    result = runner.invoke(app, ["preflight", "-f", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}:6: platform.network.vpc_cidr: 10.0.0.0/24 is too small" in result.stderr
+    assert "the largest max_zones it fits is 4; use max_zones: 4 or fewer, or /23 or larger" in result.stderr
+
+
 def test_preflight_json_findings_carry_code_severity_path_line_and_fix(
     runner: CliRunner, write_spec: Callable[[str], Path]
 ) -> None:

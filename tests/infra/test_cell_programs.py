@@ -124,7 +124,8 @@ def test_an_environment_from_before_cells_plans_the_same_resources_names_and_inp
     # only: a new tenant's bucket and roles are named with the account and the Region (a deployed one keeps its
     # names: ignoreChanges), the task role trusts only ECS tasks of the platform's account and Region, and the
     # cluster reads restore_from at creation only; the ALB reaches the services through one platform rule instead
-    # of one egress rule per tenant on its group (60 per direction by default).
+    # of one egress rule per tenant on its group (60 per direction by default); the subnets of a new environment are
+    # carved for max_zones.
     spec = PRE_CELLS / f"{name}.yaml"
     before = _renamed(_resources(json.loads((PRE_CELLS / f"{name}.plan.json").read_text())["stacks"]), spec)
     result = runner.invoke(app, ["plan", "--json", "-f", str(spec)])
@@ -153,4 +154,7 @@ def test_an_environment_from_before_cells_plans_the_same_resources_names_and_inp
         ("dev", "database-cluster", "applyImmediately"),
         *(("dev", f"database-instance-{i}", "applyImmediately") for i in range(2)),
         ("dev", "load-balancer-alb", "dependsOn"),  # after the internet gateway and the public routes
+        # A new environment's subnets are carved for max_zones (a deployed one keeps its carving: its network
+        # output has no max_zones, tests/stacks/test_targets.py).
+        *(("dev", f"network-{tier}-{i}", "cidrBlock") for tier in ("public", "private") for i in range(2)),
     }

@@ -29,17 +29,60 @@ def test_vpc_has_dns_support_and_hostnames(platform: Synthesis) -> None:
     )
 
 
-def test_one_public_and_one_private_subnet_per_az_carved_deterministically(platform: Synthesis) -> None:
-    subnets = {
+def _subnets(synthesis: Synthesis) -> dict[str, tuple[str, str]]:
+    return {
         r.name: (r.inputs["cidrBlock"], r.inputs["availabilityZone"])
-        for r in of_type(platform, "aws:ec2/subnet:Subnet")
+        for r in of_type(synthesis, "aws:ec2/subnet:Subnet")
     }
-    assert subnets == {
+
+
+def test_subnets_of_two_zones_are_carved_for_max_zones_four_zone_i_in_slot_i(platform: Synthesis) -> None:
+    # A /16 carved for 4 zones: eight /19 slots, public 0-3 then private 4-7.
+    assert _subnets(platform) == {
+        "network-public-0": ("10.0.0.0/19", "us-east-1a"),
+        "network-public-1": ("10.0.32.0/19", "us-east-1b"),
+        "network-private-0": ("10.0.128.0/19", "us-east-1a"),
+        "network-private-1": ("10.0.160.0/19", "us-east-1b"),
+    }
+
+
+def test_a_third_zone_adds_its_subnets_and_keeps_the_first_two_byte_identical(
+    example: str, platform: Synthesis
+) -> None:
+    three = _subnets(synth_platform(example.replace("availability_zones: 2", "availability_zones: 3")))
+    assert {name: three[name] for name in _subnets(platform)} == _subnets(platform)
+    assert three["network-public-2"] == ("10.0.64.0/19", "us-east-1c")
+    assert three["network-private-2"] == ("10.0.192.0/19", "us-east-1c")
+
+
+def test_a_third_zone_adds_its_route_table_associations_and_an_alb_subnet(example: str) -> None:
+    synthesis = synth_platform(example.replace("availability_zones: 2", "availability_zones: 3"))
+    associations = {r.name for r in of_type(synthesis, "aws:ec2/routeTableAssociation:RouteTableAssociation")}
+    assert {"network-public-2", "network-private-2"} <= associations
+    assert len(one(synthesis, "aws:lb/loadBalancer:LoadBalancer").inputs["subnets"]) == 3
+
+
+def test_the_network_output_records_the_block_and_the_carving(platform: Synthesis) -> None:
+    assert platform.outputs["network"] == {"vpc_cidr": "10.0.0.0/16", "availability_zones": 2, "max_zones": 4}
+
+
+def test_a_platform_deployed_before_max_zones_keeps_its_carving_for_exactly_its_zones(example: str) -> None:
+    legacy = synthesize(targets.platform_target(spec_of(example), legacy_network=True))
+    assert _subnets(legacy) == {
         "network-public-0": ("10.0.0.0/18", "us-east-1a"),
         "network-public-1": ("10.0.64.0/18", "us-east-1b"),
         "network-private-0": ("10.0.128.0/18", "us-east-1a"),
         "network-private-1": ("10.0.192.0/18", "us-east-1b"),
     }
+    assert legacy.outputs["network"] == {"vpc_cidr": "10.0.0.0/16", "availability_zones": 2}
+
+
+def test_the_deployed_network_output_decides_the_carving() -> None:
+    assert targets.legacy_network(None) is False  # a new platform: carved for max_zones
+    assert targets.legacy_network({"network": {"vpc_cidr": "10.0.0.0/16", "availability_zones": 2}}) is True
+    assert targets.legacy_network({"vpc_id": "vpc-1"}) is True  # deployed before the network was recorded
+    recorded = {"network": {"vpc_cidr": "10.0.0.0/16", "availability_zones": 2, "max_zones": 4}}
+    assert targets.legacy_network(recorded) is False
 
 
 def test_subnets_never_assign_public_ips(platform: Synthesis) -> None:

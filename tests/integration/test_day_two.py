@@ -67,3 +67,26 @@ def test_an_automatic_minor_upgrade_by_aws_is_not_undone_by_the_next_up(real: Re
     assert rds.describe_db_clusters(DBClusterIdentifier="itest-test-aurora")["DBClusters"][0]["EngineVersion"] == (
         "15.10"
     )
+
+
+def test_a_third_zone_creates_its_subnets_and_replaces_nothing(real: RealEngine, moto: str) -> None:
+    real.use_aws(moto)
+    real.ok("platform", "up")
+    ec2: Any = client(moto, "ec2")
+    before = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
+    real.edit_spec("availability_zones: 2", "availability_zones: 3")
+    mark = real.mark()
+    real.ok("platform", "up")
+    touched = real.calls_since(mark)
+    assert ops(touched, "delete") == []
+    assert sorted(ops(touched, "create")) == [
+        "network-private-2",
+        "network-private-2",
+        "network-private-2",
+        "network-public-2",
+        "network-public-2",
+    ]  # the subnets, their route table associations and the private route table
+    assert "load-balancer-alb" in ops(touched, "update")  # ELBv2 SetSubnets: the ALB spans the new zone in place
+    after = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
+    assert {subnet: after[subnet] for subnet in before} == before
+    assert sorted(set(after.values()) - set(before.values())) == ["10.0.192.0/19", "10.0.64.0/19"]

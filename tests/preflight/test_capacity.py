@@ -63,7 +63,7 @@ def test_fargate_vcpus_are_checked_against_aws_default_when_none_is_declared() -
 
 
 def test_tasks_that_do_not_fit_the_private_subnets_are_an_error_naming_a_block_that_fits() -> None:
-    found = only(fleet_yaml(40, platform="network: {vpc_cidr: 10.0.0.0/24}"), "FLEET-SUBNET-ADDRESSES")
+    found = only(fleet_yaml(40, platform="network: {vpc_cidr: 10.0.0.0/24, max_zones: 2}"), "FLEET-SUBNET-ADDRESSES")
     assert (found.severity, found.path) == (Severity.ERROR, ("platform", "network", "vpc_cidr"))
     assert found.message == (
         "at every tenant's autoscaling maximum each private subnet needs 81 addresses (one per task, spread over 2 "
@@ -76,13 +76,24 @@ def test_tasks_that_do_not_fit_the_private_subnets_are_an_error_naming_a_block_t
     )
 
 
+def test_subnets_are_counted_as_carved_for_max_zones_not_for_the_zones_in_use() -> None:
+    # 2 zones in use, carved for 4: eight /27 slots of a /24, 27 usable addresses each (32 less AWS's 5).
+    found = only(fleet_yaml(40, platform="network: {vpc_cidr: 10.0.0.0/24}"), "FLEET-SUBNET-ADDRESSES")
+    assert found.message == (
+        "at every tenant's autoscaling maximum each private subnet needs 81 addresses (one per task, spread over 2 "
+        "AZs, and the database instances); a subnet of 10.0.0.0/24 has 27 usable, so about 13 tenants of this size "
+        "fit"
+    )
+    assert found.fix.endswith("use a vpc_cidr of /22 or larger or more availability_zones")
+
+
 def test_private_subnets_nearly_full_are_a_warning() -> None:
-    found = only(fleet_yaml(27, platform="network: {vpc_cidr: 10.0.0.0/24}"), "FLEET-SUBNET-ADDRESSES")
+    found = only(fleet_yaml(27, platform="network: {vpc_cidr: 10.0.0.0/24, max_zones: 2}"), "FLEET-SUBNET-ADDRESSES")
     assert found.severity == Severity.WARNING  # 55 of 59
 
 
 def test_cells_that_do_not_fit_the_public_subnets_are_an_error() -> None:
-    text = fleet_yaml(1, platform="network: {vpc_cidr: 10.0.0.0/24}", load_balancer="cells: 8")
+    text = fleet_yaml(1, platform="network: {vpc_cidr: 10.0.0.0/24, max_zones: 2}", load_balancer="cells: 8")
     found = only(text, "FLEET-PUBLIC-ADDRESSES")
     assert found.message == (
         "8 ALBs need at least 8 free addresses each in every public subnet (65 with the NAT gateway); a subnet of "

@@ -193,8 +193,37 @@ def test_vpc_too_small_for_alb_sized_subnets_in_six_azs_is_refused() -> None:
     text = MINIMAL.replace("  database:", "  network: {vpc_cidr: 10.0.0.0/24, availability_zones: 6}\n  database:")
     assert only(text) == (
         "t.yaml:6: platform.network.vpc_cidr: 10.0.0.0/24 is too small for a public and a private subnet in each "
-        "of 6 availability zones (12 subnets of at least /27, the smallest an ALB accepts); use /23 or larger"
+        "of 6 zones (max_zones; 12 subnets of at least /27, the smallest an ALB accepts); the largest max_zones it "
+        "fits is 4; use /23 or larger"
     )
+
+
+def test_a_vpc_too_small_for_max_zones_names_the_largest_max_zones_that_fits() -> None:
+    text = MINIMAL.replace("  database:", "  network: {vpc_cidr: 10.0.0.0/24, max_zones: 6}\n  database:")
+    assert only(text) == (
+        "t.yaml:6: platform.network.vpc_cidr: 10.0.0.0/24 is too small for a public and a private subnet in each "
+        "of 6 zones (max_zones; 12 subnets of at least /27, the smallest an ALB accepts); the largest max_zones it "
+        "fits is 4; use max_zones: 4 or fewer, or /23 or larger"
+    )
+
+
+def test_max_zones_below_availability_zones_is_refused() -> None:
+    text = MINIMAL.replace("  database:", "  network: {availability_zones: 3, max_zones: 2}\n  database:")
+    assert only(text) == (
+        "t.yaml:6: platform.network.max_zones: must be at least availability_zones (3): the subnets are carved "
+        "for max_zones zones; use max_zones: 3 or more (at most 6)"
+    )
+
+
+def test_max_zones_outside_2_to_6_is_refused() -> None:
+    text = MINIMAL.replace("  database:", "  network: {max_zones: 7}\n  database:")
+    assert only(text) == "t.yaml:6: platform.network.max_zones: must be at most 6 (got 7)"
+
+
+def test_max_zones_unwritten_is_4_or_the_zone_count_when_more() -> None:
+    assert load_bytes(MINIMAL.encode(), "t.yaml").spec.platform.network.max_zones == 4
+    six = MINIMAL.replace("  database:", "  network: {vpc_cidr: 10.0.0.0/16, availability_zones: 6}\n  database:")
+    assert load_bytes(six.encode(), "t.yaml").spec.platform.network.max_zones == 6
 
 
 def test_availability_zones_outside_2_to_6_are_refused() -> None:
@@ -474,5 +503,6 @@ def test_an_unknown_nested_key_suggests_the_nearest_key_of_its_own_mapping() -> 
 def test_an_unknown_key_near_no_known_one_lists_the_valid_keys_there() -> None:
     text = MINIMAL.replace("  database:\n", "  network: {zzz: 1}\n  database:\n")
     assert only(text) == (
-        "t.yaml:6: platform.network.zzz: unknown field; valid here: vpc_cidr, availability_zones, nat_gateways"
+        "t.yaml:6: platform.network.zzz: unknown field; valid here: vpc_cidr, availability_zones, max_zones, "
+        "nat_gateways"
     )
