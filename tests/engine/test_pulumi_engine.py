@@ -272,8 +272,8 @@ def test_state_still_mid_write_while_another_update_holds_its_lock_is_a_lock(tmp
     )
     assert describe_error(_torn_read(), TARGET, settings, None) == (
         "locked",
-        "stack saas-dev-tenants/acme is being updated by another operation (locked by ci@runner-7, pid 4242, "
-        "since 2026-12-02T11:40:00Z); its state is rewritten as that update goes",
+        "stack saas-dev-tenants/acme is locked by another update (locked by ci@runner-7, pid 4242, "
+        "since 2026-12-02T11:40:00Z), which is writing its state",
     )
 
 

@@ -56,8 +56,7 @@ def describe_error(
                 # Still mid-write after the engine's re-reads: another update holds the stack and is saving it
                 # step by step (each save rewrites the sidecar), which is a lock, not damage.
                 return ErrorKind.LOCKED, (
-                    f"stack {target.label} is being updated by another operation{writer}; its state is rewritten "
-                    f"as that update goes{where}"
+                    f"stack {target.label} is locked by another update{writer}, which is writing its state{where}"
                 )
             state = f"{settings.backend_url}/.pulumi/stacks/{target.project}/{target.stack}.json"
             return ErrorKind.FAILED, (
