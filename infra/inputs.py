@@ -70,6 +70,32 @@ class TenantInputs:
     # everything else (bucket, secret, database, log group, target group) stays as it is.
     suspended: bool = False
     suspended_page: SuspendedPage | None = None
+    # Set only by the first pass of `tenant move` (README "Moving a tenant without an outage"): the cell the tenant
+    # is served from while its service also registers in ``cell``'s target group, behind ``cell``'s listener rule;
+    # DNS and the stack's outputs stay on this cell. A plain deploy leaves it None: one cell, no intermediate state.
+    previous_cell: PreviousCell | None = None
+
+    @property
+    def moving(self) -> bool:
+        return self.previous_cell is not None and self.previous_cell.cell != self.cell
+
+    @property
+    def serving_cell(self) -> int:
+        """The cell whose load balancer DNS names and the stack reports: the previous one during a move."""
+        return self.previous_cell.cell if self.previous_cell is not None and self.moving else self.cell
+
+    def priority_in(self, cell: int) -> int:
+        """The listener rule's priority in ``cell``: the previous cell's rule keeps the one it has."""
+        previous = self.previous_cell
+        return previous.priority if previous is not None and self.moving and cell == previous.cell else self.priority
+
+
+@dataclass(frozen=True)
+class PreviousCell:
+    """Where a moving tenant is served from until the second pass of its move: its cell and rule priority there."""
+
+    cell: int
+    priority: int
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 OWNER_OUTPUT = "owner"
 # A tenant stack records whether it was deployed suspended: the deploy that resumes it sets its desired count again.
 SUSPENDED_OUTPUT = "suspended"
+# Only while a tenant stack is between the two passes of `tenant move`: the cell it moves to, and that cell's target
+# group, which saasctl waits to be healthy before the second pass switches DNS and removes the previous cell's routing.
+MOVING_TO_OUTPUT = "moving_to"
+MOVING_TARGET_GROUP_OUTPUT = "moving_target_group_arn"
 # The Aurora engine version the cluster runs, as AWS reports it (engine_version_actual).
 ENGINE_VERSION_OUTPUT = "database_engine_version"
 # The network the platform was deployed with ({"vpc_cidr": ..., "availability_zones": N, "max_zones": M}): the

@@ -7,7 +7,14 @@ import pulumi_aws as aws
 
 from infra import aws_modules, naming
 from infra.inputs import TenantInputs
-from infra.outputs import OWNER_OUTPUT, SUSPENDED_OUTPUT, PlatformOutputs, owner_record
+from infra.outputs import (
+    MOVING_TARGET_GROUP_OUTPUT,
+    MOVING_TO_OUTPUT,
+    OWNER_OUTPUT,
+    SUSPENDED_OUTPUT,
+    PlatformOutputs,
+    owner_record,
+)
 from infra.provider import ProviderSettings, aws_provider
 from infra.tenant.firewall import FirewallArgs, TenantFirewall
 from infra.tenant.iam import IamArgs, TenantIam
@@ -51,7 +58,6 @@ def tenant_program(
     tags = naming.tags(env.project, env.environment, tenant.name, tenant.tags)
     provider = aws_provider("aws", ProviderSettings(region, tags, endpoint_url))
     opts = pulumi.ResourceOptions(providers=[provider])
-    cell = platform.cell(tenant.cell)
 
     # Kept data is adopted under the name it has (a bucket kept before the account was part of its name has the
     # legacy name).
@@ -91,20 +97,33 @@ def tenant_program(
         ),
         opts,
     )
-    routing = TenantRouting(
-        "routing",
-        RoutingArgs(
-            target_group_name=names.target_group(tenant.container_port, tenant.cell),
-            vpc_id=platform.vpc_id,
-            listener_arn=cell.listener_arn,
-            container_port=tenant.container_port,
-            health_check_path=tenant.health_check_path,
-            priority=tenant.priority,
-            hosts=tenant.hosts,
-            suspended_page=tenant.suspended_page if tenant.suspended else None,
-        ),
-        opts,
-    )
+
+    # One routing (target group and listener rule) per cell the tenant is in: its own cell, and during the first
+    # pass of a move also the cell it is served from until the second pass (README "Moving a tenant without an
+    # outage"). Each is named for its cell, so the second pass keeps the new cell's (created by the first) and
+    # deletes the previous one's, after the service and DNS no longer use them. The serving cell's routing carries
+    # the name stacks deployed before moves used ("routing"), so those stacks adopt it unchanged.
+    def cell_routing(number: int) -> TenantRouting:
+        serving = number == tenant.serving_cell
+        return TenantRouting(
+            f"routing-cell{number}",
+            RoutingArgs(
+                target_group_name=names.target_group(tenant.container_port, number),
+                vpc_id=platform.vpc_id,
+                listener_arn=platform.cell(number).listener_arn,
+                container_port=tenant.container_port,
+                health_check_path=tenant.health_check_path,
+                priority=tenant.priority_in(number),
+                hosts=tenant.hosts,
+                suspended_page=tenant.suspended_page if tenant.suspended else None,
+            ),
+            pulumi.ResourceOptions(providers=[provider], aliases=[pulumi.Alias(name="routing")] if serving else None),
+        )
+
+    routing = cell_routing(tenant.serving_cell)
+    moving_to = cell_routing(tenant.cell) if tenant.moving else None
+    routings = [routing] if moving_to is None else [routing, moving_to]
+    serving_cell = platform.cell(tenant.serving_cell)
     service = TenantService(
         "service",
         ServiceArgs(
@@ -130,8 +149,8 @@ def tenant_program(
             cluster_name=platform.cluster_name,
             subnet_ids=platform.private_subnet_ids,
             security_group_ids=[platform.service_security_group_id, firewall.group_id],
-            target_group_arn=routing.target_group_arn,
-            listener_rule=routing.rule,
+            target_group_arns=[r.target_group_arn for r in routings],
+            listener_rules=[r.rule for r in routings],
             database=DatabaseConnection(
                 host=platform.database_endpoint,
                 reader_host=platform.database_reader_endpoint,
@@ -158,8 +177,8 @@ def tenant_program(
                 type="A",
                 aliases=[
                     aws.route53.RecordAliasArgs(
-                        name=cell.load_balancer_dns_name,
-                        zone_id=cell.load_balancer_zone_id,
+                        name=serving_cell.load_balancer_dns_name,
+                        zone_id=serving_cell.load_balancer_zone_id,
                         evaluate_target_health=True,
                     )
                 ],
@@ -177,7 +196,10 @@ def tenant_program(
     pulumi.export("secret_arn", secret.arn)
     pulumi.export("target_group_arn", routing.target_group_arn)
     pulumi.export("task_definition_arn", service.task_definition_arn)
-    pulumi.export("cell", tenant.cell)
+    pulumi.export("cell", tenant.serving_cell)
     pulumi.export(SUSPENDED_OUTPUT, tenant.suspended)
-    pulumi.export("load_balancer_dns_name", cell.load_balancer_dns_name)
+    pulumi.export("load_balancer_dns_name", serving_cell.load_balancer_dns_name)
+    if moving_to is not None:  # the first pass of a move: where the second one switches to, once it is healthy
+        pulumi.export(MOVING_TO_OUTPUT, tenant.cell)
+        pulumi.export(MOVING_TARGET_GROUP_OUTPUT, moving_to.target_group_arn)
     pulumi.export("urls", scheme.apply(lambda s: [f"{s}://{host}" for host in tenant.hosts]))

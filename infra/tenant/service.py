@@ -47,8 +47,11 @@ class ServiceArgs:
     cluster_name: pulumi.Input[str]
     subnet_ids: pulumi.Input[list[str]]
     security_group_ids: list[pulumi.Input[str]]
-    target_group_arn: pulumi.Input[str]
-    listener_rule: pulumi.Resource
+    # The target groups the service registers its tasks in: one, or two during the first pass of a cell move
+    # (an ECS service takes several load_balancers entries; ECS Developer Guide, "Use multiple target groups for a
+    # service"), each behind its listener rule, which must exist before the service.
+    target_group_arns: list[pulumi.Input[str]]
+    listener_rules: list[pulumi.Resource]
     database: DatabaseConnection
     # The roles' inline policies: the first task must not start before it may read its secret and logs.
     role_policies: list[pulumi.Resource]
@@ -128,10 +131,11 @@ class TenantService(pulumi.ComponentResource):
             ),
             load_balancers=[
                 aws.ecs.ServiceLoadBalancerArgs(
-                    target_group_arn=args.target_group_arn,
+                    target_group_arn=arn,
                     container_name=args.container_name,
                     container_port=args.container_port,
                 )
+                for arn in args.target_group_arns
             ],
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             health_check_grace_period_seconds=60,
@@ -147,7 +151,7 @@ class TenantService(pulumi.ComponentResource):
             # when a suspension sets it to 0 or a resume sets it back.
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=[args.listener_rule],
+                depends_on=args.listener_rules,
                 ignore_changes=[] if args.suspended or args.resume else ["desiredCount"],
             ),
         )

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from infra.inputs import PreviousCell
+from infra.outputs import MOVING_TARGET_GROUP_OUTPUT
 from saas_ctl.aws import hooks
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import UsageError
@@ -85,7 +87,12 @@ def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_p
 
 
 def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, skip_preflight: bool) -> Outcome:
-    """Write the tenant's new cell (asked first: its traffic moves), then deploy it there."""
+    """Move the tenant to ``cell`` (asked first: its traffic moves). A deployed tenant moves in two passes
+    (README "Moving a tenant without an outage"): the first adds the new cell's target group and listener rule
+    and registers the service in both, while DNS still names the previous cell; once the new target group is
+    healthy the file is written and the second pass switches DNS and removes the previous cell's rule and target
+    group. Until then the file and the stack both say the previous cell, and running the move again completes it.
+    A tenant not deployed yet is written to its new cell and deployed there."""
     policy.confirm_destructive(
         ui, f"Move tenant {name} to cell {cell}? Its traffic moves to another load balancer.", yes
     )
@@ -93,20 +100,75 @@ def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, ski
     proposal = store.propose_move(session.file, name, cell)
     if not skip_preflight:
         policy.preflight(session, proposal.spec, deployed.tenants)
+    # A stack from before cells records none: it is in cell 1 (as the platform's cell count reads it).
+    was = int(deployed.tenant_outputs(name).get("cell", 1)) if name in deployed.tenants else None
+    if was is not None and was != cell:
+        return _move_in_two_passes(session, ui, proposal, name, cell, was, deployed)
     loaded = store.commit(proposal)
     ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
     outcome = deploy(session, ui, loaded, [name], Operation.UP, deployed, extra={"moved": name, "cell": cell})
     if not all(report.ok for report in outcome.reports):
-        # A stack from before cells records none: it is in cell 1 (as the platform's cell count reads it).
-        was = deployed.tenant_outputs(name).get("cell", 1) if name in deployed.tenants else None
-        where = f"still served from cell {was}" if was is not None else "not deployed"
         outcome.notes.append(
-            f"tenant {name} is in cell {cell} in {session.file} but {where}: `saasctl tenant up {name}` finishes"
-            f" the move (or `saasctl tenant move {name} --cell {was} --no-deploy` puts the file back)"
-            if was is not None
-            else f"tenant {name} is in cell {cell} in {session.file} but {where}: `saasctl tenant up {name}` deploys it"
+            f"tenant {name} is in cell {cell} in {session.file} but not deployed: `saasctl tenant up {name}` deploys it"
         )
-        outcome.extra["file_differs"] = f"{name} is in cell {cell} in the file, {where}"
+        outcome.extra["file_differs"] = f"{name} is in cell {cell} in the file, not deployed"
+    return outcome
+
+
+def _move_in_two_passes(
+    session: Session, ui: Interaction, proposal: store.Proposal, name: str, cell: int, was: int, deployed: Deployed
+) -> Outcome:
+    from saas_ctl.aws import cutover
+    from saas_ctl.engine.base import Status
+    from saas_ctl.stacks.inputs import tenant_inputs
+
+    current = loader.load_bytes(proposal.read, str(proposal.file)).spec
+    previous = PreviousCell(was, tenant_inputs(current, name).priority)
+    moving = proposal.spec
+    extra: dict[str, Any] = {"moved": name, "cell": cell, "from_cell": was, "switched": False}
+    outcome = Outcome([], lambda _: shlex.join(["saasctl", "tenant", "move", name, "--cell", str(cell)]), extra)
+    again = f"`saasctl tenant move {name} --cell {cell}` runs the move again"
+    stays = f"tenant {name} stays in cell {was} in {session.file} and is served from there: {again}"
+    with ui.running(session) as live:
+        platform = operations.cells_for(live, moving, [name], deployed)
+        if platform is not None:
+            outcome.reports.append(platform)
+            deployed = deployed.platform_changed()
+            if not platform.ok:
+                outcome.reports.append(not_deployed(moving, [name], Operation.UP))
+                outcome.notes.append(stays)
+                return outcome
+        first = operations.tenants(live, moving, [name], Operation.UP, deployed, moving_from={name: previous})
+        outcome.reports.append(first)
+        if not first.ok:
+            outcome.notes.append(stays)
+            return outcome
+        health = cutover.health_reader(live, moving.spec.platform.region)
+        outputs = first.results[0].outputs if first.results else {}
+        if health is not None and first.results and first.results[0].status is Status.SUCCEEDED:
+            arn = str(outputs.get(MOVING_TARGET_GROUP_OUTPUT) or "")
+            waited = cutover.wait_until_healthy(
+                health, arn, cutover.timeout_of(live), live.cancellation.wait, live.cancellation.is_set
+            )
+            extra["health_reads"] = waited.looks
+            if not waited.ok:
+                outcome.incomplete.append(
+                    f"tenant {name}'s target group in cell {cell} is {waited.problem}; DNS and the listener rule"
+                    f" were not switched. {stays}"
+                )
+                return outcome
+        loaded = store.commit(proposal)
+        second = operations.tenants(live, loaded, [name], Operation.UP, deployed)
+        outcome.reports.append(second)
+    ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
+    if second.ok:
+        extra["switched"] = True
+    else:
+        outcome.notes.append(
+            f"tenant {name} is in cell {cell} in {session.file}; its new cell is serving but the switch did not"
+            f" finish: `saasctl tenant up {name}` finishes it"
+        )
+        extra["file_differs"] = f"{name} is in cell {cell} in the file; the switch from cell {was} did not finish"
     return outcome
 
 

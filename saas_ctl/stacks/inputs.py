@@ -3,7 +3,7 @@ see tenants.yaml, its defaults or its cells."""
 
 from __future__ import annotations
 
-from infra.inputs import Environment, PlatformInputs, SuspendedPage, TenantInputs
+from infra.inputs import Environment, PlatformInputs, PreviousCell, SuspendedPage, TenantInputs
 from saas_ctl.spec.cells import cell_count
 from saas_ctl.spec.models import TenantsFile, resolve
 from saas_ctl.stacks.engine_version import resolve as resolve_engine_version
@@ -54,8 +54,9 @@ def platform_inputs(
     )
 
 
-def tenant_inputs(spec: TenantsFile, name: str) -> TenantInputs:
-    """The named tenant's effective settings (its defaults and tier applied, ``resolve``)."""
+def tenant_inputs(spec: TenantsFile, name: str, previous_cell: PreviousCell | None = None) -> TenantInputs:
+    """The named tenant's effective settings (its defaults and tier applied, ``resolve``); ``previous_cell``: the
+    first pass of `tenant move` from that cell (``TenantInputs.previous_cell``)."""
     tenant = resolve(next(t for t in spec.tenants if t.name == name), spec)
     return TenantInputs(
         environment=environment(spec),
@@ -77,4 +78,5 @@ def tenant_inputs(spec: TenantsFile, name: str) -> TenantInputs:
         log_retention_days=tenant.log_retention_days,
         suspended=tenant.suspended,
         suspended_page=SuspendedPage(tenant.suspended_page.content_type, tenant.suspended_page.body),
+        previous_cell=previous_cell,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from infra.inputs import PreviousCell
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import KeptData
 from saas_ctl.aws import hooks
@@ -78,11 +79,13 @@ def tenants(
     redeploy: str | None = None,
     choose: Converge = EVERY,
     gate: Verifier | None = None,
+    moving_from: Mapping[str, PreviousCell] | None = None,
 ) -> RunReport:
     """Run ``operation`` on the named tenants' stacks (all declared tenants when ``names`` is empty); ``redeploy``:
     a token that forces a new ECS deployment of each (`tenant up --redeploy`); ``choose``: which of them run
     (`apply --dry-run` previews only those it would deploy); ``gate``: a further check of each deployed tenant,
-    after the wait for its rollout (a release's health gate)."""
+    after the wait for its rollout (a release's health gate); ``moving_from``: the first pass of `tenant move`
+    (``targets.tenants_for``)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
     platform = deployed.platform()
@@ -96,7 +99,7 @@ def tenants(
     deploying = operation is Operation.UP
     after = _then(hooks.after_deploy(session, spec, platform), gate) if deploying else None
     before = hooks.before_deploy(session, spec, platform) if deploying else None
-    stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy)
+    stacks = tenants_for(session, spec, chosen, platform, kept=kept, redeploy=redeploy, moving_from=moving_from)
     decisions = choose.decide(session, stacks, deployed.tenants)
     if operation in (Operation.UP, Operation.PREVIEW):
         decisions = with_resumes(session, spec, platform, deployed, decisions, kept, redeploy)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from infra import naming
+from infra.inputs import PreviousCell
 from infra.outputs import ENGINE_VERSION_OUTPUT, NETWORK_OUTPUT, PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.aws import hooks
@@ -81,8 +82,9 @@ def tenant_target(
     kept: KeptData = NOTHING_KEPT,
     redeploy: str | None = None,
     resume: bool = False,
+    previous_cell: PreviousCell | None = None,
 ) -> StackTarget:
-    tenant = tenant_inputs(spec, name)
+    tenant = tenant_inputs(spec, name, previous_cell)
 
     def program() -> None:
         from infra.tenant.program import tenant_program
@@ -188,10 +190,12 @@ def tenants_for(
     kept: Mapping[str, KeptData] | None = None,
     redeploy: str | None = None,
     resuming: Collection[str] = (),
+    moving_from: Mapping[str, PreviousCell] | None = None,
 ) -> list[StackTarget]:
     """The named tenants' stacks, built against the deployed platform (``kept``: each one's kept data to adopt;
     ``redeploy``: a token that forces a new ECS deployment; ``resuming``: tenants whose stacks are suspended and
-    are no longer); a name the file does not declare is refused."""
+    are no longer; ``moving_from``: tenant -> the cell the first pass of its move keeps serving from); a name the
+    file does not declare is refused."""
     declared = {t.name for t in spec.tenants}
     unknown = [n for n in names if n not in declared]
     if unknown:
@@ -212,6 +216,7 @@ def tenants_for(
             kept=(kept or {}).get(name, NOTHING_KEPT),
             redeploy=resumed if name in resuming else redeploy,
             resume=name in resuming,
+            previous_cell=(moving_from or {}).get(name),
         )
         for name in names
     ]

@@ -7,8 +7,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from saas_ctl.aws import cutover
 from saas_ctl.cli.main import app
 from saas_ctl.spec.loader import load
 from tests import fakes
@@ -219,5 +221,63 @@ def test_tenant_move_to_a_new_cell_that_fails_says_where_the_tenant_is_still_ser
     engine.failures[("up", PLATFORM)] = "LoadBalancerLimitExceeded"
     result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path)])
     assert result.exit_code == 1
-    assert f"retry the failed ones: saasctl tenant up t0001 -f {path}" in result.stderr
-    assert f"tenant t0001 is in cell 2 in {path} but still served from cell 1" in result.stderr
+    assert f"retry the failed ones: saasctl tenant move t0001 --cell 2 -f {path}" in result.stderr
+    assert f"tenant t0001 stays in cell 1 in {path} and is served from there" in result.stderr
+    assert load(path).spec.tenants[0].cell == 1
+
+
+class _Health:
+    """The new cell's target-group health as the move reads it, with the engine's calls at each read."""
+
+    def __init__(self, engine: fakes.MemoryEngine, answers: list[str | None]) -> None:
+        self.engine, self.answers = engine, answers
+        self.reads: list[list[tuple[str, str]]] = []
+
+    def reader(self, session: object, region: str) -> Callable[[str], str | None]:
+        def read(arn: str) -> str | None:
+            self.reads.append(list(self.engine.calls))
+            return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+        return read
+
+
+def _deployed_fleet(runner: CliRunner, write_spec: Callable[[str], Path], engine: fakes.MemoryEngine) -> Path:
+    engine.platform_cells = 2
+    path = write_spec(fleet_yaml(3, tenants_per_cell=2))
+    runner.invoke(app, ["platform", "up", "-f", str(path)])
+    runner.invoke(app, ["tenant", "up", "--all", "-f", str(path)])
+    engine.calls.clear()
+    return path
+
+
+def test_a_deployed_tenant_moves_in_two_passes_the_second_only_after_the_new_cell_is_healthy(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _deployed_fleet(runner, write_spec, engine)
+    health = _Health(engine, ["0 of 0 targets", None])
+    monkeypatch.setattr(cutover, "health_reader", health.reader)
+    monkeypatch.setattr(cutover, "POLL_SECONDS", 0.0)
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    ups = [label for op, label in engine.calls if op == "up"]
+    assert ups == [f"{TENANTS}/t0001", f"{TENANTS}/t0001"]
+    # Both reads came after the first pass and before the second.
+    assert [[label for op, label in calls if op == "up"] for calls in health.reads] == [[f"{TENANTS}/t0001"]] * 2
+    document = json.loads(result.stdout)
+    assert (document["moved"], document["from_cell"], document["cell"], document["switched"]) == ("t0001", 1, 2, True)
+    assert document["health_reads"] == 2
+    assert load(path).spec.tenants[0].cell == 2
+
+
+def test_a_move_whose_new_cell_never_gets_healthy_keeps_the_tenant_and_the_file_in_its_cell(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _deployed_fleet(runner, write_spec, engine)
+    monkeypatch.setattr(cutover, "health_reader", _Health(engine, ["1 of 1 targets not healthy"]).reader)
+    monkeypatch.setattr(cutover, "POLL_SECONDS", 0.0)
+    monkeypatch.setenv("SAASCTL_ROLLOUT_TIMEOUT", "0.01")
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 1
+    assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/t0001"]  # no second pass
+    assert load(path).spec.tenants[0].cell == 1
+    assert "DNS and the listener rule were not switched" in result.stderr + result.stdout

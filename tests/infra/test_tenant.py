@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from infra import aws_limits as limits
+from infra.inputs import PreviousCell
 from infra.tenant.kept import KeptData
 from saas_ctl.engine.synth.engine import Synthesis, synthesize
 from saas_ctl.engine.synth.mocks import short_id
 from saas_ctl.stacks import targets
-from tests.conftest import MINIMAL, spec_of
+from tests.conftest import MINIMAL, fleet_yaml, spec_of
 from tests.infra.conftest import of_type, one, policy, synth_tenant, uses_stack_provider
 
 BUCKET = "saas-acme-dev-2f6e043f"  # the hash of saas, us-east-1, dev, acme and the platform's account 123456789012
@@ -171,7 +172,7 @@ def test_service_runs_privately_behind_its_target_group_with_rollback(acme: Synt
 
 def test_service_waits_for_its_listener_rule(acme: Synthesis) -> None:
     service = one(acme, "aws:ecs/service:Service")
-    assert any(urn.endswith("aws:lb/listenerRule:ListenerRule::routing-rule") for urn in service.depends_on)
+    assert any(urn.endswith("aws:lb/listenerRule:ListenerRule::routing-cell1-rule") for urn in service.depends_on)
 
 
 def test_target_group_is_ip_typed_with_a_health_check(acme: Synthesis) -> None:
@@ -489,3 +490,51 @@ def test_a_redeploy_forces_a_new_deployment_through_a_new_trigger(example: str) 
 def test_without_a_redeploy_the_service_has_no_trigger_and_forces_nothing(acme: Synthesis) -> None:
     service = one(acme, "aws:ecs/service:Service").inputs
     assert ("forceNewDeployment" in service, "triggers" in service) == (False, False)
+
+
+MOVING = fleet_yaml(3, tenants_per_cell=2).replace("priority: 1\n    cell: 1", "priority: 2\n    cell: 2", 1)
+
+
+def _moving_t0001() -> Synthesis:
+    """t0001's first pass of `tenant move t0001 --cell 2`: the file's new cell and priority, from cell 1 at 1."""
+    spec = spec_of(MOVING)
+    platform = targets.placeholder_platform(spec)
+    return synthesize(targets.tenant_target(spec, "t0001", platform, previous_cell=PreviousCell(1, 1)))
+
+
+def test_a_moving_tenant_has_a_target_group_and_a_listener_rule_in_both_cells() -> None:
+    moving = _moving_t0001()
+    groups = {r.name: r.inputs["name"] for r in of_type(moving, "aws:lb/targetGroup:TargetGroup")}
+    assert groups == {"routing-cell1-targets": "saas-t0001-dev-80", "routing-cell2-targets": "saas-t0001-dev-c2-80"}
+    rules = {
+        r.name: (r.inputs["listenerArn"].rsplit(":", 1)[1], r.inputs["priority"])
+        for r in of_type(moving, "aws:lb/listenerRule:ListenerRule")
+    }
+    # Each cell's rule on its own cell's listener; the previous cell's keeps the priority it has there.
+    assert rules == {
+        "routing-cell1-rule": ("listener/app/saas-dev-alb/0/0", 1.0),
+        "routing-cell2-rule": ("listener/app/saas-dev-alb-2/0/0", 2.0),
+    }
+
+
+def test_a_moving_tenants_service_registers_in_both_cells_target_groups_after_both_rules() -> None:
+    service = one(_moving_t0001(), "aws:ecs/service:Service")
+    arns = [b["targetGroupArn"].rsplit("/", 2)[1] for b in service.inputs["loadBalancers"]]
+    assert arns == ["saas-t0001-dev-80", "saas-t0001-dev-c2-80"]
+    rules = sorted(u.rsplit("::", 1)[1] for u in service.depends_on if ":ListenerRule::" in u)
+    assert rules == ["routing-cell1-rule", "routing-cell2-rule"]
+
+
+def test_a_moving_tenant_is_still_served_and_reported_from_its_previous_cell() -> None:
+    outputs = _moving_t0001().outputs
+    assert (outputs["cell"], outputs["moving_to"]) == (1, 2)
+    assert outputs["target_group_arn"].endswith("/saas-t0001-dev-80/0")
+    assert outputs["moving_target_group_arn"].endswith("/saas-t0001-dev-c2-80/0")
+    assert outputs["load_balancer_dns_name"] == "saas-dev-alb-0.us-east-1.elb.amazonaws.com"
+
+
+def test_a_plain_deploy_has_one_cell_and_says_nothing_of_a_move() -> None:
+    spec = spec_of(MOVING)
+    plain = synthesize(targets.tenant_target(spec, "t0001", targets.placeholder_platform(spec)))
+    assert [r.name for r in of_type(plain, "aws:lb/targetGroup:TargetGroup")] == ["routing-cell2-targets"]
+    assert plain.outputs["cell"] == 2 and "moving_to" not in plain.outputs
