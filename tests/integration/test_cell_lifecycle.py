@@ -3,7 +3,12 @@ tenant through it; a move replaces only the tenant's rule and target group; noth
 
 from __future__ import annotations
 
+import json
+import time
+from typing import Any
+
 from tests.integration.conftest import RealEngine, ops, requires_pulumi
+from tests.moto_server import client
 
 pytestmark = [requires_pulumi]
 
@@ -28,7 +33,7 @@ def test_a_full_cell_opens_a_new_alb_and_moves_no_one(real: RealEngine, moto: st
     assert ops(touched, "update") == [] and ops(touched, "delete") == []  # no resource of acme or cell 1 changed
     [alb] = [c for c in touched if c["op"] == "create" and c["name"] == "load-balancer-cell-2-alb"]
     assert alb["inputs"]["name"] == "itest-test-alb-2"
-    [rule] = [c for c in touched if c["op"] == "create" and c["name"] == "routing-rule"]
+    [rule] = [c for c in touched if c["op"] == "create" and c["name"] == "routing-cell2-rule"]
     assert rule["inputs"]["listenerArn"] == _listener(touched, "load-balancer-cell-2-http")
     assert "cell: 2" in (real.workdir / "tenants.yaml").read_text()
 
@@ -36,21 +41,90 @@ def test_a_full_cell_opens_a_new_alb_and_moves_no_one(real: RealEngine, moto: st
     assert [(c["cell"], c["tenants"], c["deployed"]) for c in cells] == [(1, 1, True), (2, 1, True)]
 
 
-def test_moving_a_tenant_replaces_only_its_rule_and_target_group(real: RealEngine, moto: str) -> None:
+def _serving(moto: str, host: str) -> tuple[str, ...]:
+    """Which cells' load balancers forward ``host`` to a target group with a healthy target, now."""
+    elbv2: Any = client(moto, "elbv2")
+    found = []
+    for balancer in elbv2.describe_load_balancers()["LoadBalancers"]:
+        for listener in elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:
+            for rule in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]:
+                hosts = [v for c in rule.get("Conditions", []) for v in c.get("HostHeaderConfig", {}).get("Values", [])]
+                groups = [a.get("TargetGroupArn") for a in rule["Actions"] if a["Type"] == "forward"]
+                if host in hosts and any(_healthy(elbv2, g) for g in groups if g):
+                    found.append(balancer["LoadBalancerName"])
+    return tuple(sorted(found))
+
+
+def _healthy(elbv2: Any, group: str) -> bool:
+    health = elbv2.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"]
+    return bool(health) and all(d["TargetHealth"]["State"] == "healthy" for d in health)
+
+
+def _group_named(moto: str, name: str) -> str | None:
+    elbv2: Any = client(moto, "elbv2")
+    groups = elbv2.describe_target_groups()["TargetGroups"]
+    return next((g["TargetGroupArn"] for g in groups if g["TargetGroupName"] == name), None)
+
+
+def test_a_cell_move_serves_the_tenant_from_the_old_cell_until_the_new_one_is_healthy(
+    real: RealEngine, moto: str
+) -> None:
+    # moto runs no task: the test registers the targets the service's tasks would (an address moto calls healthy),
+    # in the old cell's group before the move and in the new cell's once the first pass has created it, and looks
+    # at what a client reaching either load balancer with the tenant's host would get, all along.
     real.use_aws(moto)
     real.edit_spec("defaults:\n", "  load_balancer: {cells: 2}\ndefaults:\n")
     real.ok("platform", "up")
     real.ok("tenant", "add", "acme")  # both cells empty: acme goes to cell 1
+    elbv2: Any = client(moto, "elbv2")
+    old = _group_named(moto, "itest-acme-test-80")
+    elbv2.register_targets(TargetGroupArn=old, Targets=[{"Id": "10.0.1.5", "Port": 80}])
+    host = real.ok("tenant", "show", "acme", "--json").json()["outputs"]["urls"][0].split("://")[1]
     everything = real.calls()
 
     mark = real.mark()
-    real.ok("tenant", "move", "acme", "--cell", "2", "--yes")
+    move = real.popen("tenant", "move", "acme", "--cell", "2", "--yes", "--json")
+    seen: list[tuple[str, ...]] = []
+    new = None
+    while move.poll() is None:
+        seen.append(_serving(moto, host))
+        new = new or _group_named(moto, "itest-acme-test-c2-80")
+        if new and not elbv2.describe_target_health(TargetGroupArn=new)["TargetHealthDescriptions"]:
+            seen.append(("registered in cell 2",))
+            elbv2.register_targets(TargetGroupArn=new, Targets=[{"Id": "10.0.2.5", "Port": 80}])
+        time.sleep(0.2)
+    stdout, stderr = move.communicate()
+    assert move.returncode == 0, stderr
+    seen.append(_serving(moto, host))
+    document = json.loads(stdout)
+    assert (document["from_cell"], document["cell"], document["switched"]) == (1, 2, True)
+    # Never a moment without a cell serving the host; the old one until the new one serves too, the new one after.
+    assert () not in seen
+    assert seen[0] == ("itest-test-alb",) and seen[-1] == ("itest-test-alb-2",)
+    assert ("itest-test-alb", "itest-test-alb-2") in seen
+    print(f"\ncell move, what the tenant's host reaches, {len(seen)} looks: {_runs(seen)}")
+
     touched = real.calls_since(mark)
-    assert sorted(ops(touched, "create")) == ["routing-rule", "routing-targets"]
-    assert ops(touched, "update") == ["service-service"]
-    assert sorted(ops(touched, "delete")) == ["routing-rule", "routing-targets"]
-    [group] = [c for c in touched if c["op"] == "create" and c["name"] == "routing-targets"]
-    assert group["inputs"]["name"] == "itest-acme-test-c2-80"
-    [rule] = [c for c in touched if c["op"] == "create" and c["name"] == "routing-rule"]
+    assert sorted(ops(touched, "create")) == ["routing-cell2-rule", "routing-cell2-targets"]
+    assert sorted(ops(touched, "delete")) == ["routing-cell1-rule", "routing-cell1-targets"]
+    assert ops(touched, "update") == ["service-service", "service-service"]  # both groups, then the new one only
+    deletes = [i for i, c in enumerate(touched) if c["op"] == "delete"]
+    service_updates = [i for i, c in enumerate(touched) if c["op"] == "update" and c["name"] == "service-service"]
+    assert min(deletes) > service_updates[1]  # the old group goes once the service no longer uses it
+    [rule] = [c for c in touched if c["op"] == "create" and c["name"] == "routing-cell2-rule"]
     assert rule["inputs"]["listenerArn"] == _listener(everything, "load-balancer-cell-2-http")
-    assert [o for o in (c["op"] for c in touched) if o not in ("create", "update", "delete", "read")] == []
+    outputs = real.ok("tenant", "show", "acme", "--json").json()["outputs"]
+    assert outputs["cell"] == 2 and "moving_to" not in outputs
+    assert "cell: 2" in (real.workdir / "tenants.yaml").read_text()
+
+
+def _runs(seen: list[tuple[str, ...]]) -> str:
+    """The looks, consecutive equal ones counted: `alb x3, alb+alb-2 x5, ...`."""
+    runs: list[list[object]] = []
+    for look in seen:
+        label = "+".join(look) or "nothing"
+        if runs and runs[-1][0] == label:
+            runs[-1][1] = int(str(runs[-1][1])) + 1
+        else:
+            runs.append([label, 1])
+    return ", ".join(f"{label} x{count}" for label, count in runs)

@@ -27,11 +27,11 @@ def test_a_port_change_creates_the_new_target_group_before_deleting_the_old(real
     touched = real.calls_since(mark)
     # Created first (its name carries the port), the rule and service moved to it, then the old one deleted:
     # AWS refuses to delete a target group a rule still forwards to (ResourceInUse).
-    assert _order(touched, "routing-targets") == ["create", "delete"]
-    assert touched.index(next(c for c in touched if c["op"] == "update" and c["name"] == "routing-rule")) < next(
-        i for i, c in enumerate(touched) if c["op"] == "delete" and c["name"] == "routing-targets"
+    assert _order(touched, "routing-cell1-targets") == ["create", "delete"]
+    assert touched.index(next(c for c in touched if c["op"] == "update" and c["name"] == "routing-cell1-rule")) < next(
+        i for i, c in enumerate(touched) if c["op"] == "delete" and c["name"] == "routing-cell1-targets"
     )
-    [group] = [c for c in touched if c["op"] == "create" and c["name"] == "routing-targets"]
+    [group] = [c for c in touched if c["op"] == "create" and c["name"] == "routing-cell1-targets"]
     assert group["inputs"]["port"] == 8080
     assert _order(touched, "firewall-in") == ["update"]  # the tenant's ingress follows the port in place
 

@@ -79,12 +79,12 @@ def test_a_container_port_change_is_a_tenant_up_alone(real: RealEngine) -> None:
     result = real.ok("tenant", "up", "t01", "--json").json()["results"][0]
     touched = real.calls_since(mark)
     # A new target group under its own name is created before the old one goes: no name collision.
-    assert ops(touched, "create") == ["routing-targets", "service-task"] or set(ops(touched, "create")) == {
-        "routing-targets",
+    assert ops(touched, "create") == ["routing-cell1-targets", "service-task"] or set(ops(touched, "create")) == {
+        "routing-cell1-targets",
         "service-task",
     }
-    assert {"firewall-in", "routing-rule", "service-service"} <= set(ops(touched, "update"))
-    assert sorted(ops(touched, "delete")) == ["routing-targets", "service-task"]
+    assert {"firewall-in", "routing-cell1-rule", "service-service"} <= set(ops(touched, "update"))
+    assert sorted(ops(touched, "delete")) == ["routing-cell1-targets", "service-task"]
     assert result["outputs"]["target_group_arn"].endswith(":targetgroup/itest-t01-test-8080/0")
     assert [c for c in touched if c["type"].startswith("saasctl") or "platform" in c["urn"]] == []
 
