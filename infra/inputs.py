@@ -82,7 +82,8 @@ class TenantInputs:
     @property
     def serving_cell(self) -> int:
         """The cell whose load balancer DNS names and the stack reports: the previous one during a move."""
-        return self.previous_cell.cell if self.previous_cell is not None and self.moving else self.cell
+        previous = self.previous_cell
+        return previous.cell if previous is not None and self.moving and not previous.switched else self.cell
 
     def priority_in(self, cell: int) -> int:
         """The listener rule's priority in ``cell``: the previous cell's rule keeps the one it has."""
@@ -96,6 +97,9 @@ class PreviousCell:
 
     cell: int
     priority: int
+    # With DNS, the move's second pass: DNS and the outputs already name the new cell, and the previous cell's rule
+    # and target group stay until clients' cached answers for the old load balancer have expired.
+    switched: bool = False
 
 
 @dataclass(frozen=True)

@@ -98,10 +98,10 @@ def tenant_program(
         opts,
     )
 
-    # One routing (target group and listener rule) per cell the tenant is in: its own cell, and during the first
-    # pass of a move also the cell it is served from until the second pass (README "Moving a tenant without an
-    # outage"). Each is named for its cell, so the second pass keeps the new cell's (created by the first) and
-    # deletes the previous one's, after the service and DNS no longer use them. The serving cell's routing carries
+    # One routing (target group and listener rule) per cell the tenant is in: its own cell, and during a move also
+    # the cell it moves from, until the move's last pass (README "Moving a tenant without an outage"). Each is named
+    # for its cell, so the last pass keeps the new cell's (created by the first) and deletes the previous one's,
+    # after the service and DNS no longer use them. The serving cell's routing carries
     # the name stacks deployed before moves used ("routing"), so those stacks adopt it unchanged.
     def cell_routing(number: int) -> TenantRouting:
         serving = number == tenant.serving_cell
@@ -120,9 +120,10 @@ def tenant_program(
             pulumi.ResourceOptions(providers=[provider], aliases=[pulumi.Alias(name="routing")] if serving else None),
         )
 
-    routing = cell_routing(tenant.serving_cell)
-    moving_to = cell_routing(tenant.cell) if tenant.moving else None
-    routings = [routing] if moving_to is None else [routing, moving_to]
+    previous = tenant.previous_cell if tenant.moving else None
+    by_cell = {number: cell_routing(number) for number in ([previous.cell] if previous else []) + [tenant.cell]}
+    routing = by_cell[tenant.serving_cell]
+    routings = list(by_cell.values())  # the previous cell's first
     serving_cell = platform.cell(tenant.serving_cell)
     service = TenantService(
         "service",
@@ -199,7 +200,7 @@ def tenant_program(
     pulumi.export("cell", tenant.serving_cell)
     pulumi.export(SUSPENDED_OUTPUT, tenant.suspended)
     pulumi.export("load_balancer_dns_name", serving_cell.load_balancer_dns_name)
-    if moving_to is not None:  # the first pass of a move: where the second one switches to, once it is healthy
+    if previous is not None and not previous.switched:  # a move's first pass: where it switches to once healthy
         pulumi.export(MOVING_TO_OUTPUT, tenant.cell)
-        pulumi.export(MOVING_TARGET_GROUP_OUTPUT, moving_to.target_group_arn)
+        pulumi.export(MOVING_TARGET_GROUP_OUTPUT, by_cell[tenant.cell].target_group_arn)
     pulumi.export("urls", scheme.apply(lambda s: [f"{s}://{host}" for host in tenant.hosts]))

@@ -21,6 +21,10 @@ from saas_ctl.orchestration.session import Session
 from saas_ctl.releases.gate import targets_problem
 
 POLL_SECONDS = 5.0
+# With DNS, how long the previous cell's rule stays after the records name the new cell: Route 53 answers an alias
+# record at a load balancer with the load balancer's TTL, 60 s (Route 53 Developer Guide, "Choosing between alias and
+# non-alias records": "the TTL of the alias record is the TTL of the AWS resource"; ELB's DNS names have a 60 s TTL).
+DNS_DRAIN_SECONDS = 60.0
 
 # Why the target group is not healthy yet (None: it is), read once.
 Health = Callable[[str], str | None]

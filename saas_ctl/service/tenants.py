@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -158,16 +158,28 @@ def _move_in_two_passes(
                 )
                 return outcome
         loaded = store.commit(proposal)
-        second = operations.tenants(live, loaded, [name], Operation.UP, deployed)
-        outcome.reports.append(second)
+        last: RunReport | None = None
+        drained = True
+        if loaded.spec.platform.dns is not None:
+            # DNS first, with both cells' rules still in place; the previous one's go once cached answers expire.
+            switched = replace(previous, switched=True)
+            dns = operations.tenants(live, loaded, [name], Operation.UP, deployed, moving_from={name: switched})
+            outcome.reports.append(dns)
+            if dns.ok:
+                live.cancellation.wait(cutover.DNS_DRAIN_SECONDS)
+            drained = dns.ok and not live.cancellation.is_set()
+        if drained:
+            last = operations.tenants(live, loaded, [name], Operation.UP, deployed)
+            outcome.reports.append(last)
     ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
-    if second.ok:
+    if last is not None and last.ok:
         extra["switched"] = True
-    else:
-        outcome.notes.append(
-            f"tenant {name} is in cell {cell} in {session.file}; its new cell is serving but the switch did not"
-            f" finish: `saasctl tenant up {name}` finishes it"
+    else:  # a failed pass fails the command; an interrupted wait leaves it incomplete
+        unfinished = (
+            f"tenant {name} is in cell {cell} in {session.file}; its new cell is serving but the move did not"
+            f" finish: `saasctl tenant up {name}` finishes it (and removes cell {was}'s rule and target group)"
         )
+        (outcome.incomplete if all(r.ok for r in outcome.reports) else outcome.notes).append(unfinished)
         extra["file_differs"] = f"{name} is in cell {cell} in the file; the switch from cell {was} did not finish"
     return outcome
 

@@ -281,3 +281,23 @@ def test_a_move_whose_new_cell_never_gets_healthy_keeps_the_tenant_and_the_file_
     assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/t0001"]  # no second pass
     assert load(path).spec.tenants[0].cell == 1
     assert "DNS and the listener rule were not switched" in result.stderr + result.stdout
+
+
+def test_with_dns_a_move_switches_dns_then_removes_the_old_cells_rule_after_the_cache_time(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.platform_cells = 2
+    text = fleet_yaml(3, tenants_per_cell=2).replace(
+        "  domain: example.com\n", "  domain: example.com\n  dns: {zone_id: Z0123456789ABC}\n"
+    )
+    path = write_spec(text)
+    runner.invoke(app, ["platform", "up", "-f", str(path)])
+    runner.invoke(app, ["tenant", "up", "--all", "-f", str(path)])
+    engine.calls.clear()
+    monkeypatch.setattr(cutover, "health_reader", _Health(engine, [None]).reader)
+    monkeypatch.setattr(cutover, "DNS_DRAIN_SECONDS", 0.0)
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    # Both cells routed; DNS switched with both still routed; the previous cell's routing removed.
+    assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/t0001"] * 3
+    assert json.loads(result.stdout)["switched"] is True

@@ -538,3 +538,21 @@ def test_a_plain_deploy_has_one_cell_and_says_nothing_of_a_move() -> None:
     plain = synthesize(targets.tenant_target(spec, "t0001", targets.placeholder_platform(spec)))
     assert [r.name for r in of_type(plain, "aws:lb/targetGroup:TargetGroup")] == ["routing-cell2-targets"]
     assert plain.outputs["cell"] == 2 and "moving_to" not in plain.outputs
+
+
+def test_after_the_dns_switch_of_a_move_both_cells_route_and_dns_and_outputs_name_the_new_cell() -> None:
+    spec = spec_of(
+        MOVING.replace("  domain: example.com\n", "  domain: example.com\n  dns: {zone_id: Z0123456789ABC}\n")
+    )
+    switched = PreviousCell(1, 1, switched=True)
+    synthesis = synthesize(
+        targets.tenant_target(spec, "t0001", targets.placeholder_platform(spec), previous_cell=switched)
+    )
+    assert sorted(r.name for r in of_type(synthesis, "aws:lb/listenerRule:ListenerRule")) == [
+        "routing-cell1-rule",
+        "routing-cell2-rule",
+    ]
+    [record] = of_type(synthesis, "aws:route53/record:Record")
+    assert record.inputs["aliases"][0]["name"] == synthesis.outputs["load_balancer_dns_name"]
+    assert "alb-2" in synthesis.outputs["load_balancer_dns_name"]
+    assert synthesis.outputs["cell"] == 2 and "moving_to" not in synthesis.outputs
