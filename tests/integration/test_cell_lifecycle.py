@@ -4,8 +4,12 @@ tenant through it; a move replaces only the tenant's rule and target group; noth
 from __future__ import annotations
 
 import json
+import subprocess
 import time
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.integration.conftest import RealEngine, ops, requires_pulumi
 from tests.moto_server import client
@@ -128,3 +132,29 @@ def _runs(seen: list[tuple[str, ...]]) -> str:
         else:
             runs.append([label, 1])
     return ", ".join(f"{label} x{count}" for label, count in runs)
+
+
+BEFORE_PER_CELL_ROUTING = "faf7d5d"  # the last commit whose tenant program named its routing "routing"
+
+
+def test_a_stack_deployed_before_per_cell_routing_names_adopts_them_unchanged(
+    real: RealEngine, moto: str, tmp_path: Path
+) -> None:
+    # The stack is deployed by saasctl as of that commit (its sources on PYTHONPATH), then by this one: the routing,
+    # now named for its cell and aliased to its old name, is the same resources; nothing is created or deleted.
+    root = Path(__file__).resolve().parents[2]
+    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", BEFORE_PER_CELL_ROUTING], check=False).returncode:
+        pytest.skip(f"commit {BEFORE_PER_CELL_ROUTING} is not in this checkout")
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", BEFORE_PER_CELL_ROUTING], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tmp_path)], input=archive, check=True)
+    real.use_aws(moto)
+    before = {"PYTHONPATH": str(tmp_path)}
+    real.ok("platform", "up", env=before)
+    real.ok("tenant", "add", "acme", env=before)
+    assert "routing-rule" in ops(real.calls(), "create")
+    mark = real.mark()
+    real.ok("tenant", "up", "acme")
+    touched = real.calls_since(mark)
+    assert ops(touched, "create") == [] and ops(touched, "delete") == []
