@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from infra.inputs import PreviousCell
-from infra.outputs import MOVING_TARGET_GROUP_OUTPUT
+from infra.outputs import MOVING_TARGET_GROUP_OUTPUT, SUSPENDED_OUTPUT
 from saas_ctl.aws import hooks
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import UsageError
@@ -145,7 +145,9 @@ def _move_in_two_passes(
             return outcome
         health = cutover.health_reader(live, moving.spec.platform.region)
         outputs = first.results[0].outputs if first.results else {}
-        if health is not None and first.results and first.results[0].status is Status.SUCCEEDED:
+        # A suspended tenant runs no task: both cells' rules answer its page, there is nothing to wait for.
+        suspended = outputs.get(SUSPENDED_OUTPUT) is True
+        if health is not None and not suspended and first.results and first.results[0].status is Status.SUCCEEDED:
             arn = str(outputs.get(MOVING_TARGET_GROUP_OUTPUT) or "")
             waited = cutover.wait_until_healthy(
                 health, arn, cutover.timeout_of(live), live.cancellation.wait, live.cancellation.is_set
