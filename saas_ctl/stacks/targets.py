@@ -13,7 +13,7 @@ from typing import Any
 
 from infra import naming
 from infra.inputs import PreviousCell
-from infra.outputs import ENGINE_VERSION_OUTPUT, NETWORK_OUTPUT, PlatformOutputs
+from infra.outputs import ENGINE_VERSION_OUTPUT, MOVING_TO_OUTPUT, NETWORK_OUTPUT, PlatformOutputs
 from infra.tenant.kept import NOTHING_KEPT, KeptData
 from saas_ctl.aws import hooks
 from saas_ctl.engine.base import StackTarget
@@ -157,8 +157,8 @@ def running_engine_version(session: Session, spec: TenantsFile, deployed: Mappin
 
 def cells_to_run(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None) -> int:
     """The cells the platform runs: what the file needs, and never fewer than the highest cell a deployed tenant
-    stack still uses. A tenant moved out of a cell in the file still routes through it until its stack is
-    updated, so the cell's ALB is removed only by the platform update after that (the next `apply`)."""
+    stack still uses (its ``cell``, and the ``moving_to`` of one between the passes of a move). A tenant moved out
+    of a cell in the file still routes through it until its stack is updated, so the cell's ALB is removed only by the platform update after that (the next `apply`)."""
     wanted = cell_count(spec)
     if not deployed:
         return wanted
@@ -166,10 +166,11 @@ def cells_to_run(session: Session, spec: TenantsFile, deployed: Mapping[str, Any
     if max(deployed_cells, default=1) <= wanted:
         return wanted
     tenants = tenants_project(spec)
-    in_use = [
-        int(session.engine.outputs(orphan_target(spec, name)).get("cell", 1))
-        for name in session.engine.list_stacks(tenants)
-    ]
+    in_use = []
+    for name in session.engine.list_stacks(tenants):
+        outputs = session.engine.outputs(orphan_target(spec, name))
+        # A stack between the passes of a move routes through both its cell and the one it moves to.
+        in_use += [int(outputs.get("cell", 1)), int(outputs.get(MOVING_TO_OUTPUT) or 1)]
     return max([wanted, *in_use])
 
 

@@ -63,3 +63,9 @@ def test_a_platform_that_recorded_max_zones_is_deployed_carved_for_it() -> None:
             "10.0.32.0/19",
         ]
     )
+
+
+def test_the_cell_a_tenant_is_moving_to_between_the_passes_of_its_move_is_kept() -> None:
+    engine = MemoryEngine()
+    engine.deploy(TENANTS, "t0001", {"cell": 1, "moving_to": 3})  # interrupted after the move's first pass
+    assert cells_to_run(Session(engine, Path("t.yaml")), TWO_CELLS, _deployed(3)) == 3
