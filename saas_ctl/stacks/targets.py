@@ -158,7 +158,8 @@ def running_engine_version(session: Session, spec: TenantsFile, deployed: Mappin
 def cells_to_run(session: Session, spec: TenantsFile, deployed: Mapping[str, Any] | None) -> int:
     """The cells the platform runs: what the file needs, and never fewer than the highest cell a deployed tenant
     stack still uses (its ``cell``, and the ``moving_to`` of one between the passes of a move). A tenant moved out
-    of a cell in the file still routes through it until its stack is updated, so the cell's ALB is removed only by the platform update after that (the next `apply`)."""
+    of a cell in the file still routes through it until its stack is updated, so the cell's ALB is removed only by
+    the platform update after that (the next `apply`)."""
     wanted = cell_count(spec)
     if not deployed:
         return wanted
