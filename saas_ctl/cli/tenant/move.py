@@ -1,4 +1,4 @@
-"""`saasctl tenant move`: move a tenant to another cell, then deploy it there."""
+"""`saasctl tenant move`: move a tenant to another cell, in passes that keep its hosts served."""
 
 from typing import Annotated
 
@@ -28,13 +28,15 @@ def move(
     backend: BackendOption = None,
     local: LocalOption = False,
 ) -> None:
-    """Move a tenant to another cell (load balancer): write its new cell, then deploy it there.
+    """Move a tenant to another cell (load balancer), its hosts served throughout.
 
-    The tenant's new target group and listener rule are created on the new cell's ALB, its service switches to
-    them, its DNS records (with platform.dns) point at the new ALB, then the old rule and target group are
-    deleted. Clients that still resolve the old ALB get its 404 until their DNS cache expires (60 s for an
-    alias record). Without platform.dns, repoint the tenant's CNAMEs yourself (`saasctl tenant show NAME`).
-    A new cell is created first (the platform is brought up). Asks first; --yes skips the question.
+    A deployed tenant moves in passes: the first adds the new cell's target group and listener rule and registers
+    its service in both cells while DNS stays on the old ALB; once the new target group is healthy the file is
+    written and its DNS records (with platform.dns) point at the new ALB; the old rule and target group are deleted
+    last (with platform.dns, 60 s after the switch: the alias records' cache time). If it stops before the switch,
+    the file and the stack still say the old cell: run the move again. Without platform.dns, repoint the tenant's
+    CNAMEs yourself (`saasctl tenant show NAME`). A new cell is created first (the platform is brought up). Asks
+    first; --yes skips the question.
     """
     from saas_ctl.spec import store
 
