@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from saas_ctl.cli.streamed import Streamed
 from saas_ctl.spec import DEFAULT_FILE
 
 _SUGGESTED = re.compile(r"`(saasctl [^`]+)`")
@@ -62,6 +63,8 @@ class Invocation(NamedTuple):
         """Every string in a JSON document, carried."""
         if isinstance(value, str):
             return self.carry(value)
+        if isinstance(value, Streamed):  # carried item by item, as it is written
+            return value.mapped(self.carry_all)
         if isinstance(value, dict):
             return {key: self.carry_all(item) for key, item in value.items()}
         if isinstance(value, list):

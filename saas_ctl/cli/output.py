@@ -6,7 +6,6 @@ command suggested in backticks (a hint, a retry) is printed with the flags the c
 """
 
 import contextlib
-import json
 import os
 import sys
 import threading
@@ -17,6 +16,7 @@ import typer
 from rich.console import Console
 
 from saas_ctl.cli.invocation import Invocation
+from saas_ctl.cli.streamed import write_document
 from saas_ctl.errors import EXIT_INTERRUPTED, ExitStatus, SaasctlError
 
 # Whether this process has printed its one JSON document (an interrupt that comes after it prints no other).
@@ -41,8 +41,8 @@ class Output:
             return
         _document_printed.set()
         try:
-            carried = self.invocation.carry_all(payload)
-            sys.stdout.write(json.dumps(carried, indent=2, sort_keys=False, default=str) + "\n")
+            # Written as it is encoded: a document of a thousand stacks' results is never held whole.
+            write_document(self.invocation.carry_all(payload), sys.stdout)
             sys.stdout.flush()
         except BrokenPipeError:
             discard_stdout()

@@ -5,6 +5,7 @@ interrupted, and with ``--detailed-exitcode`` 3 when a preview found changes pen
 from typing import TYPE_CHECKING, Any
 
 from saas_ctl.cli.output import Output, markup_escaped
+from saas_ctl.cli.streamed import Streamed
 from saas_ctl.errors import EXIT_CHANGES_PENDING, EXIT_FAILED, EXIT_INTERRUPTED, ExitStatus
 
 if TYPE_CHECKING:  # imported where used: `saasctl --help` should not pay for the orchestration
@@ -30,7 +31,8 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
     previews = [r for r in results if r.operation is Operation.PREVIEW and r.ok]
     pending = any(r.changes_pending for r in previews) or bool(outcome.unpreviewed_changes)
     document: dict[str, Any] = {
-        "results": [r.to_json() for r in results],
+        # Each result made into JSON only as the document is written (cli/streamed.py): never all at once.
+        "results": Streamed(results, _result_json),
         "summary": counts(results),
         "interrupted": interrupted,
         "retry": retry_command,
@@ -81,6 +83,10 @@ def conclude_markdown(output: Output, outcome: "Outcome", file: str, detailed_ex
     interrupted = any(report.interrupted for report in outcome.reports)
     failed = any(r.status is Status.FAILED for r in results) or bool(outcome.incomplete)
     _end(interrupted, failed, detailed_exitcode and pending)
+
+
+def _result_json(result: "StackResult") -> dict[str, Any]:
+    return result.to_json()
 
 
 def _end(interrupted: bool, failed: bool, changes_pending: bool) -> None:

@@ -76,7 +76,7 @@ MARKS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PropertyChange:
     """One property of a resource that changes: its path (``tags.Name``, ``routes[0].cidrBlock``), its old and
     new values (secrets masked; ``None`` where it has none) and whether changing it forces a replacement."""
@@ -90,7 +90,7 @@ class PropertyChange:
         return {"path": self.path, "old": self.old, "new": self.new, "replaces": self.replaces}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceChange:
     """One resource a stack operation creates, updates, replaces, deletes or imports. ``replace_keys``: for a
     replacement, the properties that force it; ``properties``: what changes in it, old and new."""

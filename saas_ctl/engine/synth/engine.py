@@ -124,9 +124,11 @@ class _LoopTracker(asyncio.DefaultEventLoopPolicy):
         return loop
 
     def close_finished(self) -> None:
+        """Close the loops whose thread has ended, and forget those and the loops already closed (each
+        synthesis closes its own: kept, a fleet's thousand would stay in memory while the run's threads live)."""
         with self._lock:
             finished = [(t, loop) for t, loop in self._loops if not t.is_alive()]
-            self._loops = [(t, loop) for t, loop in self._loops if t.is_alive()]
+            self._loops = [(t, loop) for t, loop in self._loops if t.is_alive() and not loop.is_closed()]
         for _, loop in finished:
             if not loop.is_closed() and not loop.is_running():
                 loop.close()
