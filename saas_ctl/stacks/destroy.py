@@ -131,11 +131,18 @@ def data_fate(session: Session, target: StackTarget, named: tuple[str, str], del
         return DataFate([] if delete_data else declared, declared if delete_data else [], read_back=False)
     kept: list[str] = []
     deleted: list[str] = []
-    for resource in resources:
+    for resource in sorted(resources, key=_report_order):
         if data_resource(resource.type) is None:
             continue
         (kept if resource.retain_on_delete else deleted).append(_described(resource))
     return DataFate(kept, deleted, read_back=True)
+
+
+def _report_order(resource: DeployedResource) -> tuple[int, str]:
+    """Buckets, then secrets, then the rest, each by name: the state lists resources in the order the engine last
+    wrote them, which a re-apply (keep mode restored after a failed `--delete-data` destroy) may change."""
+    rank = 0 if resource.type.startswith("aws:s3/") else 1 if resource.type.startswith("aws:secretsmanager/") else 2
+    return rank, resource.name
 
 
 def _described(resource: DeployedResource) -> str:
