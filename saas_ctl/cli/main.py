@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 from types import FrameType
+from typing import Annotated, NoReturn
 
 # SIGTERM while the CLI is still being imported (CI cancelling a job the moment it starts) is remembered and
 # answered as soon as main() runs (exit 130), instead of Python's default: death by the signal, -15.
@@ -22,7 +23,6 @@ if threading.current_thread() is threading.main_thread() and signal.getsignal(si
 
 # ruff: noqa: E402 - the handler above goes in before the imports that take the start-up's time
 from pathlib import Path
-from typing import Annotated
 
 import typer
 
@@ -77,10 +77,30 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> None:
+def main() -> NoReturn:
     """The process's entry: runs the command line and exits with its status. A signal that comes while the
     command is being built, or after its result (while the process ends), still ends it with 130 and, under
     --json, its one JSON document (unless it printed one)."""
+    entry = _called_as_the_process_entry()
+    code = run_command_line()
+    if not entry or threading.current_thread() is not threading.main_thread():
+        atexit.register(_answer_late_signal)
+        raise SystemExit(code)
+    _end(code)
+
+
+def _called_as_the_process_entry() -> bool:
+    """Whether main() was called from the process's __main__ module (the installed `saasctl` script, `python -m
+    saas_ctl`): then saasctl ends the process itself. Called from other code (runpy.run_module in a probe, a
+    test), it raises SystemExit like any function, and the interpreter ends the process."""
+    caller = sys._getframe(2).f_globals
+    main_module = sys.modules.get("__main__")
+    return main_module is not None and caller is vars(main_module)
+
+
+def run_command_line() -> object:
+    """The command line run to its exit status (what ``SystemExit`` would carry), SIGINT and SIGTERM held from
+    its result on."""
     from saas_ctl.errors import EXIT_INTERRUPTED
 
     signal.signal(signal.SIGTERM, _terminate)
@@ -97,15 +117,36 @@ def main() -> None:
         code = EXIT_INTERRUPTED
     finally:
         code = _leaving(code)
-    raise SystemExit(code)
+    return code
 
 
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
+def _end(code: object) -> NoReturn:
+    """The process's end, done here rather than by the interpreter's finalisation: non-daemon threads joined, the
+    exit handlers run (coverage's, logging's), stdout and stderr flushed; then, with SIGINT and SIGTERM still
+    held, one last look at whether either came, and the exit in the same breath (os._exit). Left to the
+    interpreter, a signal that came during its finalisation (after any last look saasctl could take) would be
+    dropped and the process would exit 0 after it."""
+    from saas_ctl.errors import EXIT_INTERRUPTED
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()
+    status = _exit_status(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed reader or stream: nothing more can be printed
+            stream.flush()
+    if signal.sigpending() & _HELD:
+        status = EXIT_INTERRUPTED
+    os._exit(status)
+
+
 def _answer_late_signal() -> None:
-    """The last look, as the interpreter exits (atexit runs this after the handlers registered later): a
-    signal held since the result was printed ends the process with 130."""
+    """The last look when the interpreter ends the process (atexit runs this before the handlers registered
+    earlier): a signal held since the result was printed ends the process with 130."""
     if signal.sigpending() & _HELD:
         from saas_ctl.errors import EXIT_INTERRUPTED
 
@@ -113,6 +154,18 @@ def _answer_late_signal() -> None:
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)
+
+
+def _exit_status(code: object) -> int:
+    """What ``raise SystemExit(code)`` would exit with: None is 0, an int is itself, anything else is printed to
+    stderr and is 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    with contextlib.suppress(Exception):
+        print(code, file=sys.stderr)
+    return 1
 
 
 def _leaving(code: object) -> object:
@@ -125,7 +178,6 @@ def _leaving(code: object) -> object:
         signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
         if signal.sigpending() & _HELD or _early_signal.is_set():
             code = EXIT_INTERRUPTED
-        atexit.register(_answer_late_signal)
     if code == EXIT_INTERRUPTED:
         print_interrupted_document("interrupted")
     try:

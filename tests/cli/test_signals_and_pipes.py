@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.specgen import spec_text
+from saas_ctl import __version__
 from tests.conftest import REPO
 
 
@@ -183,3 +184,29 @@ def test_schema_and_platform_outputs_exit_0_when_stdout_closes(tmp_path: Path, a
     process.stdout.close()
     _, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr) == (0, b"")
+
+
+def test_a_sigterm_that_comes_while_the_process_ends_exits_130() -> None:
+    # The window that no last look from an exit handler can close: a handler registered before saasctl's own
+    # (so run after it) sends the signal, as a SIGTERM that lands during the interpreter's last milliseconds.
+    late = (
+        "import atexit, os, signal, sys\n"
+        "atexit.register(lambda: os.kill(os.getpid(), signal.SIGTERM))\n"
+        "sys.argv = ['saasctl', '--version']\n"
+        "from saas_ctl.cli.main import main\n"
+        "main()\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", late], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (130, f"saasctl {__version__}\n", "")
+
+
+def test_a_command_line_that_ends_normally_keeps_its_exit_status_and_output() -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "saas_ctl", "validate", "-f", "missing.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 2
+    assert "missing.yaml" in ran.stderr
