@@ -43,6 +43,7 @@ class MemoryEngine:
     # by a preview, all created by an up, all deleted by a destroy)
     planned: dict[str, tuple[ResourceChange, ...]] = field(default_factory=dict)
     drifted: dict[str, tuple[ResourceChange, ...]] = field(default_factory=dict)  # label -> what drift finds
+    outputs_added: dict[str, dict[str, Any]] = field(default_factory=dict)  # tenant stack label -> more outputs
     on_start: Callable[[list[tuple[str, str]]], None] | None = None  # called with the calls so far, as one starts
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cancel: threading.Event = field(default_factory=threading.Event)
@@ -110,6 +111,7 @@ class MemoryEngine:
             "service_name": f"saas-{target.stack}-dev",
             "log_group_name": f"/saasctl/saas-dev/{target.stack}",
             "task_definition_arn": f"arn:aws:ecs:us-east-1:123456789012:task-definition/saas-{target.stack}-dev:1",
+            **self.outputs_added.get(target.label, {}),
         }
 
     def preview(self, target: StackTarget, on_event: EventSink | None = None) -> StackResult:

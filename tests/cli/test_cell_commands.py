@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from infra.outputs import SUSPENDED_OUTPUT
 from saas_ctl.aws import cutover
 from saas_ctl.cli.main import app
 from saas_ctl.spec.loader import load
@@ -301,3 +302,21 @@ def test_with_dns_a_move_switches_dns_then_removes_the_old_cells_rule_after_the_
     # Both cells routed; DNS switched with both still routed; the previous cell's routing removed.
     assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/t0001"] * 3
     assert json.loads(result.stdout)["switched"] is True
+
+
+def test_a_suspended_tenant_moves_in_two_passes_without_waiting_for_tasks_it_does_not_run(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Suspended, the tenant runs no task and both cells' rules answer its suspended page: no target to wait for.
+    path = _deployed_fleet(runner, write_spec, engine)
+    engine.outputs_added[f"{TENANTS}/t0001"] = {SUSPENDED_OUTPUT: True}
+    health = _Health(engine, ["0 of 0 targets"])
+    monkeypatch.setattr(cutover, "health_reader", health.reader)
+    monkeypatch.setenv("SAASCTL_ROLLOUT_TIMEOUT", "0.01")
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/t0001"] * 2
+    assert health.reads == []
+    document = json.loads(result.stdout)
+    assert (document["switched"], "health_reads" in document) == (True, False)
+    assert load(path).spec.tenants[0].cell == 2
