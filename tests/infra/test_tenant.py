@@ -533,6 +533,21 @@ def test_a_moving_tenant_is_still_served_and_reported_from_its_previous_cell() -
     assert outputs["load_balancer_dns_name"] == "saas-dev-alb-0.us-east-1.elb.amazonaws.com"
 
 
+def test_a_suspended_moving_tenants_rules_in_both_cells_answer_its_suspended_page() -> None:
+    spec = spec_of(
+        MOVING.replace("    priority: 2\n    cell: 2", "    priority: 2\n    cell: 2\n    suspended: true", 1)
+    )
+    moving = synthesize(
+        targets.tenant_target(spec, "t0001", targets.placeholder_platform(spec), previous_cell=PreviousCell(1, 1))
+    )
+    actions = {r.name: r.inputs["actions"][0] for r in of_type(moving, "aws:lb/listenerRule:ListenerRule")}
+    assert {name: (a["type"], a["fixedResponse"]["statusCode"]) for name, a in actions.items()} == {
+        "routing-cell1-rule": ("fixed-response", "503"),
+        "routing-cell2-rule": ("fixed-response", "503"),
+    }
+    assert one(moving, "aws:ecs/service:Service").inputs["desiredCount"] == 0
+
+
 def test_a_plain_deploy_has_one_cell_and_says_nothing_of_a_move() -> None:
     spec = spec_of(MOVING)
     plain = synthesize(targets.tenant_target(spec, "t0001", targets.placeholder_platform(spec)))
