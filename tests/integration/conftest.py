@@ -154,6 +154,16 @@ def ops(calls: list[dict[str, Any]], op: str, tenant_stack: str | None = None) -
     return [c["name"] for c in calls if c["op"] == op and (tenant_stack is None or f"::{tenant_stack}::" in c["urn"])]
 
 
+def released_tree(commit: str, into: Path) -> dict[str, str]:
+    """saasctl's sources as of ``commit``, unpacked into ``into``: the environment that runs that release (its
+    sources first on PYTHONPATH). Skips the test in a checkout without that commit (a shallow clone)."""
+    if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", commit], check=False).returncode:
+        pytest.skip(f"commit {commit} is not in this checkout")
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", commit], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return {"PYTHONPATH": str(into)}
+
+
 @pytest.fixture
 def real(tmp_path: Path) -> Iterator[RealEngine]:
     if PULUMI is None:

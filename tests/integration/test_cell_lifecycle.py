@@ -4,14 +4,11 @@ tenant through it; a move replaces only the tenant's rule and target group; noth
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.integration.conftest import RealEngine, ops, requires_pulumi
+from tests.integration.conftest import RealEngine, ops, released_tree, requires_pulumi
 from tests.moto_server import client
 
 pytestmark = [requires_pulumi]
@@ -142,15 +139,8 @@ def test_a_stack_deployed_before_per_cell_routing_names_adopts_them_unchanged(
 ) -> None:
     # The stack is deployed by saasctl as of that commit (its sources on PYTHONPATH), then by this one: the routing,
     # now named for its cell and aliased to its old name, is the same resources; nothing is created or deleted.
-    root = Path(__file__).resolve().parents[2]
-    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", BEFORE_PER_CELL_ROUTING], check=False).returncode:
-        pytest.skip(f"commit {BEFORE_PER_CELL_ROUTING} is not in this checkout")
-    archive = subprocess.run(
-        ["git", "-C", str(root), "archive", BEFORE_PER_CELL_ROUTING], check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(tmp_path)], input=archive, check=True)
+    before = released_tree(BEFORE_PER_CELL_ROUTING, tmp_path)
     real.use_aws(moto)
-    before = {"PYTHONPATH": str(tmp_path)}
     real.ok("platform", "up", env=before)
     real.ok("tenant", "add", "acme", env=before)
     assert "routing-rule" in ops(real.calls(), "create")
