@@ -58,19 +58,10 @@ def add(session: Session, ui: Interaction, request: NewTenant, yes: bool, skip_p
     exit 2, run again). If the deploy fails the tenant stays declared; the outcome's retry deploys it again."""
     deployed = ready_to_edit(session, ui, skip_preflight)
     proposal = store.propose_add(session.file, request)
-    candidate = proposal.spec
     deployed.platform()  # refused when there is no platform to deploy the tenant on
-    hooks.kept_data(session, candidate.spec, [request.name], deployed.tenants)  # refused when not its own
-    if not skip_preflight:
-        policy.preflight(session, candidate, deployed.tenants)
-    cost = cost_of_change(ui, proposal, request.name)
-    failed = policy.confirm_changes(
-        session,
-        ui,
-        f"Add tenant {request.name} to {session.file} and deploy it?",
-        yes,
-        lambda live: operations.preview_tenants(live, candidate, [request.name], deployed),
-    )
+    hooks.kept_data(session, proposal.spec.spec, [request.name], deployed.tenants)  # refused when not its own
+    question = f"Add tenant {request.name} to {session.file} and deploy it?"
+    cost, failed = _check_and_ask(session, ui, proposal, request.name, deployed, question, yes, skip_preflight)
     if failed is not None:
         return Outcome(failed)
     loaded = store.commit(proposal)
@@ -193,18 +184,9 @@ def change(session: Session, ui: Interaction, request: Change, yes: bool, skip_p
     (suspending a suspended tenant changes nothing)."""
     deployed = ready_to_edit(session, ui, skip_preflight)
     proposal = store.propose_change(session.file, request.name, request.changes)
-    candidate = proposal.spec
     deployed.platform()
-    if not skip_preflight:
-        policy.preflight(session, candidate, deployed.tenants)
-    cost = cost_of_change(ui, proposal, request.name)
-    failed = policy.confirm_changes(
-        session,
-        ui,
-        f"{request.question} and deploy it?",
-        yes,
-        lambda live: operations.preview_tenants(live, candidate, [request.name], deployed),
-    )
+    question = f"{request.question} and deploy it?"
+    cost, failed = _check_and_ask(session, ui, proposal, request.name, deployed, question, yes, skip_preflight)
     if failed is not None:
         return Outcome(failed)
     loaded = store.commit(proposal)
@@ -214,6 +196,32 @@ def change(session: Session, ui: Interaction, request: Change, yes: bool, skip_p
         ui.success(request.done)
     extra = {**request.extra, "changed": not store.unchanged(proposal), "monthly_cost": cost}
     return deploy(session, ui, loaded, [request.name], Operation.UP, deployed, extra=extra)
+
+
+def _check_and_ask(
+    session: Session,
+    ui: Interaction,
+    proposal: store.Proposal,
+    name: str,
+    deployed: Deployed,
+    question: str,
+    yes: bool,
+    skip_preflight: bool,
+) -> tuple[dict[str, Any] | None, list[RunReport] | None]:
+    """What an edit of tenant ``name`` that deploys (add, change) does before the file is written: preflight of
+    the proposed file (unless skipped), its cost said, and at a terminal the preview of the tenant and
+    ``question``. Returns the cost's JSON form, and the preview's reports when the preview itself failed."""
+    if not skip_preflight:
+        policy.preflight(session, proposal.spec, deployed.tenants)
+    cost = cost_of_change(ui, proposal, name)
+    failed = policy.confirm_changes(
+        session,
+        ui,
+        question,
+        yes,
+        lambda live: operations.preview_tenants(live, proposal.spec, [name], deployed),
+    )
+    return cost, failed
 
 
 def cost_of_change(ui: Interaction, proposal: store.Proposal, name: str) -> dict[str, Any] | None:
