@@ -1,5 +1,7 @@
 """Shared CLI state: the options every command accepts, and the application object built from them."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
@@ -94,3 +96,25 @@ def session(
         app.output.warn(state.only_copy_warning(where))
     options = Options(parallel=parallel, fail_fast=fail_fast)
     return Session(engine, app.file, endpoint, options=options, rollout_timeout=rollout_timeout)
+
+
+@contextmanager
+def command_session(
+    ctx: typer.Context,
+    file: Path | None,
+    json_mode: bool,
+    backend: str | None,
+    local: bool,
+    *,
+    parallel: int = 4,
+    reads_only: bool = False,
+    deploys: bool = False,
+) -> Iterator[tuple[Application, "Session"]]:
+    """How a command that runs stack operations starts: its application (``application``), then, inside the one
+    place errors become exit codes (``saas_ctl.cli.output.reporting``), its session (``session``); the command's
+    block runs inside that place too."""
+    from saas_ctl.cli.output import reporting
+
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        yield cli, session(cli, backend, local, parallel=parallel, reads_only=reads_only, deploys=deploys)

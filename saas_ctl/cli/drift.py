@@ -5,9 +5,8 @@ from typing import Annotated
 import typer
 
 from saas_ctl.cli.completion import tenant_names
-from saas_ctl.cli.context import FileOption, JsonOption, application, session
+from saas_ctl.cli.context import FileOption, JsonOption, command_session
 from saas_ctl.cli.options import BackendOption, LocalOption, ParallelOption
-from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.terminal import Terminal
 from saas_ctl.errors import EXIT_DRIFT, ExitStatus
@@ -38,9 +37,7 @@ def drift(
     from saas_ctl.service.drift import DriftRequest
     from saas_ctl.service.drift import drift as find_drift
 
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
-        rt = session(cli, backend, local, parallel=parallel, reads_only=True)
+    with command_session(ctx, file, json_mode, backend, local, parallel=parallel, reads_only=True) as (cli, rt):
         outcome = find_drift(rt, Terminal(cli.output), DriftRequest(tuple(tenant or ())))
         for item in outcome.extra["drift"]:
             what = f"{item['stack']}: {item['type']} {item['resource']}"

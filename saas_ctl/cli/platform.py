@@ -3,7 +3,7 @@
 import typer
 
 from saas_ctl.cli.commands import group_app
-from saas_ctl.cli.context import FileOption, JsonOption, application, session
+from saas_ctl.cli.context import FileOption, JsonOption, command_session
 from saas_ctl.cli.help_text import epilog
 from saas_ctl.cli.options import (
     BackendOption,
@@ -14,7 +14,6 @@ from saas_ctl.cli.options import (
     SkipPreflightOption,
     YesOption,
 )
-from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.terminal import Terminal
 from saas_ctl.engine.operations import Operation
@@ -36,9 +35,8 @@ def _run(
 ) -> None:
     from saas_ctl.service.platform import platform
 
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
-        rt = session(cli, backend, local, parallel=1, deploys=operation is Operation.UP)
+    deploys = operation is Operation.UP
+    with command_session(ctx, file, json_mode, backend, local, parallel=1, deploys=deploys) as (cli, rt):
         outcome = platform(rt, Terminal(cli.output, diff), operation, skip_preflight, yes)
         conclude(cli.output, outcome, diff, detailed_exitcode)
 
@@ -115,9 +113,8 @@ def outputs(
     deploy failed) is said to be so, with the cells the file asks for."""
     from saas_ctl.service.inventory.cells import platform_view
 
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
-        view = platform_view(session(cli, backend, local, reads_only=True))
+    with command_session(ctx, file, json_mode, backend, local, reads_only=True) as (cli, rt):
+        view = platform_view(rt)
         values, views = view.outputs, view.cells
 
         def text() -> None:

@@ -9,10 +9,10 @@ import typer
 from typer.core import TyperGroup
 
 from saas_ctl.cli.commands import ENTRIES, HELP_OPTIONS
-from saas_ctl.cli.context import Application, FileOption, JsonOption, application, session
+from saas_ctl.cli.context import Application, FileOption, JsonOption, command_session
 from saas_ctl.cli.help_text import epilog, overview_epilog
 from saas_ctl.cli.options import BackendOption, DeployYesOption, LocalOption, ParallelOption
-from saas_ctl.cli.output import Output, reporting
+from saas_ctl.cli.output import Output
 from saas_ctl.cli.terminal import Terminal
 
 if TYPE_CHECKING:
@@ -141,9 +141,7 @@ def status(
     """Show a release: its image, its waves, each tenant's result and the image it runs."""
     from saas_ctl.service.release import status as read_status
 
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
-        rt = session(cli, backend, local, reads_only=True)
+    with command_session(ctx, file, json_mode, backend, local, reads_only=True) as (cli, rt):
         release = read_status(rt, _backend_url(cli, backend, local), release_id)
         cli.output.result(release.to_json(), lambda: _describe(cli.output, release))
 
@@ -174,9 +172,7 @@ def _released(
     run: "Callable[[Session, Terminal, str], ReleaseOutcome]",
 ) -> None:
     """Run a release (a new one, or a resumed one) with the command line's session, and print how it ended."""
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
-        rt = session(cli, backend, local, parallel=parallel, deploys=True)
+    with command_session(ctx, file, json_mode, backend, local, parallel=parallel, deploys=True) as (cli, rt):
         _conclude(cli, run(rt, Terminal(cli.output), _backend_url(cli, backend, local)))
 
 

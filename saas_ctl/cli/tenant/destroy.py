@@ -5,9 +5,8 @@ from typing import Annotated
 import typer
 
 from saas_ctl.cli.completion import tenant_names
-from saas_ctl.cli.context import FileOption, JsonOption, application, session
+from saas_ctl.cli.context import FileOption, JsonOption, command_session
 from saas_ctl.cli.options import BackendOption, LocalOption, YesOption
-from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.terminal import Terminal
 
@@ -36,9 +35,7 @@ def destroy(
     unless --delete-data is given.
     """
 
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
+    with command_session(ctx, file, json_mode, backend, local) as (cli, rt):
         from saas_ctl.service import tenants
 
-        rt = session(cli, backend, local)
         conclude(cli.output, tenants.destroy(rt, Terminal(cli.output), name, delete_data, yes))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from saas_ctl.cli.completion import tenant_names
-from saas_ctl.cli.context import FileOption, JsonOption, application, session
+from saas_ctl.cli.context import FileOption, JsonOption, application, command_session
 from saas_ctl.cli.options import BackendOption, LocalOption
 from saas_ctl.cli.output import reporting
 from saas_ctl.errors import UsageError
@@ -36,9 +36,7 @@ def show(
     from saas_ctl.service.inventory.tenant import show as view_of
     from saas_ctl.spec import loader
 
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
-        rt = session(cli, backend, local, reads_only=True)
+    with command_session(ctx, file, json_mode, backend, local, reads_only=True) as (cli, rt):
         spec = loader.load(cli.file).spec
         found = aws.required(rt.endpoint_url, "--live") if live else None
         view = view_of(rt.engine, spec, name, str(cli.file), found, rt.endpoint_url)

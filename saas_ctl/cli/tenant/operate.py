@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from saas_ctl.cli.context import FileOption, JsonOption, application, session
+from saas_ctl.cli.context import FileOption, JsonOption, command_session
 from saas_ctl.cli.options import (
     BackendOption,
     DeployYesOption,
@@ -14,7 +14,6 @@ from saas_ctl.cli.options import (
     ParallelOption,
     SkipPreflightOption,
 )
-from saas_ctl.cli.output import reporting
 from saas_ctl.cli.results import conclude
 from saas_ctl.cli.tenant.group import AllOption, Names
 from saas_ctl.cli.terminal import Terminal
@@ -39,9 +38,8 @@ def _operate(
 ) -> None:
     from saas_ctl.service.tenants import operate
 
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
-        rt = session(cli, backend, local, parallel=parallel, deploys=operation is Operation.UP)
+    deploys = operation is Operation.UP
+    with command_session(ctx, file, json_mode, backend, local, parallel=parallel, deploys=deploys) as (cli, rt):
         ui = Terminal(cli.output, diff)
         outcome = operate(rt, ui, operation, names or [], all_, skip_preflight, yes, redeploy)
         conclude(cli.output, outcome, diff, detailed_exitcode)
