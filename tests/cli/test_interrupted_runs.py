@@ -46,6 +46,16 @@ def interrupted(process: subprocess.Popen[str], signum: int = signal.SIGTERM) ->
     return process.returncode, json.loads(stdout), stderr
 
 
+def tenant_up_started(tmp_path: Path, root: Path, engine: str, **variables: str) -> subprocess.Popen[str]:
+    """`tenant up acme --json` on a deployed platform with ``engine``, once the tenant's up has started."""
+    deployed_platform(root)
+    run = start(
+        tmp_path, root, "tenant", "up", "acme", "--yes", "--skip-preflight", "--json", engine=engine, **variables
+    )
+    wait_until(lambda: "started up saas-dev-tenants/acme" in logged(root), "the tenant's up starts")
+    return run
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_one_signal_ends_a_shard_waiting_for_the_platform(tmp_path: Path, root: Path, signum: int) -> None:
     shard = start(
@@ -58,20 +68,7 @@ def test_one_signal_ends_a_shard_waiting_for_the_platform(tmp_path: Path, root: 
 
 
 def test_an_engine_of_the_earlier_protocol_is_cancelled_and_the_run_exits_130(tmp_path: Path, root: Path) -> None:
-    deployed_platform(root)
-    run = start(
-        tmp_path,
-        root,
-        "tenant",
-        "up",
-        "acme",
-        "--yes",
-        "--skip-preflight",
-        "--json",
-        engine="earlier_engine",
-        SAASCTL_TEST_DELAY="up:acme=60",
-    )
-    wait_until(lambda: "started up saas-dev-tenants/acme" in logged(root), "the tenant's up starts")
+    run = tenant_up_started(tmp_path, root, "earlier_engine", SAASCTL_TEST_DELAY="up:acme=60")
     code, document, stderr = interrupted(run)
     assert code == 130, stderr
     assert "cancel saas-dev-tenants/acme" in logged(root)
@@ -79,41 +76,14 @@ def test_an_engine_of_the_earlier_protocol_is_cancelled_and_the_run_exits_130(tm
 
 
 def test_a_run_whose_engine_cannot_cancel_still_exits_130_with_its_document(tmp_path: Path, root: Path) -> None:
-    deployed_platform(root)
-    run = start(
-        tmp_path,
-        root,
-        "tenant",
-        "up",
-        "acme",
-        "--yes",
-        "--skip-preflight",
-        "--json",
-        engine="deaf_engine",
-        SAASCTL_TEST_DELAY="up:acme=2",
-    )
-    wait_until(lambda: "started up saas-dev-tenants/acme" in logged(root), "the tenant's up starts")
+    run = tenant_up_started(tmp_path, root, "deaf_engine", SAASCTL_TEST_DELAY="up:acme=2")
     code, document, stderr = interrupted(run)
     assert code == 130, stderr
     assert (document["interrupted"], [r["status"] for r in document["results"]]) == (True, ["succeeded"])  # type: ignore[union-attr, index]
 
 
 def test_a_second_signal_leaves_no_provider_process_running(tmp_path: Path, root: Path) -> None:
-    deployed_platform(root)
-    run = start(
-        tmp_path,
-        root,
-        "tenant",
-        "up",
-        "acme",
-        "--yes",
-        "--skip-preflight",
-        "--json",
-        engine="deaf_engine",
-        SAASCTL_TEST_DELAY="up:acme=60",
-        SAASCTL_TEST_PROVIDER="1",
-    )
-    wait_until(lambda: "started up saas-dev-tenants/acme" in logged(root), "the tenant's up starts")
+    run = tenant_up_started(tmp_path, root, "deaf_engine", SAASCTL_TEST_DELAY="up:acme=60", SAASCTL_TEST_PROVIDER="1")
     provider = int(next(line for line in logged(root) if line.startswith("provider ")).split()[1])
     run.send_signal(signal.SIGTERM)
     time.sleep(0.5)
