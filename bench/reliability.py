@@ -40,24 +40,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.worktree import checked_out  # noqa: E402
+from tests.conftest import MINIMAL, offline_variables  # noqa: E402
 
 BASELINE = "42f67a5"  # main when this round's signals, concurrency and data-loss work began
 
-SPEC = """\
-platform:
-  project: saas
-  environment: dev
-  region: us-east-1
-  domain: example.com
-  database:
-    engine_version: "15.8"
-defaults:
-  cpu: 256
-  memory: 512
-tenants:
-  - name: acme
-    priority: 10
-"""
 PLATFORM_OUTPUTS = "saas-platform__dev.json"
 
 
@@ -126,7 +112,7 @@ def run_signalled(tree: Path, scenario: Scenario, work: Path) -> Ran:
     stacks = work / "stacks"
     shutil.rmtree(stacks, ignore_errors=True)
     stacks.mkdir(parents=True)
-    (work / "tenants.yaml").write_text(SPEC)
+    (work / "tenants.yaml").write_text(MINIMAL)
     if scenario.platform:
         _deploy_platform(tree, stacks)
     env = {
@@ -258,14 +244,9 @@ def _alive(pid: int) -> bool:
 
 
 def _offline(home: Path) -> dict[str, str]:
+    """The tests' machine without AWS credentials, with none of this shell's AWS_ or SAASCTL_ settings either."""
     keep = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and not k.startswith("SAASCTL_")}
-    return {
-        **keep,
-        "AWS_SHARED_CREDENTIALS_FILE": str(home / "none"),
-        "AWS_CONFIG_FILE": str(home / "none"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "XDG_CACHE_HOME": str(home / "cache"),
-    }
+    return {**keep, **offline_variables(home)}
 
 
 # ---- tracebacks
@@ -308,7 +289,7 @@ def hostile_inputs(endpoint: str) -> list[tuple[str, tuple[str, ...], dict[str, 
 
 
 def run_hostile(tree: Path, work: Path, args: tuple[str, ...], variables: dict[str, str]) -> tuple[int, bool]:
-    (work / "tenants.yaml").write_text(SPEC)
+    (work / "tenants.yaml").write_text(MINIMAL)
     env = {
         **_offline(work),
         "PYTHONPATH": str(tree),
