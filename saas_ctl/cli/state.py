@@ -1,5 +1,6 @@
 """`saasctl state ...`: the bucket and key a team's state lives in, and the way out of a stuck stack."""
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,8 @@ from saas_ctl.cli.options import BackendOption, LocalOption
 from saas_ctl.cli.output import reporting
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from saas_ctl.state.stacks import StackName
     from saas_ctl.state.storage import Backend
 
@@ -113,9 +116,7 @@ def unlock(
     another machine (a lost CI job), or one still running here, is refused without --force."""
     from saas_ctl.state.unlock import unlock as clear
 
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
-        files, name = _stack(cli, stack, backend, local)
+    with _on_stack(ctx, file, json_mode, stack, backend, local) as (cli, files, name):
         done = clear(files, name, force)
         said = (
             "\n".join(f"cleared the lock of {name.label} held by {lock.holder()}" for lock in done.cleared)
@@ -145,9 +146,7 @@ def rm(
     from saas_ctl.state import location
     from saas_ctl.state.forget import forget
 
-    cli = application(ctx, file, json_mode)
-    with reporting(cli.output):
-        files, name = _stack(cli, stack, backend, local)
+    with _on_stack(ctx, file, json_mode, stack, backend, local) as (cli, files, name):
         engine = PulumiEngine(PulumiSettings.at(location.resolve(cli.file, backend, local), Path.cwd()))
         done = forget(files, name, lambda n: engine.remove_stack(StackTarget(n.project, n.stack, lambda: None)), force)
         said = f"forgot stack {name.label}" + (
@@ -156,12 +155,19 @@ def rm(
         cli.output.done(done.to_json(), said)
 
 
-def _stack(cli: Application, argument: str, backend: str | None, local: bool) -> "tuple[Backend, StackName]":
+@contextmanager
+def _on_stack(
+    ctx: typer.Context, file: Path | None, json_mode: bool, argument: str, backend: str | None, local: bool
+) -> "Iterator[tuple[Application, Backend, StackName]]":
+    """How `state unlock` and `state rm` start: the application, then, inside the one place errors become exit
+    codes, the state backend the file (or --backend, --local) names and the stack ``argument`` names in it."""
     from saas_ctl.spec import loader
     from saas_ctl.state import location
     from saas_ctl.state.stacks import named
     from saas_ctl.state.storage import open_backend
 
-    spec = loader.load(cli.file).spec
-    where = location.resolve(cli.file, backend, local)
-    return open_backend(where.backend_url), named(spec, argument)
+    cli = application(ctx, file, json_mode)
+    with reporting(cli.output):
+        spec = loader.load(cli.file).spec
+        where = location.resolve(cli.file, backend, local)
+        yield cli, open_backend(where.backend_url), named(spec, argument)
