@@ -249,6 +249,9 @@ Memory = Annotated[int, Field(gt=0, description="Fargate task memory in MiB (val
 Priority = Annotated[int, Field(ge=limits.ALB_PRIORITY_MIN, le=limits.ALB_PRIORITY_MAX)]
 Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
 EnvVars = Annotated[dict[str, str], AfterValidator(_check_environment)]
+Image = Annotated[str, AfterValidator(_check_image)]
+HealthCheckPath = Annotated[str, AfterValidator(_check_health_check_path)]
+TaskCount = Annotated[int, Field(ge=1)]  # a service's tasks: desired, autoscaling's least and greatest
 
 
 def _takes_int(annotation: Any) -> bool:
@@ -496,8 +499,8 @@ class Platform(_Model):
 
 
 class Autoscaling(_Model):
-    min: Annotated[int, Field(ge=1)] = 1
-    max: Annotated[int, Field(ge=1)] = 4
+    min: TaskCount = 1
+    max: TaskCount = 4
     cpu_target: Annotated[int, Field(ge=1, le=100)] = 60
 
     def describe(self) -> str:
@@ -506,8 +509,8 @@ class Autoscaling(_Model):
 
 
 class AutoscalingOverride(_Model):
-    min: Annotated[int, Field(ge=1)] | None = None
-    max: Annotated[int, Field(ge=1)] | None = None
+    min: TaskCount | None = None
+    max: TaskCount | None = None
     cpu_target: Annotated[int, Field(ge=1, le=100)] | None = None
 
 
@@ -533,13 +536,13 @@ Retention = Annotated[int, AfterValidator(_check_retention)]
 class ServiceSettings(_Model):
     """What every tenant's service runs with unless its tier or the tenant says otherwise."""
 
-    image: Annotated[str, AfterValidator(_check_image)] = "public.ecr.aws/nginx/nginx:stable"
+    image: Image = "public.ecr.aws/nginx/nginx:stable"
     container_port: Port = 80
     cpu: Cpu = 256
     memory: Memory = 512
-    desired_count: Annotated[int, Field(ge=1)] = 1
+    desired_count: TaskCount = 1
     autoscaling: Autoscaling = Autoscaling()
-    health_check_path: Annotated[str, AfterValidator(_check_health_check_path)] = "/"
+    health_check_path: HealthCheckPath = "/"
     environment: EnvVars = {}
     log_retention_days: Retention | None = Field(
         default=None, description="Days the tenant's logs are kept; default: the platform's."
@@ -552,13 +555,13 @@ class ServiceSettings(_Model):
 class Tier(_Model):
     """A plan the business sells: a named preset of any tenant setting, between ``defaults`` and the tenant's own."""
 
-    image: Annotated[str, AfterValidator(_check_image)] | None = None
+    image: Image | None = None
     container_port: Port | None = None
     cpu: Cpu | None = None
     memory: Memory | None = None
-    desired_count: Annotated[int, Field(ge=1)] | None = None
+    desired_count: TaskCount | None = None
     autoscaling: AutoscalingOverride | None = None
-    health_check_path: Annotated[str, AfterValidator(_check_health_check_path)] | None = None
+    health_check_path: HealthCheckPath | None = None
     environment: EnvVars = {}
     log_retention_days: Retention | None = None
     suspended_page: SuspendedPage | None = None
@@ -586,13 +589,13 @@ class Tenant(_Model):
             "stays (`saasctl tenant move` changes it). Default 1."
         ),
     )
-    image: Annotated[str, AfterValidator(_check_image)] | None = None
+    image: Image | None = None
     container_port: Port | None = None
     cpu: Cpu | None = None
     memory: Memory | None = None
-    desired_count: Annotated[int, Field(ge=1)] | None = None
+    desired_count: TaskCount | None = None
     autoscaling: AutoscalingOverride | None = None
-    health_check_path: Annotated[str, AfterValidator(_check_health_check_path)] | None = None
+    health_check_path: HealthCheckPath | None = None
     environment: EnvVars = {}
     tags: Tags = {}
     tier: TierName | None = Field(None, description="One of `tiers`: its settings apply before the tenant's own.")
