@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import types
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
@@ -398,13 +399,22 @@ class AccountQuotas(_Model):
 _ZONE_ID_RE = re.compile(r"[A-Z0-9]{1,32}")
 
 
-def _check_zone_id(value: str | None) -> str | None:
-    if value is not None and not _ZONE_ID_RE.fullmatch(value):
-        raise ValueError(
-            "a Route 53 hosted zone ID is up to 32 uppercase letters and digits (e.g. Z0123456789ABC), without "
-            "the /hostedzone/ prefix"
-        )
-    return value
+def _optional_check(valid: Callable[[str], object], message: str) -> Callable[[str | None], str | None]:
+    """The check of an optional string: None (not written) passes; a value ``valid`` refuses is ``message``."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and not valid(value):
+            raise ValueError(message)
+        return value
+
+    return check
+
+
+_check_zone_id = _optional_check(
+    _ZONE_ID_RE.fullmatch,
+    "a Route 53 hosted zone ID is up to 32 uppercase letters and digits (e.g. Z0123456789ABC), without "
+    "the /hostedzone/ prefix",
+)
 
 
 class Dns(_Model):
@@ -435,22 +445,16 @@ BACKEND_SCHEMES = ("file://", "s3://", "gs://", "azblob://", "https://", "http:/
 SECRETS_PROVIDER_SCHEMES = ("awskms://", "gcpkms://", "azurekeyvault://", "hashivault://")
 
 
-def _check_backend(value: str | None) -> str | None:
-    if value is not None and not value.startswith(BACKEND_SCHEMES):
-        raise ValueError(
-            "must be a Pulumi backend URL: file://DIR (relative to the tenants file), "
-            "s3://BUCKET[/PREFIX][?region=...], gs://, azblob:// or https://api.pulumi.com"
-        )
-    return value
-
-
-def _check_secrets_provider(value: str | None) -> str | None:
-    if value is not None and value not in ("passphrase", "default") and not value.startswith(SECRETS_PROVIDER_SCHEMES):
-        raise ValueError(
-            "must be passphrase, default (Pulumi Cloud) or a key URL: awskms://alias/NAME?region=REGION, gcpkms://, "
-            "azurekeyvault://, hashivault://"
-        )
-    return value
+_check_backend = _optional_check(
+    lambda value: value.startswith(BACKEND_SCHEMES),
+    "must be a Pulumi backend URL: file://DIR (relative to the tenants file), "
+    "s3://BUCKET[/PREFIX][?region=...], gs://, azblob:// or https://api.pulumi.com",
+)
+_check_secrets_provider = _optional_check(
+    lambda value: value in ("passphrase", "default") or value.startswith(SECRETS_PROVIDER_SCHEMES),
+    "must be passphrase, default (Pulumi Cloud) or a key URL: awskms://alias/NAME?region=REGION, gcpkms://, "
+    "azurekeyvault://, hashivault://",
+)
 
 
 class State(_Model):
