@@ -81,6 +81,29 @@ def test_deleting_a_target_group_a_listener_rule_forwards_to_is_refused(aws: Aws
     assert (refused.value.operation, refused.value.code) == ("DeleteTargetGroup", "ResourceInUse")
 
 
+def test_a_target_group_an_ecs_service_still_names_is_deleted_once_no_rule_forwards_to_it(aws: Aws) -> None:
+    """AWS refuses DeleteTargetGroup only while an action references the group (ELB API Reference,
+    DeleteTargetGroup: "You can delete a target group if it is not referenced by any actions"); a service that
+    still names it does not stop the delete, its deployments stall afterwards (aws/containers-roadmap#1884, #2196).
+    The double deletes it as moto does, and the service keeps naming it."""
+    vpc_id = _vpc(aws)
+    group = _target_group(aws, vpc_id)
+    cluster = handler("aws:ecs/cluster:Cluster").create(aws, {"name": "c"}).id
+    service = handler("aws:ecs/service:Service").create(
+        aws,
+        {
+            "name": "web",
+            "cluster": cluster,
+            "desiredCount": 0,
+            "loadBalancers": [{"targetGroupArn": group, "containerName": "app", "containerPort": 8080}],
+        },
+    )
+    handler("aws:lb/targetGroup:TargetGroup").delete(aws, group, {})
+    assert handler("aws:lb/targetGroup:TargetGroup").read(aws, group) is None
+    [still] = aws.ecs.describe_services(cluster=cluster, services=[service.id])["services"]
+    assert [lb["targetGroupArn"] for lb in still["loadBalancers"]] == [group]
+
+
 def test_a_second_target_group_of_one_name_is_refused(aws: Aws) -> None:
     vpc_id = _vpc(aws)
     _target_group(aws, vpc_id)

@@ -6,6 +6,15 @@ moto refuses what matters here: a second target group of one name (``DuplicateTa
 group a listener rule still forwards to (``ResourceInUse``, moto ``elbv2/models.py`` ``delete_target_group``), a
 priority taken on the listener (``PriorityInUse``). It does not limit host-header values per rule (AWS allows 5:
 ``infra/aws_limits.ALB_CONDITION_VALUES_PER_RULE``, which validating tenants.yaml enforces on a tenant's hosts).
+
+Only an action blocks ``DeleteTargetGroup``, as on AWS: "You can delete a target group if it is not referenced by
+any actions" (ELB API Reference, DeleteTargetGroup); AWS's message is "... is currently in use by a listener or a
+rule", the one terraform-provider-aws retries on for two minutes (``internal/service/elbv2/target_group.go``,
+resourceTargetGroupDelete). An ECS service that still names the group does not: the delete succeeds and the
+service's later deployments stall (aws/containers-roadmap#1884, #2196, both open). moto does the same, and the
+double models nothing more: moto runs no tasks, so the stall cannot show here. saasctl moves the service to the new
+group before the old one goes: the engine deletes a replaced resource after its dependents' updates (a port change
+on the real engine: create the new group, update the rule, update the service, delete the old group).
 """
 
 from __future__ import annotations
