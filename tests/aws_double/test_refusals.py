@@ -124,6 +124,21 @@ def _cluster(aws: Aws, **settings: Any) -> None:
     handler("aws:rds/cluster:Cluster").create(aws, inputs)
 
 
+def test_an_engine_version_older_than_the_cluster_runs_is_refused(aws: Aws) -> None:
+    """After AWS's automatic minor upgrade the file's version is older than what runs (rds.py's docstring)."""
+    _cluster(aws)
+    aws.rds.modify_db_cluster(DBClusterIdentifier="db", EngineVersion="15.10", ApplyImmediately=True)
+    with pytest.raises(Refusal) as refused:
+        handler("aws:rds/cluster:Cluster").apply(aws, "db", {}, {"engineVersion": "15.8"}, {"engineVersion"})
+    assert str(refused.value) == "InvalidParameterCombination: Cannot upgrade aurora-postgresql from 15.10 to 15.8"
+
+
+def test_a_newer_engine_version_is_an_upgrade(aws: Aws) -> None:
+    _cluster(aws)
+    handler("aws:rds/cluster:Cluster").apply(aws, "db", {}, {"engineVersion": "15.10"}, {"engineVersion"})
+    assert aws.rds.describe_db_clusters(DBClusterIdentifier="db")["DBClusters"][0]["EngineVersion"] == "15.10"
+
+
 def test_deleting_a_cluster_parameter_group_a_cluster_uses_is_refused(aws: Aws) -> None:
     groups = handler("aws:rds/clusterParameterGroup:ClusterParameterGroup")
     groups.create(aws, {"name": "db-pg15", "family": "aurora-postgresql15"})

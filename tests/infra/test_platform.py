@@ -388,6 +388,23 @@ def test_the_snapshot_is_read_only_when_the_cluster_is_created(platform: Synthes
     assert one(platform, "aws:rds/cluster:Cluster").options["ignoreChanges"] == ["snapshotIdentifier"]
 
 
+def test_the_engine_version_is_left_as_the_stack_holds_it_when_the_cluster_already_runs_it(example: str) -> None:
+    # After AWS's own minor upgrade to 15.10 the stack still holds 15.8: the deploy asks for 15.10, and sends no
+    # ModifyDBCluster EngineVersion equal to what runs (terraform-provider-aws never does; RDS's answer is unknown).
+    spec = spec_of(example)
+    cluster = one(synthesize(targets.platform_target(spec, running_engine_version="15.10")), "aws:rds/cluster:Cluster")
+    assert (cluster.inputs["engineVersion"], cluster.options["ignoreChanges"]) == (
+        "15.10",
+        ["snapshotIdentifier", "engineVersion"],
+    )
+
+
+def test_an_engine_version_the_cluster_does_not_run_yet_is_sent(example: str) -> None:
+    spec = spec_of(example)
+    cluster = one(synthesize(targets.platform_target(spec, running_engine_version="15.4")), "aws:rds/cluster:Cluster")
+    assert (cluster.inputs["engineVersion"], cluster.options["ignoreChanges"]) == ("15.8", ["snapshotIdentifier"])
+
+
 def test_a_major_upgrades_new_parameter_group_is_created_before_the_old_one_goes(platform: Synthesis) -> None:
     group = one(platform, "aws:rds/clusterParameterGroup:ClusterParameterGroup")
     assert (group.inputs["name"], group.options["deleteBeforeReplace"]) == ("saas-dev-aurora-postgresql15", False)
