@@ -42,6 +42,7 @@ def _subnets(aws: Aws, vpc_id: str) -> list[str]:
 
 
 def _balancer(aws: Aws, vpc_id: str, group_id: str) -> str:
+    handler("aws:ec2/internetGateway:InternetGateway").create(aws, {"vpcId": vpc_id})
     inputs = {"name": "alb", "subnets": _subnets(aws, vpc_id), "securityGroups": [group_id]}
     return str(handler("aws:lb/loadBalancer:LoadBalancer").create(aws, inputs).id)
 
@@ -102,6 +103,39 @@ def test_a_target_group_an_ecs_service_still_names_is_deleted_once_no_rule_forwa
     assert handler("aws:lb/targetGroup:TargetGroup").read(aws, group) is None
     [still] = aws.ecs.describe_services(cluster=cluster, services=[service.id])["services"]
     assert [lb["targetGroupArn"] for lb in still["loadBalancers"]] == [group]
+
+
+def test_an_internet_facing_load_balancer_in_a_vpc_without_an_internet_gateway_is_refused(aws: Aws) -> None:
+    vpc_id = _vpc(aws)
+    inputs = {"name": "alb", "subnets": _subnets(aws, vpc_id), "securityGroups": [_group(aws, vpc_id, "alb")]}
+    with pytest.raises(Refusal) as refused:
+        handler("aws:lb/loadBalancer:LoadBalancer").create(aws, inputs)
+    assert str(refused.value) == f"InvalidSubnet: VPC {vpc_id} has no internet gateway"
+
+
+def test_an_internal_load_balancer_needs_no_internet_gateway(aws: Aws) -> None:
+    vpc_id = _vpc(aws)
+    inputs = {"name": "alb", "internal": True, "subnets": _subnets(aws, vpc_id)}
+    assert handler("aws:lb/loadBalancer:LoadBalancer").create(aws, inputs).id
+
+
+def test_a_new_subnet_is_added_to_a_load_balancer_before_it_routes_to_the_gateway(aws: Aws) -> None:
+    """SetSubnets is not refused for want of a route (see _refuse_a_vpc_without_an_internet_gateway in elbv2.py):
+    the program's ordering, not the double, keeps a new zone's subnet routed before the ALB spans it."""
+    vpc_id = _vpc(aws)
+    balancer = _balancer(aws, vpc_id, _group(aws, vpc_id, "alb"))
+    [before] = aws.elbv2.describe_load_balancers(LoadBalancerArns=[balancer])["LoadBalancers"]
+    subnets = [zone["SubnetId"] for zone in before["AvailabilityZones"]]
+    unrouted = str(
+        handler("aws:ec2/subnet:Subnet")
+        .create(aws, {"vpcId": vpc_id, "cidrBlock": "10.0.9.0/24", "availabilityZone": "us-east-1c"})
+        .id
+    )
+    handler("aws:lb/loadBalancer:LoadBalancer").apply(
+        aws, balancer, {"subnets": subnets}, {"subnets": [*subnets, unrouted]}, {"subnets"}
+    )
+    [spans] = aws.elbv2.describe_load_balancers(LoadBalancerArns=[balancer])["LoadBalancers"]
+    assert unrouted in {zone["SubnetId"] for zone in spans["AvailabilityZones"]}
 
 
 def test_a_second_target_group_of_one_name_is_refused(aws: Aws) -> None:

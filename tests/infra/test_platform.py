@@ -429,6 +429,16 @@ def test_the_alb_waits_for_the_internet_gateway_and_the_public_routes(platform: 
     }
 
 
+def test_a_new_zones_subnet_joins_the_alb_only_after_its_route_table_association(example: str) -> None:
+    # Raising availability_zones updates the ALB's subnets in place (SetSubnets). AWS checks only that the VPC has
+    # an internet gateway (tests/aws_double/services/elbv2.py), so the order is the program's to keep: the new public
+    # subnet routes to the gateway before the ALB spans it, or its ALB node would be unreachable.
+    synthesis = synth_platform(example.replace("availability_zones: 2", "availability_zones: 3"))
+    alb = named(synthesis, "aws:lb/loadBalancer:LoadBalancer", "load-balancer-alb")
+    after = {(urn.split("::")[-2].split("$")[-1], urn.rsplit("::", 1)[-1]) for urn in alb.options["dependsOn"]}
+    assert ("aws:ec2/routeTableAssociation:RouteTableAssociation", "network-public-2") in after
+
+
 def test_zones_are_the_regions_standard_zones_as_preflight_counts_them(
     example: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -88,6 +88,11 @@ def test_a_third_zone_creates_its_subnets_and_replaces_nothing(real: RealEngine,
         "network-public-2",
     ]  # the subnets, their route table associations and the private route table
     assert "load-balancer-alb" in ops(touched, "update")  # ELBv2 SetSubnets: the ALB spans the new zone in place
+    # ...only once the new public subnet routes to the internet gateway (the program's order: AWS would not refuse).
+    steps = [(c["op"], c["type"].rsplit(":", 1)[-1], c["name"]) for c in touched]
+    assert steps.index(("create", "RouteTableAssociation", "network-public-2")) < steps.index(
+        ("update", "LoadBalancer", "load-balancer-alb")
+    )
     after = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
     assert {subnet: after[subnet] for subnet in before} == before
     assert sorted(set(after.values()) - set(before.values())) == ["10.0.192.0/19", "10.0.64.0/19"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.aws_double.aws import Aws
+from tests.aws_double.errors import Refusal
 from tests.aws_double.services.base import Created, Handler, Props, first, handles, read_or_none, without_none
 
 
@@ -31,6 +32,8 @@ class LoadBalancer(Handler):
     kind = "ELBv2 Load Balancer"
 
     def create(self, aws: Aws, inputs: Props) -> Created:
+        if not inputs.get("internal"):
+            _refuse_a_vpc_without_an_internet_gateway(aws, list(inputs.get("subnets") or []))
         balancer = aws.elbv2.create_load_balancer(
             Name=inputs["name"],
             Subnets=list(inputs.get("subnets") or []),
@@ -96,6 +99,24 @@ class LoadBalancer(Handler):
 
     def delete(self, aws: Aws, resource_id: str, state: Props) -> None:
         aws.elbv2.delete_load_balancer(LoadBalancerArn=resource_id)
+
+
+def _refuse_a_vpc_without_an_internet_gateway(aws: Aws, subnets: list[str]) -> None:
+    """Modelled (moto creates it): AWS refuses an internet-facing load balancer in a VPC with no internet gateway
+    attached, "InvalidSubnet: VPC vpc-... has no internet gateway" (CreateLoadBalancer, as quoted in
+    openshift/installer#1110; the Classic ELB API Reference gives InvalidSubnet as "The specified VPC has no
+    associated Internet gateway"). The check is the VPC's gateway, not the subnets' routes: nothing public shows
+    CreateLoadBalancer or SetSubnets refusing a subnet whose route table has no route to the gateway (the console
+    only warns, kubernetes-sigs/aws-load-balancer-controller#2222), so that is not modelled. Such a subnet is no use
+    to an internet-facing ALB all the same (its node there is unreachable), which is why infra/platform orders the
+    ALB after every public route table association, a new zone's included."""
+    if not subnets:
+        return
+    [subnet] = aws.ec2.describe_subnets(SubnetIds=subnets[:1])["Subnets"]
+    vpc = subnet["VpcId"]
+    attached = aws.ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc]}])
+    if not attached["InternetGateways"]:
+        raise Refusal("InvalidSubnet", f"VPC {vpc} has no internet gateway")
 
 
 def _tags(aws: Aws, inputs: Props) -> dict[str, Any]:
