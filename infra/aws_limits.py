@@ -228,10 +228,26 @@ class Quota:
     service: str
     code: str
     default: int
+    # An account-global quota (IAM's): Service Quotas answers for it only in its partition's home Region
+    # (us-east-1; us-gov-west-1 in GovCloud) and says NoSuchResourceException elsewhere (terraform-provider-aws
+    # #19735 and the note #19738 added to aws_servicequotas_service_quota's docs; openshift/aws-account-operator
+    # api/v1alpha1/account_types.go @6b5ac8a, lines 145 and 80: "IAM Roles per Account" applied via us-east-1).
+    global_quota: bool = False
 
     @property
     def reference(self) -> str:
         return f"{self.name}, Service Quotas {self.service} {self.code}"
+
+    def service_quotas_region(self, region: str) -> str:
+        """The Region whose Service Quotas endpoint answers for this quota when the fleet runs in ``region``."""
+        if not self.global_quota:
+            return region
+        return GLOBAL_QUOTA_REGIONS.get(partition_of(region).name, region)
+
+
+# Where Service Quotas keeps global quotas, per partition (the sources at Quota.global_quota). Other partitions
+# are not documented: their own Region is asked, and a NoSuchResourceException falls back as for any quota.
+GLOBAL_QUOTA_REGIONS: Final = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1"}
 
 
 # Account-wide quotas a fleet meets (Service Quotas defaults). A new account's applied Fargate value is often
@@ -244,12 +260,17 @@ SERVICES_PER_CLUSTER: Final = Quota("Services per cluster", "ecs", "L-9EF96962",
 NETWORK_INTERFACES_PER_REGION: Final = Quota("Network interfaces per Region", "vpc", "L-DF5E4CA3", 5000)
 ELASTIC_IPS_PER_REGION: Final = Quota("EC2-VPC Elastic IPs", "ec2", "L-0263D0A3", DEFAULT_ELASTIC_IPS_PER_REGION)
 VPCS_PER_REGION: Final = Quota("VPCs per Region", "vpc", "L-F678F1CE", DEFAULT_VPCS_PER_REGION)
-# Per-resource quotas a fleet meets as it grows (the Amazon VPC, ELB and IAM quota pages; the VPC code is
-# moto's own servicequotas table; the ELB and IAM codes are as AWS's Service Quotas console lists them, not
-# checked against an account here).
+# Per-resource quotas a fleet meets as it grows. Where each code comes from:
+# - vpc L-0EA8095F: moto's servicequotas table (moto/servicequotas/resources/default_quotas/vpc.py), as AWS lists it.
+# - elasticloadbalancing L-7E6692B2: the ALB User Guide's quota table links "Targets per Application Load
+#   Balancer" (1,000, adjustable) to its Service Quotas console page, ...elasticloadbalancing/quotas/L-7E6692B2
+#   (awsdocs/elb-application-load-balancers-user-guide @01a945e, doc_source/load-balancer-limits.md:21; the same
+#   table links L-53DA6B97, L-B22855CB and L-7EED9B64 above).
+# - iam L-FE177D64, "Roles per account", 1,000: brennerm/aws-quota-checker aws_quota/check/iam.py (RoleCountCheck),
+#   openshift/aws-account-operator api/v1alpha1/account_types.go:80 @6b5ac8a. A global quota (see Quota).
 RULES_PER_SECURITY_GROUP: Final = Quota("Inbound or outbound rules per security group", "vpc", "L-0EA8095F", 60)
 TARGETS_PER_ALB: Final = Quota("Targets per Application Load Balancer", "elasticloadbalancing", "L-7E6692B2", 1000)
-IAM_ROLES_PER_ACCOUNT: Final = Quota("Roles per account", "iam", "L-FE177D64", 1000)
+IAM_ROLES_PER_ACCOUNT: Final = Quota("Roles per account", "iam", "L-FE177D64", 1000, global_quota=True)
 # IAM roles are global to the account: every environment of the account, in every region, counts against one quota.
 IAM_ROLES_PER_TENANT: Final = 2  # the task's execution role and its task role (infra.tenant.iam)
 # The rules each security group holds per direction: the platform's (infra.platform.security, which a test

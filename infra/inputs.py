@@ -43,6 +43,8 @@ class PlatformInputs:
     dns_zone_id: str | None = None
     dns_zone_name: str | None = None
     restore_from: str | None = None  # a DB cluster snapshot the cluster is created from (read at creation only)
+    # The deployed cluster already runs engine_version (infra.platform.database leaves the version alone then).
+    engine_version_runs: bool = False
 
 
 @dataclass(frozen=True)

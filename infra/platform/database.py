@@ -28,6 +28,8 @@ class DatabaseArgs:
     subnet_ids: list[pulumi.Output[str]]
     security_group_id: pulumi.Input[str]
     restore_from: str | None = None  # a DB cluster snapshot to create the cluster from
+    # The cluster already runs engine_version (what RDS or the stack's output says): see Database.
+    engine_version_runs: bool = False
 
 
 class Database(pulumi.ComponentResource):
@@ -73,6 +75,14 @@ class Database(pulumi.ComponentResource):
         # `pulumi destroy` then stops before deleting anything, instead of deleting the instances and failing
         # on the cluster (DeleteDBCluster refuses a protected cluster) half-way through.
         guarded = pulumi.ResourceOptions(parent=self, protect=args.deletion_protection)
+        # snapshot_identifier is read at creation only (below). The engine version is left as the stack has it when
+        # the cluster already runs the version asked for: after AWS's own minor upgrade the stack still holds the
+        # old one, and the update would send ModifyDBCluster an EngineVersion equal to what runs. What RDS answers
+        # to that is documented nowhere; terraform-provider-aws never sends it (resourceClusterUpdate in
+        # internal/service/rds/cluster.go sets EngineVersion only on d.HasChange("engine_version"), and the Read
+        # that precedes every plan puts the running version, or the file's prefix of it, in state:
+        # compareActualEngineVersion). Nor does saasctl.
+        unchanged = ["snapshotIdentifier", *(["engineVersion"] if args.engine_version_runs else [])]
         cluster = aws.rds.Cluster(
             f"{name}-cluster",
             cluster_identifier=names.db_cluster_identifier,
@@ -109,7 +119,7 @@ class Database(pulumi.ComponentResource):
             # later change would replace the cluster and its data; the engine keeps the value it was created with.
             snapshot_identifier=args.restore_from,
             opts=pulumi.ResourceOptions.merge(
-                guarded, pulumi.ResourceOptions(depends_on=[logs], ignore_changes=["snapshotIdentifier"])
+                guarded, pulumi.ResourceOptions(depends_on=[logs], ignore_changes=unchanged)
             ),
         )
         for index in range(args.instances):

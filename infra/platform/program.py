@@ -86,6 +86,7 @@ def platform_program(
             subnet_ids=network.private_subnet_ids,
             security_group_id=groups.database_id,
             restore_from=platform.restore_from,
+            engine_version_runs=platform.engine_version_runs,
         ),
         opts,
     )

@@ -8,7 +8,9 @@
   as "15.8" under a cluster at 15.9 reads back as 15.9 at the next refresh, and the deploy after it would ask for
   15.8: a downgrade, which ModifyDBCluster refuses. So a deploy asks for the version that runs (RDS's answer, else
   the stack's ``database_engine_version`` output) whenever it is a newer release of the same major, and says so.
-  A full version newer than what runs, or another major, is deployed as written.
+  A full version newer than what runs, or another major, is deployed as written. When the version asked for is
+  the one that runs, the program leaves the cluster's engine version as the stack holds it
+  (``PlatformInputs.engine_version_runs``), so no ModifyDBCluster carries EngineVersion equal to the running one.
 """
 
 from __future__ import annotations

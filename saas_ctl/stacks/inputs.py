@@ -33,6 +33,7 @@ def platform_inputs(
     that carving (``stacks.targets.legacy_network``)."""
     platform = spec.platform
     database = platform.database
+    engine_version = resolve_engine_version(database.engine_version, platform.region, running_engine_version).version
     return PlatformInputs(
         environment=environment(spec),
         tags=dict(platform.tags),
@@ -40,7 +41,7 @@ def platform_inputs(
         availability_zones=platform.network.availability_zones,
         max_zones=None if legacy_network else platform.network.max_zones,
         nat_gateways=platform.network.nat_gateways,
-        engine_version=resolve_engine_version(database.engine_version, platform.region, running_engine_version).version,
+        engine_version=engine_version,
         instance_class=database.instance_class,
         instances=database.instances,
         backup_retention_days=database.backup_retention_days,
@@ -51,6 +52,7 @@ def platform_inputs(
         dns_zone_id=platform.dns.zone_id if platform.dns else None,
         dns_zone_name=platform.dns.zone_name if platform.dns else None,
         restore_from=database.restore_from,
+        engine_version_runs=engine_version == running_engine_version,
     )
 
 

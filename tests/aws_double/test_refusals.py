@@ -42,6 +42,7 @@ def _subnets(aws: Aws, vpc_id: str) -> list[str]:
 
 
 def _balancer(aws: Aws, vpc_id: str, group_id: str) -> str:
+    handler("aws:ec2/internetGateway:InternetGateway").create(aws, {"vpcId": vpc_id})
     inputs = {"name": "alb", "subnets": _subnets(aws, vpc_id), "securityGroups": [group_id]}
     return str(handler("aws:lb/loadBalancer:LoadBalancer").create(aws, inputs).id)
 
@@ -81,6 +82,62 @@ def test_deleting_a_target_group_a_listener_rule_forwards_to_is_refused(aws: Aws
     assert (refused.value.operation, refused.value.code) == ("DeleteTargetGroup", "ResourceInUse")
 
 
+def test_a_target_group_an_ecs_service_still_names_is_deleted_once_no_rule_forwards_to_it(aws: Aws) -> None:
+    """AWS refuses DeleteTargetGroup only while an action references the group (ELB API Reference,
+    DeleteTargetGroup: "You can delete a target group if it is not referenced by any actions"); a service that
+    still names it does not stop the delete, its deployments stall afterwards (aws/containers-roadmap#1884, #2196).
+    The double deletes it as moto does, and the service keeps naming it."""
+    vpc_id = _vpc(aws)
+    group = _target_group(aws, vpc_id)
+    cluster = handler("aws:ecs/cluster:Cluster").create(aws, {"name": "c"}).id
+    service = handler("aws:ecs/service:Service").create(
+        aws,
+        {
+            "name": "web",
+            "cluster": cluster,
+            "desiredCount": 0,
+            "loadBalancers": [{"targetGroupArn": group, "containerName": "app", "containerPort": 8080}],
+        },
+    )
+    handler("aws:lb/targetGroup:TargetGroup").delete(aws, group, {})
+    assert handler("aws:lb/targetGroup:TargetGroup").read(aws, group) is None
+    [still] = aws.ecs.describe_services(cluster=cluster, services=[service.id])["services"]
+    assert [lb["targetGroupArn"] for lb in still["loadBalancers"]] == [group]
+
+
+def test_an_internet_facing_load_balancer_in_a_vpc_without_an_internet_gateway_is_refused(aws: Aws) -> None:
+    vpc_id = _vpc(aws)
+    inputs = {"name": "alb", "subnets": _subnets(aws, vpc_id), "securityGroups": [_group(aws, vpc_id, "alb")]}
+    with pytest.raises(Refusal) as refused:
+        handler("aws:lb/loadBalancer:LoadBalancer").create(aws, inputs)
+    assert str(refused.value) == f"InvalidSubnet: VPC {vpc_id} has no internet gateway"
+
+
+def test_an_internal_load_balancer_needs_no_internet_gateway(aws: Aws) -> None:
+    vpc_id = _vpc(aws)
+    inputs = {"name": "alb", "internal": True, "subnets": _subnets(aws, vpc_id)}
+    assert handler("aws:lb/loadBalancer:LoadBalancer").create(aws, inputs).id
+
+
+def test_a_new_subnet_is_added_to_a_load_balancer_before_it_routes_to_the_gateway(aws: Aws) -> None:
+    """SetSubnets is not refused for want of a route (see _refuse_a_vpc_without_an_internet_gateway in elbv2.py):
+    the program's ordering, not the double, keeps a new zone's subnet routed before the ALB spans it."""
+    vpc_id = _vpc(aws)
+    balancer = _balancer(aws, vpc_id, _group(aws, vpc_id, "alb"))
+    [before] = aws.elbv2.describe_load_balancers(LoadBalancerArns=[balancer])["LoadBalancers"]
+    subnets = [zone["SubnetId"] for zone in before["AvailabilityZones"]]
+    unrouted = str(
+        handler("aws:ec2/subnet:Subnet")
+        .create(aws, {"vpcId": vpc_id, "cidrBlock": "10.0.9.0/24", "availabilityZone": "us-east-1c"})
+        .id
+    )
+    handler("aws:lb/loadBalancer:LoadBalancer").apply(
+        aws, balancer, {"subnets": subnets}, {"subnets": [*subnets, unrouted]}, {"subnets"}
+    )
+    [spans] = aws.elbv2.describe_load_balancers(LoadBalancerArns=[balancer])["LoadBalancers"]
+    assert unrouted in {zone["SubnetId"] for zone in spans["AvailabilityZones"]}
+
+
 def test_a_second_target_group_of_one_name_is_refused(aws: Aws) -> None:
     vpc_id = _vpc(aws)
     _target_group(aws, vpc_id)
@@ -99,6 +156,21 @@ def _cluster(aws: Aws, **settings: Any) -> None:
         **settings,
     }
     handler("aws:rds/cluster:Cluster").create(aws, inputs)
+
+
+def test_an_engine_version_older_than_the_cluster_runs_is_refused(aws: Aws) -> None:
+    """After AWS's automatic minor upgrade the file's version is older than what runs (rds.py's docstring)."""
+    _cluster(aws)
+    aws.rds.modify_db_cluster(DBClusterIdentifier="db", EngineVersion="15.10", ApplyImmediately=True)
+    with pytest.raises(Refusal) as refused:
+        handler("aws:rds/cluster:Cluster").apply(aws, "db", {}, {"engineVersion": "15.8"}, {"engineVersion"})
+    assert str(refused.value) == "InvalidParameterCombination: Cannot upgrade aurora-postgresql from 15.10 to 15.8"
+
+
+def test_a_newer_engine_version_is_an_upgrade(aws: Aws) -> None:
+    _cluster(aws)
+    handler("aws:rds/cluster:Cluster").apply(aws, "db", {}, {"engineVersion": "15.10"}, {"engineVersion"})
+    assert aws.rds.describe_db_clusters(DBClusterIdentifier="db")["DBClusters"][0]["EngineVersion"] == "15.10"
 
 
 def test_deleting_a_cluster_parameter_group_a_cluster_uses_is_refused(aws: Aws) -> None:

@@ -115,7 +115,10 @@ def routed(port: int, delete_first: bool) -> Program:
 
     def program() -> None:
         vpc, subnets = network(subnets=2)
-        alb = aws.lb.LoadBalancer("alb", name="alb", load_balancer_type="application", subnets=[s.id for s in subnets])
+        # Internal: an internet-facing one needs an internet gateway in the VPC (the double refuses it without).
+        alb = aws.lb.LoadBalancer(
+            "alb", name="alb", internal=True, load_balancer_type="application", subnets=[s.id for s in subnets]
+        )
         listener = aws.lb.Listener(
             "http",
             load_balancer_arn=alb.arn,

@@ -640,6 +640,37 @@ def _applied_quotas(ctx: live.AwsContext, values: dict[str, float]) -> Stubber:
     return stubber
 
 
+def test_the_iam_role_quota_is_read_where_service_quotas_keeps_global_quotas(moto: str) -> None:
+    """IAM's quotas are global: Service Quotas answers for them in us-east-1 only (terraform-provider-aws#19735),
+    so a fleet in eu-west-1 asks us-east-1 for L-FE177D64 and its own Region for the rest."""
+    spec = loaded(fleet_yaml(2).replace("region: us-east-1", "region: eu-west-1")).spec
+    ctx = context(moto, "eu-west-1")
+    regional, home = ctx.client("service-quotas"), ctx.client("service-quotas", "us-east-1")
+    assert (regional.meta.region_name, home.meta.region_name) == ("eu-west-1", "us-east-1")
+    with Stubber(regional) as in_region, Stubber(home) as in_home:
+        for service, code in (("vpc", "L-0EA8095F"), ("elasticloadbalancing", "L-7E6692B2")):
+            in_region.add_response(
+                "get_service_quota",
+                {"Quota": {"QuotaCode": code, "Value": 1000}},
+                {"ServiceCode": service, "QuotaCode": code},
+            )
+        in_home.add_response(
+            "get_service_quota",
+            {"Quota": {"QuotaCode": "L-FE177D64", "Value": 3}},
+            {"ServiceCode": "iam", "QuotaCode": "L-FE177D64"},
+        )
+        found = list(live.resource_quotas(spec, ctx, None))
+        in_region.assert_no_pending_responses()
+        in_home.assert_no_pending_responses()
+    assert [(f.code, f.message) for f in found] == [
+        (
+            "LIVE-FLEET-IAM-ROLES",
+            "2 tenants need 4 IAM roles (2 each); Roles per account is 3 (your account's quota), counted across every "
+            "environment and region of the account, so 1 tenants fit",
+        )
+    ]
+
+
 def test_the_accounts_applied_fargate_quota_refuses_a_fleet_that_exceeds_it(moto: str) -> None:
     spec = loaded(fleet_yaml(10)).spec  # 40 tasks, 10 vCPUs at maximum
     ctx = context(moto)

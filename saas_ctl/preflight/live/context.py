@@ -30,19 +30,20 @@ class AwsContext:
             self._account = str(self.client("sts").get_caller_identity()["Account"])
         return self._account
 
-    def client(self, service: str) -> Any:
-        if service not in self.clients:
+    def client(self, service: str, region: str | None = None) -> Any:
+        """The client of ``service`` in the run's region, or in ``region`` (a global quota's home Region)."""
+        region = region or self.region
+        key = service if region == self.region else f"{service}@{region}"
+        if key not in self.clients:
             from botocore.config import Config
 
             # Few retries and short timeouts: preflight must answer in seconds, and a check that cannot get
             # an answer becomes a warning rather than a wait.
             config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=20)
-            client = self.session.client(
-                service, region_name=self.region, endpoint_url=self.endpoint_url, config=config
-            )
+            client = self.session.client(service, region_name=region, endpoint_url=self.endpoint_url, config=config)
             client.meta.events.register("before-call", self._count)
-            self.clients[service] = client
-        return self.clients[service]
+            self.clients[key] = client
+        return self.clients[key]
 
     def _count(self, model: Any, **_: Any) -> None:
         self.last_call = f"{model.service_model.service_name}:{model.name}"
@@ -69,7 +70,7 @@ def account_quota(
     (when it has such a field); else AWS's default; with where the value came from."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    quotas = ctx.client("service-quotas")
+    quotas = ctx.client("service-quotas", quota.service_quotas_region(ctx.region))
     try:
         value = quotas.get_service_quota(ServiceCode=quota.service, QuotaCode=quota.code)["Quota"]["Value"]
         return int(value), "your account's quota"

@@ -100,8 +100,9 @@ def compute_capacity(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | No
 
 def resource_quotas(spec: TenantsFile, ctx: AwsContext, deployed: set[str] | None) -> Iterator[Finding]:
     """The per-resource quotas at the account's own values (Service Quotas): rules per security group (vpc
-    L-0EA8095F), targets per ALB, and IAM roles, of which the account's other roles (other environments, other
-    regions, anything else) already hold some (iam:GetAccountSummary)."""
+    L-0EA8095F), targets per ALB (elasticloadbalancing L-7E6692B2), and IAM roles (iam L-FE177D64, a global quota
+    asked of us-east-1), of which the account's other roles (other environments, other regions, anything else)
+    already hold some (iam:GetAccountSummary)."""
     rules, source = account_quota(ctx, spec, aws_limits.RULES_PER_SECURITY_GROUP, "rules_per_security_group")
     yield from _live(fleet_limits.security_group_rules(spec, rules, source))
     targets, source = account_quota(ctx, spec, aws_limits.TARGETS_PER_ALB, "targets_per_load_balancer")

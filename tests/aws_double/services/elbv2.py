@@ -6,6 +6,15 @@ moto refuses what matters here: a second target group of one name (``DuplicateTa
 group a listener rule still forwards to (``ResourceInUse``, moto ``elbv2/models.py`` ``delete_target_group``), a
 priority taken on the listener (``PriorityInUse``). It does not limit host-header values per rule (AWS allows 5:
 ``infra/aws_limits.ALB_CONDITION_VALUES_PER_RULE``, which validating tenants.yaml enforces on a tenant's hosts).
+
+Only an action blocks ``DeleteTargetGroup``, as on AWS: "You can delete a target group if it is not referenced by
+any actions" (ELB API Reference, DeleteTargetGroup); AWS's message is "... is currently in use by a listener or a
+rule", the one terraform-provider-aws retries on for two minutes (``internal/service/elbv2/target_group.go``,
+resourceTargetGroupDelete). An ECS service that still names the group does not: the delete succeeds and the
+service's later deployments stall (aws/containers-roadmap#1884, #2196, both open). moto does the same, and the
+double models nothing more: moto runs no tasks, so the stall cannot show here. saasctl moves the service to the new
+group before the old one goes: the engine deletes a replaced resource after its dependents' updates (a port change
+on the real engine: create the new group, update the rule, update the service, delete the old group).
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.aws_double.aws import Aws
+from tests.aws_double.errors import Refusal
 from tests.aws_double.services.base import Created, Handler, Props, first, handles, read_or_none, without_none
 
 
@@ -22,6 +32,8 @@ class LoadBalancer(Handler):
     kind = "ELBv2 Load Balancer"
 
     def create(self, aws: Aws, inputs: Props) -> Created:
+        if not inputs.get("internal"):
+            _refuse_a_vpc_without_an_internet_gateway(aws, list(inputs.get("subnets") or []))
         balancer = aws.elbv2.create_load_balancer(
             Name=inputs["name"],
             Subnets=list(inputs.get("subnets") or []),
@@ -87,6 +99,24 @@ class LoadBalancer(Handler):
 
     def delete(self, aws: Aws, resource_id: str, state: Props) -> None:
         aws.elbv2.delete_load_balancer(LoadBalancerArn=resource_id)
+
+
+def _refuse_a_vpc_without_an_internet_gateway(aws: Aws, subnets: list[str]) -> None:
+    """Modelled (moto creates it): AWS refuses an internet-facing load balancer in a VPC with no internet gateway
+    attached, "InvalidSubnet: VPC vpc-... has no internet gateway" (CreateLoadBalancer, as quoted in
+    openshift/installer#1110; the Classic ELB API Reference gives InvalidSubnet as "The specified VPC has no
+    associated Internet gateway"). The check is the VPC's gateway, not the subnets' routes: nothing public shows
+    CreateLoadBalancer or SetSubnets refusing a subnet whose route table has no route to the gateway (the console
+    only warns, kubernetes-sigs/aws-load-balancer-controller#2222), so that is not modelled. Such a subnet is no use
+    to an internet-facing ALB all the same (its node there is unreachable), which is why infra/platform orders the
+    ALB after every public route table association, a new zone's included."""
+    if not subnets:
+        return
+    [subnet] = aws.ec2.describe_subnets(SubnetIds=subnets[:1])["Subnets"]
+    vpc = subnet["VpcId"]
+    attached = aws.ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc]}])
+    if not attached["InternetGateways"]:
+        raise Refusal("InvalidSubnet", f"VPC {vpc} has no internet gateway")
 
 
 def _tags(aws: Aws, inputs: Props) -> dict[str, Any]:

@@ -11,6 +11,14 @@ the final snapshot named at delete. What it does not do, and the double models o
   the double reports the program's value. moto's rds-data answers every statement with no rows and runs no SQL.
 - Engine versions: moto accepts any (AWS refuses a retired one with InvalidParameterCombination; saasctl's
   preflight checks versions first).
+- A ModifyDBCluster to an older version than the cluster runs: moto applies it; AWS refuses it with
+  ``InvalidParameterCombination`` "Cannot upgrade aurora-postgresql from 12.8 to 12.4" (as users quote it after an
+  automatic minor upgrade: ministryofjustice/cloud-platform-environments#7615, nationalarchives/
+  ds-caselaw-data-enrichment-service#167): modelled here.
+- A ModifyDBCluster with the EngineVersion the cluster already runs: moto takes it as a no-op. What AWS answers is
+  documented nowhere found (the API reference, terraform-provider-aws, issue threads), so the double does not
+  model it either way; saasctl's program never sends one (infra/platform/database.py), and a real-engine test holds
+  it to that (tests/integration/test_day_two.py).
 - Deleting a cluster parameter group or a subnet group a cluster still uses: moto deletes it; AWS refuses with
   ``InvalidDBParameterGroupState`` ("The DB parameter group is in use or is in an invalid state. If you are
   attempting to delete the parameter group, you can't delete it when the parameter group is in this state.",
@@ -131,6 +139,8 @@ class Cluster(Handler):
         if unknown:
             super().apply(aws, resource_id, olds, news, unknown)
         settings = _cluster_settings(news)
+        if "engineVersion" in changed:
+            _refuse_a_downgrade(aws, resource_id, str(news["engineVersion"]))
         aws.rds.modify_db_cluster(
             DBClusterIdentifier=resource_id,
             ApplyImmediately=bool(news.get("applyImmediately", True)),
@@ -145,6 +155,18 @@ class Cluster(Handler):
             SkipFinalSnapshot=final is None,
             **without_none({"FinalDBSnapshotIdentifier": final}),
         )
+
+
+def _refuse_a_downgrade(aws: Aws, resource_id: str, asked: str) -> None:
+    """Modelled (see the module's docstring): RDS upgrades, it never goes back to an older version."""
+    [cluster] = aws.rds.describe_db_clusters(DBClusterIdentifier=resource_id)["DBClusters"]
+    runs = str(cluster["EngineVersion"])
+    if _version_key(asked) < _version_key(runs):
+        raise Refusal("InvalidParameterCombination", f"Cannot upgrade {cluster['Engine']} from {runs} to {asked}")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
 
 
 _INPUTS = {
