@@ -5,8 +5,8 @@ services group on any TCP port, ``infra.platform.security``), so no tenant adds 
 fleet is not stopped at the 60 rules per group and direction of the default quota (an earlier release added an
 egress rule per tenant to the ALB group; `tenant up` deletes it once the platform rule exists). One ingress rule
 per port: during a port change the tasks still on the previous port stay reachable until the second pass deletes
-its rule (README "Changing a tenant's port"). The service also stays in the platform's shared services group,
-which is what the database admits on 5432 and what may go out.
+its rule (README "Changing a tenant's port without an outage"). The service also stays in the platform's shared
+services group, which is what the database admits on 5432 and what may go out.
 """
 
 from __future__ import annotations

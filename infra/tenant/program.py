@@ -113,7 +113,7 @@ def tenant_program(
     # after the service and DNS no longer use them. The serving cell's routing carries
     # the name stacks deployed before moves used ("routing"), so those stacks adopt it unchanged. During the first
     # pass of a port change the serving cell's routing also keeps the previous port's target group, which its rule
-    # still forwards to (README "Changing a tenant's port").
+    # still forwards to (README "Changing a tenant's port without an outage").
     def cell_routing(number: int) -> TenantRouting:
         serving = number == tenant.serving_cell
         previous_port = tenant.previous_port if tenant.changing_port and serving else None

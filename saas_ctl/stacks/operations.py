@@ -109,8 +109,7 @@ def tenants(
     def run(targets: list[StackTarget]) -> RunReport:
         return orchestrator.run(operation, targets, after, before)
 
-    ports = port_change.changing(spec, deployed, decisions, moving_from) if deploying else {}
-    if not ports:
+    if not deploying:
         return converge.run(operation, decisions, run)
 
     def first_passes(ports_from: Mapping[str, int]) -> list[StackTarget]:
@@ -125,8 +124,7 @@ def tenants(
             ports_from=ports_from,
         )
 
-    first = port_change.first_passes(session, spec, ports, first_passes, run)
-    return port_change.with_second_passes(first, decisions, lambda decided: converge.run(operation, decided, run))
+    return port_change.deploy(session, spec, deployed, decisions, run, first_passes, moving_from)
 
 
 def with_resumes(

@@ -1,5 +1,5 @@
 """A tenant whose container port in the file differs from the one its stack serves: two passes, so that its hosts
-never meet a target group without a healthy target (README "Changing a tenant's port").
+never meet a target group without a healthy target (README "Changing a tenant's port without an outage").
 
 - The first pass deploys the new task definition with the service registered in both ports' target groups; the
   listener rule still forwards to the previous port's group alone (the new one is in the rule with weight 0, so
@@ -27,10 +27,11 @@ from infra.inputs import PreviousCell
 from infra.naming import TenantNames
 from infra.outputs import CONTAINER_PORT_OUTPUT, PORT_TARGET_GROUP_OUTPUT, SUSPENDED_OUTPUT
 from saas_ctl.aws import cutover
-from saas_ctl.engine.base import StackResult, StackTarget, Status
+from saas_ctl.engine.base import Operation, StackResult, StackTarget, Status
 from saas_ctl.orchestration.orchestrator import PortChange, RunReport
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.models import TenantsFile, resolve
+from saas_ctl.stacks import converge
 from saas_ctl.stacks.converge import Decision
 from saas_ctl.stacks.state import OUTPUT_READS_AT_ONCE, Deployed
 
@@ -135,6 +136,24 @@ def _not_switched(result: StackResult, port: int, was: int, problem: str, cancel
         f" serves the tenant: `saasctl tenant up {name}` runs the change again"
     )
     return replace(result, status=Status.CANCELLED if cancelled else Status.FAILED, error=error)
+
+
+def deploy(
+    session: Session,
+    spec: TenantsFile,
+    deployed: Deployed,
+    decisions: list[Decision],
+    run: Run,
+    build: FirstPasses,
+    moving_from: Mapping[str, PreviousCell] | None = None,
+) -> RunReport:
+    """Deploy the decided stacks (``run``: an orchestrator's run), each whose port changed in two passes
+    (``build``: their first passes' stacks)."""
+    ports = changing(spec, deployed, decisions, moving_from)
+    if not ports:
+        return converge.run(Operation.UP, decisions, run)
+    first = first_passes(session, spec, ports, build, run)
+    return with_second_passes(first, decisions, lambda decided: converge.run(Operation.UP, decided, run))
 
 
 def with_second_passes(

@@ -577,17 +577,17 @@ def test_after_the_dns_switch_of_a_move_both_cells_route_and_dns_and_outputs_nam
     assert synthesis.outputs["cell"] == 2 and "moving_to" not in synthesis.outputs
 
 
-# ---- a port change (README "Changing a tenant's port") ---------------------------------------------------------
+# ---- a port change (README "Changing a tenant's port without an outage") -------------------------------------
+
+
+EXAMPLE_TEXT = EXAMPLE.read_text()
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 
 
 def _acme_on(port: int, previous_port: int | None = None) -> Synthesis:
     """acme with ``container_port: port`` in the file; ``previous_port``: the first pass of its change from that."""
     text = EXAMPLE_TEXT.replace("  - name: acme\n", f"  - name: acme\n    container_port: {port}\n", 1)
     return _synth_tenant(text, previous_port=previous_port)
-
-
-EXAMPLE_TEXT = EXAMPLE.read_text()
-TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 
 
 def _group_name(arn: str) -> str:

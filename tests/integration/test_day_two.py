@@ -1,7 +1,7 @@
 """Day-2 changes on the real engine, against the double on moto, which answers a replacement of a resource the
-program names delete-first, as pulumi-aws does: a port change (in two passes, README "Changing a tenant's port")
-and an Aurora major upgrade succeed because saasctl creates the new named resource first where the old one is
-still in use (a cell move: test_cell_lifecycle)."""
+program names delete-first, as pulumi-aws does: a port change (in two passes, README "Changing a tenant's port
+without an outage") and an Aurora major upgrade succeed because saasctl creates the new named resource first where
+the old one is still in use (a cell move: test_cell_lifecycle)."""
 
 from __future__ import annotations
 
