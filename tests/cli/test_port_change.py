@@ -16,6 +16,7 @@ from saas_ctl.aws import cutover
 from saas_ctl.cli.main import app
 from saas_ctl.engine.base import StackTarget
 from saas_ctl.engine.synth.engine import synthesize
+from saas_ctl.spec.loader import load
 from saas_ctl.stacks.port_change import deployed_port
 from tests import fakes
 from tests.conftest import fleet_yaml, spec_of
@@ -112,6 +113,28 @@ def test_apply_runs_the_port_change_in_two_passes_and_the_other_tenants_once(
     assert tenant_ups[0] == f"{TENANTS}/t0001"  # the first pass, before anything else
     assert sorted(tenant_ups[1:]) == [f"{TENANTS}/t0001", f"{TENANTS}/t0002"]
     assert [c["tenant"] for c in json.loads(result.stdout)["port_changes"]] == ["t0001"]
+
+
+def test_tenant_set_port_writes_the_port_and_deploys_it_in_two_passes(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _served_on_80(runner, engine, write_spec, monkeypatch)
+    path.write_text(FLEET)
+    monkeypatch.setattr(cutover, "health_reader", _Health(engine, [None]).reader)
+    result = runner.invoke(app, ["tenant", "set", "t0001", "--port", "8080", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert load(path).spec.tenants[0].container_port == 8080
+    assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/t0001"] * 2
+    assert json.loads(result.stdout)["port_changes"][0]["switched"] is True
+
+
+def test_tenant_set_port_refuses_a_port_that_is_not_one_naming_the_flag(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(FLEET)
+    result = runner.invoke(app, ["tenant", "set", "t0001", "--port", "70000", "--no-deploy", "-f", str(path)])
+    assert result.exit_code == 2
+    assert "--port" in result.stderr and path.read_text() == FLEET
 
 
 def test_a_tenant_whose_stack_serves_the_files_port_deploys_in_one_pass(
