@@ -177,3 +177,19 @@ def test_the_deployed_port_is_the_recorded_one_else_the_one_the_target_group_is_
     outputs: dict[str, Any], port: int | None
 ) -> None:
     assert deployed_port(spec_of(FLEET), "t0001", outputs) == port
+
+
+def test_a_move_with_a_port_change_in_the_file_changes_the_port_in_the_previous_cell_first(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.platform_cells = 2
+    path = _served_on_80(runner, engine, write_spec, monkeypatch)
+    health = _Health(engine, [None])
+    monkeypatch.setattr(cutover, "health_reader", health.reader)
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    # The port's two passes (both cells routed in the second), the move's wait, then the move's last pass.
+    assert [label for op, label in engine.calls if op == "up" and label.startswith(TENANTS)] == [f"{TENANTS}/t0001"] * 3
+    assert [arn.rsplit("/", 2)[1] for arn, _ in health.reads] == ["saas-t0001-dev-8080", "saas-t0001-dev-c2-8080"]
+    document = json.loads(result.stdout)
+    assert (document["switched"], document["port_changes"][0]["switched"]) == (True, True)

@@ -650,3 +650,19 @@ def test_a_plain_deploy_on_the_new_port_has_one_target_group_the_rule_forwards_t
     [action] = one(synthesis, "aws:lb/listenerRule:ListenerRule").inputs["actions"]
     assert _group_name(action["targetGroupArn"]) == "saas-acme-dev-8080" and "forward" not in action
     assert synthesis.outputs["container_port"] == 8080 and "port_changing_to" not in synthesis.outputs
+
+
+def test_a_port_change_during_a_moves_first_pass_keeps_the_previous_port_in_the_previous_cell_only() -> None:
+    spec = spec_of(MOVING.replace("  - name: t0001\n", "  - name: t0001\n    container_port: 8080\n"))
+    platform = targets.placeholder_platform(spec)
+    synthesis = synthesize(
+        targets.tenant_target(spec, "t0001", platform, previous_cell=PreviousCell(1, 1), previous_port=80)
+    )
+    groups = {r.name: r.inputs["name"] for r in of_type(synthesis, TARGET_GROUP)}
+    assert groups == {
+        "routing-cell1-targets-80": "saas-t0001-dev-80",
+        "routing-cell1-targets-8080": "saas-t0001-dev-8080",
+        "routing-cell2-targets-8080": "saas-t0001-dev-c2-8080",
+    }
+    # Three of the 5 target groups a service may list (ECS Developer Guide, "Use multiple target groups").
+    assert len(one(synthesis, "aws:ecs/service:Service").inputs["loadBalancers"]) == 3
