@@ -76,6 +76,20 @@ class TenantInputs:
     # is served from while its service also registers in ``cell``'s target group, behind ``cell``'s listener rule;
     # DNS and the stack's outputs stay on this cell. A plain deploy leaves it None: one cell, no intermediate state.
     previous_cell: PreviousCell | None = None
+    # Set only by the first pass of a port change (README "Changing a tenant's port without an outage"): the port
+    # the deployed tasks listen on. Its target group stays behind the listener rule, which forwards to it alone (the
+    # new port's group is in the rule with weight 0), while the service's new tasks, on ``container_port``, are
+    # registered in both groups. A plain deploy leaves it None.
+    previous_port: int | None = None
+
+    @property
+    def changing_port(self) -> bool:
+        return self.previous_port is not None and self.previous_port != self.container_port
+
+    @property
+    def serving_port(self) -> int:
+        """The port of the target group the listener rule forwards to: the previous one during a port change."""
+        return self.previous_port if self.previous_port is not None and self.changing_port else self.container_port
 
     @property
     def moving(self) -> bool:

@@ -24,6 +24,12 @@ SUSPENDED_OUTPUT = "suspended"
 # group, which saasctl waits to be healthy before the second pass switches DNS and removes the previous cell's routing.
 MOVING_TO_OUTPUT = "moving_to"
 MOVING_TARGET_GROUP_OUTPUT = "moving_target_group_arn"
+# The port of the target group a tenant's listener rule forwards to (the port its tasks listened on when deployed);
+# and only while a tenant stack is between the two passes of a port change: the port it changes to, and that port's
+# target group, which saasctl waits to be healthy before the second pass switches the rule to it.
+CONTAINER_PORT_OUTPUT = "container_port"
+PORT_CHANGING_TO_OUTPUT = "port_changing_to"
+PORT_TARGET_GROUP_OUTPUT = "port_target_group_arn"
 # The Aurora engine version the cluster runs, as AWS reports it (engine_version_actual).
 ENGINE_VERSION_OUTPUT = "database_engine_version"
 # The network the platform was deployed with ({"vpc_cidr": ..., "availability_zones": N, "max_zones": M}): the

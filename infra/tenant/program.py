@@ -8,9 +8,12 @@ import pulumi_aws as aws
 from infra import aws_modules, naming
 from infra.inputs import TenantInputs
 from infra.outputs import (
+    CONTAINER_PORT_OUTPUT,
     MOVING_TARGET_GROUP_OUTPUT,
     MOVING_TO_OUTPUT,
     OWNER_OUTPUT,
+    PORT_CHANGING_TO_OUTPUT,
+    PORT_TARGET_GROUP_OUTPUT,
     SUSPENDED_OUTPUT,
     PlatformOutputs,
     owner_record,
@@ -77,7 +80,13 @@ def tenant_program(
     )
     firewall = TenantFirewall(
         "firewall",
-        FirewallArgs(names.security_group, platform.vpc_id, platform.alb_security_group_id, tenant.container_port),
+        FirewallArgs(
+            names.security_group,
+            platform.vpc_id,
+            platform.alb_security_group_id,
+            tenant.container_port,
+            tenant.previous_port if tenant.changing_port else None,
+        ),
         opts,
     )
     iam = TenantIam(
@@ -102,9 +111,12 @@ def tenant_program(
     # the cell it moves from, until the move's last pass (README "Moving a tenant without an outage"). Each is named
     # for its cell, so the last pass keeps the new cell's (created by the first) and deletes the previous one's,
     # after the service and DNS no longer use them. The serving cell's routing carries
-    # the name stacks deployed before moves used ("routing"), so those stacks adopt it unchanged.
+    # the name stacks deployed before moves used ("routing"), so those stacks adopt it unchanged. During the first
+    # pass of a port change the serving cell's routing also keeps the previous port's target group, which its rule
+    # still forwards to (README "Changing a tenant's port without an outage").
     def cell_routing(number: int) -> TenantRouting:
         serving = number == tenant.serving_cell
+        previous_port = tenant.previous_port if tenant.changing_port and serving else None
         return TenantRouting(
             f"routing-cell{number}",
             RoutingArgs(
@@ -116,6 +128,8 @@ def tenant_program(
                 priority=tenant.priority_in(number),
                 hosts=tenant.hosts,
                 suspended_page=tenant.suspended_page if tenant.suspended else None,
+                previous_port=previous_port,
+                previous_target_group_name=names.target_group(previous_port, number) if previous_port else None,
             ),
             pulumi.ResourceOptions(providers=[provider], aliases=[pulumi.Alias(name="routing")] if serving else None),
         )
@@ -150,8 +164,11 @@ def tenant_program(
             cluster_name=platform.cluster_name,
             subnet_ids=platform.private_subnet_ids,
             security_group_ids=[platform.service_security_group_id, firewall.group_id],
-            target_group_arns=[r.target_group_arn for r in routings],
+            # A service lists up to 5 target groups (ECS Developer Guide, "Use multiple target groups for a
+            # service"): at most 3 here, a port change during a move.
+            target_group_arns=[arn for r in routings for arn in r.target_group_arns],
             listener_rules=[r.rule for r in routings],
+            ingress_rules=list(firewall.rules),
             database=DatabaseConnection(
                 host=platform.database_endpoint,
                 reader_host=platform.database_reader_endpoint,
@@ -203,4 +220,8 @@ def tenant_program(
     if previous is not None and not previous.switched:  # a move's first pass: where it switches to once healthy
         pulumi.export(MOVING_TO_OUTPUT, tenant.cell)
         pulumi.export(MOVING_TARGET_GROUP_OUTPUT, by_cell[tenant.cell].target_group_arn)
+    pulumi.export(CONTAINER_PORT_OUTPUT, tenant.serving_port)
+    if tenant.changing_port:  # a port change's first pass: the port and group it switches to once healthy
+        pulumi.export(PORT_CHANGING_TO_OUTPUT, tenant.container_port)
+        pulumi.export(PORT_TARGET_GROUP_OUTPUT, routing.new_target_group_arn)
     pulumi.export("urls", scheme.apply(lambda s: [f"{s}://{host}" for host in tenant.hosts]))

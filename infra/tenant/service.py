@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -49,7 +49,10 @@ class ServiceArgs:
     security_group_ids: list[pulumi.Input[str]]
     # The target groups the service registers its tasks in: one, or two during the first pass of a cell move
     # (an ECS service takes several load_balancers entries; ECS Developer Guide, "Use multiple target groups for a
-    # service"), each behind its listener rule, which must exist before the service.
+    # service"), each behind its listener rule, which must exist before the service. A port change's first pass
+    # adds the new port's group: ECS starts the new tasks with the new load_balancers and stops the old ones once
+    # the new ones run (ECS API Reference, UpdateService, loadBalancers: "you can update from a single target group
+    # to multiple target groups and from multiple target groups to a single target group").
     target_group_arns: list[pulumi.Input[str]]
     listener_rules: list[pulumi.Resource]
     database: DatabaseConnection
@@ -58,6 +61,8 @@ class ServiceArgs:
     # `tenant up --redeploy`: a token new to this deploy, which forces ECS to start a new deployment (fresh tasks
     # of the same task definition); None otherwise.
     redeploy: str | None = None
+    # The tenant group's ingress rules: a new task's port is admitted before it starts.
+    ingress_rules: list[pulumi.Resource] = field(default_factory=list)
     # Suspended: 0 tasks, and auto-scaling's min and max 0 so that it starts none.
     suspended: bool = False
     # This deploy resumes a suspended service: it sets the desired count back (auto-scaling owns it otherwise).
@@ -151,7 +156,7 @@ class TenantService(pulumi.ComponentResource):
             # when a suspension sets it to 0 or a resume sets it back.
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=args.listener_rules,
+                depends_on=[*args.listener_rules, *args.ingress_rules],
                 ignore_changes=[] if args.suspended or args.resume else ["desiredCount"],
             ),
         )

@@ -30,6 +30,7 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
     retry_command = output.invocation.command(retry) if retry else None
     previews = [r for r in results if r.operation is Operation.PREVIEW and r.ok]
     pending = any(r.changes_pending for r in previews) or bool(outcome.unpreviewed_changes)
+    port_changes = [change for report in outcome.reports for change in report.port_changes]
     document: dict[str, Any] = {
         # Each result made into JSON only as the document is written (cli/streamed.py): never all at once.
         "results": Streamed(results, _result_json),
@@ -38,12 +39,15 @@ def conclude(output: Output, outcome: "Outcome", diff: bool = False, detailed_ex
         "retry": retry_command,
         **({"incomplete": outcome.incomplete} if outcome.incomplete else {}),
         **({"changes_pending": pending} if previews or outcome.unpreviewed_changes else {}),
+        **({"port_changes": [change.to_json() for change in port_changes]} if port_changes else {}),
         **outcome.extra,
     }
 
     def text() -> None:
         for line in outcome.done:
             output.success(line)
+        for change in port_changes:
+            output.info(change.describe())
         for line in outcome.notes:
             output.info(line)
         for result in previews:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from saas_ctl.engine import base as engine_base
 from saas_ctl.engine.base import Engine, EngineEvent, ErrorKind, Operation, StackResult, StackTarget, Status
@@ -49,12 +50,46 @@ class Options:
     lock_backoff_seconds: float = 5.0  # doubled after every retry
 
 
+@dataclass(frozen=True)
+class PortChange:
+    """A tenant's container port change, run in two passes (``saas_ctl.stacks.port_change``): whether the second
+    pass switched its listener rule and service to the new port's target group, and how many reads of that group's
+    health the switch waited for (None: nothing to read, the first pass's result was the gate)."""
+
+    tenant: str
+    from_port: int
+    port: int
+    switched: bool = False
+    health_reads: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tenant": self.tenant,
+            "from_port": self.from_port,
+            "port": self.port,
+            "switched": self.switched,
+            "health_reads": self.health_reads,
+        }
+
+    def describe(self) -> str:
+        if self.switched:
+            return (
+                f"tenant {self.tenant}: port {self.from_port} -> {self.port} in two passes; its listener rule switched"
+                f" to port {self.port}'s target group once that was healthy"
+            )
+        return (
+            f"tenant {self.tenant}: port {self.from_port} -> {self.port} not switched; it is still served on port"
+            f" {self.from_port}: `saasctl tenant up {self.tenant}` runs the change again"
+        )
+
+
 @dataclass
 class RunReport:
     operation: Operation
     results: list[StackResult] = field(default_factory=list)
     interrupted: bool = False
     max_in_flight: int = 0
+    port_changes: list[PortChange] = field(default_factory=list)  # tenants whose port changed in two passes
 
     @property
     def failed(self) -> list[StackResult]:

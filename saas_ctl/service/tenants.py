@@ -135,10 +135,11 @@ def _move_in_two_passes(
             outcome.notes.append(stays)
             return outcome
         health = cutover.health_reader(live, moving.spec.platform.region)
-        outputs = first.results[0].outputs if first.results else {}
+        # The last result: with a port change in the file the first pass ran in two (stacks.port_change).
+        outputs = first.results[-1].outputs if first.results else {}
         # A suspended tenant runs no task: both cells' rules answer its page, there is nothing to wait for.
         suspended = outputs.get(SUSPENDED_OUTPUT) is True
-        if health is not None and not suspended and first.results and first.results[0].status is Status.SUCCEEDED:
+        if health is not None and not suspended and first.results and first.results[-1].status is Status.SUCCEEDED:
             arn = str(outputs.get(MOVING_TARGET_GROUP_OUTPUT) or "")
             waited = cutover.wait_until_healthy(
                 health, arn, cutover.timeout_of(live), live.cancellation.wait, live.cancellation.is_set

@@ -119,6 +119,7 @@ _SET_FLAGS = {
     "autoscaling.min": "--min",
     "autoscaling.max": "--max",
     "log_retention_days": "--log-retention-days",
+    "container_port": "--port",
 }
 # A Fargate size is cpu and memory together: a memory from the defaults refused for the cpu typed is the cpu's doing.
 _RELATED: dict[str | int, str] = {"memory": "cpu", "cpu": "memory"}

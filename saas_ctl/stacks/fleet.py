@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from infra.outputs import PlatformOutputs
@@ -21,7 +21,7 @@ from saas_ctl.orchestration.session import Session
 from saas_ctl.spec import store
 from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.spec.models import TenantsFile
-from saas_ctl.stacks import converge, guards, operations, state, targets
+from saas_ctl.stacks import guards, operations, port_change, state, targets
 from saas_ctl.stacks.converge import EVERY, Converge
 from saas_ctl.stacks.state import Deployed
 
@@ -136,8 +136,19 @@ def apply(
     declared = store.DeclaredNow(session.file)
     after = hooks.after_deploy(session, spec, platform)
     before = still_declared(session, declared, hooks.before_deploy(session, spec, platform))
+
+    def first_passes(ports_from: Mapping[str, int]) -> list[StackTarget]:
+        return targets.tenants_for(session, spec, sorted(ports_from), platform, kept=kept, ports_from=ports_from)
+
     reports.append(
-        converge.run(Operation.UP, decisions, lambda run: orchestrator.run(Operation.UP, run, after, before))
+        port_change.deploy(
+            session,
+            spec,
+            deployed,
+            decisions,
+            lambda run: orchestrator.run(Operation.UP, run, after, before),
+            first_passes,
+        )
     )
     if work.orphans and not orchestrator.cancelled and not (session.options.fail_fast and reports[-1].failed):
         reports.append(prune_orphans(session, loaded, work.orphans, declared))

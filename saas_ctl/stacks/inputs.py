@@ -56,9 +56,12 @@ def platform_inputs(
     )
 
 
-def tenant_inputs(spec: TenantsFile, name: str, previous_cell: PreviousCell | None = None) -> TenantInputs:
+def tenant_inputs(
+    spec: TenantsFile, name: str, previous_cell: PreviousCell | None = None, previous_port: int | None = None
+) -> TenantInputs:
     """The named tenant's effective settings (its defaults and tier applied, ``resolve``); ``previous_cell``: the
-    first pass of `tenant move` from that cell (``TenantInputs.previous_cell``)."""
+    first pass of `tenant move` from that cell (``TenantInputs.previous_cell``); ``previous_port``: the first pass
+    of a port change from that port (``TenantInputs.previous_port``)."""
     tenant = resolve(next(t for t in spec.tenants if t.name == name), spec)
     return TenantInputs(
         environment=environment(spec),
@@ -81,4 +84,5 @@ def tenant_inputs(spec: TenantsFile, name: str, previous_cell: PreviousCell | No
         suspended=tenant.suspended,
         suspended_page=SuspendedPage(tenant.suspended_page.content_type, tenant.suspended_page.body),
         previous_cell=previous_cell,
+        previous_port=previous_port,
     )

@@ -11,12 +11,12 @@ from infra.inputs import PreviousCell
 from infra.outputs import PlatformOutputs
 from infra.tenant.kept import KeptData
 from saas_ctl.aws import hooks
-from saas_ctl.engine.base import Operation, StackResult
+from saas_ctl.engine.base import Operation, StackResult, StackTarget
 from saas_ctl.orchestration.orchestrator import Options, RunReport, Verifier
 from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import LoadedSpec
 from saas_ctl.spec.models import TenantsFile
-from saas_ctl.stacks import converge
+from saas_ctl.stacks import converge, port_change
 from saas_ctl.stacks.converge import EVERY, Converge, Decision
 from saas_ctl.stacks.guards import (
     missing_cells,
@@ -85,7 +85,8 @@ def tenants(
     a token that forces a new ECS deployment of each (`tenant up --redeploy`); ``choose``: which of them run
     (`apply --dry-run` previews only those it would deploy); ``gate``: a further check of each deployed tenant,
     after the wait for its rollout (a release's health gate); ``moving_from``: the first pass of `tenant move`
-    (``targets.tenants_for``)."""
+    (``targets.tenants_for``). A deploy of a tenant whose container port changed runs in two passes
+    (``port_change``)."""
     spec = loaded.spec
     chosen = list(names) or [t.name for t in spec.tenants]
     platform = deployed.platform()
@@ -104,7 +105,26 @@ def tenants(
     if operation in (Operation.UP, Operation.PREVIEW):
         decisions = with_resumes(session, spec, platform, deployed, decisions, kept, redeploy)
     orchestrator = session.orchestrator()
-    return converge.run(operation, decisions, lambda run: orchestrator.run(operation, run, after, before))
+
+    def run(targets: list[StackTarget]) -> RunReport:
+        return orchestrator.run(operation, targets, after, before)
+
+    if not deploying:
+        return converge.run(operation, decisions, run)
+
+    def first_passes(ports_from: Mapping[str, int]) -> list[StackTarget]:
+        return tenants_for(
+            session,
+            spec,
+            sorted(ports_from),
+            platform,
+            kept=kept,
+            redeploy=redeploy,
+            moving_from=moving_from,
+            ports_from=ports_from,
+        )
+
+    return port_change.deploy(session, spec, deployed, decisions, run, first_passes, moving_from)
 
 
 def with_resumes(

@@ -83,8 +83,9 @@ def tenant_target(
     redeploy: str | None = None,
     resume: bool = False,
     previous_cell: PreviousCell | None = None,
+    previous_port: int | None = None,
 ) -> StackTarget:
-    tenant = tenant_inputs(spec, name, previous_cell)
+    tenant = tenant_inputs(spec, name, previous_cell, previous_port)
 
     def program() -> None:
         from infra.tenant.program import tenant_program
@@ -193,11 +194,13 @@ def tenants_for(
     redeploy: str | None = None,
     resuming: Collection[str] = (),
     moving_from: Mapping[str, PreviousCell] | None = None,
+    ports_from: Mapping[str, int] | None = None,
 ) -> list[StackTarget]:
     """The named tenants' stacks, built against the deployed platform (``kept``: each one's kept data to adopt;
     ``redeploy``: a token that forces a new ECS deployment; ``resuming``: tenants whose stacks are suspended and
-    are no longer; ``moving_from``: tenant -> the cell the first pass of its move keeps serving from); a name the
-    file does not declare is refused."""
+    are no longer; ``moving_from``: tenant -> the cell the first pass of its move keeps serving from;
+    ``ports_from``: tenant -> the port the first pass of its port change keeps serving from); a name the file does
+    not declare is refused."""
     declared = {t.name for t in spec.tenants}
     unknown = [n for n in names if n not in declared]
     if unknown:
@@ -219,6 +222,7 @@ def tenants_for(
             redeploy=resumed if name in resuming else redeploy,
             resume=name in resuming,
             previous_cell=(moving_from or {}).get(name),
+            previous_port=(ports_from or {}).get(name),
         )
         for name in names
     ]

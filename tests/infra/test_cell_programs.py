@@ -101,6 +101,24 @@ def _resources(stacks_json: list[dict[str, Any]]) -> dict[tuple[str, ...], dict[
     return found
 
 
+def _named_for_ports(before: dict[tuple[str, ...], dict[str, Any]]) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Each tenant's target group and ingress rule as they are named now, for their port (the port's target group
+    and rule aliased to the name they had: the same resources)."""
+    ports = {key[1]: int(value["inputs"]["port"]) for key, value in before.items() if key[3] == "routing-cell1-targets"}
+    renamed = {}
+    for key, value in before.items():
+        port = ports.get(key[1]) if key[0].endswith("-tenants") else None
+        if port is None:
+            renamed[key] = value
+            continue
+        names = {"routing-cell1-targets": f"routing-cell1-targets-{port}", "firewall-in": f"firewall-in-{port}"}
+        text = json.dumps(value)
+        for old, new in names.items():
+            text = text.replace(f'::{old}"', f'::{new}"')
+        renamed[(*key[:3], names.get(key[3], key[3]))] = json.loads(text)
+    return renamed
+
+
 def _renamed(before: dict[tuple[str, ...], dict[str, Any]], spec: Path) -> dict[tuple[str, ...], dict[str, Any]]:
     """The golden plan with every tenant's bucket and role names as new stacks name them (the account in the
     bucket's hash, the Region's code in the roles'): what an offline plan shows for a tenant, since it cannot know
@@ -134,6 +152,7 @@ def test_an_environment_from_before_cells_plans_the_same_resources_names_and_inp
         (*key[:3], key[3].replace("routing", "routing-cell1", 1) if key[3].startswith("routing") else key[3]): value
         for key, value in zip(before, json.loads(text), strict=True)
     }
+    before = _named_for_ports(before)
     result = runner.invoke(app, ["plan", "--json", "-f", str(spec)])
     assert result.exit_code == 0, result.stderr
     after = _resources(json.loads(result.stdout)["stacks"])
@@ -160,6 +179,8 @@ def test_an_environment_from_before_cells_plans_the_same_resources_names_and_inp
         ("dev", "database-cluster", "applyImmediately"),
         *(("dev", f"database-instance-{i}", "applyImmediately") for i in range(2)),
         ("dev", "load-balancer-alb", "dependsOn"),  # after the internet gateway and the public routes
+        # A new task's port is admitted before the service starts it (a port change adds a rule for the new port).
+        *((t, "service-service", "dependsOn") for t in tenants),
         # A new environment's subnets are carved for max_zones (a deployed one keeps its carving: its network
         # output has no max_zones, tests/stacks/test_targets.py).
         *(("dev", f"network-{tier}-{i}", "cidrBlock") for tier in ("public", "private") for i in range(2)),

@@ -14,7 +14,7 @@ from infra.tenant.kept import KeptData
 from saas_ctl.engine.synth.engine import Synthesis, synthesize
 from saas_ctl.engine.synth.mocks import short_id
 from saas_ctl.stacks import targets
-from tests.conftest import MINIMAL, fleet_yaml, spec_of
+from tests.conftest import EXAMPLE, MINIMAL, fleet_yaml, spec_of
 from tests.infra.conftest import of_type, one, policy, synth_tenant, uses_stack_provider
 
 BUCKET = "saas-acme-dev-2f6e043f"  # the hash of saas, us-east-1, dev, acme and the platform's account 123456789012
@@ -220,6 +220,7 @@ def test_tenant_outputs_name_its_resources_and_urls(acme: Synthesis) -> None:
         "cell": 1,
         "suspended": False,
         "load_balancer_dns_name": "saas-dev-alb-0.us-east-1.elb.amazonaws.com",
+        "container_port": 80,
     }
 
 
@@ -505,7 +506,10 @@ def _moving_t0001() -> Synthesis:
 def test_a_moving_tenant_has_a_target_group_and_a_listener_rule_in_both_cells() -> None:
     moving = _moving_t0001()
     groups = {r.name: r.inputs["name"] for r in of_type(moving, "aws:lb/targetGroup:TargetGroup")}
-    assert groups == {"routing-cell1-targets": "saas-t0001-dev-80", "routing-cell2-targets": "saas-t0001-dev-c2-80"}
+    assert groups == {
+        "routing-cell1-targets-80": "saas-t0001-dev-80",
+        "routing-cell2-targets-80": "saas-t0001-dev-c2-80",
+    }
     rules = {
         r.name: (r.inputs["listenerArn"].rsplit(":", 1)[1], r.inputs["priority"])
         for r in of_type(moving, "aws:lb/listenerRule:ListenerRule")
@@ -551,7 +555,7 @@ def test_a_suspended_moving_tenants_rules_in_both_cells_answer_its_suspended_pag
 def test_a_plain_deploy_has_one_cell_and_says_nothing_of_a_move() -> None:
     spec = spec_of(MOVING)
     plain = synthesize(targets.tenant_target(spec, "t0001", targets.placeholder_platform(spec)))
-    assert [r.name for r in of_type(plain, "aws:lb/targetGroup:TargetGroup")] == ["routing-cell2-targets"]
+    assert [r.name for r in of_type(plain, "aws:lb/targetGroup:TargetGroup")] == ["routing-cell2-targets-80"]
     assert plain.outputs["cell"] == 2 and "moving_to" not in plain.outputs
 
 
@@ -571,3 +575,94 @@ def test_after_the_dns_switch_of_a_move_both_cells_route_and_dns_and_outputs_nam
     assert record.inputs["aliases"][0]["name"] == synthesis.outputs["load_balancer_dns_name"]
     assert "alb-2" in synthesis.outputs["load_balancer_dns_name"]
     assert synthesis.outputs["cell"] == 2 and "moving_to" not in synthesis.outputs
+
+
+# ---- a port change (README "Changing a tenant's port without an outage") -------------------------------------
+
+
+EXAMPLE_TEXT = EXAMPLE.read_text()
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+
+
+def _acme_on(port: int, previous_port: int | None = None) -> Synthesis:
+    """acme with ``container_port: port`` in the file; ``previous_port``: the first pass of its change from that."""
+    text = EXAMPLE_TEXT.replace("  - name: acme\n", f"  - name: acme\n    container_port: {port}\n", 1)
+    return _synth_tenant(text, previous_port=previous_port)
+
+
+def _group_name(arn: str) -> str:
+    return arn.split(":targetgroup/", 1)[1].split("/")[0]
+
+
+def test_a_port_changes_first_pass_has_a_target_group_for_each_port() -> None:
+    groups = {r.name: (r.inputs["name"], r.inputs["port"]) for r in of_type(_acme_on(8080, 80), TARGET_GROUP)}
+    assert groups == {
+        "routing-cell1-targets-80": ("saas-acme-dev-80", 80.0),
+        "routing-cell1-targets-8080": ("saas-acme-dev-8080", 8080.0),
+    }
+
+
+def test_a_port_changes_first_pass_forwards_only_to_the_previous_ports_target_group() -> None:
+    rule = one(_acme_on(8080, 80), "aws:lb/listenerRule:ListenerRule").inputs
+    [action] = rule["actions"]
+    weights = [(_group_name(g["arn"]), g["weight"]) for g in action["forward"]["targetGroups"]]
+    # The new port's group is behind the rule, which ECS asks of a service's target groups, with weight 0.
+    assert (action["type"], weights) == ("forward", [("saas-acme-dev-80", 1.0), ("saas-acme-dev-8080", 0.0)])
+    assert "targetGroupArn" not in action
+
+
+def test_a_port_changes_first_pass_registers_the_new_tasks_in_both_target_groups_on_the_new_port() -> None:
+    synthesis = _acme_on(8080, 80)
+    balancers = one(synthesis, "aws:ecs/service:Service").inputs["loadBalancers"]
+    assert [(_group_name(b["targetGroupArn"]), b["containerPort"]) for b in balancers] == [
+        ("saas-acme-dev-80", 8080.0),
+        ("saas-acme-dev-8080", 8080.0),
+    ]
+    [container] = json.loads(one(synthesis, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
+    assert container["portMappings"] == [{"containerPort": 8080, "protocol": "tcp"}]
+
+
+def test_a_port_changes_first_pass_admits_both_ports_before_the_service_starts_tasks() -> None:
+    synthesis = _acme_on(8080, 80)
+    ingress = of_type(synthesis, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    assert {r.name: (r.inputs["fromPort"], r.inputs["toPort"]) for r in ingress} == {
+        "firewall-in-80": (80.0, 80.0),
+        "firewall-in-8080": (8080.0, 8080.0),
+    }
+    service = one(synthesis, "aws:ecs/service:Service")
+    assert sorted(u.rsplit("::", 1)[1] for u in service.depends_on if "IngressRule::" in u) == [
+        "firewall-in-80",
+        "firewall-in-8080",
+    ]
+
+
+def test_a_port_changes_first_pass_reports_the_previous_port_and_where_it_switches_to() -> None:
+    outputs = _acme_on(8080, 80).outputs
+    assert (outputs["container_port"], outputs["port_changing_to"]) == (80, 8080)
+    assert _group_name(outputs["target_group_arn"]) == "saas-acme-dev-80"
+    assert _group_name(outputs["port_target_group_arn"]) == "saas-acme-dev-8080"
+
+
+def test_a_plain_deploy_on_the_new_port_has_one_target_group_the_rule_forwards_to() -> None:
+    synthesis = _acme_on(8080)
+    [group] = of_type(synthesis, TARGET_GROUP)
+    assert (group.name, group.inputs["name"]) == ("routing-cell1-targets-8080", "saas-acme-dev-8080")
+    [action] = one(synthesis, "aws:lb/listenerRule:ListenerRule").inputs["actions"]
+    assert _group_name(action["targetGroupArn"]) == "saas-acme-dev-8080" and "forward" not in action
+    assert synthesis.outputs["container_port"] == 8080 and "port_changing_to" not in synthesis.outputs
+
+
+def test_a_port_change_during_a_moves_first_pass_keeps_the_previous_port_in_the_previous_cell_only() -> None:
+    spec = spec_of(MOVING.replace("  - name: t0001\n", "  - name: t0001\n    container_port: 8080\n"))
+    platform = targets.placeholder_platform(spec)
+    synthesis = synthesize(
+        targets.tenant_target(spec, "t0001", platform, previous_cell=PreviousCell(1, 1), previous_port=80)
+    )
+    groups = {r.name: r.inputs["name"] for r in of_type(synthesis, TARGET_GROUP)}
+    assert groups == {
+        "routing-cell1-targets-80": "saas-t0001-dev-80",
+        "routing-cell1-targets-8080": "saas-t0001-dev-8080",
+        "routing-cell2-targets-8080": "saas-t0001-dev-c2-8080",
+    }
+    # Three of the 5 target groups a service may list (ECS Developer Guide, "Use multiple target groups").
+    assert len(one(synthesis, "aws:ecs/service:Service").inputs["loadBalancers"]) == 3

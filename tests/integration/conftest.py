@@ -164,6 +164,24 @@ def released_tree(commit: str, into: Path) -> dict[str, str]:
     return {"PYTHONPATH": str(into)}
 
 
+def runs_of(seen: list[tuple[str, ...]]) -> str:
+    """Looks taken while a change ran, consecutive equal ones counted: `alb x3, alb+alb-2 x5, ...`."""
+    runs: list[list[object]] = []
+    for look in seen:
+        label = "+".join(look) or "nothing"
+        if runs and runs[-1][0] == label:
+            runs[-1][1] = int(str(runs[-1][1])) + 1
+        else:
+            runs.append([label, 1])
+    return ", ".join(f"{label} x{count}" for label, count in runs)
+
+
+def healthy(elbv2: Any, group: str) -> bool:
+    """Whether the target group has targets, each of them healthy (moto: an address it calls healthy)."""
+    health = elbv2.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"]
+    return bool(health) and all(d["TargetHealth"]["State"] == "healthy" for d in health)
+
+
 @pytest.fixture
 def real(tmp_path: Path) -> Iterator[RealEngine]:
     if PULUMI is None:

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.conftest import RealEngine, ops, released_tree, requires_pulumi
+from tests.integration.conftest import RealEngine, healthy, ops, released_tree, requires_pulumi, runs_of
 from tests.moto_server import client
 
 pytestmark = [requires_pulumi]
@@ -51,14 +51,9 @@ def _serving(moto: str, host: str) -> tuple[str, ...]:
             for rule in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]:
                 hosts = [v for c in rule.get("Conditions", []) for v in c.get("HostHeaderConfig", {}).get("Values", [])]
                 groups = [a.get("TargetGroupArn") for a in rule["Actions"] if a["Type"] == "forward"]
-                if host in hosts and any(_healthy(elbv2, g) for g in groups if g):
+                if host in hosts and any(healthy(elbv2, g) for g in groups if g):
                     found.append(balancer["LoadBalancerName"])
     return tuple(sorted(found))
-
-
-def _healthy(elbv2: Any, group: str) -> bool:
-    health = elbv2.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"]
-    return bool(health) and all(d["TargetHealth"]["State"] == "healthy" for d in health)
 
 
 def _group_named(moto: str, name: str) -> str | None:
@@ -103,11 +98,11 @@ def test_a_cell_move_serves_the_tenant_from_the_old_cell_until_the_new_one_is_he
     assert () not in seen
     assert seen[0] == ("itest-test-alb",) and seen[-1] == ("itest-test-alb-2",)
     assert ("itest-test-alb", "itest-test-alb-2") in seen
-    print(f"\ncell move, what the tenant's host reaches, {len(seen)} looks: {_runs(seen)}")
+    print(f"\ncell move, what the tenant's host reaches, {len(seen)} looks: {runs_of(seen)}")
 
     touched = real.calls_since(mark)
-    assert sorted(ops(touched, "create")) == ["routing-cell2-rule", "routing-cell2-targets"]
-    assert sorted(ops(touched, "delete")) == ["routing-cell1-rule", "routing-cell1-targets"]
+    assert sorted(ops(touched, "create")) == ["routing-cell2-rule", "routing-cell2-targets-80"]
+    assert sorted(ops(touched, "delete")) == ["routing-cell1-rule", "routing-cell1-targets-80"]
     assert ops(touched, "update") == ["service-service", "service-service"]  # both groups, then the new one only
     deletes = [i for i, c in enumerate(touched) if c["op"] == "delete"]
     service_updates = [i for i, c in enumerate(touched) if c["op"] == "update" and c["name"] == "service-service"]
@@ -117,18 +112,6 @@ def test_a_cell_move_serves_the_tenant_from_the_old_cell_until_the_new_one_is_he
     outputs = real.ok("tenant", "show", "acme", "--json").json()["outputs"]
     assert outputs["cell"] == 2 and "moving_to" not in outputs
     assert "cell: 2" in (real.workdir / "tenants.yaml").read_text()
-
-
-def _runs(seen: list[tuple[str, ...]]) -> str:
-    """The looks, consecutive equal ones counted: `alb x3, alb+alb-2 x5, ...`."""
-    runs: list[list[object]] = []
-    for look in seen:
-        label = "+".join(look) or "nothing"
-        if runs and runs[-1][0] == label:
-            runs[-1][1] = int(str(runs[-1][1])) + 1
-        else:
-            runs.append([label, 1])
-    return ", ".join(f"{label} x{count}" for label, count in runs)
 
 
 BEFORE_PER_CELL_ROUTING = "faf7d5d"  # the last commit whose tenant program named its routing "routing"

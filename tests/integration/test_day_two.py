@@ -1,14 +1,16 @@
-"""Day-2 changes on the real engine, against the double on moto, which now answers a replacement of a resource
-the program names delete-first, as pulumi-aws does: a port change, and an Aurora major upgrade, succeed because
-saasctl creates the new named resource first where the old one is still in use (a cell move:
-test_cell_lifecycle)."""
+"""Day-2 changes on the real engine, against the double on moto, which answers a replacement of a resource the
+program names delete-first, as pulumi-aws does: a port change (in two passes, README "Changing a tenant's port
+without an outage") and an Aurora major upgrade succeed because saasctl creates the new named resource first where
+the old one is still in use (a cell move: test_cell_lifecycle)."""
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.conftest import RealEngine, ops, released_tree, requires_pulumi
+from tests.integration.conftest import RealEngine, healthy, ops, released_tree, requires_pulumi, runs_of
 from tests.moto_server import client
 
 pytestmark = [requires_pulumi]
@@ -18,23 +20,81 @@ def _order(calls: list[dict[str, Any]], name: str) -> list[str]:
     return [c["op"] for c in calls if c["name"] == name and c["op"] in ("create", "update", "delete")]
 
 
-def test_a_port_change_creates_the_new_target_group_before_deleting_the_old(real: RealEngine, moto: str) -> None:
+def _groups_serving(moto: str, host: str) -> tuple[str, ...]:
+    """The target groups the listener rule of ``host`` sends requests to (weight above 0) that have a healthy
+    target, now: what a client of the tenant reaches."""
+    elbv2: Any = client(moto, "elbv2")
+    found = []
+    for balancer in elbv2.describe_load_balancers()["LoadBalancers"]:
+        for listener in elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:
+            for rule in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]:
+                hosts = [v for c in rule.get("Conditions", []) for v in c.get("HostHeaderConfig", {}).get("Values", [])]
+                if host not in hosts:
+                    continue
+                for action in rule["Actions"]:
+                    weighted = action.get("ForwardConfig", {}).get("TargetGroups", [])
+                    groups = [g["TargetGroupArn"] for g in weighted if g.get("Weight", 1) > 0]
+                    found += [g for g in groups or [action.get("TargetGroupArn")] if g and healthy(elbv2, g)]
+    names = elbv2.describe_target_groups(TargetGroupArns=found)["TargetGroups"] if found else []
+    return tuple(sorted(g["TargetGroupName"] for g in names))
+
+
+def _group_named(elbv2: Any, name: str) -> str | None:
+    groups = elbv2.describe_target_groups()["TargetGroups"]
+    return next((g["TargetGroupArn"] for g in groups if g["TargetGroupName"] == name), None)
+
+
+def test_a_port_change_switches_only_once_the_new_ports_target_group_is_healthy(real: RealEngine, moto: str) -> None:
+    # moto runs no task: the test registers the targets the service's tasks would (an address moto calls healthy):
+    # an old task on port 80 in the old group before the change, and once the first pass has created the new
+    # port's group, a new task on port 8080 in both groups, as ECS registers it in each of the service's groups.
     real.use_aws(moto)
     real.ok("platform", "up")
     real.ok("tenant", "add", "acme")
+    elbv2: Any = client(moto, "elbv2")
+    old = _group_named(elbv2, "itest-acme-test-80")
+    elbv2.register_targets(TargetGroupArn=old, Targets=[{"Id": "10.0.1.5", "Port": 80}])
+    host = real.ok("tenant", "show", "acme", "--json").json()["outputs"]["urls"][0].split("://")[1]
     real.edit_spec("  - name: acme\n", "  - name: acme\n    container_port: 8080\n")
+
     mark = real.mark()
-    real.ok("tenant", "up", "acme")
-    touched = real.calls_since(mark)
-    # Created first (its name carries the port), the rule and service moved to it, then the old one deleted:
-    # AWS refuses to delete a target group a rule still forwards to (ResourceInUse).
-    assert _order(touched, "routing-cell1-targets") == ["create", "delete"]
-    assert touched.index(next(c for c in touched if c["op"] == "update" and c["name"] == "routing-cell1-rule")) < next(
-        i for i, c in enumerate(touched) if c["op"] == "delete" and c["name"] == "routing-cell1-targets"
+    change = real.popen("tenant", "up", "acme", "--yes", "--json")
+    seen: list[tuple[str, ...]] = []
+    while change.poll() is None:
+        seen.append(_groups_serving(moto, host))
+        new = _group_named(elbv2, "itest-acme-test-8080")
+        if new and not elbv2.describe_target_health(TargetGroupArn=new)["TargetHealthDescriptions"]:
+            for group in (old, new):
+                elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": "10.0.1.6", "Port": 8080}])
+        time.sleep(0.2)
+    stdout, stderr = change.communicate()
+    assert change.returncode == 0, stderr
+    seen.append(_groups_serving(moto, host))
+    [reported] = json.loads(stdout)["port_changes"]
+    assert (reported["tenant"], reported["from_port"], reported["port"], reported["switched"]) == (
+        "acme",
+        80,
+        8080,
+        True,
     )
-    [group] = [c for c in touched if c["op"] == "create" and c["name"] == "routing-cell1-targets"]
-    assert group["inputs"]["port"] == 8080
-    assert _order(touched, "firewall-in") == ["update"]  # the tenant's ingress follows the port in place
+    assert reported["health_reads"] >= 1
+    # Never a moment without a healthy group behind the host: the old port's until the switch, the new one's after.
+    assert () not in seen
+    assert seen[0] == ("itest-acme-test-80",) and seen[-1] == ("itest-acme-test-8080",)
+    print(f"\nport change, the groups serving the tenant's host, {len(seen)} looks: {runs_of(seen)}")
+
+    touched = real.calls_since(mark)
+    # The first pass creates the new port's group and ingress; the second deletes the old port's, last.
+    assert set(ops(touched, "create")) == {"routing-cell1-targets-8080", "firewall-in-8080", "service-task"}
+    assert set(ops(touched, "delete")) == {"routing-cell1-targets-80", "firewall-in-80", "service-task"}
+    assert _order(touched, "routing-cell1-rule") == ["update", "update"]  # weighted 1/0, then the new group only
+    assert _order(touched, "service-service") == ["update", "update"]  # both groups, then the new one only
+    second_update = [i for i, c in enumerate(touched) if c["op"] == "update" and c["name"] == "service-service"][1]
+    deleted = {c["name"]: i for i, c in enumerate(touched) if c["op"] == "delete"}
+    assert min(deleted["routing-cell1-targets-80"], deleted["firewall-in-80"]) > second_update
+    outputs = real.ok("tenant", "show", "acme", "--json").json()["outputs"]
+    assert outputs["container_port"] == 8080 and "port_changing_to" not in outputs
+    assert elbv2.describe_target_groups(Names=["itest-acme-test-8080"])["TargetGroups"][0]["Port"] == 8080
 
 
 def test_an_aurora_major_upgrade_creates_the_new_parameter_group_first(real: RealEngine, moto: str) -> None:

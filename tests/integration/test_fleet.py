@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import time
 
-from tests.integration.conftest import RealEngine, ops, requires_pulumi
+from tests.integration.conftest import RealEngine, requires_pulumi
 
 pytestmark = [requires_pulumi]
 
@@ -69,24 +69,6 @@ def test_sigint_during_apply_exits_130_and_the_next_apply_succeeds(real: RealEng
     assert [(r["stack"], r["status"]) for r in again] == [("test", "unchanged")] + [
         (name, "succeeded") for name in ("t01", "t02", "t03")
     ]
-
-
-def test_a_container_port_change_is_a_tenant_up_alone(real: RealEngine) -> None:
-    declare(real, 1)
-    real.ok("apply")
-    real.edit_spec("  - name: t01\n", "  - name: t01\n    container_port: 8080\n")
-    mark = real.mark()
-    result = real.ok("tenant", "up", "t01", "--json").json()["results"][0]
-    touched = real.calls_since(mark)
-    # A new target group under its own name is created before the old one goes: no name collision.
-    assert ops(touched, "create") == ["routing-cell1-targets", "service-task"] or set(ops(touched, "create")) == {
-        "routing-cell1-targets",
-        "service-task",
-    }
-    assert {"firewall-in", "routing-cell1-rule", "service-service"} <= set(ops(touched, "update"))
-    assert sorted(ops(touched, "delete")) == ["routing-cell1-targets", "service-task"]
-    assert result["outputs"]["target_group_arn"].endswith(":targetgroup/itest-t01-test-8080/0")
-    assert [c for c in touched if c["type"].startswith("saasctl") or "platform" in c["urn"]] == []
 
 
 def test_missing_passphrase_is_one_line_and_exit_2(real: RealEngine) -> None:

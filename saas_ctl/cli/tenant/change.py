@@ -35,6 +35,14 @@ def set_settings(
     log_retention_days: Annotated[
         int | None, typer.Option("--log-retention-days", metavar="DAYS", help="Days the tenant's logs are kept.")
     ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            "--port",
+            metavar="PORT",
+            help="The container port; a deployed tenant changes port in two passes, without an outage.",
+        ),
+    ] = None,
     no_deploy: NoDeployOption = False,
     yes: DeployYesOption = False,
     skip_preflight: SkipPreflightOption = False,
@@ -62,6 +70,7 @@ def set_settings(
                 ("autoscaling.min", min_tasks),
                 ("autoscaling.max", max_tasks),
                 ("log_retention_days", log_retention_days),
+                ("container_port", port),
             )
             if value is not None
         }
@@ -69,7 +78,7 @@ def set_settings(
             changes["tier"] = None if tier == NONE else tier
         if not changes:
             raise UsageError(
-                "name a setting to change: --tier, --image, --cpu, --memory, --desired-count, --min, --max"
+                "name a setting to change: --tier, --image, --cpu, --memory, --desired-count, --min, --max, --port"
             )
         described = ", ".join(f"{key} {'(removed)' if value is None else value}" for key, value in changes.items())
         apply_change(

@@ -10,6 +10,11 @@ What moto's ECS does and does not (the rollout is what saasctl reads after a dep
 - CreateService over an ACTIVE service of the same name replaces it in moto; AWS refuses it
   (``InvalidParameterException: Creation of service was not idempotent.``,
   https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html): modelled here.
+- A service's target group that no listener or rule forwards to is refused by CreateService and UpdateService
+  (``InvalidParameterException: The target group with targetGroupArn ... does not have an associated load
+  balancer.``: hashicorp/terraform#32908, aws/aws-cdk#34290 for an update); moto accepts it: modelled here. A rule's
+  weighted target groups count, whatever their weight (ECS Developer Guide, "Use multiple target groups for a
+  service").
 """
 
 from __future__ import annotations
@@ -171,6 +176,7 @@ class Service(Handler):
         existing = first(aws.ecs.describe_services(cluster=cluster, services=[inputs["name"]])["services"])
         if existing is not None and existing.get("status") == "ACTIVE":
             raise Refusal("InvalidParameterException", "Creation of service was not idempotent.")
+        _refuse_unassociated_target_groups(aws, inputs)
         service = aws.ecs.create_service(
             cluster=cluster,
             serviceName=inputs["name"],
@@ -208,6 +214,8 @@ class Service(Handler):
         # plan when force_new_deployment is false or the triggers are removed, as the provider's CustomizeDiff does.
         if "triggers" in changed and news.get("forceNewDeployment"):
             update["forceNewDeployment"] = True
+        if "loadBalancers" in update:
+            _refuse_unassociated_target_groups(aws, news)
         aws.ecs.update_service(cluster=news.get("cluster") or "default", service=resource_id, **update)
 
     def delete(self, aws: Aws, resource_id: str, state: Props) -> None:
@@ -216,6 +224,27 @@ class Service(Handler):
         if (state.get("schedulingStrategy") or "REPLICA") == "REPLICA":
             aws.ecs.update_service(cluster=cluster, service=resource_id, desiredCount=0)
         aws.ecs.delete_service(cluster=cluster, service=resource_id)
+
+
+def _refuse_unassociated_target_groups(aws: Aws, inputs: Props) -> None:
+    wanted = [lb["targetGroupArn"] for lb in inputs.get("loadBalancers") or [] if lb.get("targetGroupArn")]
+    if not wanted:
+        return
+    associated = set()
+    for balancer in aws.elbv2.describe_load_balancers()["LoadBalancers"]:
+        for listener in aws.elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:
+            actions = [a for a in listener.get("DefaultActions", [])]
+            for rule in aws.elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]:
+                actions += rule.get("Actions", [])
+            for action in actions:
+                associated.add(action.get("TargetGroupArn"))
+                associated.update(g["TargetGroupArn"] for g in action.get("ForwardConfig", {}).get("TargetGroups", []))
+    for arn in wanted:
+        if arn not in associated:
+            raise Refusal(
+                "InvalidParameterException",
+                f"The target group with targetGroupArn {arn} does not have an associated load balancer.",
+            )
 
 
 def _nested(setting: str) -> set[str]:

@@ -137,7 +137,17 @@ def _action(action: Props, order: int) -> dict[str, Any]:
     """One action of the program (``defaultActions`` or ``actions``) in the API's shape."""
     kind = action["type"]
     answer: dict[str, Any] = {"Type": kind, "Order": int(action.get("order") or order)}
-    if kind == "forward":
+    if kind == "forward" and action.get("forward"):
+        # Weighted target groups (terraform-provider-aws elbv2/listener_rule.go expandLbForwardConfig: the
+        # "forward" block becomes ForwardConfig, each group's weight 0-999, default 1); moto keeps them, routes
+        # nothing by weight, and refuses to delete a group any of them names (ResourceInUse).
+        answer["ForwardConfig"] = {
+            "TargetGroups": [
+                {"TargetGroupArn": group["arn"], "Weight": int(group.get("weight", 1))}
+                for group in action["forward"]["targetGroups"]
+            ]
+        }
+    elif kind == "forward":
         answer["TargetGroupArn"] = action["targetGroupArn"]
     elif kind == "fixed-response":
         fixed = action["fixedResponse"]
