@@ -59,16 +59,14 @@ def _rule(aws: Aws, group_id: str, source: str) -> Any:
     )
 
 
-def test_deleting_a_target_group_a_listener_rule_forwards_to_is_refused(aws: Aws) -> None:
-    """moto's own refusal (elbv2/models.py delete_target_group), with AWS's code."""
-    vpc_id = _vpc(aws)
+def _forwarded_to(aws: Aws, vpc_id: str, group: str) -> str:
+    """A listener rule of a new load balancer that forwards to ``group``: its id."""
     balancer = _balancer(aws, vpc_id, _group(aws, vpc_id, "alb"))
     fixed = {"type": "fixed-response", "fixedResponse": {"contentType": "text/plain", "statusCode": "404"}}
     listener = handler("aws:lb/listener:Listener").create(
         aws, {"loadBalancerArn": balancer, "port": 80, "defaultActions": [fixed]}
     )
-    group = _target_group(aws, vpc_id)
-    handler("aws:lb/listenerRule:ListenerRule").create(
+    rule = handler("aws:lb/listenerRule:ListenerRule").create(
         aws,
         {
             "listenerArn": listener.id,
@@ -77,6 +75,14 @@ def test_deleting_a_target_group_a_listener_rule_forwards_to_is_refused(aws: Aws
             "actions": [{"type": "forward", "targetGroupArn": group}],
         },
     )
+    return str(rule.id)
+
+
+def test_deleting_a_target_group_a_listener_rule_forwards_to_is_refused(aws: Aws) -> None:
+    """moto's own refusal (elbv2/models.py delete_target_group), with AWS's code."""
+    vpc_id = _vpc(aws)
+    group = _target_group(aws, vpc_id)
+    _forwarded_to(aws, vpc_id, group)
     with pytest.raises(ApiError) as refused:
         handler("aws:lb/targetGroup:TargetGroup").delete(aws, group, {})
     assert (refused.value.operation, refused.value.code) == ("DeleteTargetGroup", "ResourceInUse")
@@ -89,6 +95,7 @@ def test_a_target_group_an_ecs_service_still_names_is_deleted_once_no_rule_forwa
     The double deletes it as moto does, and the service keeps naming it."""
     vpc_id = _vpc(aws)
     group = _target_group(aws, vpc_id)
+    rule = _forwarded_to(aws, vpc_id, group)  # ECS takes only a group a load balancer forwards to (ecs.py)
     cluster = handler("aws:ecs/cluster:Cluster").create(aws, {"name": "c"}).id
     service = handler("aws:ecs/service:Service").create(
         aws,
@@ -99,6 +106,7 @@ def test_a_target_group_an_ecs_service_still_names_is_deleted_once_no_rule_forwa
             "loadBalancers": [{"targetGroupArn": group, "containerName": "app", "containerPort": 8080}],
         },
     )
+    handler("aws:lb/listenerRule:ListenerRule").delete(aws, rule, {})
     handler("aws:lb/targetGroup:TargetGroup").delete(aws, group, {})
     assert handler("aws:lb/targetGroup:TargetGroup").read(aws, group) is None
     [still] = aws.ecs.describe_services(cluster=cluster, services=[service.id])["services"]
