@@ -240,12 +240,18 @@ def _wait_until(condition: Callable[[], bool], seconds: float) -> None:
         time.sleep(0.05)
 
 
+PF_EXITING = 0x4  # the kernel's per-task flag once the process is in exit (linux/sched.h): no signal counts then
+
+
 def _alive(pid: int) -> bool:
+    """Running, not ending: neither a zombie nor already in the kernel's exit (after exit() or os._exit(), which
+    takes a while on a loaded machine: a signal sent then is ignored by the kernel, proc(5) stat fields 3 and 9)."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return False
-    return state != "Z"
+    state, flags = fields[0], int(fields[6])
+    return state != "Z" and not flags & PF_EXITING
 
 
 def _offline(home: Path) -> dict[str, str]:

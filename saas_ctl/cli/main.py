@@ -9,13 +9,14 @@ import threading
 from types import FrameType
 from typing import Annotated, NoReturn
 
-# SIGTERM while the CLI is still being imported (CI cancelling a job the moment it starts) is remembered and
-# answered as soon as main() runs (exit 130), instead of Python's default: death by the signal, -15.
-_early_signal = threading.Event()
+# SIGTERM while the CLI is still being imported (CI cancelling a job the moment it starts), or SIGINT or SIGTERM
+# once the command has its result, is remembered and answered with exit 130 (instead of Python's default, death by
+# the signal, -15, or an exception in the middle of the process's end).
+_remembered = threading.Event()
 
 
 def _remember(signum: int, frame: FrameType | None) -> None:
-    _early_signal.set()
+    _remembered.set()
 
 
 if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
@@ -106,18 +107,22 @@ def run_command_line() -> object:
     signal.signal(signal.SIGTERM, _terminate)
     code: object = 0
     try:
-        if _early_signal.is_set():
-            raise KeyboardInterrupt
-        app()
-    except SystemExit as exc:
-        code = exc.code
+        try:
+            if _remembered.is_set():
+                raise KeyboardInterrupt
+            app()
+        except SystemExit as exc:
+            code = exc.code
     except KeyboardInterrupt:
         # The signal came while Typer was still building the command (before its own handling, which ends an
-        # interrupted command line with 130, and before a command's output.reporting): the same exit, no trace.
+        # interrupted command line with 130, and before a command's output.reporting), or as the command ended
+        # (while its SystemExit was being taken): the same exit, no trace.
         code = EXIT_INTERRUPTED
-    finally:
-        code = _leaving(code)
-    return code
+    while True:  # until the signals are held: one that comes before raises its KeyboardInterrupt here
+        try:
+            return _leaving(code)
+        except KeyboardInterrupt:
+            code = EXIT_INTERRUPTED
 
 
 _HELD = {signal.SIGINT, signal.SIGTERM}
@@ -139,7 +144,7 @@ def _end(code: object) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed reader or stream: nothing more can be printed
             stream.flush()
-    if signal.sigpending() & _HELD:
+    if _signal_came():
         status = EXIT_INTERRUPTED
     os._exit(status)
 
@@ -147,7 +152,7 @@ def _end(code: object) -> NoReturn:
 def _answer_late_signal() -> None:
     """The last look when the interpreter ends the process (atexit runs this before the handlers registered
     earlier): a signal held since the result was printed ends the process with 130."""
-    if signal.sigpending() & _HELD:
+    if _signal_came():
         from saas_ctl.errors import EXIT_INTERRUPTED
 
         with contextlib.suppress(Exception):
@@ -170,14 +175,20 @@ def _exit_status(code: object) -> int:
 
 def _leaving(code: object) -> object:
     """From here to the process's end, SIGINT and SIGTERM are held (Python's finalisation puts back the default
-    handlers, under which a late SIGTERM would end the process as -15): one that came is answered with 130."""
+    handlers, under which a late SIGTERM would end the process as -15): one that came is answered with 130.
+
+    Holding them runs the handler of a signal that came just before (CPython's pthread_sigmask checks for
+    signals after it changes the mask), whose KeyboardInterrupt the caller takes as that signal; from then on
+    none reaches a handler in this thread, and one delivered to another thread is only remembered."""
+    if threading.current_thread() is threading.main_thread():
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+        signal.signal(signal.SIGINT, _remember)
+        signal.signal(signal.SIGTERM, _remember)
     from saas_ctl.cli.output import discard_stdout, print_interrupted_document
     from saas_ctl.errors import EXIT_INTERRUPTED
 
-    if threading.current_thread() is threading.main_thread():
-        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-        if signal.sigpending() & _HELD or _early_signal.is_set():
-            code = EXIT_INTERRUPTED
+    if _signal_came():
+        code = EXIT_INTERRUPTED
     if code == EXIT_INTERRUPTED:
         print_interrupted_document("interrupted")
     try:
@@ -185,6 +196,11 @@ def _leaving(code: object) -> object:
     except BrokenPipeError:  # a closed stdout never turns a result into a failure
         discard_stdout()
     return code
+
+
+def _signal_came() -> bool:
+    """Whether SIGINT or SIGTERM came since they were held (pending), or was remembered by its handler."""
+    return bool(signal.sigpending() & _HELD) or _remembered.is_set()
 
 
 __all__ = ["Path", "app", "main"]

@@ -149,14 +149,15 @@ def test_an_interrupt_while_typer_builds_the_command_exits_130_without_a_trace(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(entry, "app", building_the_command)
-    previous = signal.getsignal(signal.SIGTERM)
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     try:
         with pytest.raises(SystemExit) as ended:
             entry.main()
     except KeyboardInterrupt:
         pytest.fail("the interrupt escaped main() (a traceback and exit -2 for the user)")
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # main() holds them to the end
     assert (ended.value.code, capsys.readouterr().err) == (130, "")
 
@@ -184,6 +185,34 @@ def test_schema_and_platform_outputs_exit_0_when_stdout_closes(tmp_path: Path, a
     process.stdout.close()
     _, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr) == (0, b"")
+
+
+def test_a_signal_whose_handler_runs_as_the_command_ends_exits_130_without_a_trace(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A signal that came just before the signals are held raises its KeyboardInterrupt as they are held (CPython
+    # runs the pending handler there): it escaped main() as a traceback and an exit by SIGINT (-2).
+    from saas_ctl.cli import main as entry
+
+    leavings: list[object] = []
+    hold = entry._leaving
+
+    def held_as_a_signal_comes(code: object) -> object:
+        leavings.append(code)
+        if len(leavings) == 1:
+            raise KeyboardInterrupt
+        return hold(code)
+
+    monkeypatch.setattr(entry, "app", lambda: sys.exit(0))
+    monkeypatch.setattr(entry, "_leaving", held_as_a_signal_comes)
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        code = entry.run_command_line()
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    assert (code, leavings) == (130, [0, 130])
 
 
 def test_a_sigterm_that_comes_while_the_process_ends_exits_130() -> None:
