@@ -98,6 +98,7 @@ class FirstPass:
     results: list[StackResult]
     held: set[str]
     changes: list[PortChange]
+    interrupted: bool = False
 
 
 def first_passes(
@@ -126,7 +127,7 @@ def first_passes(
                 result = _not_switched(result, port, ports[name], str(waited.problem), session.cancellation.is_set())
         results.append(result)
         changes.append(change)
-    return FirstPass(results, held, changes)
+    return FirstPass(results, held, changes, report.interrupted)
 
 
 def _not_switched(result: StackResult, port: int, was: int, problem: str, cancelled: bool) -> StackResult:
@@ -164,5 +165,6 @@ def with_second_passes(
     report = run([d for d in decisions if d.target.tenant not in first.held])
     switched = {r.target.tenant for r in report.results if r.status is Status.SUCCEEDED}
     report.results = first.results + report.results
+    report.interrupted = report.interrupted or first.interrupted
     report.port_changes = [replace(c, switched=c.tenant in switched) for c in first.changes]
     return report

@@ -16,6 +16,7 @@ from saas_ctl.aws import cutover
 from saas_ctl.cli.main import app
 from saas_ctl.engine.base import StackTarget
 from saas_ctl.engine.synth.engine import synthesize
+from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.loader import load
 from saas_ctl.stacks.port_change import deployed_port
 from tests import fakes
@@ -193,3 +194,29 @@ def test_a_move_with_a_port_change_in_the_file_changes_the_port_in_the_previous_
     assert [arn.rsplit("/", 2)[1] for arn, _ in health.reads] == ["saas-t0001-dev-8080", "saas-t0001-dev-c2-8080"]
     document = json.loads(result.stdout)
     assert (document["switched"], document["port_changes"][0]["switched"]) == (True, True)
+
+
+def test_a_port_change_interrupted_between_its_passes_is_finished_by_the_next_tenant_up(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _served_on_80(runner, engine, write_spec, monkeypatch)
+
+    def interrupted(session: Session, region: str) -> Callable[[str], str | None]:
+        def read(arn: str) -> str | None:
+            session.cancellation.cancel()  # Ctrl-C during the wait
+            return "0 of 0 targets"
+
+        return read
+
+    monkeypatch.setattr(cutover, "health_reader", interrupted)
+    first = json.loads(runner.invoke(app, ["tenant", "up", "t0001", "--yes", "-f", str(path), "--json"]).stdout)
+    assert [r["status"] for r in first["results"]] == ["cancelled"]  # the first pass's, the second never ran
+    assert first["port_changes"][0]["switched"] is False
+    assert engine.stacks[TENANTS]["t0001"]["container_port"] == 80  # still served on the previous port
+    engine.calls.clear()
+    monkeypatch.setattr(cutover, "health_reader", _Health(engine, [None]).reader)
+    again = runner.invoke(app, ["tenant", "up", "t0001", "--yes", "-f", str(path), "--json"])
+    assert again.exit_code == 0, again.stderr
+    assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/t0001"] * 2
+    assert json.loads(again.stdout)["port_changes"][0]["switched"] is True
+    assert engine.stacks[TENANTS]["t0001"]["container_port"] == 8080
