@@ -114,20 +114,34 @@ def test_a_cell_move_serves_the_tenant_from_the_old_cell_until_the_new_one_is_he
     assert "cell: 2" in (real.workdir / "tenants.yaml").read_text()
 
 
-BEFORE_PER_CELL_ROUTING = "faf7d5d"  # the last commit whose tenant program named its routing "routing"
+# The last commit whose tenant program named its routing "routing", and whose platform program carved subnets for
+# the zones it had rather than for platform.network.max_zones.
+EARLIER_RELEASE = "faf7d5d"
 
 
-def test_a_stack_deployed_before_per_cell_routing_names_adopts_them_unchanged(
+def test_a_fleet_deployed_by_an_earlier_release_is_adopted_unchanged(
     real: RealEngine, moto: str, tmp_path: Path
 ) -> None:
-    # The stack is deployed by saasctl as of that commit (its sources on PYTHONPATH), then by this one: the routing,
-    # now named for its cell and aliased to its old name, is the same resources; nothing is created or deleted.
-    before = released_tree(BEFORE_PER_CELL_ROUTING, tmp_path)
+    # The platform and a tenant are deployed by saasctl as of that commit (its sources on PYTHONPATH), then brought
+    # up by this one. The platform keeps the carving it was deployed with (read from the stack): no network resource
+    # is created or deleted, every subnet keeps its CIDR. The tenant's routing, now named for its cell and port and
+    # aliased to its old name, is the same resources: nothing of the tenant is created or deleted.
+    before = released_tree(EARLIER_RELEASE, tmp_path)
     real.use_aws(moto)
     real.ok("platform", "up", env=before)
     real.ok("tenant", "add", "acme", env=before)
     assert "routing-rule" in ops(real.calls(), "create")
+    ec2: Any = client(moto, "ec2")
+    subnets = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
+
+    mark = real.mark()
+    real.ok("platform", "up")
+    platform = real.calls_since(mark)
+    assert [name for name in ops(platform, "create") + ops(platform, "delete") if name.startswith("network")] == []
+    after = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
+    assert after == subnets
+
     mark = real.mark()
     real.ok("tenant", "up", "acme")
-    touched = real.calls_since(mark)
-    assert ops(touched, "create") == [] and ops(touched, "delete") == []
+    tenant = real.calls_since(mark)
+    assert ops(tenant, "create") == [] and ops(tenant, "delete") == []

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from typing import Any
 
-from tests.integration.conftest import RealEngine, healthy, ops, released_tree, requires_pulumi, runs_of
+from tests.integration.conftest import RealEngine, healthy, ops, requires_pulumi, runs_of
 from tests.moto_server import client
 
 pytestmark = [requires_pulumi]
@@ -156,25 +155,3 @@ def test_a_third_zone_creates_its_subnets_and_replaces_nothing(real: RealEngine,
     after = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
     assert {subnet: after[subnet] for subnet in before} == before
     assert sorted(set(after.values()) - set(before.values())) == ["10.0.192.0/19", "10.0.64.0/19"]
-
-
-BEFORE_CARVING = "faf7d5d"  # a release whose platform program carved subnets for the zones it had, not max_zones
-
-
-def test_a_platform_deployed_by_a_release_before_zone_carving_keeps_its_network_on_upgrade(
-    real: RealEngine, moto: str, tmp_path: Path
-) -> None:
-    # Deployed by saasctl as of that commit, then `platform up` by this one: the carving it was deployed with is
-    # kept (read from the stack), so no subnet, route table or the VPC is replaced.
-    before = released_tree(BEFORE_CARVING, tmp_path)
-    real.use_aws(moto)
-    real.ok("platform", "up", env=before)
-    ec2: Any = client(moto, "ec2")
-    subnets = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
-    mark = real.mark()
-    real.ok("platform", "up")
-    touched = real.calls_since(mark)
-    assert [name for name in ops(touched, "delete") if name.startswith("network")] == []
-    assert [name for name in ops(touched, "create") if name.startswith("network")] == []
-    after = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
-    assert after == subnets
