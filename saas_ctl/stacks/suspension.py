@@ -25,8 +25,8 @@ from saas_ctl.stacks.port_change import deployed_port
 from saas_ctl.stacks.state import OUTPUT_READS_AT_ONCE, Deployed
 
 ECS_REFUSAL = (
-    "ECS refuses a service change that adds a target group no listener rule forwards to (InvalidParameterException: "
-    "the target group does not have an associated load balancer)"
+    "ECS refuses a service change that adds one (InvalidParameterException: the target group does not have an "
+    "associated load balancer)"
 )
 
 
@@ -54,14 +54,14 @@ def refuse_suspended_changes(spec: TenantsFile, deployed: Deployed, names: Seque
         was_cell, cell = int(stack.get("cell", 1)), cell_of(tenant)
         port, wanted_port = deployed_port(spec, tenant.name, stack), resolve(tenant, spec).container_port
         if was_cell != cell:
-            change = f"moved from cell {was_cell} to cell {cell}"
+            change = f"move it from cell {was_cell} to cell {cell}"
         elif port is not None and port != wanted_port:
-            change = f"changed from port {port} to port {wanted_port}"
+            change = f"change its port from {port} to {wanted_port}"
         else:
             continue
         raise Refused(
-            f"tenant {tenant.name} is suspended and cannot be {change}: its target groups have no listener rule "
-            f"forwarding to them, and {ECS_REFUSAL}; nothing was changed",
-            hint=f"run `saasctl tenant resume {tenant.name}` first, then move it or change its port, then "
+            f"tenant {tenant.name} is suspended: its target groups have no listener rule forwarding to them, and "
+            f"{ECS_REFUSAL}; refusing to {change}, nothing was changed",
+            hint=f"run `saasctl tenant resume {tenant.name}` first, then move it / change its port, then "
             f"`saasctl tenant suspend {tenant.name}` again",
         )

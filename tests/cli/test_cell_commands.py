@@ -323,13 +323,12 @@ def test_moving_a_suspended_tenant_is_refused_before_anything_is_touched(
     assert [op for op, _ in engine.calls if op in ("up", "preview", "destroy")] == []
     assert path.read_text() == written
     assert json.loads(result.stdout)["error"] == (
-        "tenant t0001 is suspended and cannot be moved from cell 1 to cell 2: its target groups have no listener rule"
-        " forwarding to them, and ECS refuses a service change that adds a target group no listener rule forwards"
-        " to (InvalidParameterException: the target group does not have an associated load balancer); nothing was"
-        " changed"
+        "tenant t0001 is suspended: its target groups have no listener rule forwarding to them, and ECS refuses a"
+        " service change that adds one (InvalidParameterException: the target group does not have an associated"
+        " load balancer); refusing to move it from cell 1 to cell 2, nothing was changed"
     )
     assert json.loads(result.stdout)["hint"] == (
-        f"run `saasctl tenant resume t0001 -f {path}` first, then move it or change its port, then"
+        f"run `saasctl tenant resume t0001 -f {path}` first, then move it / change its port, then"
         f" `saasctl tenant suspend t0001 -f {path}` again"
     )
 

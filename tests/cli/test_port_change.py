@@ -161,10 +161,9 @@ def test_a_suspended_tenants_port_change_is_refused_before_anything_is_touched(
     assert result.exit_code == 2
     assert [op for op, _ in engine.calls if op in ("up", "preview")] == []
     assert json.loads(result.stdout)["error"] == (
-        "tenant t0001 is suspended and cannot be changed from port 80 to port 8080: its target groups have no"
-        " listener rule forwarding to them, and ECS refuses a service change that adds a target group no listener"
-        " rule forwards to (InvalidParameterException: the target group does not have an associated load"
-        " balancer); nothing was changed"
+        "tenant t0001 is suspended: its target groups have no listener rule forwarding to them, and ECS refuses a"
+        " service change that adds one (InvalidParameterException: the target group does not have an associated"
+        " load balancer); refusing to change its port from 80 to 8080, nothing was changed"
     )
 
 
@@ -178,7 +177,7 @@ def test_tenant_set_port_of_a_suspended_tenant_is_refused_and_the_file_is_left_a
     assert result.exit_code == 2
     assert [op for op, _ in engine.calls if op in ("up", "preview")] == []
     assert path.read_text() == suspended
-    assert "tenant t0001 is suspended and cannot be changed from port 80 to port 8080" in result.stderr
+    assert "refusing to change its port from 80 to 8080, nothing was changed" in result.stderr
 
 
 def test_apply_refuses_a_suspended_tenants_port_change_before_deploying_any_stack(
@@ -189,7 +188,7 @@ def test_apply_refuses_a_suspended_tenants_port_change_before_deploying_any_stac
     result = runner.invoke(app, ["apply", "--yes", "-f", str(path), "--json"])
     assert result.exit_code == 2
     assert [op for op, _ in engine.calls if op in ("up", "preview", "destroy")] == []
-    assert json.loads(result.stdout)["error"].startswith("tenant t0001 is suspended and cannot be changed from port")
+    assert json.loads(result.stdout)["error"].startswith("tenant t0001 is suspended: its target groups")
 
 
 def test_a_tenant_the_file_resumes_changes_port_in_the_same_one_pass_deploy(

@@ -90,7 +90,9 @@ def test_moving_a_suspended_tenant_is_refused_before_anything_is_touched(real: R
     mark = real.mark()
     refused = real.run("tenant", "move", "acme", "--cell", "2", "--yes", "--json")
     assert refused.returncode == 2
-    assert refused.json()["error"].startswith("tenant acme is suspended and cannot be moved from cell 1 to cell 2")
+    assert refused.json()["error"].startswith(
+        "tenant acme is suspended: its target groups have no listener rule forwarding to them"
+    )
     assert [c for c in real.calls_since(mark) if c["op"] in ("create", "update", "delete")] == []
     assert (real.workdir / "tenants.yaml").read_text() == written
     assert [a["Type"] for a in rule_actions(moto)] == ["fixed-response"]
