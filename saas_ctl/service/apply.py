@@ -11,7 +11,7 @@ from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
 from saas_ctl.service.tenants import retry_command
 from saas_ctl.spec import loader
-from saas_ctl.stacks import fleet, state
+from saas_ctl.stacks import fleet, state, suspension
 from saas_ctl.stacks.converge import NOT_READABLE, Converge
 
 if TYPE_CHECKING:
@@ -43,8 +43,10 @@ def apply(session: Session, ui: Interaction, request: ApplyRequest) -> Outcome:
     state.check_engine(session, operating=True)
     deployed = state.read(session, loaded.spec)
     checked = policy.preflight_or_warn(session, ui, loaded, request.skip_preflight, deployed)
-    orphans = fleet.plan(loaded, deployed.tenants, part, request.prune).orphans
+    planned = fleet.plan(loaded, deployed.tenants, part, request.prune)
+    orphans = planned.orphans
     deployed.refuse_foreign_tenants(orphans)  # before anything: they may be another environment's
+    suspension.refuse_suspended_changes(loaded.spec, deployed, planned.tenants)  # ECS would refuse them half-way
     if request.dry_run:
         with ui.running(session) as live:
             seen = fleet.preview(live, loaded, part, request.prune, deployed, request.choose)

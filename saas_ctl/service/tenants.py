@@ -10,14 +10,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from infra.inputs import PreviousCell
-from infra.outputs import MOVING_TARGET_GROUP_OUTPUT, SUSPENDED_OUTPUT
+from infra.outputs import MOVING_TARGET_GROUP_OUTPUT
 from saas_ctl.aws import hooks
 from saas_ctl.engine.operations import Operation
 from saas_ctl.errors import UsageError
 from saas_ctl.service import policy
 from saas_ctl.service.interaction import Interaction, Outcome
 from saas_ctl.spec import loader, store
-from saas_ctl.stacks import operations, state, targets
+from saas_ctl.stacks import operations, state, suspension, targets
 from saas_ctl.stacks.destroy import destroy_tenant
 
 if TYPE_CHECKING:
@@ -83,12 +83,20 @@ def move(session: Session, ui: Interaction, name: str, cell: int, yes: bool, ski
     and registers the service in both, while DNS still names the previous cell; once the new target group is
     healthy the file is written and the second pass switches DNS and removes the previous cell's rule and target
     group. Until then the file and the stack both say the previous cell, and running the move again completes it.
-    A tenant not deployed yet is written to its new cell and deployed there."""
+    A tenant not deployed yet is written to its new cell and deployed there; one declared suspended is only
+    written (ECS would refuse to create its service). A deployed tenant the file says is suspended is refused
+    before anything is touched (``suspension``)."""
     policy.confirm_destructive(
         ui, f"Move tenant {name} to cell {cell}? Its traffic moves to another load balancer.", yes
     )
     deployed = ready_to_edit(session, ui, skip_preflight)
     proposal = store.propose_move(session.file, name, cell)
+    if name not in deployed.tenants and _declared_suspended(proposal, name):
+        store.commit(proposal)
+        ui.success(f"tenant {name} is now in cell {cell} in {session.file}")
+        note = f"tenant {name} is declared suspended and was never deployed: nothing was deployed"
+        return Outcome([], extra={"moved": name, "cell": cell, "deployed": False}, notes=[note])
+    suspension.refuse_suspended_changes(proposal.spec.spec, deployed, [name])
     if not skip_preflight:
         policy.preflight(session, proposal.spec, deployed.tenants)
     # A stack from before cells records none: it is in cell 1 (as the platform's cell count reads it).
@@ -137,9 +145,7 @@ def _move_in_two_passes(
         health = cutover.health_reader(live, moving.spec.platform.region)
         # The last result: with a port change in the file the first pass ran in two (stacks.port_change).
         outputs = first.results[-1].outputs if first.results else {}
-        # A suspended tenant runs no task: both cells' rules answer its page, there is nothing to wait for.
-        suspended = outputs.get(SUSPENDED_OUTPUT) is True
-        if health is not None and not suspended and first.results and first.results[-1].status is Status.SUCCEEDED:
+        if health is not None and first.results and first.results[-1].status is Status.SUCCEEDED:
             arn = str(outputs.get(MOVING_TARGET_GROUP_OUTPUT) or "")
             waited = cutover.wait_until_healthy(
                 health, arn, cutover.timeout_of(live), live.cancellation.wait, live.cancellation.is_set
@@ -178,6 +184,10 @@ def _move_in_two_passes(
     return outcome
 
 
+def _declared_suspended(proposal: store.Proposal, name: str) -> bool:
+    return any(t.suspended for t in proposal.spec.spec.tenants if t.name == name)
+
+
 def change(session: Session, ui: Interaction, request: Change, yes: bool, skip_preflight: bool) -> Outcome:
     """Write the tenant's changed settings (`tenant set`, `suspend`, `resume`), then deploy it, as `tenant add`
     does: preflight and, at a terminal, the preview and a question before the file is written (no lock held while
@@ -186,6 +196,7 @@ def change(session: Session, ui: Interaction, request: Change, yes: bool, skip_p
     deployed = ready_to_edit(session, ui, skip_preflight)
     proposal = store.propose_change(session.file, request.name, request.changes)
     deployed.platform()
+    suspension.refuse_suspended_changes(proposal.spec.spec, deployed, [request.name])
     question = f"{request.question} and deploy it?"
     cost, failed = _check_and_ask(session, ui, proposal, request.name, deployed, question, yes, skip_preflight)
     if failed is not None:
@@ -312,6 +323,8 @@ def operate(
     state.check_engine(session, operating=True)
     deployed = state.read(session, loaded.spec)
     deployed.platform()  # refused here, before preflight, when there is no platform
+    if operation is Operation.UP:
+        suspension.refuse_suspended_changes(loaded.spec, deployed, chosen)
     token = redeploy_token() if redeploy and operation is Operation.UP else None
     if operation is Operation.UP:
         policy.preflight_or_warn(session, ui, loaded, skip_preflight, deployed)

@@ -64,8 +64,10 @@ def changing(
     moving_from: Mapping[str, PreviousCell] | None = None,
 ) -> dict[str, int]:
     """The tenants about to be deployed whose stack serves another port than the file says, and that port. Left
-    to one pass: a tenant suspended in the file or in its stack (no task serves it), and a stack whose cell is not
-    the one this deploy serves it from (an unfinished move: the deploy finishes it first)."""
+    to one pass: a tenant suspended in its stack that the file resumes (no task serves it; its rule forwards to
+    the new port's group before the service changes), and a stack whose cell is not the one this deploy serves it
+    from (an unfinished move: the deploy finishes it first). A tenant the file says is suspended is refused before
+    any deploy (``suspension``); it is skipped here too."""
     files = {t.name: t for t in spec.tenants}
     existing = set(deployed.tenants)
     candidates = [

@@ -304,19 +304,58 @@ def test_with_dns_a_move_switches_dns_then_removes_the_old_cells_rule_after_the_
     assert json.loads(result.stdout)["switched"] is True
 
 
-def test_a_suspended_tenant_moves_in_two_passes_without_waiting_for_tasks_it_does_not_run(
+def _suspended_t0001(path: Path, engine: fakes.MemoryEngine) -> str:
+    """t0001 suspended in the file and in its deployed stack; the file's text, as it stands."""
+    path.write_text(path.read_text().replace("  - name: t0001\n", "  - name: t0001\n    suspended: true\n"))
+    engine.outputs_added[f"{TENANTS}/t0001"] = {SUSPENDED_OUTPUT: True}
+    engine.deploy(TENANTS, "t0001", {SUSPENDED_OUTPUT: True, "cell": 1})
+    return path.read_text()
+
+
+def test_moving_a_suspended_tenant_is_refused_before_anything_is_touched(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    # Its rules answer the suspended page: ECS refuses a service given a target group no rule forwards to.
+    path = _deployed_fleet(runner, write_spec, engine)
+    written = _suspended_t0001(path, engine)
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 2
+    assert [op for op, _ in engine.calls if op in ("up", "preview", "destroy")] == []
+    assert path.read_text() == written
+    assert json.loads(result.stdout)["error"] == (
+        "tenant t0001 is suspended: its target groups have no listener rule forwarding to them, and ECS refuses a"
+        " service change that adds one (InvalidParameterException: the target group does not have an associated"
+        " load balancer); refusing to move it from cell 1 to cell 2, nothing was changed"
+    )
+    assert json.loads(result.stdout)["hint"] == (
+        f"run `saasctl tenant resume t0001 -f {path}` first, then move it / change its port, then"
+        f" `saasctl tenant suspend t0001 -f {path}` again"
+    )
+
+
+def test_a_tenant_the_file_resumes_moves_in_the_same_deploy(
     runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Suspended, the tenant runs no task and both cells' rules answer its suspended page: no target to wait for.
+    # Suspended in its stack only: the deploy makes its new rule forward before the service changes (it depends
+    # on the rules), so ECS accepts the service's new target group.
     path = _deployed_fleet(runner, write_spec, engine)
-    engine.outputs_added[f"{TENANTS}/t0001"] = {SUSPENDED_OUTPUT: True}
-    health = _Health(engine, ["0 of 0 targets"])
-    monkeypatch.setattr(cutover, "health_reader", health.reader)
-    monkeypatch.setenv("SAASCTL_ROLLOUT_TIMEOUT", "0.01")
+    engine.deploy(TENANTS, "t0001", {SUSPENDED_OUTPUT: True, "cell": 1})
+    monkeypatch.setattr(cutover, "health_reader", _Health(engine, [None]).reader)
     result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path), "--json"])
     assert result.exit_code == 0, result.stderr
-    assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/t0001"] * 2
-    assert health.reads == []
-    document = json.loads(result.stdout)
-    assert (document["switched"], "health_reads" in document) == (True, False)
     assert load(path).spec.tenants[0].cell == 2
+
+
+def test_a_suspended_tenant_never_deployed_is_moved_in_the_file_only(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    engine.platform_cells = 2
+    path = write_spec(
+        fleet_yaml(3, tenants_per_cell=2).replace("  - name: t0001\n", "  - name: t0001\n    suspended: true\n")
+    )
+    runner.invoke(app, ["platform", "up", "-f", str(path)])
+    engine.calls.clear()
+    result = runner.invoke(app, ["tenant", "move", "t0001", "--cell", "2", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert [op for op, _ in engine.calls if op in ("up", "preview", "destroy")] == []
+    assert (load(path).spec.tenants[0].cell, json.loads(result.stdout)["deployed"]) == (2, False)

@@ -148,12 +148,56 @@ def test_a_tenant_whose_stack_serves_the_files_port_deploys_in_one_pass(
     assert "port_changes" not in json.loads(result.stdout)
 
 
-def test_a_suspended_tenants_port_change_is_one_pass(
+SUSPENDED_ON_8080 = ON_8080.replace("    container_port: 8080\n", "    container_port: 8080\n    suspended: true\n")
+
+
+def test_a_suspended_tenants_port_change_is_refused_before_anything_is_touched(
     runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # No task serves it: its rule answers the suspended page, there is nothing to keep serving.
+    # Its rule answers the suspended page: ECS refuses a service given a target group no rule forwards to.
     path = _served_on_80(runner, engine, write_spec, monkeypatch)
-    path.write_text(ON_8080.replace("    container_port: 8080\n", "    container_port: 8080\n    suspended: true\n"))
+    path.write_text(SUSPENDED_ON_8080)
+    result = runner.invoke(app, ["tenant", "up", "t0001", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 2
+    assert [op for op, _ in engine.calls if op in ("up", "preview")] == []
+    assert json.loads(result.stdout)["error"] == (
+        "tenant t0001 is suspended: its target groups have no listener rule forwarding to them, and ECS refuses a"
+        " service change that adds one (InvalidParameterException: the target group does not have an associated"
+        " load balancer); refusing to change its port from 80 to 8080, nothing was changed"
+    )
+
+
+def test_tenant_set_port_of_a_suspended_tenant_is_refused_and_the_file_is_left_as_it_was(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _served_on_80(runner, engine, write_spec, monkeypatch)
+    suspended = FLEET.replace("  - name: t0001\n", "  - name: t0001\n    suspended: true\n")
+    path.write_text(suspended)
+    result = runner.invoke(app, ["tenant", "set", "t0001", "--port", "8080", "--yes", "-f", str(path)])
+    assert result.exit_code == 2
+    assert [op for op, _ in engine.calls if op in ("up", "preview")] == []
+    assert path.read_text() == suspended
+    assert "refusing to change its port from 80 to 8080, nothing was changed" in result.stderr
+
+
+def test_apply_refuses_a_suspended_tenants_port_change_before_deploying_any_stack(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _served_on_80(runner, engine, write_spec, monkeypatch)
+    path.write_text(SUSPENDED_ON_8080)
+    result = runner.invoke(app, ["apply", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 2
+    assert [op for op, _ in engine.calls if op in ("up", "preview", "destroy")] == []
+    assert json.loads(result.stdout)["error"].startswith("tenant t0001 is suspended: its target groups")
+
+
+def test_a_tenant_the_file_resumes_changes_port_in_the_same_one_pass_deploy(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Suspended in its stack only: the deploy makes its rule forward to the new port's group before the service
+    # changes (it depends on the rules), and no task serves the previous port: nothing to keep serving.
+    path = _served_on_80(runner, engine, write_spec, monkeypatch)
+    engine.stacks[TENANTS]["t0001"]["suspended"] = True  # deployed suspended, on port 80; the file says 8080
     result = runner.invoke(app, ["tenant", "up", "t0001", "--yes", "-f", str(path), "--json"])
     assert result.exit_code == 0, result.stderr
     assert [label for op, label in engine.calls if op == "up"] == [f"{TENANTS}/t0001"]

@@ -147,6 +147,7 @@ def test_suspend_deploys_and_twice_writes_nothing(
 ) -> None:
     deployed_platform(engine)
     path = write_spec(MINIMAL)
+    runner.invoke(app, ["tenant", "up", "acme", "-f", str(path)])
     first = json.loads(runner.invoke(app, ["tenant", "suspend", "acme", "-f", str(path), "--json"]).stdout)
     assert (first["changed"], first["suspended"], first["monthly_cost"]["difference"]) == (True, "acme", -10.06)
     written = path.read_text()
@@ -154,6 +155,35 @@ def test_suspend_deploys_and_twice_writes_nothing(
     assert (second.exit_code, json.loads(second.stdout)["changed"]) == (0, False)
     assert "tenant acme already is as asked" in second.stderr
     assert path.read_text() == written
+
+
+def test_suspending_a_tenant_never_deployed_is_refused_before_anything_is_touched(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    # ECS refuses to create a service whose target group no listener rule forwards to: its rules answer the page.
+    deployed_platform(engine)
+    path = write_spec(MINIMAL)
+    result = runner.invoke(app, ["tenant", "suspend", "acme", "--yes", "-f", str(path), "--json"])
+    assert result.exit_code == 2
+    assert [op for op, _ in engine.calls if op in ("up", "preview")] == []
+    assert path.read_text() == MINIMAL
+    assert json.loads(result.stdout)["error"] == (
+        "tenant acme is declared suspended but was never deployed: ECS refuses to create a service whose target"
+        " group no listener rule forwards to, and a suspended tenant's rules answer its page; nothing was changed"
+    )
+    assert json.loads(result.stdout)["hint"] == (
+        f"deploy it first (remove `suspended: true`), then `saasctl tenant suspend acme -f {path}`"
+    )
+
+
+def test_apply_of_a_new_tenant_declared_suspended_is_refused_before_anything_is_touched(
+    runner: CliRunner, engine: fakes.MemoryEngine, write_spec: Callable[[str], Path]
+) -> None:
+    path = write_spec(MINIMAL.replace("    priority: 10\n", "    priority: 10\n    suspended: true\n"))
+    result = runner.invoke(app, ["apply", "--yes", "-f", str(path)])
+    assert result.exit_code == 2
+    assert [op for op, _ in engine.calls if op in ("up", "preview")] == []  # not even the platform
+    assert "tenant acme is declared suspended but was never deployed" in result.stderr
 
 
 # ---- apply converges to the file's suspension, asking only the stacks it runs whether they are suspended --------
