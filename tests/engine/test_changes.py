@@ -18,7 +18,7 @@ from saas_ctl.engine.changes import (
     shown,
     split_path,
 )
-from saas_ctl.engine.pulumi.changes import ChangeRecorder
+from saas_ctl.engine.pulumi.changes import ChangeRecorder, DriftRecorder
 
 VPC_URN = "urn:pulumi:test::itest-platform::saasctl:platform:Network$aws:ec2/vpc:Vpc::network-vpc"
 IGW_URN = (
@@ -28,12 +28,23 @@ SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
-def step(op: str, urn: str, type_: str, old: dict[str, Any] | None, new: dict[str, Any] | None, **more: Any) -> Any:
+def engine_event(kind: str, state: str, op: str, urn: str, type_: str, old: Any, new: Any, **more: Any) -> Any:
+    """An engine event of `kind` whose old and new states carry `state` (inputs, or outputs)."""
     metadata: dict[str, Any] = {"op": op, "urn": urn, "type": type_, "provider": "", **more}
-    for key, inputs in (("old", old), ("new", new)):
-        if inputs is not None:
-            metadata[key] = {"type": type_, "urn": urn, "id": "", "parent": "", "provider": "", "inputs": inputs}
-    return EngineEvent.from_json({"sequence": 1, "timestamp": 0, "resourcePreEvent": {"metadata": metadata}})
+    for key, values in (("old", old), ("new", new)):
+        if values is not None:
+            metadata[key] = {"type": type_, "urn": urn, "id": "", "parent": "", "provider": "", state: values}
+    return EngineEvent.from_json({"sequence": 1, "timestamp": 0, kind: {"metadata": metadata}})
+
+
+def step(op: str, urn: str, type_: str, old: dict[str, Any] | None, new: dict[str, Any] | None, **more: Any) -> Any:
+    """A step a preview or deploy announces (a resource-pre event): the old and new inputs."""
+    return engine_event("resourcePreEvent", "inputs", op, urn, type_, old, new, **more)
+
+
+def outputs(op: str, urn: str, type_: str, old: dict[str, Any] | None, new: dict[str, Any] | None, **more: Any) -> Any:
+    """A refresh's resource-outputs event: the state's outputs (old) and what the cloud answered (new)."""
+    return engine_event("resOutputsEvent", "outputs", op, urn, type_, old, new, **more)
 
 
 def vpc_steps() -> list[Any]:
@@ -165,3 +176,48 @@ def test_a_change_in_json_names_its_operation_type_name_keys_data_and_properties
         "data_resource": "the database cluster",
         "properties": [{"path": "engineVersion", "old": "15.8", "new": "16.4", "replaces": True}],
     }
+
+
+def test_drift_is_each_property_the_cloud_answers_differently_from_the_state() -> None:
+    recorder = DriftRecorder()
+    old = {"cidrBlock": "10.0.0.0/16", "tags": {"Name": "itest-test-vpc"}}
+    new = {"cidrBlock": "10.0.0.0/16", "tags": {"Name": "itest-test-vpc", "owner": "console"}}
+    recorder(outputs("update", VPC_URN, "aws:ec2/vpc:Vpc", old, new, diffs=["tags"]))
+    [change] = recorder.changes()
+    assert (change.op, change.type, change.name, change.urn) == (
+        ChangeOp.UPDATE,
+        "aws:ec2/vpc:Vpc",
+        "network-vpc",
+        VPC_URN,
+    )
+    assert change.properties == (
+        PropertyChange("tags", {"Name": "itest-test-vpc"}, {"Name": "itest-test-vpc", "owner": "console"}),
+    )
+
+
+def test_drift_without_the_engines_diffs_is_found_by_comparing_the_outputs() -> None:
+    recorder = DriftRecorder()
+    old = {"cidrBlock": "10.0.0.0/16", "enableDnsSupport": True, "instanceTenancy": "default"}
+    new = {"cidrBlock": "10.0.0.0/16", "enableDnsSupport": False, "instanceTenancy": "dedicated"}
+    recorder(outputs("update", VPC_URN, "aws:ec2/vpc:Vpc", old, new))
+    [change] = recorder.changes()
+    assert change.properties == (
+        PropertyChange("enableDnsSupport", True, False),
+        PropertyChange("instanceTenancy", "default", "dedicated"),
+    )
+
+
+def test_a_resource_the_cloud_no_longer_has_is_drift_that_deletes_it() -> None:
+    recorder = DriftRecorder()
+    recorder(outputs("delete", IGW_URN, "aws:ec2/internetGateway:InternetGateway", {"vpcId": "vpc-77"}, None))
+    assert recorder.changes() == (
+        ResourceChange(ChangeOp.DELETE, "aws:ec2/internetGateway:InternetGateway", "network-igw", IGW_URN),
+    )
+
+
+def test_drift_leaves_out_resources_that_read_as_the_state_has_them_and_the_steps_of_a_preview() -> None:
+    recorder = DriftRecorder()
+    recorder(outputs("same", VPC_URN, "aws:ec2/vpc:Vpc", {"cidrBlock": "10.0.0.0/16"}, {"cidrBlock": "10.0.0.0/16"}))
+    for event in vpc_steps():
+        recorder(event)
+    assert recorder.changes() == ()
