@@ -4,6 +4,7 @@ outputs from its checkpoint, never when a secret is among them."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,72 @@ def test_outputs_holding_a_secret_are_left_to_the_cli(tmp_path: Path, where: str
     secret = {backend.SECRET_SIGNATURE: "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}
     url = checkpoint(tmp_path, {"token": secret} if where == "top" else {"db": {"password": secret}})
     assert backend.checkpoint_outputs(url, PROJECT, "acme") is None
+
+
+def test_a_project_without_records_knows_none_and_the_half_written_files_of_a_write_are_not_records(
+    tmp_path: Path,
+) -> None:
+    url = tmp_path.as_uri()
+    assert backend.read_fingerprints(url, PROJECT) == {}
+    backend.write_fingerprint(url, PROJECT, "acme", ONE)
+    folder = tmp_path / "saasctl-fingerprints" / PROJECT
+    (folder / ".globex.json.k2x9").write_text(json.dumps(TWO.to_json()))  # a write's temporary file
+    (folder / "globex.json.bak").write_text(json.dumps(TWO.to_json()))
+    assert backend.read_fingerprints(url, PROJECT) == {"acme": ONE}
+
+
+def test_a_stack_exists_in_a_file_backend_when_it_has_a_checkpoint(tmp_path: Path) -> None:
+    url = checkpoint(tmp_path, {})
+    (tmp_path / ".pulumi" / "meta.yaml").write_text("version: 1\n")
+    assert backend.stack_exists(url, PROJECT, "acme") is True
+    assert backend.stack_exists(url, PROJECT, "globex") is False
+
+
+def test_whether_a_stack_exists_is_left_to_the_cli_in_a_folder_the_cli_never_set_up_or_elsewhere(
+    tmp_path: Path, moto: str
+) -> None:
+    assert backend.stack_exists(checkpoint(tmp_path, {}), PROJECT, "acme") is None  # no .pulumi/meta.yaml
+    assert backend.stack_exists(f"s3://state?region=us-east-1&endpoint={moto}", PROJECT, "acme") is None
+
+
+def test_a_compressed_checkpoint_is_read(tmp_path: Path) -> None:
+    url = checkpoint(tmp_path, {"cell": 2})
+    state = tmp_path / ".pulumi" / "stacks" / PROJECT / "acme.json"
+    state.with_suffix(".json.gz").write_bytes(gzip.compress(state.read_bytes()))
+    state.unlink()
+    assert backend.checkpoint_outputs(url, PROJECT, "acme") == {"cell": 2}
+
+
+def test_a_stack_never_deployed_has_no_outputs_and_one_without_a_checkpoint_is_left_to_the_cli(tmp_path: Path) -> None:
+    url = checkpoint(tmp_path, {})
+    (tmp_path / ".pulumi" / "stacks" / PROJECT / "fresh.json").write_text(json.dumps({"version": 3, "checkpoint": {}}))
+    assert backend.checkpoint_outputs(url, PROJECT, "fresh") == {}
+    assert backend.checkpoint_outputs(url, PROJECT, "globex") is None
+
+
+def test_a_damaged_checkpoint_is_left_to_the_cli(tmp_path: Path) -> None:
+    url = checkpoint(tmp_path, {"cell": 1})
+    (tmp_path / ".pulumi" / "stacks" / PROJECT / "acme.json").write_text('{"version": 3, "checkp')
+    assert backend.checkpoint_outputs(url, PROJECT, "acme") is None
+
+
+def test_outputs_holding_a_secret_in_a_list_are_left_to_the_cli(tmp_path: Path) -> None:
+    secret = {backend.SECRET_SIGNATURE: "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}
+    url = checkpoint(tmp_path, {"tokens": ["plain", secret]})
+    assert backend.checkpoint_outputs(url, PROJECT, "acme") is None
+
+
+def test_outputs_are_read_from_a_checkpoint_in_an_s3_backend(moto: str) -> None:
+    s3: Any = client(moto, "s3")
+    s3.create_bucket(Bucket="outputs-state")
+    root = {"urn": "urn:pulumi:acme::p::pulumi:pulumi:Stack::p-acme", "type": "pulumi:pulumi:Stack"}
+    state = {"version": 3, "checkpoint": {"latest": {"resources": [{**root, "outputs": {"cell": 3}}]}}}
+    key = f"team/.pulumi/stacks/{PROJECT}/acme.json"
+    s3.put_object(Bucket="outputs-state", Key=key, Body=json.dumps(state).encode())
+    url = f"s3://outputs-state/team?region=us-east-1&endpoint={moto}"
+    assert backend.checkpoint_outputs(url, PROJECT, "acme") == {"cell": 3}
+    assert backend.checkpoint_outputs(url, PROJECT, "globex") is None
+
+
+def test_pulumi_cloud_outputs_are_left_to_the_cli() -> None:
+    assert backend.checkpoint_outputs("https://api.pulumi.com", PROJECT, "acme") is None
