@@ -83,28 +83,39 @@ class TenantInputs:
     previous_port: int | None = None
 
     @property
+    def changing_from(self) -> int | None:
+        """The port a port change's first pass changes from; None when no port changes."""
+        return self.previous_port if self.previous_port != self.container_port else None
+
+    @property
     def changing_port(self) -> bool:
-        return self.previous_port is not None and self.previous_port != self.container_port
+        return self.changing_from is not None
 
     @property
     def serving_port(self) -> int:
         """The port of the target group the listener rule forwards to: the previous one during a port change."""
-        return self.previous_port if self.previous_port is not None and self.changing_port else self.container_port
+        return self.changing_from if self.changing_from is not None else self.container_port
+
+    @property
+    def moving_from(self) -> PreviousCell | None:
+        """The cell a move's first pass moves from; None when the tenant does not move."""
+        previous = self.previous_cell
+        return previous if previous is not None and previous.cell != self.cell else None
 
     @property
     def moving(self) -> bool:
-        return self.previous_cell is not None and self.previous_cell.cell != self.cell
+        return self.moving_from is not None
 
     @property
     def serving_cell(self) -> int:
         """The cell whose load balancer DNS names and the stack reports: the previous one during a move."""
-        previous = self.previous_cell
-        return previous.cell if previous is not None and self.moving and not previous.switched else self.cell
+        previous = self.moving_from
+        return previous.cell if previous is not None and not previous.switched else self.cell
 
     def priority_in(self, cell: int) -> int:
         """The listener rule's priority in ``cell``: the previous cell's rule keeps the one it has."""
-        previous = self.previous_cell
-        return previous.priority if previous is not None and self.moving and cell == previous.cell else self.priority
+        previous = self.moving_from
+        return previous.priority if previous is not None and cell == previous.cell else self.priority
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ class FirewallArgs:
     vpc_id: pulumi.Input[str]
     alb_security_group_id: pulumi.Input[str]
     container_port: int
-    previous_port: int | None = None  # the first pass of a port change: the deployed tasks' port, admitted too
+    # The first pass of a port change (TenantInputs.changing_from): the deployed tasks' port, admitted too.
+    previous_port: int | None = None
 
 
 class TenantFirewall(pulumi.ComponentResource):
@@ -42,9 +43,7 @@ class TenantFirewall(pulumi.ComponentResource):
             tags={"Name": args.group_name},
             opts=child,
         )
-        ports = [args.container_port]
-        if args.previous_port is not None and args.previous_port != args.container_port:
-            ports.insert(0, args.previous_port)
+        ports = [args.container_port] if args.previous_port is None else [args.previous_port, args.container_port]
         # Named for its port; the deployed port's rule also answers to the name stacks deployed before port changes
         # gave their only rule ("<firewall>-in"), so they adopt it unchanged.
         self.rules = [

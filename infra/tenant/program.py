@@ -85,7 +85,7 @@ def tenant_program(
             platform.vpc_id,
             platform.alb_security_group_id,
             tenant.container_port,
-            tenant.previous_port if tenant.changing_port else None,
+            tenant.changing_from,
         ),
         opts,
     )
@@ -116,7 +116,7 @@ def tenant_program(
     # still forwards to (README "Changing a tenant's port without an outage").
     def cell_routing(number: int) -> TenantRouting:
         serving = number == tenant.serving_cell
-        previous_port = tenant.previous_port if tenant.changing_port and serving else None
+        previous_port = tenant.changing_from if serving else None
         return TenantRouting(
             f"routing-cell{number}",
             RoutingArgs(
@@ -128,13 +128,12 @@ def tenant_program(
                 priority=tenant.priority_in(number),
                 hosts=tenant.hosts,
                 suspended_page=tenant.suspended_page if tenant.suspended else None,
-                previous_port=previous_port,
-                previous_target_group_name=names.target_group(previous_port, number) if previous_port else None,
+                previous=(previous_port, names.target_group(previous_port, number)) if previous_port else None,
             ),
             pulumi.ResourceOptions(providers=[provider], aliases=[pulumi.Alias(name="routing")] if serving else None),
         )
 
-    previous = tenant.previous_cell if tenant.moving else None
+    previous = tenant.moving_from
     by_cell = {number: cell_routing(number) for number in ([previous.cell] if previous else []) + [tenant.cell]}
     routing = by_cell[tenant.serving_cell]
     routings = list(by_cell.values())  # the previous cell's first

@@ -49,24 +49,19 @@ class RoutingArgs:
     priority: int
     hosts: tuple[str, ...]
     suspended_page: SuspendedPage | None = None  # set: the rule answers it (HTTP 503) instead of forwarding
-    # The first pass of a port change: the target group of the port the deployed tasks listen on, which the rule
-    # keeps forwarding to (TenantInputs.previous_port).
-    previous_port: int | None = None
-    previous_target_group_name: str | None = None
+    # The first pass of a port change: the port the deployed tasks listen on and its target group's name, which the
+    # rule keeps forwarding to (TenantInputs.changing_from).
+    previous: tuple[int, str] | None = None
 
 
 class TenantRouting(pulumi.ComponentResource):
-    target_group_arn: pulumi.Output[str]  # the group the rule forwards to
-    new_target_group_arn: pulumi.Output[str]  # the container port's group: the same one outside a port change
     target_group_arns: list[pulumi.Output[str]]  # every group of this routing, the one the rule forwards to first
     rule: aws.lb.ListenerRule
 
     def __init__(self, name: str, args: RoutingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("saasctl:tenant:Routing", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        ports = [(args.container_port, args.target_group_name)]
-        if args.previous_port is not None and args.previous_target_group_name is not None:
-            ports.insert(0, (args.previous_port, args.previous_target_group_name))
+        ports = [*([args.previous] if args.previous else []), (args.container_port, args.target_group_name)]
         # One target group per port, named for it: during a port change both exist, and the second pass keeps the
         # new port's under the name the first pass created it with. The group the rule forwards to also answers to
         # the name that stacks deployed before port changes gave their only group ("<routing>-targets"), so they
@@ -90,10 +85,18 @@ class TenantRouting(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        self.target_group_arn = serving.arn
-        self.new_target_group_arn = new.arn
         self.target_group_arns = [group.arn for group in groups]
         self.register_outputs({"target_group_arn": self.target_group_arn})
+
+    @property
+    def target_group_arn(self) -> pulumi.Output[str]:
+        """The group the rule forwards to."""
+        return self.target_group_arns[0]
+
+    @property
+    def new_target_group_arn(self) -> pulumi.Output[str]:
+        """The container port's group: the same one outside a port change."""
+        return self.target_group_arns[-1]
 
     def _target_group(
         self, name: str, group_name: str, port: int, args: RoutingArgs, alias: str | None
