@@ -63,6 +63,13 @@ def timeout_of(session: Session) -> float:
     return session.rollout_timeout if session.rollout_timeout > 0 else settings.ROLLOUT_TIMEOUT_DEFAULT
 
 
+def wait_for(session: Session, health: Health, target_group_arn: str) -> Waited:
+    """``wait_until_healthy`` for this session: its timeout (``timeout_of``) and its cancellation."""
+    return wait_until_healthy(
+        health, target_group_arn, timeout_of(session), session.cancellation.wait, session.cancellation.is_set
+    )
+
+
 def wait_until_healthy(
     health: Health,
     target_group_arn: str,

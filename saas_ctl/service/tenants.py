@@ -147,9 +147,7 @@ def _move_in_two_passes(
         outputs = first.results[-1].outputs if first.results else {}
         if health is not None and first.results and first.results[-1].status is Status.SUCCEEDED:
             arn = str(outputs.get(MOVING_TARGET_GROUP_OUTPUT) or "")
-            waited = cutover.wait_until_healthy(
-                health, arn, cutover.timeout_of(live), live.cancellation.wait, live.cancellation.is_set
-            )
+            waited = cutover.wait_for(live, health, arn)
             extra["health_reads"] = waited.looks
             if not waited.ok:
                 outcome.incomplete.append(

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -33,7 +32,7 @@ from saas_ctl.orchestration.session import Session
 from saas_ctl.spec.models import TenantsFile, resolve
 from saas_ctl.stacks import converge
 from saas_ctl.stacks.converge import Decision
-from saas_ctl.stacks.state import OUTPUT_READS_AT_ONCE, Deployed
+from saas_ctl.stacks.state import Deployed
 
 # Builds the first pass's stacks: tenant -> the port it is served on now.
 FirstPasses = Callable[[Mapping[str, int]], list[StackTarget]]
@@ -75,11 +74,7 @@ def changing(
         for d in decisions
         if d.run and d.target.tenant in existing and d.target.tenant in files and not files[d.target.tenant].suspended
     ]
-    if not candidates:
-        return {}
-    # Each read is a Pulumi CLI run: a fleet's are read a few at once (they are kept: resumes read the same ones).
-    with ThreadPoolExecutor(max_workers=min(OUTPUT_READS_AT_ONCE, len(candidates))) as pool:
-        outputs = dict(zip(candidates, pool.map(deployed.tenant_outputs, candidates), strict=True))
+    outputs = deployed.outputs_of(candidates)  # kept: resumes read the same ones
     found = {}
     for name, stack in outputs.items():
         tenant = resolve(files[name], spec)
@@ -120,9 +115,7 @@ def first_passes(
             held.add(name)
         elif health is not None:
             arn = str(result.outputs.get(PORT_TARGET_GROUP_OUTPUT) or "")
-            waited = cutover.wait_until_healthy(
-                health, arn, cutover.timeout_of(session), session.cancellation.wait, session.cancellation.is_set
-            )
+            waited = cutover.wait_for(session, health, arn)
             change = replace(change, health_reads=waited.looks)
             if not waited.ok:
                 held.add(name)

@@ -105,12 +105,16 @@ class Deployed:
         suspended = {t.name for t in spec.tenants if t.suspended}
         deployed = set(self.tenants)
         candidates = [n for n in names if n in deployed and n not in suspended]
-        if not candidates:
-            return set()
-        # Each read is a Pulumi CLI run (about 0.5 s): a fleet's are read a few at once, as `tenant list --live` does.
-        with ThreadPoolExecutor(max_workers=min(OUTPUT_READS_AT_ONCE, len(candidates))) as pool:
-            outputs = dict(zip(candidates, pool.map(self.tenant_outputs, candidates), strict=True))
+        outputs = self.outputs_of(candidates)
         return {name for name, found in outputs.items() if found.get(SUSPENDED_OUTPUT) is True}
+
+    def outputs_of(self, names: list[str]) -> dict[str, dict[str, Any]]:
+        """The outputs of the named deployed tenant stacks, each read once (kept, as ``tenant_outputs``)."""
+        if not names:
+            return {}
+        # Each read is a Pulumi CLI run (about 0.5 s): a fleet's are read a few at once, as `tenant list --live` does.
+        with ThreadPoolExecutor(max_workers=min(OUTPUT_READS_AT_ONCE, len(names))) as pool:
+            return dict(zip(names, pool.map(self.tenant_outputs, names), strict=True))
 
     def _account_locked(self, outputs: dict[str, Any]) -> str | None:
         """The credentials' account, asked (once) only when a deployed stack is to be compared with it."""

@@ -16,13 +16,12 @@ at once is refused (its new rule answers the page).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from saas_ctl.errors import Refused
 from saas_ctl.spec.cells import cell_of
 from saas_ctl.spec.models import TenantsFile, resolve
 from saas_ctl.stacks.port_change import deployed_port
-from saas_ctl.stacks.state import OUTPUT_READS_AT_ONCE, Deployed
+from saas_ctl.stacks.state import Deployed
 
 ECS_REFUSAL = (
     "ECS refuses a service change that adds one (InvalidParameterException: the target group does not have an "
@@ -46,9 +45,7 @@ def refuse_suspended_changes(spec: TenantsFile, deployed: Deployed, names: Seque
                 "its page; nothing was changed",
                 hint=f"deploy it first (remove `suspended: true`), then `saasctl tenant suspend {tenant.name}`",
             )
-    names_deployed = [t.name for t in suspended]
-    with ThreadPoolExecutor(max_workers=min(OUTPUT_READS_AT_ONCE, len(names_deployed))) as pool:
-        outputs = dict(zip(names_deployed, pool.map(deployed.tenant_outputs, names_deployed), strict=True))
+    outputs = deployed.outputs_of([t.name for t in suspended])
     for tenant in suspended:
         stack = outputs[tenant.name]
         was_cell, cell = int(stack.get("cell", 1)), cell_of(tenant)
