@@ -143,6 +143,7 @@ class Deployed:
         with self._lock:
             changed = Deployed(self._session, self._spec, None, self._tenants)
             changed._account = self._account
+            changed._tenant_outputs = dict(self._tenant_outputs)  # a platform deploy changes no tenant stack
             return changed
 
 
