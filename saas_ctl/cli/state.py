@@ -16,6 +16,7 @@ from saas_ctl.cli.output import reporting
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from saas_ctl.state.location import StateLocation
     from saas_ctl.state.stacks import StackName
     from saas_ctl.state.storage import Backend
 
@@ -116,7 +117,7 @@ def unlock(
     another machine (a lost CI job), or one still running here, is refused without --force."""
     from saas_ctl.state.unlock import unlock as clear
 
-    with _on_stack(ctx, file, json_mode, stack, backend, local) as (cli, files, name):
+    with _on_stack(ctx, file, json_mode, stack, backend, local) as (cli, _, files, name):
         done = clear(files, name, force)
         said = (
             "\n".join(f"cleared the lock of {name.label} held by {lock.holder()}" for lock in done.cleared)
@@ -143,11 +144,10 @@ def rm(
     Refused while its state records resources, which are named, unless --force (they stay in AWS, unmanaged)."""
     from saas_ctl.engine.base import StackTarget
     from saas_ctl.engine.pulumi.engine import PulumiEngine, PulumiSettings
-    from saas_ctl.state import location
     from saas_ctl.state.forget import forget
 
-    with _on_stack(ctx, file, json_mode, stack, backend, local) as (cli, files, name):
-        engine = PulumiEngine(PulumiSettings.at(location.resolve(cli.file, backend, local), Path.cwd()))
+    with _on_stack(ctx, file, json_mode, stack, backend, local) as (cli, where, files, name):
+        engine = PulumiEngine(PulumiSettings.at(where, Path.cwd()))
         done = forget(files, name, lambda n: engine.remove_stack(StackTarget(n.project, n.stack, lambda: None)), force)
         said = f"forgot stack {name.label}" + (
             f" and the {len(done.resources)} resource(s) it recorded (they stay in AWS)" if done.resources else ""
@@ -158,7 +158,7 @@ def rm(
 @contextmanager
 def _on_stack(
     ctx: typer.Context, file: Path | None, json_mode: bool, argument: str, backend: str | None, local: bool
-) -> "Iterator[tuple[Application, Backend, StackName]]":
+) -> "Iterator[tuple[Application, StateLocation, Backend, StackName]]":
     """How `state unlock` and `state rm` start: the application, then, inside the one place errors become exit
     codes, the state backend the file (or --backend, --local) names and the stack ``argument`` names in it."""
     from saas_ctl.spec import loader
@@ -170,4 +170,4 @@ def _on_stack(
     with reporting(cli.output):
         spec = loader.load(cli.file).spec
         where = location.resolve(cli.file, backend, local)
-        yield cli, open_backend(where.backend_url), named(spec, argument)
+        yield cli, where, open_backend(where.backend_url), named(spec, argument)

@@ -11,11 +11,10 @@ from collections.abc import Iterator
 
 from infra import addressing, naming
 from infra import aws_limits as limits
-from saas_ctl.spec import cells
+from saas_ctl.spec import NO_TIER, cells
 from saas_ctl.spec.models import ServiceSettings, Tenant, TenantsFile, Tier, resolve, tier_of
 
 Problem = tuple[tuple[str | int, ...], str]
-NO_TIER = "none"  # `tenant set --tier none`: no tier
 
 
 # Who owns each derived AWS name seen so far, by (kind, name ignoring case): a description and its path.

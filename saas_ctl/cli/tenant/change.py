@@ -10,15 +10,14 @@ from saas_ctl.cli.options import BackendOption, DeployYesOption, DiffOption, Loc
 from saas_ctl.cli.output import reporting
 from saas_ctl.cli.tenant.edits import NoDeployOption, apply_change
 from saas_ctl.errors import UsageError
-
-NONE = "none"  # `--tier none`: the tenant leaves its tier (saas_ctl.spec.rules.NO_TIER: no tier has the name)
+from saas_ctl.spec import NO_TIER
 
 
 def set_settings(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="The tenant to change.", autocompletion=tenant_names)],
     tier: Annotated[
-        str | None, typer.Option(metavar="TIER", help=f"One of the file's tiers ('{NONE}': no tier).")
+        str | None, typer.Option(metavar="TIER", help=f"One of the file's tiers ('{NO_TIER}': no tier).")
     ] = None,
     image: Annotated[str | None, typer.Option(metavar="IMAGE", help="Container image.")] = None,
     cpu: Annotated[int | None, typer.Option(metavar="UNITS", help="Fargate cpu units (256, 512, 1024, ...).")] = None,
@@ -75,7 +74,7 @@ def set_settings(
             if value is not None
         }
         if tier is not None:
-            changes["tier"] = None if tier == NONE else tier
+            changes["tier"] = None if tier == NO_TIER else tier
         if not changes:
             raise UsageError(
                 "name a setting to change: --tier, --image, --cpu, --memory, --desired-count, --min, --max, --port"
