@@ -332,11 +332,9 @@ def records_for(backend_url: str, project: str, environment: str) -> RecordStore
         root = file_directory(backend_url) or Path(backend_url.removeprefix("file://"))
         return FileRecords(root / "releases" / project / environment)
     if backend_url.startswith("s3://"):
-        from saas_ctl.engine.pulumi.backend import Bucket, blobs
+        from saas_ctl.engine.pulumi.backend import bucket
 
-        bucket = blobs(backend_url)
-        assert isinstance(bucket, Bucket)  # every s3:// URL is a bucket
-        return BucketRecords(bucket, f"releases/{project}/{environment}/")
+        return BucketRecords(bucket(backend_url), f"releases/{project}/{environment}/")
     scheme = backend_url.split("://", 1)[0]
     raise UsageError(
         f"release records are kept in a self-managed backend (file://, s3://); this environment's is {scheme}://",

@@ -120,11 +120,12 @@ def blobs(url: str) -> Blobs | None:
     if url.startswith("file://"):
         return Directory(Path(url.removeprefix("file://")))
     if url.startswith("s3://"):
-        return _bucket(url)
+        return bucket(url)
     return None
 
 
-def _bucket(url: str) -> Bucket:
+def bucket(url: str) -> Bucket:
+    """The S3 bucket an ``s3://`` backend URL names (its query's profile, region, endpoint and path style)."""
     import boto3
 
     parts = urlsplit(url)
