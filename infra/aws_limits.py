@@ -98,11 +98,14 @@ class Partition:
     name: str
     region_prefix: str
     dns_suffix: str
+    # Where Service Quotas keeps global quotas (the sources at Quota.global_quota); None: not documented, so the
+    # fleet's own Region is asked, and a NoSuchResourceException falls back as for any quota.
+    global_quota_region: str | None = None
 
 
-COMMERCIAL_PARTITION: Final = Partition("aws", "", "amazonaws.com")
+COMMERCIAL_PARTITION: Final = Partition("aws", "", "amazonaws.com", global_quota_region="us-east-1")
 PARTITIONS: Final = (
-    Partition("aws-us-gov", "us-gov-", "amazonaws.com"),
+    Partition("aws-us-gov", "us-gov-", "amazonaws.com", global_quota_region="us-gov-west-1"),
     Partition("aws-cn", "cn-", "amazonaws.com.cn"),
     Partition("aws-iso", "us-iso-", "c2s.ic.gov"),
     Partition("aws-iso-b", "us-isob-", "sc2s.sgov.gov"),
@@ -242,12 +245,7 @@ class Quota:
         """The Region whose Service Quotas endpoint answers for this quota when the fleet runs in ``region``."""
         if not self.global_quota:
             return region
-        return GLOBAL_QUOTA_REGIONS.get(partition_of(region).name, region)
-
-
-# Where Service Quotas keeps global quotas, per partition (the sources at Quota.global_quota). Other partitions
-# are not documented: their own Region is asked, and a NoSuchResourceException falls back as for any quota.
-GLOBAL_QUOTA_REGIONS: Final = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1"}
+        return partition_of(region).global_quota_region or region
 
 
 # Account-wide quotas a fleet meets (Service Quotas defaults). A new account's applied Fargate value is often

@@ -13,8 +13,10 @@ What moto's ECS does and does not (the rollout is what saasctl reads after a dep
 - A service's target group that no listener or rule forwards to is refused by CreateService and UpdateService
   (``InvalidParameterException: The target group with targetGroupArn ... does not have an associated load
   balancer.``: hashicorp/terraform#32908, aws/aws-cdk#34290 for an update); moto accepts it: modelled here. A rule's
-  weighted target groups count, whatever their weight (ECS Developer Guide, "Use multiple target groups for a
-  service").
+  weighted target groups count, whatever their weight. That a weight-0 group counts is an assumption no source
+  found here states: ELB associates a group with a load balancer through the action that names it (the ELB API
+  Reference, TargetGroupTuple and DescribeTargetGroups' LoadBalancerArns), and a weight only shares the requests.
+  The port change's first pass (saas_ctl/stacks/port_change.py) rests on it.
 """
 
 from __future__ import annotations
@@ -233,7 +235,7 @@ def _refuse_unassociated_target_groups(aws: Aws, inputs: Props) -> None:
     associated = set()
     for balancer in aws.elbv2.describe_load_balancers()["LoadBalancers"]:
         for listener in aws.elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:
-            actions = [a for a in listener.get("DefaultActions", [])]
+            actions = list(listener.get("DefaultActions", []))
             for rule in aws.elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]:
                 actions += rule.get("Actions", [])
             for action in actions:
