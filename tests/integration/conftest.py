@@ -7,6 +7,7 @@ Automation API; the only thing replaced is AWS, by ``tests/aws_double`` (run by 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -166,14 +167,8 @@ def released_tree(commit: str, into: Path) -> dict[str, str]:
 
 def runs_of(seen: list[tuple[str, ...]]) -> str:
     """Looks taken while a change ran, consecutive equal ones counted: `alb x3, alb+alb-2 x5, ...`."""
-    runs: list[list[object]] = []
-    for look in seen:
-        label = "+".join(look) or "nothing"
-        if runs and runs[-1][0] == label:
-            runs[-1][1] = int(str(runs[-1][1])) + 1
-        else:
-            runs.append([label, 1])
-    return ", ".join(f"{label} x{count}" for label, count in runs)
+    labels = ("+".join(look) or "nothing" for look in seen)
+    return ", ".join(f"{label} x{sum(1 for _ in run)}" for label, run in itertools.groupby(labels))
 
 
 def healthy(elbv2: Any, group: str) -> bool:

@@ -76,23 +76,3 @@ def test_apply_converges_to_a_hand_edited_suspension(real: RealEngine, moto: str
     real.ok("apply", "--yes")
     assert [a["Type"] for a in rule_actions(moto)] == ["forward"]
     assert desired_count(moto) == 1
-
-
-def test_moving_a_suspended_tenant_is_refused_before_anything_is_touched(real: RealEngine, moto: str) -> None:
-    # Its rules answer the page: the double, as ECS, would refuse the service's new cell's target group half-way.
-    real.use_aws(moto)
-    real.edit_spec("defaults:\n", "  load_balancer: {cells: 2}\ndefaults:\n")
-    real.ok("platform", "up")
-    real.ok("tenant", "add", "acme")
-    real.ok("tenant", "suspend", "acme")
-    written = (real.workdir / "tenants.yaml").read_text()
-
-    mark = real.mark()
-    refused = real.run("tenant", "move", "acme", "--cell", "2", "--yes", "--json")
-    assert refused.returncode == 2
-    assert refused.json()["error"].startswith(
-        "tenant acme is suspended: its target groups have no listener rule forwarding to them"
-    )
-    assert [c for c in real.calls_since(mark) if c["op"] in ("create", "update", "delete")] == []
-    assert (real.workdir / "tenants.yaml").read_text() == written
-    assert [a["Type"] for a in rule_actions(moto)] == ["fixed-response"]
