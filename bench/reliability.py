@@ -331,26 +331,31 @@ def data_loss(tree: Path) -> str:
     return "0 data resources deleted (test passed)" if ran.returncode == 0 else "data deleted or test failed"
 
 
-def side(tree: Path, runs: int) -> dict[str, object]:
-    figures: dict[str, object] = {}
+@dataclass(frozen=True)
+class Figures:
+    signalled: dict[str, list[Ran]]  # scenario name -> its runs
+    hostile: list[tuple[str, int, bool]]  # input, exit code, traceback
+
+
+def side(tree: Path, runs: int) -> Figures:
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
-        for scenario in SIGNALLED:
-            results = [run_signalled(tree, scenario, work) for _ in range(runs)]
-            figures[scenario.name] = results
+        signalled = {
+            scenario.name: [run_signalled(tree, scenario, work) for _ in range(runs)] for scenario in SIGNALLED
+        }
         with html_endpoint() as endpoint:
-            figures["hostile"] = [
+            hostile = [
                 (name, *run_hostile(tree, work, args, variables)) for name, args, variables in hostile_inputs(endpoint)
             ]
-    return figures
+    return Figures(signalled, hostile)
 
 
-def report(label: str, figures: dict[str, object]) -> tuple[int, int, int, int, int]:
+def report(label: str, figures: Figures) -> None:
     print(f"\n== {label}")
     print(f"{'scenario':<58}{'exit 130':>9}{'1 document':>12}{'left running':>14}{'tracebacks':>12}")
     totals = [0, 0, 0, 0, 0]
     for scenario in SIGNALLED:
-        every: list[Ran] = figures[scenario.name]  # type: ignore[assignment]
+        every = figures.signalled[scenario.name]
         results = [r for r in every if r.signalled]
         runs = len(results)
         exited = sum(r.code == 130 for r in results)
@@ -370,11 +375,10 @@ def report(label: str, figures: dict[str, object]) -> tuple[int, int, int, int, 
         f"{totals[3]:>12}"
     )
     print(f"\n{'hostile input':<58}{'exit':>6}{'traceback':>11}")
-    hostile: list[tuple[str, int, bool]] = figures["hostile"]  # type: ignore[assignment]
+    hostile = figures.hostile
     for name, code, traceback in hostile:
         print(f"{name:<58}{code:>6}{'yes' if traceback else 'no':>11}")
     print(f"{'tracebacks':<58}{sum(t for _, _, t in hostile):>17}")
-    return (totals[0], totals[1], totals[2], totals[3], sum(t for _, _, t in hostile))
 
 
 def main() -> None:
