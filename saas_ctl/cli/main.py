@@ -141,9 +141,7 @@ def _end(code: object) -> NoReturn:
             thread.join()
     atexit._run_exitfuncs()
     status = _exit_status(code)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed reader or stream: nothing more can be printed
-            stream.flush()
+    _flush_output()
     if _signal_came():
         status = EXIT_INTERRUPTED
     os._exit(status)
@@ -155,10 +153,15 @@ def _answer_late_signal() -> None:
     if _signal_came():
         from saas_ctl.errors import EXIT_INTERRUPTED
 
-        with contextlib.suppress(Exception):
-            sys.stdout.flush()
-            sys.stderr.flush()
+        _flush_output()
         os._exit(EXIT_INTERRUPTED)
+
+
+def _flush_output() -> None:
+    """Before os._exit, which flushes nothing: what stdout and stderr hold is written out."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed reader or stream: nothing more can be printed
+            stream.flush()
 
 
 def _exit_status(code: object) -> int:
