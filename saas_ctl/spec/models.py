@@ -283,15 +283,16 @@ class _Model(BaseModel):
 
 
 DEFAULT_MAX_ZONES = 4
+MAX_ZONES = 6  # the zones a platform may span (availability_zones) and its subnets be carved for (max_zones)
 
 
 class Network(_Model):
     vpc_cidr: Annotated[str, AfterValidator(_check_cidr)] = "10.0.0.0/16"
-    availability_zones: Annotated[int, Field(ge=2, le=6)] = 2
+    availability_zones: Annotated[int, Field(ge=2, le=MAX_ZONES)] = 2
     max_zones: int = Field(
         default=DEFAULT_MAX_ZONES,
         ge=2,
-        le=6,
+        le=MAX_ZONES,
         description=(
             "The zones the VPC's subnets are carved for (a public and a private slot per zone, zone i always in slot "
             "i), so that raising availability_zones up to it on a deployed platform only adds subnets. At least "
@@ -307,7 +308,7 @@ class Network(_Model):
         # with 5 or 6 zones stays valid.
         if isinstance(data, dict) and "max_zones" not in data:
             zones = data.get("availability_zones")
-            if isinstance(zones, int) and not isinstance(zones, bool) and DEFAULT_MAX_ZONES < zones <= 6:
+            if isinstance(zones, int) and not isinstance(zones, bool) and DEFAULT_MAX_ZONES < zones <= MAX_ZONES:
                 return {**data, "max_zones": zones}
         return data
 

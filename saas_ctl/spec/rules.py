@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from infra import addressing, naming
 from infra import aws_limits as limits
 from saas_ctl.spec import NO_TIER, cells
-from saas_ctl.spec.models import ServiceSettings, Tenant, TenantsFile, Tier, resolve, tier_of
+from saas_ctl.spec.models import MAX_ZONES, ServiceSettings, Tenant, TenantsFile, Tier, resolve, tier_of
 
 Problem = tuple[tuple[str | int, ...], str]
 
@@ -41,7 +41,7 @@ def _network(spec: TenantsFile) -> Iterator[Problem]:
         yield (
             ("platform", "network", "max_zones"),
             f"must be at least availability_zones ({network.availability_zones}): the subnets are carved for "
-            f"max_zones zones; use max_zones: {network.availability_zones} or more (at most 6)",
+            f"max_zones zones; use max_zones: {network.availability_zones} or more (at most {MAX_ZONES})",
         )
         return
     vpc = ipaddress.IPv4Network(network.vpc_cidr)
@@ -50,7 +50,7 @@ def _network(spec: TenantsFile) -> Iterator[Problem]:
     # An ALB's subnets need a /27 at least (AWS's smallest subnet is a /28): every subnet is carved that big.
     smallest = limits.ALB_SUBNET_PREFIX_MAX
     if vpc.prefixlen + bits > smallest:
-        fits = min(addressing.largest_max_zones(vpc.prefixlen, smallest), 6)
+        fits = min(addressing.largest_max_zones(vpc.prefixlen, smallest), MAX_ZONES)
         instead = f"max_zones: {fits} or fewer, or " if fits >= network.availability_zones else ""
         yield (
             ("platform", "network", "vpc_cidr"),
