@@ -171,6 +171,17 @@ def runs_of(seen: list[tuple[str, ...]]) -> str:
     return ", ".join(f"{label} x{sum(1 for _ in run)}" for label, run in itertools.groupby(labels))
 
 
+def group_named(elbv2: Any, name: str) -> str | None:
+    """The ARN of the target group of that name, if there is one."""
+    groups = elbv2.describe_target_groups()["TargetGroups"]
+    return next((g["TargetGroupArn"] for g in groups if g["TargetGroupName"] == name), None)
+
+
+def vpc_subnets(ec2: Any) -> dict[str, str]:
+    """The platform's subnets (in 10.0.0.0/8), by id: their CIDR blocks."""
+    return {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
+
+
 def healthy(elbv2: Any, group: str) -> bool:
     """Whether the target group has targets, each of them healthy (moto: an address it calls healthy)."""
     health = elbv2.describe_target_health(TargetGroupArn=group)["TargetHealthDescriptions"]

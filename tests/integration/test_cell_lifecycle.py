@@ -8,7 +8,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.integration.conftest import RealEngine, healthy, ops, released_tree, requires_pulumi, runs_of
+from tests.integration.conftest import (
+    RealEngine,
+    group_named,
+    healthy,
+    ops,
+    released_tree,
+    requires_pulumi,
+    runs_of,
+    vpc_subnets,
+)
 from tests.moto_server import client
 
 pytestmark = [requires_pulumi]
@@ -56,12 +65,6 @@ def _serving(moto: str, host: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _group_named(moto: str, name: str) -> str | None:
-    elbv2: Any = client(moto, "elbv2")
-    groups = elbv2.describe_target_groups()["TargetGroups"]
-    return next((g["TargetGroupArn"] for g in groups if g["TargetGroupName"] == name), None)
-
-
 def test_a_cell_move_serves_the_tenant_from_the_old_cell_until_the_new_one_is_healthy(
     real: RealEngine, moto: str
 ) -> None:
@@ -73,7 +76,7 @@ def test_a_cell_move_serves_the_tenant_from_the_old_cell_until_the_new_one_is_he
     real.ok("platform", "up")
     real.ok("tenant", "add", "acme")  # both cells empty: acme goes to cell 1
     elbv2: Any = client(moto, "elbv2")
-    old = _group_named(moto, "itest-acme-test-80")
+    old = group_named(elbv2, "itest-acme-test-80")
     elbv2.register_targets(TargetGroupArn=old, Targets=[{"Id": "10.0.1.5", "Port": 80}])
     host = real.ok("tenant", "show", "acme", "--json").json()["outputs"]["urls"][0].split("://")[1]
     everything = real.calls()
@@ -84,7 +87,7 @@ def test_a_cell_move_serves_the_tenant_from_the_old_cell_until_the_new_one_is_he
     new = None
     while move.poll() is None:
         seen.append(_serving(moto, host))
-        new = new or _group_named(moto, "itest-acme-test-c2-80")
+        new = new or group_named(elbv2, "itest-acme-test-c2-80")
         if new and not elbv2.describe_target_health(TargetGroupArn=new)["TargetHealthDescriptions"]:
             seen.append(("registered in cell 2",))
             elbv2.register_targets(TargetGroupArn=new, Targets=[{"Id": "10.0.2.5", "Port": 80}])
@@ -132,13 +135,13 @@ def test_a_fleet_deployed_by_an_earlier_release_is_adopted_unchanged(
     real.ok("tenant", "add", "acme", env=before)
     assert "routing-rule" in ops(real.calls(), "create")
     ec2: Any = client(moto, "ec2")
-    subnets = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
+    subnets = vpc_subnets(ec2)
 
     mark = real.mark()
     real.ok("platform", "up")
     platform = real.calls_since(mark)
     assert [name for name in ops(platform, "create") + ops(platform, "delete") if name.startswith("network")] == []
-    after = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
+    after = vpc_subnets(ec2)
     assert after == subnets
 
     mark = real.mark()

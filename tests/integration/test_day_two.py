@@ -9,7 +9,7 @@ import json
 import time
 from typing import Any
 
-from tests.integration.conftest import RealEngine, healthy, ops, requires_pulumi, runs_of
+from tests.integration.conftest import RealEngine, group_named, healthy, ops, requires_pulumi, runs_of, vpc_subnets
 from tests.moto_server import client
 
 pytestmark = [requires_pulumi]
@@ -38,11 +38,6 @@ def _groups_serving(moto: str, host: str) -> tuple[str, ...]:
     return tuple(sorted(g["TargetGroupName"] for g in names))
 
 
-def _group_named(elbv2: Any, name: str) -> str | None:
-    groups = elbv2.describe_target_groups()["TargetGroups"]
-    return next((g["TargetGroupArn"] for g in groups if g["TargetGroupName"] == name), None)
-
-
 def test_a_port_change_switches_only_once_the_new_ports_target_group_is_healthy(real: RealEngine, moto: str) -> None:
     # moto runs no task: the test registers the targets the service's tasks would (an address moto calls healthy):
     # an old task on port 80 in the old group before the change, and once the first pass has created the new
@@ -51,7 +46,7 @@ def test_a_port_change_switches_only_once_the_new_ports_target_group_is_healthy(
     real.ok("platform", "up")
     real.ok("tenant", "add", "acme")
     elbv2: Any = client(moto, "elbv2")
-    old = _group_named(elbv2, "itest-acme-test-80")
+    old = group_named(elbv2, "itest-acme-test-80")
     elbv2.register_targets(TargetGroupArn=old, Targets=[{"Id": "10.0.1.5", "Port": 80}])
     host = real.ok("tenant", "show", "acme", "--json").json()["outputs"]["urls"][0].split("://")[1]
     real.edit_spec("  - name: acme\n", "  - name: acme\n    container_port: 8080\n")
@@ -61,7 +56,7 @@ def test_a_port_change_switches_only_once_the_new_ports_target_group_is_healthy(
     seen: list[tuple[str, ...]] = []
     while change.poll() is None:
         seen.append(_groups_serving(moto, host))
-        new = _group_named(elbv2, "itest-acme-test-8080")
+        new = group_named(elbv2, "itest-acme-test-8080")
         if new and not elbv2.describe_target_health(TargetGroupArn=new)["TargetHealthDescriptions"]:
             for group in (old, new):
                 elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": "10.0.1.6", "Port": 8080}])
@@ -133,7 +128,7 @@ def test_a_third_zone_creates_its_subnets_and_replaces_nothing(real: RealEngine,
     real.use_aws(moto)
     real.ok("platform", "up")
     ec2: Any = client(moto, "ec2")
-    before = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
+    before = vpc_subnets(ec2)
     real.edit_spec("availability_zones: 2", "availability_zones: 3")
     mark = real.mark()
     real.ok("platform", "up")
@@ -152,6 +147,6 @@ def test_a_third_zone_creates_its_subnets_and_replaces_nothing(real: RealEngine,
     assert steps.index(("create", "RouteTableAssociation", "network-public-2")) < steps.index(
         ("update", "LoadBalancer", "load-balancer-alb")
     )
-    after = {s["SubnetId"]: s["CidrBlock"] for s in ec2.describe_subnets()["Subnets"] if s["CidrBlock"][:3] == "10."}
+    after = vpc_subnets(ec2)
     assert {subnet: after[subnet] for subnet in before} == before
     assert sorted(set(after.values()) - set(before.values())) == ["10.0.192.0/19", "10.0.64.0/19"]
