@@ -29,18 +29,16 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.worktree import checked_out  # noqa: E402
-from tests.conftest import MINIMAL, offline_variables  # noqa: E402
+from tests.conftest import MINIMAL, html_page_endpoint, offline_variables  # noqa: E402
 
 BASELINE = "42f67a5"  # main when this round's signals, concurrency and data-loss work began
 
@@ -263,28 +261,6 @@ def _offline(home: Path) -> dict[str, str]:
 # ---- tracebacks
 
 
-@contextlib.contextmanager
-def html_endpoint() -> Iterator[str]:
-    class Page(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = b"<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-
-
 def hostile_inputs(endpoint: str) -> list[tuple[str, tuple[str, ...], dict[str, str]]]:
     live = ("preflight", "--live")
     return [
@@ -343,7 +319,7 @@ def side(tree: Path, runs: int) -> Figures:
         signalled = {
             scenario.name: [run_signalled(tree, scenario, work) for _ in range(runs)] for scenario in SIGNALLED
         }
-        with html_endpoint() as endpoint:
+        with html_page_endpoint() as endpoint:
             hostile = [
                 (name, *run_hostile(tree, work, args, variables)) for name, args, variables in hostile_inputs(endpoint)
             ]

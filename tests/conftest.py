@@ -3,8 +3,10 @@ CLI app, and the one offline environment (a machine without AWS credentials)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,30 @@ def engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, offline: Path) -> fa
     monkeypatch.setenv("SAASCTL_ENGINE", "tests.fakes:engine")
     monkeypatch.chdir(tmp_path)
     return fakes.reset()
+
+
+@contextlib.contextmanager
+def html_page_endpoint() -> Iterator[str]:
+    """An endpoint that answers every request with an HTML page (a web server, a proxy's login page): its URL."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = b"<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()

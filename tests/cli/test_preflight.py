@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from saas_ctl.cli.main import app
-from tests.conftest import EXAMPLE, MINIMAL
+from tests.conftest import EXAMPLE, MINIMAL, html_page_endpoint
 
 pytestmark = pytest.mark.usefixtures("offline")  # auto mode runs offline, as on CI
 
@@ -164,27 +163,8 @@ def test_a_malformed_saasctl_aws_endpoint_is_named_as_the_variable(
 @pytest.fixture
 def web_page() -> Iterator[str]:
     """An endpoint that answers every request with an HTML page (a web server, a proxy's login page)."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Page(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = b"<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with html_page_endpoint() as url:
+        yield url
 
 
 def test_an_endpoint_that_answers_html_is_one_line_exit_2(runner: CliRunner, web_page: str) -> None:
